@@ -1,0 +1,169 @@
+"""The ``workbench`` command line.
+
+Every command takes ``--db`` (default ``$WORKBENCH_DB`` or ``db/workbench.db``). Errors
+are one line on stderr naming the file or item and the reason, with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .store.database import DatabaseError, default_db_path, open_db
+from .store.reviews import ReviewError, default_reviewer, mark as record_mark
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Database file (default: $WORKBENCH_DB or db/workbench.db).",
+)
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)
+
+
+def fail(message: str) -> None:
+    """Print one plain line on stderr and exit 1."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _open(db_path: Path | None, **kwargs):
+    try:
+        return open_db(db_path, **kwargs)
+    except DatabaseError as error:
+        fail(str(error))
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(package_name="workbench")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Claim and quote fact-checking workbench.
+
+    With no command: build the database from the bundled fixtures if it does not exist
+    yet, then show its summary.
+    """
+    if ctx.invoked_subcommand is None:
+        path = default_db_path()
+        if not path.exists():
+            ctx.invoke(ingest, paths=(str(FIXTURES),), db_path=path)
+        ctx.invoke(stats, db_path=path)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--workers", type=int, default=None, help="Extraction processes (default: CPU count, at most 4).")
+def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None) -> None:
+    """Ingest articles from PATHS (files or folders: .txt .md .html .pdf .jsonl .json)."""
+    from .store.ingest import ingest as run_ingest
+
+    db = _open(db_path)
+    err = _console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+        TextColumn("{task.fields[items]:,} items"), TimeElapsedColumn(), console=err, transient=True,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None, items=0)
+
+        def on_file(done: int, total: int, items: int) -> None:
+            progress.update(task, completed=done, total=total, items=items)
+
+        summary = run_ingest(db, paths, workers=workers, on_file=on_file,
+                             on_failure=lambda failure: progress.console.print(f"skipped {failure}", markup=False))
+    click.echo(
+        f"{summary.files} files, {summary.articles} articles: {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged; {summary.items_added} items added, {summary.items_removed} removed"
+        + (f", {summary.reviews_moved} reviews followed edited items" if summary.reviews_moved else "")
+        + (f"; {len(summary.failures)} failed" if summary.failures else "")
+    )
+    if summary.failures:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+def stats(db_path: Path | None) -> None:
+    """Counts by source, kind and status; reviews whose item disappeared or changed."""
+    from .store.stats import collect
+
+    db = _open(db_path, create=False)
+    report = collect(db)
+    console = _console()
+    overview = Table(title=f"{report['path']}", show_header=False, box=None)
+    for label, value in report["totals"].items():
+        overview.add_row(label, f"{value:,}")
+    console.print(overview)
+    for title, rows, headers in (
+        ("By status", report["by_status"], ("status", "claims", "quotes", "total")),
+        ("By source", report["by_source"], ("source", "title", "claims", "quotes", "reviewed")),
+    ):
+        table = Table(title=title, title_justify="left")
+        for header in headers:
+            table.add_column(header, justify="right" if header in {"claims", "quotes", "total", "reviewed"} else "left")
+        for row in rows:
+            table.add_row(*(f"{value:,}" if isinstance(value, int) else str(value or "") for value in row))
+        console.print(table)
+    if report["orphans"]:
+        console.print(f"{len(report['orphans'])} reviews belong to items that no longer exist (view orphan_reviews):")
+        for row in report["orphans"][:20]:
+            console.print(f"  review {row['id']} of {row['item_id']}: {row['status']} by {row['reviewer']} — "
+                          f"{(row['item_text'] or '')[:70]}", markup=False)
+    if report["text_changed"]:
+        console.print(f"{report['text_changed']:,} reviewed items changed text since their review "
+                      "(view item_status, column text_changed)")
+
+
+@cli.command()
+@click.argument("item_id")
+@click.argument("status")
+@click.option("--note", default=None, help="A note to keep with the verdict.")
+@click.option("--reviewer", default=None, help="Who is marking (default: $WORKBENCH_REVIEWER or the OS user).")
+@click.option("--expect", "expected", default=None,
+              help="Refuse unless the item's current status is this one (guards against overwriting).")
+@db_option
+def mark(item_id: str, status: str, note: str | None, reviewer: str | None, expected: str | None,
+         db_path: Path | None) -> None:
+    """Record a verdict STATUS for ITEM_ID (a full id or a unique prefix)."""
+    db = _open(db_path, create=False)
+    try:
+        result = record_mark(db, item_id, status, note=note, reviewer=reviewer or default_reviewer(),
+                             expected_status=expected)
+    except ReviewError as error:
+        fail(str(error))
+    click.echo(f"{result.item_id}: {result.previous_status} -> {result.status} (review {result.review_id})")
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def backup(destination: Path, db_path: Path | None) -> None:
+    """Copy the database to DESTINATION consistently, even while reviewers work."""
+    from .store.backup import backup_to
+
+    db = _open(db_path, create=False)
+    try:
+        pages = backup_to(db, destination)
+    except (OSError, DatabaseError) as error:
+        fail(f"{destination}: {error}")
+    click.echo(f"backed up {pages:,} pages to {destination}")
+
+
+def main() -> None:
+    cli(prog_name="workbench")
+
+
+# Commands owned by the other stages register themselves here; each module imports its
+# heavy dependencies (Textual included) inside its command functions, not at import.
+for _module in ():
+    for _command in __import__(_module, fromlist=["COMMANDS"]).COMMANDS:
+        cli.add_command(_command)

@@ -1,0 +1,84 @@
+"""Paragraph and sentence segmentation with exact character offsets.
+
+Offsets always index the original text, so every later stage can slice it back.
+"""
+
+from __future__ import annotations
+
+import re
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then
+# whitespace and something that can open a sentence. Abbreviations are vetoed later.
+_BOUNDARY = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+_NEXT_WORD = re.compile(r"\s+[“‘\"'(\[]?([A-Za-z0-9]+)")
+
+# Words that never end a sentence when followed by a period (titles, "No. 5", "Sept. 11").
+_NEVER_FINAL = frozenset(
+    """mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm st jr sr rev hon fr pres
+    no nos vs v cf approx fig dept est ft mt supt insp ave blvd jan feb mar apr jun jul aug
+    sep sept oct nov dec""".split()
+)
+# Words that usually do not end a sentence but can (Inc., Corp., U.S., a.m.).
+_RARELY_FINAL = frozenset("inc corp co ltd bros etc al e.g i.e a.m p.m u.s u.k u.n e.u d.c".split())
+# Sentence openers that confirm a boundary after an ambiguous abbreviation ("... in the U.S. The ...").
+_COMMON_OPENERS = frozenset(
+    """the a an he she it they we i you his her its their our this that these those but and
+    or so yet in on at for after before when while if as there here what who why how some
+    many most mr mrs ms dr""".split()
+)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of every non-empty paragraph, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        _append_trimmed(text, position, match.start(), spans)
+        position = match.end()
+    _append_trimmed(text, position, len(text), spans)
+    return spans
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` (one paragraph) into sentences, returning absolute offsets."""
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if not _is_real_boundary(text, match, end):
+            continue
+        _append_trimmed(text, sentence_start, match.end(), spans)
+        sentence_start = match.end()
+    _append_trimmed(text, sentence_start, end, spans)
+    return spans
+
+
+def _is_real_boundary(text: str, match: re.Match, end: int) -> bool:
+    if text[match.start()] != "." or match.end() - match.start() > 1 and text[match.start() + 1] == ".":
+        return True  # ?, !, … and closing quotes after them are unambiguous
+    before = _LAST_WORD.search(text, max(0, match.start() - 30), match.start())
+    if not before:
+        return True
+    word = before.group(1).lstrip("“‘\"'([").lower()
+    following = _NEXT_WORD.match(text, match.end(), end)
+    next_word = following.group(1) if following else ""
+    if match.end() - match.start() > 1:
+        return True  # "... home.” He" : a closing quote after the period ends the sentence
+    if word in _NEVER_FINAL:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial: "Donald J. Trump"
+    if word in _RARELY_FINAL or "." in word:
+        return next_word.lower() in _COMMON_OPENERS
+    return True
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))

@@ -1,0 +1,75 @@
+"""Plain records passed between the pipeline stages.
+
+Readers produce :class:`Article`; extraction turns an article's cleaned text into
+:class:`ExtractedItem`; storage writes both. Nothing here imports Textual or touches
+the database, so every stage can be used and tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    """One article as read from disk, after cleaning.
+
+    ``key`` identifies the article across re-ingests (its URL when the record has
+    one, otherwise the resolved file path, plus the record number in JSON lines),
+    so an edited file updates the same source instead of adding a new one.
+    """
+
+    key: str
+    path: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None
+    links: list[str] = field(default_factory=list)
+    format: str = "txt"
+    sha256: str = ""
+
+
+@dataclass
+class NumberMention:
+    """A quantity or date found inside an item, in normalised form.
+
+    ``value`` is a float for quantities and an ISO date string for dates
+    (``--08-09`` when the year is unknown); ``unit`` is e.g. ``percent``,
+    ``USD``, ``people``, ``companies``, ``date`` or ``None``.
+    """
+
+    text: str
+    value: float | str
+    unit: str | None = None
+    start: int = 0
+    end: int = 0
+
+    def display(self) -> str:
+        if isinstance(self.value, str):
+            return self.value
+        value = int(self.value) if float(self.value).is_integer() else self.value
+        return f"{value:,} {self.unit}" if self.unit else f"{value:,}"
+
+
+@dataclass
+class ExtractedItem:
+    """A claim or quote found in an article's cleaned text.
+
+    ``start``/``end`` are character offsets into the cleaned text, so
+    ``text == article_text[start:end]`` for direct quotes and claims alike.
+    """
+
+    kind: str  # "claim" or "quote"
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    role: str | None = None
+    cue: str | None = None
+    attribution: str | None = None  # "direct", "indirect" or None
+    paragraph: int = 0
+    score: float = 0.0  # check-worthiness in [0, 1]; quotes get one too
+    numbers: list[NumberMention] = field(default_factory=list)

@@ -1,0 +1,222 @@
+"""Turn an article's raw text into clean paragraphs.
+
+Real input is messy: PDF exports are hard-wrapped with words hyphenated across lines,
+paragraphs are cut by page furniture (bare link lines), and sites append "Related
+article" teasers, share/subscribe footers and photo credits. Reviewers must never see
+that junk, and every extracted item's offsets point into the text returned here, so
+this is the one place where text is changed.
+
+The result has one paragraph per line and paragraphs separated by a blank line.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+URL_LINE = re.compile(r"^\s*<?(https?://|www\.)\S+>?\s*$", re.IGNORECASE)
+RELATED_LINE = re.compile(r"^\s*(related( article| story| content)?|read more|see also|also read)\s*:", re.I)
+BOILERPLATE_LINE = re.compile(
+    r"^\s*(share this( article| story)?|share on (facebook|twitter)|click here to subscribe"
+    r"|sign up for our newsletter|advertisement)\s*$"
+    r"|become a member for|subscribe (now|today|to our)|hope you have enjoyed"
+    r"|all rights reserved|^\s*©"
+    r"|\bReporting by\b.*\b(Writing|Editing) by\b",
+    re.IGNORECASE,
+)
+AGENCY = r"(AP|AFP|Reuters|TASS|EPA|Getty Images|Shutterstock|Sputnik|Pixabay|Unsplash)"
+PHOTO_CREDIT = re.compile(
+    rf"^\s*\(?(?i:photo|image|picture|illustration)(?i: credit)?\s*(:|by\b)"
+    rf"|\b(via|photo by|credit:?)\s+{AGENCY}(\s*/\s*[\w.]+)*\s*\)?\s*$"
+    rf"|\b{AGENCY}\s*/\s*[\w.]+\s*\)?\s*$",
+)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufeff]")
+TERMINAL = tuple(".!?:;\"”’'»)…")
+# Prefixes that keep their hyphen when a line break falls after them (anti-business).
+KEEP_HYPHEN_PREFIXES = {
+    "anti", "non", "pro", "co", "self", "ex", "post", "pre", "well", "long", "high",
+    "low", "multi", "semi", "mid", "half", "cross", "full", "part", "so", "all", "vice",
+}
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)")
+
+
+@dataclass
+class CleanText:
+    """Cleaned body text plus what cleaning took out of it."""
+
+    text: str
+    title: str | None = None
+    links: list[str] = field(default_factory=list)
+
+
+def strip_controls(text: str) -> str:
+    """Normalise newlines and drop control characters (escape sequences included)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return CONTROL_CHARS.sub("", text.replace("\t", " "))
+
+
+def markdown_to_text(text: str, links: list[str]) -> str:
+    """Reduce Markdown to the words a reader sees, keeping link targets in ``links``."""
+
+    def keep_link(match: re.Match) -> str:
+        links.append(match.group(2))
+        return match.group(1)
+
+    text = MARKDOWN_IMAGE.sub("", text)
+    text = MARKDOWN_LINK.sub(keep_link, text)
+    lines = [MARKDOWN_HEADING.sub("", line) for line in text.split("\n")]
+    text = "\n".join(lines)
+    return MARKDOWN_EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+
+
+def is_junk_line(line: str) -> bool:
+    return bool(BOILERPLATE_LINE.search(line) or PHOTO_CREDIT.search(line))
+
+
+def _blocks(lines: list[str], links: list[str]) -> list[list[str]]:
+    """Group lines into blocks separated by blank lines, dropping link and related lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    skip_next_title = False
+    for line in lines:
+        if URL_LINE.match(line):
+            links.append(line.strip().strip("<>"))
+            continue  # page furniture: the paragraph it interrupts goes on after it
+        if RELATED_LINE.match(line):
+            # "Related article:" alone on its line announces the teaser title on the next
+            skip_next_title = not line.split(":", 1)[1].strip()
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        if skip_next_title and line.strip():
+            skip_next_title = False
+            continue
+        if not line.strip():
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        # A leading space marks a new paragraph (or a caption) in PDF exports.
+        if line[:1] == " " and current:
+            blocks.append(current)
+            current = []
+        current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _wrap_width(blocks: list[list[str]]) -> int:
+    """The width the text was hard-wrapped at, or 0 when it was not wrapped."""
+    wrapped = [len(line.rstrip()) for block in blocks if len(block) > 1 for line in block[:-1]]
+    if len(wrapped) < 3:
+        return 0
+    return int(statistics.median(wrapped))
+
+
+def _join_hyphenated(left: str, right: str, vocabulary: set[str]) -> str:
+    """Join a word split across lines: keep real compounds, rejoin split words."""
+    head = re.search(r"(\w+)-$", left)
+    tail = re.match(r"(\w+)", right)
+    if not head or not tail:
+        return left + right
+    joined = (head.group(1) + tail.group(1)).lower()
+    keep = head.group(1).lower() in KEEP_HYPHEN_PREFIXES or head.group(1)[:1].isupper() and tail.group(1)[:1].isupper()
+    if joined in vocabulary:
+        keep = False
+    elif f"{head.group(1)}-{tail.group(1)}".lower() in vocabulary:
+        keep = True
+    return left + right if keep else left[:-1] + right
+
+
+def _reflow(block: list[str], width: int, vocabulary: set[str]) -> list[str]:
+    """Join a block's lines into paragraphs; short lines ending a sentence end one."""
+    paragraphs: list[str] = []
+    current = ""
+    for line in block:
+        line = line.strip()
+        if not current:
+            current = line
+        elif current.endswith("-") and not current.endswith(" -"):
+            current = _join_hyphenated(current, line, vocabulary)
+        else:
+            current = f"{current} {line}"
+        if width and line.endswith(TERMINAL) and len(line) < 0.6 * width:
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _continues(previous: str, following: str, width: int) -> bool:
+    """Whether a paragraph was cut in two by page furniture rather than ended."""
+    if previous.endswith(TERMINAL) or not following:
+        return False
+    if following[0].islower():
+        return True
+    # A hard-wrapped paragraph cut mid-sentence ends in a full-width line; a heading is short.
+    last_line = previous[-width:] if width else previous
+    return bool(width) and len(previous) >= 0.8 * width and not last_line.istitle()
+
+
+def _is_title_line(line: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w’'-]*", line)
+    if not words or len(line) > 150 or line.rstrip().endswith((".", "?", "!")) and len(words) > 14:
+        return False
+    small = {"a", "an", "and", "or", "the", "of", "in", "on", "to", "for", "at", "by", "off", "with", "as", "but"}
+    capitalised = sum(1 for w in words if w[0].isupper() or w.lower() in small)
+    return capitalised / len(words) >= 0.8
+
+
+def _take_title(blocks: list[list[str]]) -> str | None:
+    """Remove and return the headline from the first block."""
+    first = blocks[0]
+    if len(first) == 1:
+        if len(first[0]) > 200:
+            return None
+        blocks.pop(0)
+        return first[0].strip()
+    title_lines = []
+    while first and _is_title_line(first[0]):
+        title_lines.append(first.pop(0).strip())
+    if not title_lines:
+        title_lines.append(first.pop(0).strip())
+    if not first:
+        blocks.pop(0)
+    return " ".join(title_lines)
+
+
+def clean_text(raw: str, *, has_title_line: bool = True, markdown: bool = False) -> CleanText:
+    """Clean an article's raw text.
+
+    ``has_title_line``: the first line is the headline (plain-text articles with no
+    metadata header). The headline is returned apart and is not part of ``text``.
+    """
+    links: list[str] = []
+    text = strip_controls(raw)
+    if markdown:
+        text = markdown_to_text(text, links)
+    blocks = _blocks(text.split("\n"), links)
+    if not blocks:
+        return CleanText("", None, links)
+    title = _take_title(blocks) if has_title_line else None
+    width = _wrap_width(blocks)
+    vocabulary = set(re.findall(r"[\w-]+", text.lower()))
+    paragraphs: list[str] = []
+    for block in blocks:
+        for paragraph in _reflow(block, width, vocabulary):
+            if is_junk_line(paragraph):
+                continue
+            if paragraphs and _continues(paragraphs[-1], paragraph, width):
+                paragraphs[-1] = f"{paragraphs[-1]} {paragraph}"
+            else:
+                paragraphs.append(paragraph)
+    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in paragraphs]
+    paragraphs = [p for p in paragraphs if p]
+    return CleanText("\n\n".join(paragraphs), title, links)

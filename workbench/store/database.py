@@ -1,0 +1,115 @@
+"""Opening the workbench database safely.
+
+A path that is not a SQLite file, a corrupt file and a file written by a newer release
+are refused with a :class:`DatabaseError` whose message names the file and the reason;
+a refused file is never written to. Every connection uses WAL and a busy timeout so
+several reviewers and an ingest can share one file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION, migrations
+
+DEFAULT_DB = Path("db") / "workbench.db"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is one line for the user."""
+
+
+def default_db_path() -> Path:
+    """``$WORKBENCH_DB`` if set, else ``db/workbench.db``."""
+    return Path(os.environ.get("WORKBENCH_DB") or DEFAULT_DB)
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header != SQLITE_MAGIC:
+        raise DatabaseError(f"{path}: not a SQLite database")
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        known = {name for name, in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])} if conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone() else set()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: corrupt database ({error})") from None
+    if version > SCHEMA_VERSION or known - set(MIGRATION_NAMES):
+        raise DatabaseError(
+            f"{path}: written by a newer workbench (schema version {version}, this release knows {SCHEMA_VERSION}); "
+            "upgrade workbench to open it"
+        )
+
+
+def open_db(path: str | Path | None = None, *, create: bool = True, readonly: bool = False) -> Database:
+    """Open (and create or migrate) the workbench database at ``path``.
+
+    ``readonly`` opens without migrating or writing anything.
+    """
+    path = Path(path) if path is not None else default_db_path()
+    _check_file(path)
+    if not path.exists():
+        if not create or readonly:
+            raise DatabaseError(f"{path}: no such database (run `workbench ingest` first)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    uri = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    try:
+        conn = sqlite3.connect(uri, uri=readonly, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        _check_version(conn, path)
+        db = Database(conn)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not readonly:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(db)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(f"{path}: corrupt or unreadable database ({error})") from None
+    return db
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations and record the schema version in the file."""
+    if migrations.pending(db):
+        with write_transaction(db):
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock up front.
+
+    ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for other writers instead of
+    failing later with "database is locked" when a read transaction tries to upgrade.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.execute("COMMIT")

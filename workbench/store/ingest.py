@@ -1,0 +1,245 @@
+"""Ingest: files in, sources and items written, one transaction per article.
+
+Reading, cleaning and extraction run in a process pool (they are pure CPU work); the
+main process does all writes, so SQLite sees one writer. Re-ingesting is safe:
+unchanged articles are skipped, edited ones are updated in place, item ids are stable
+(derived from the source and the item's normalised text), reviews of items whose text
+changed slightly follow the item, and reviews are never deleted.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from sqlite_utils import Database
+
+from .. import extract as extract_package
+from ..extract import extract
+from ..model import Article, ExtractedItem
+from ..readers import ReadFailure, discover, read_path
+from .database import write_transaction
+from .reviews import now
+
+# A review follows its item to an edited sentence at least this similar (0-100).
+FOLLOW_THRESHOLD = 85
+# Below this many files the pool's start-up costs more than it saves.
+POOL_MIN_FILES = 16
+
+def _extractor_version() -> str:
+    """A fingerprint of the extraction code: when it changes, unchanged files are re-extracted."""
+    digest = hashlib.sha1()
+    for path in sorted(Path(extract_package.__file__).parent.rglob("*")):
+        if path.suffix in {".py", ".json"}:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = _extractor_version()
+QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+                             "–": "-", "—": "-", "\u00a0": " "})
+
+
+def normalise(text: str) -> str:
+    """The form item ids are derived from: case, quote style and spacing do not count."""
+    text = unicodedata.normalize("NFKC", text).translate(QUOTE_CHARS).casefold()
+    return re.sub(r"\s+", " ", text).strip(" .,;:!?\"'")
+
+
+def source_id(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def item_ids(source: str, items: list[ExtractedItem]) -> list[str]:
+    """Stable ids: the same sentence in the same source keeps its id across re-ingests.
+
+    A sentence repeated within one source gets its occurrence number mixed in.
+    """
+    seen: Counter[tuple[str, str]] = Counter()
+    ids = []
+    for item in items:
+        identity = (item.kind, normalise(item.text))
+        seen[identity] += 1
+        basis = "\x1f".join((source, *identity, str(seen[identity])))
+        ids.append(hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16])
+    return ids
+
+
+@dataclass
+class Prepared:
+    """An article read and extracted, ready to be written."""
+
+    article: Article
+    items: list[ExtractedItem]
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    articles: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    items_added: int = 0
+    items_removed: int = 0
+    reviews_moved: int = 0
+    failures: list[ReadFailure] = field(default_factory=list)
+    new_item_ids: list[str] = field(default_factory=list)
+
+
+def prepare_file(given: str, path: Path) -> list[Prepared | ReadFailure]:
+    """Read one file and extract every article in it (runs in a worker process)."""
+    results: list[Prepared | ReadFailure] = []
+    for result in read_path(given, path):
+        if isinstance(result, ReadFailure):
+            results.append(result)
+            continue
+        try:
+            results.append(Prepared(result, extract(result.text, result.published)))
+        except RecursionError:
+            results.append(ReadFailure(result.path, "text too deeply nested to extract"))
+    return results
+
+
+def _prepared_stream(files: list[tuple[str, Path]], workers: int) -> Iterator[list[Prepared | ReadFailure]]:
+    """Prepare files in order, in a pool when it pays, with a bounded number in flight."""
+    if workers <= 1 or len(files) < POOL_MIN_FILES:
+        for given, path in files:
+            yield prepare_file(given, path)
+        return
+    window = workers * 8  # bounds memory: results wait for the writer in order
+    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[cf.Future] = []
+        queue = iter(files)
+        for given, path in queue:
+            pending.append(pool.submit(prepare_file, given, path))
+            if len(pending) >= window:
+                break
+        while pending:
+            yield pending.pop(0).result()
+            for given, path in queue:
+                pending.append(pool.submit(prepare_file, given, path))
+                break
+
+
+def _item_row(source: str, seq: int, id_: str, item: ExtractedItem, stamp: str) -> dict:
+    return {
+        "id": id_, "source_id": source, "seq": seq, "kind": item.kind, "text": item.text,
+        "speaker": item.speaker, "role": item.role, "cue": item.cue, "attribution": item.attribution,
+        "start": item.start, "end": item.end, "paragraph": item.paragraph, "score": round(item.score, 4),
+        "numbers": json.dumps([asdict(number) for number in item.numbers], ensure_ascii=False),
+        "first_seen": stamp,
+    }
+
+
+def _follow_reviews(db: Database, vanished: dict[str, tuple[str, str]], arrived: dict[str, tuple[str, str]]) -> int:
+    """Move reviews of vanished items to the most similar new item of the same kind."""
+    reviewed = {row[0] for row in db.execute(
+        f"SELECT DISTINCT item_id FROM reviews WHERE item_id IN ({','.join('?' * len(vanished))})", list(vanished))}
+    moved = 0
+    taken: set[str] = set()
+    for old_id in reviewed:
+        kind, text = vanished[old_id]
+        choices = {new_id: normalise(new_text) for new_id, (new_kind, new_text) in arrived.items()
+                   if new_kind == kind and new_id not in taken}
+        best = process.extractOne(normalise(text), choices, scorer=fuzz.ratio, score_cutoff=FOLLOW_THRESHOLD)
+        if best:
+            new_id = best[2]
+            taken.add(new_id)
+            moved += db.execute(
+                "UPDATE reviews SET moved_from = coalesce(moved_from, item_id), item_id = ? WHERE item_id = ?",
+                [new_id, old_id]).rowcount
+    return moved
+
+
+def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> None:
+    """Write one article and its items in one transaction."""
+    article = prepared.article
+    sid = source_id(article.key)
+    stamp = now()
+    with write_transaction(db):
+        existing = db.execute("SELECT sha256, extractor FROM sources WHERE id = ?", [sid]).fetchone()
+        if existing == (article.sha256, EXTRACTOR_VERSION):
+            summary.unchanged += 1
+            return
+        db["sources"].upsert({
+            "id": sid, "key": article.key, "path": article.path, "title": article.title,
+            "outlet": article.outlet, "author": article.author, "url": article.url,
+            "published": article.published, "sha256": article.sha256, "text": article.text,
+            "links": json.dumps(article.links, ensure_ascii=False), "format": article.format,
+            "extractor": EXTRACTOR_VERSION, "ingested_at": stamp,
+        }, pk="id")
+        ids = item_ids(sid, prepared.items)
+        before = {row[0]: (row[1], row[2]) for row in db.execute(
+            "SELECT id, kind, text FROM items WHERE source_id = ?", [sid])}
+        arrived = {id_: (item.kind, item.text) for id_, item in zip(ids, prepared.items) if id_ not in before}
+        vanished = {id_: value for id_, value in before.items() if id_ not in set(ids)}
+        if vanished:
+            summary.reviews_moved += _follow_reviews(db, vanished, arrived) if arrived else 0
+            placeholders = ",".join("?" * len(vanished))
+            db.execute(f"DELETE FROM items WHERE id IN ({placeholders})", list(vanished))
+            db.execute(f"DELETE FROM links WHERE state = 'suggested' AND (item_a IN ({placeholders}) "
+                       f"OR item_b IN ({placeholders}))", list(vanished) * 2)
+        rows = [_item_row(sid, seq, id_, item, stamp) for seq, (id_, item) in enumerate(zip(ids, prepared.items))]
+        db["items"].upsert_all(rows, pk="id", batch_size=500)
+        summary.items_added += len(arrived)
+        summary.items_removed += len(vanished)
+        summary.new_item_ids.extend(arrived)
+        if existing:
+            summary.updated += 1
+        else:
+            summary.new += 1
+
+
+def ingest(
+    db: Database,
+    paths: Iterable[str],
+    *,
+    workers: int | None = None,
+    on_file: Callable[[int, int, int], None] | None = None,
+    on_failure: Callable[[ReadFailure], None] | None = None,
+) -> IngestSummary:
+    """Ingest files and folders into ``db`` and return what happened.
+
+    ``on_file(done, total, items_found)`` is called after each file (for progress bars);
+    ``on_failure`` with each file or record that could not be read.
+    """
+    summary = IngestSummary()
+    files: list[tuple[str, Path]] = []
+    for found in discover(paths):
+        if isinstance(found, ReadFailure):
+            summary.failures.append(found)
+            if on_failure:
+                on_failure(found)
+        else:
+            files.append(found)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    # The writer commits once per article; NORMAL is crash-safe in WAL mode.
+    db.execute("PRAGMA synchronous = NORMAL")
+    items_found = 0
+    try:
+        for done, results in enumerate(_prepared_stream(files, workers), 1):
+            summary.files += 1
+            for result in results:
+                if isinstance(result, ReadFailure):
+                    summary.failures.append(result)
+                    if on_failure:
+                        on_failure(result)
+                    continue
+                summary.articles += 1
+                items_found += len(result.items)
+                write_article(db, result, summary)
+            if on_file:
+                on_file(done, len(files), items_found)
+    finally:
+        db.execute("PRAGMA synchronous = FULL")
+    return summary

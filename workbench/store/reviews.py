@@ -1,0 +1,130 @@
+"""Recording verdicts: the append-only ``reviews`` history.
+
+A mark never overwrites anything: it is a new row. A caller that showed the reviewer an
+item passes the review id it showed (``expected``); if someone else marked the item in
+the meantime the mark is refused with :class:`StaleReview`, never silently applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .database import write_transaction
+
+ANY = object()  # ``expected=ANY``: apply whatever the item's current review is
+
+
+class ReviewError(Exception):
+    """A mark that cannot be recorded; the message is one line for the user."""
+
+
+class UnknownItem(ReviewError):
+    pass
+
+
+class UnknownStatus(ReviewError):
+    pass
+
+
+class StaleReview(ReviewError):
+    """Someone else reviewed the item after the caller loaded it."""
+
+    def __init__(self, item_id: str, current: dict):
+        self.item_id = item_id
+        self.current = current
+        who = current.get("reviewer") or "someone"
+        super().__init__(
+            f"{item_id}: changed by {who} at {current.get('created_at')} to {current.get('status')!r} "
+            "since you loaded it; reload and mark again"
+        )
+
+
+@dataclass
+class Mark:
+    review_id: int
+    item_id: str
+    status: str
+    previous_status: str
+
+
+def now() -> str:
+    """UTC timestamp with microseconds, ISO 8601: sorts as text."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def default_reviewer() -> str:
+    """``$WORKBENCH_REVIEWER``, else the OS user name."""
+    try:
+        return os.environ.get("WORKBENCH_REVIEWER") or getpass.getuser()
+    except OSError:
+        return "unknown"
+
+
+def status_ids(db: Database) -> list[str]:
+    return [row[0] for row in db.execute("SELECT id FROM statuses ORDER BY position")]
+
+
+def resolve_item_id(db: Database, item_id: str) -> str:
+    """Accept a full item id or a unique prefix of one (at least 6 characters)."""
+    if db.execute("SELECT 1 FROM items WHERE id = ?", [item_id]).fetchone():
+        return item_id
+    if len(item_id) >= 6:
+        matches = [row[0] for row in db.execute(
+            "SELECT id FROM items WHERE id >= ? AND id < ? LIMIT 2", [item_id, item_id + "\uffff"])]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise UnknownItem(f"{item_id}: ambiguous item id prefix")
+    raise UnknownItem(f"{item_id}: no such item")
+
+
+def mark(
+    db: Database,
+    item_id: str,
+    status: str,
+    *,
+    note: str | None = None,
+    reviewer: str | None = None,
+    expected: int | None | object = ANY,
+    expected_status: str | None = None,
+) -> Mark:
+    """Record a verdict on one item and return it.
+
+    ``expected`` is the id of the item's latest review as the caller saw it (``None``
+    for "never reviewed"); a different current review raises :class:`StaleReview`.
+    ``expected_status`` does the same with the status the caller saw.
+    """
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        if status not in status_ids(db):
+            raise UnknownStatus(f"{status!r}: unknown status (one of: {', '.join(status_ids(db))})")
+        text, current_id, previous = db.execute(
+            "SELECT text, review_id, status FROM items WHERE id = ?", [item_id]).fetchone()
+        if (expected is not ANY and expected != current_id) or (expected_status not in (None, previous)):
+            raise StaleReview(item_id, dict(zip(
+                ("status", "reviewer", "created_at"),
+                db.execute("SELECT status, reviewer, created_at FROM reviews WHERE id = ?", [current_id]).fetchone()
+                or (previous, None, None))))
+        cursor = db.execute(
+            "INSERT INTO reviews (item_id, status, note, reviewer, created_at, based_on, item_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [item_id, status, note, reviewer or default_reviewer(), now(), current_id, text],
+        )
+        return Mark(cursor.lastrowid, item_id, status, previous)
+
+
+def mark_many(db: Database, item_ids: Iterable[str], status: str, **kwargs) -> list[Mark]:
+    """Mark several items in one transaction (all or none)."""
+    with write_transaction(db):
+        return [mark(db, item_id, status, **kwargs) for item_id in item_ids]
+
+
+def history(db: Database, item_id: str) -> list[dict]:
+    """Every review of an item, oldest first."""
+    return list(db.query("SELECT * FROM reviews WHERE item_id = ? ORDER BY id", [item_id]))

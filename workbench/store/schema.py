@@ -1,0 +1,141 @@
+"""The database schema, as sqlite-utils migrations.
+
+The tables and views are a public interface (documented in ``db/README.md``): data
+people script them with sqlite-utils and read them in Datasette. Never edit a released
+migration; add a new one. ``SCHEMA_VERSION`` (also written to ``PRAGMA user_version``)
+is the number of migrations, so a file from a newer release is recognised and refused.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "workbench"
+migrations = Migrations(MIGRATION_SET)
+
+DEFAULT_STATUSES = [
+    # id, label, description, colour (Rich colour name)
+    ("unreviewed", "Unreviewed", "Nobody has looked at this item yet.", "grey50"),
+    ("in-progress", "In progress", "A reviewer is checking this item.", "yellow"),
+    ("true", "True", "Accurate, supported by the evidence.", "green"),
+    ("mostly-true", "Mostly true", "Accurate but needs clarification or context.", "chartreuse3"),
+    ("misleading", "Misleading", "Contains some truth but leaves a false impression.", "dark_orange"),
+    ("false", "False", "Not supported by the evidence, or contradicted by it.", "red"),
+    ("unverifiable", "Unverifiable", "Cannot be checked with the evidence available.", "medium_purple"),
+]
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL,
+            title TEXT,
+            outlet TEXT,
+            author TEXT,
+            url TEXT,
+            published TEXT,
+            sha256 TEXT NOT NULL,
+            text TEXT NOT NULL,
+            links TEXT NOT NULL DEFAULT '[]',
+            format TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE statuses (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            description TEXT,
+            color TEXT,
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE items (
+            num INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('claim', 'quote')),
+            text TEXT NOT NULL,
+            speaker TEXT,
+            role TEXT,
+            cue TEXT,
+            attribution TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            score REAL NOT NULL DEFAULT 0,
+            numbers TEXT NOT NULL DEFAULT '[]',
+            cluster_id TEXT,
+            status TEXT NOT NULL DEFAULT 'unreviewed',
+            review_id INTEGER,
+            status_changed_at TEXT,
+            first_seen TEXT NOT NULL
+        );
+        CREATE INDEX items_source ON items(source_id, seq);
+        CREATE INDEX items_status ON items(status);
+        CREATE INDEX items_score ON items(score);
+        CREATE INDEX items_cluster ON items(cluster_id);
+        CREATE INDEX items_speaker ON items(speaker);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            note TEXT,
+            reviewer TEXT,
+            created_at TEXT NOT NULL,
+            based_on INTEGER,
+            item_text TEXT,
+            moved_from TEXT
+        );
+        CREATE INDEX reviews_item ON reviews(item_id, id);
+        CREATE INDEX reviews_created ON reviews(created_at);
+        CREATE TABLE links (
+            item_a TEXT NOT NULL,
+            item_b TEXT NOT NULL,
+            score REAL NOT NULL,
+            method TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'suggested'
+                CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+            drift TEXT,
+            created_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            PRIMARY KEY (item_a, item_b),
+            CHECK (item_a < item_b)
+        );
+        CREATE INDEX links_b ON links(item_b);
+
+        -- items.status/review_id cache the latest review so that filtering a million
+        -- items by status needs no window query; these triggers keep it exact.
+        CREATE TRIGGER reviews_set_status AFTER INSERT ON reviews BEGIN
+            UPDATE items SET status = NEW.status, review_id = NEW.id, status_changed_at = NEW.created_at
+            WHERE id = NEW.item_id;
+        END;
+        CREATE TRIGGER items_take_status AFTER INSERT ON items BEGIN
+            UPDATE items SET (status, review_id, status_changed_at) = (
+                SELECT status, id, created_at FROM reviews WHERE item_id = NEW.id ORDER BY id DESC LIMIT 1)
+            WHERE num = NEW.num AND EXISTS (SELECT 1 FROM reviews WHERE item_id = NEW.id);
+        END;
+
+        CREATE VIEW item_status AS
+            SELECT items.id AS item_id, items.kind, items.source_id, items.speaker, items.text,
+                   items.status, reviews.note, reviews.reviewer, reviews.created_at AS reviewed_at,
+                   reviews.item_text IS NOT NULL AND reviews.item_text != items.text AS text_changed
+            FROM items LEFT JOIN reviews ON reviews.id = items.review_id;
+        CREATE VIEW orphan_reviews AS
+            SELECT reviews.* FROM reviews
+            WHERE NOT EXISTS (SELECT 1 FROM items WHERE items.id = reviews.item_id);
+        """
+    )
+    db["statuses"].insert_all(
+        {"id": id_, "label": label, "description": description, "color": color, "position": position}
+        for position, (id_, label, description, color) in enumerate(DEFAULT_STATUSES)
+    )
+    db["items"].enable_fts(["text", "speaker"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
+SCHEMA_VERSION = len(MIGRATION_NAMES)

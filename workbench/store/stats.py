@@ -1,0 +1,38 @@
+"""Summary counts for ``workbench stats`` (and anything else that wants them)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def collect(db: Database) -> dict:
+    """Totals, counts by status and by source, and reviews that lost or outlived their item text."""
+    totals = {
+        "sources": db.execute("SELECT count(*) FROM sources").fetchone()[0],
+        "claims": db.execute("SELECT count(*) FROM items WHERE kind = 'claim'").fetchone()[0],
+        "quotes": db.execute("SELECT count(*) FROM items WHERE kind = 'quote'").fetchone()[0],
+        "reviewed items": db.execute("SELECT count(*) FROM items WHERE status != 'unreviewed'").fetchone()[0],
+        "reviews": db.execute("SELECT count(*) FROM reviews").fetchone()[0],
+        "links": db.execute("SELECT count(*) FROM links WHERE state != 'rejected'").fetchone()[0],
+    }
+    by_status = [
+        (label, claims, quotes, claims + quotes)
+        for label, claims, quotes in db.execute(
+            """SELECT statuses.label,
+                      count(items.num) FILTER (WHERE items.kind = 'claim'),
+                      count(items.num) FILTER (WHERE items.kind = 'quote')
+               FROM statuses LEFT JOIN items ON items.status = statuses.id
+               GROUP BY statuses.id ORDER BY statuses.position""")
+    ]
+    by_source = list(db.execute(
+        """SELECT sources.path, sources.title,
+                  count(items.num) FILTER (WHERE items.kind = 'claim'),
+                  count(items.num) FILTER (WHERE items.kind = 'quote'),
+                  count(items.num) FILTER (WHERE items.status != 'unreviewed')
+           FROM sources LEFT JOIN items ON items.source_id = sources.id
+           GROUP BY sources.id ORDER BY sources.path LIMIT 200"""))
+    orphans = list(db.query("SELECT * FROM orphan_reviews ORDER BY id"))
+    text_changed = db.execute("SELECT count(*) FROM item_status WHERE text_changed").fetchone()[0]
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    return {"path": path, "totals": totals, "by_status": by_status, "by_source": by_source,
+            "orphans": orphans, "text_changed": text_changed}
