@@ -6,6 +6,7 @@ are one line on stderr naming the file or item and the reason, with a non-zero e
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -164,6 +165,8 @@ def main() -> None:
 
 # Commands owned by the other stages register themselves here; each module imports its
 # heavy dependencies (Textual included) inside its command functions, not at import.
-for _module in ():
-    for _command in __import__(_module, fromlist=["COMMANDS"]).COMMANDS:
-        cli.add_command(_command)
+COMMAND_MODULES = (
+)
+for module_name in COMMAND_MODULES:
+    for command in importlib.import_module(module_name).COMMANDS:
+        cli.add_command(command)

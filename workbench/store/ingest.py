@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -235,9 +236,16 @@ def ingest(
                     if on_failure:
                         on_failure(result)
                     continue
+                try:
+                    write_article(db, result, summary)
+                except sqlite3.Error as error:  # rolled back: the source is wholly absent
+                    failure = ReadFailure(result.article.path, f"not stored, database error: {error}")
+                    summary.failures.append(failure)
+                    if on_failure:
+                        on_failure(failure)
+                    continue
                 summary.articles += 1
                 items_found += len(result.items)
-                write_article(db, result, summary)
             if on_file:
                 on_file(done, len(files), items_found)
     finally:

@@ -1,0 +1,109 @@
+"""Ingest benchmark: synthetic corpora of N articles built from the fixtures.
+
+    python bench/ingest.py                 # N = 1,000 and 10,000
+    python bench/ingest.py --sizes 200 2000 --workers 2
+
+Each synthetic article is one of the fixture files with its names, numbers and some
+words swapped and its paragraphs shuffled, so items are distinct and the linker has
+real work. Prints articles/s, MB/s, items, peak memory (this process and the largest
+worker) and, so that runs on a shared, noisy machine compare, the time relative to a
+baseline measured in the same run (reading and cleaning the same files in one process,
+no extraction or storage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.readers import discover, read_path  # noqa: E402
+from workbench.store.database import open_db  # noqa: E402
+from workbench.store.ingest import ingest  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+FIRST = ["Anna", "Pavel", "Olga", "Ivan", "Maria", "Dmitry", "Elena", "Sergei", "Irina", "Alexei", "Tanya", "Yuri"]
+LAST = ["Petrova", "Sidorov", "Kuznetsova", "Orlov", "Volkova", "Lebedev", "Morozova", "Novikov", "Zaitseva", "Sokolov"]
+SPEAKERS = ["Max Korolevsky", "Eugene Nagel", "Elena Izraylevych", "Ilya Lashch", "Olle Pridiuksson", "Katia Glod",
+            "Alexei Kuzmenkov", "Darya Miskevich", "Daniel Krutzinna", "Alex Kokcharov", "Franak Viacorka"]
+SYNONYMS = {"said": "stated", "companies": "firms", "quickly": "rapidly", "large": "big", "country": "nation",
+            "internet": "web", "employees": "staff", "government": "authorities", "leave": "depart"}
+
+
+def synthesise(bases: list[str], count: int, folder: Path, seed: int = 7) -> int:
+    """Write ``count`` varied articles into ``folder``; return total bytes written."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for index in range(count):
+        title, _, body = bases[index % len(bases)].partition("\n")
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        rng.shuffle(paragraphs)
+        paragraphs = paragraphs[: max(8, int(len(paragraphs) * rng.uniform(0.6, 1.0)))]
+        text = "\n\n".join(paragraphs)
+        for speaker in SPEAKERS:
+            text = text.replace(speaker, f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+        text = re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 97)), text)
+        text = re.sub(r"\b(" + "|".join(SYNONYMS) + r")\b",
+                      lambda m: SYNONYMS[m.group()] if rng.random() < 0.4 else m.group(), text)
+        article = f"{title} ({index})\n\n{text}\n"
+        (folder / f"article_{index:06d}.txt").write_text(article, encoding="utf-8")
+        total += len(article.encode("utf-8"))
+    return total
+
+
+def baseline(folder: Path) -> float:
+    """Seconds to read and clean every file in one process: the yardstick for ratios."""
+    start = time.perf_counter()
+    for found in discover([str(folder)]):
+        for _ in read_path(*found):
+            pass
+    return time.perf_counter() - start
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    fixtures = sorted((ROOT / "fixtures").glob("*.txt"))
+    bases = [path.read_text(encoding="utf-8") for path in fixtures]
+    print(f"{'N':>7} {'seconds':>8} {'art/s':>7} {'MB/s':>6} {'items':>9} {'links':>8} {'ms/art':>7} "
+          f"{'x base':>7} {'main MB':>8} {'worker MB':>9}")
+    for size in args.sizes:
+        folder = OUT / f"corpus_{size}"
+        if not folder.exists() or len(list(folder.iterdir())) != size:
+            shutil.rmtree(folder, ignore_errors=True)
+            synthesise(bases, size, folder)
+        megabytes = sum(path.stat().st_size for path in folder.iterdir()) / 2**20
+        yardstick = baseline(folder)
+        db_path = OUT / f"ingest_{size}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        db = open_db(db_path)
+        start = time.perf_counter()
+        summary = ingest(db, [str(folder)], workers=args.workers)
+        seconds = time.perf_counter() - start
+        items = db.execute("SELECT count(*) FROM items").fetchone()[0]
+        links = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        db.close()
+        assert not summary.failures, summary.failures[:3]
+        print(f"{size:>7,} {seconds:>8.1f} {size / seconds:>7.0f} {megabytes / seconds:>6.2f} {items:>9,} {links:>8,} "
+              f"{1000 * seconds / size:>7.2f} {seconds / yardstick:>7.1f} {peak_mb(resource.RUSAGE_SELF):>8.0f} "
+              f"{peak_mb(resource.RUSAGE_CHILDREN):>9.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

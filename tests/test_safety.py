@@ -1,0 +1,203 @@
+"""Nothing lost, nobody overwritten: concurrency, crashes, re-ingest, migrations, backups.
+
+Real SQLite files and real processes throughout; the figures each test runs with are
+module constants so the closing note can quote them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbench.cli import cli
+from workbench.store.database import open_db
+from workbench.store.ingest import ingest
+from workbench.store.reviews import mark
+from workbench.store.schema import MIGRATION_NAMES, migrations
+
+WORKER = str(Path(__file__).resolve().parent / "proc_workers.py")
+PROCESSES, MARKS_EACH = 4, 2000
+CRASH_AFTER_MARKS = 300
+INGEST_FILES = 60
+
+
+def db_file(db) -> str:
+    return db.execute("PRAGMA database_list").fetchone()[2]
+
+
+def spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, WORKER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def integrity(path: str) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_concurrent_processes_lose_no_mark_and_report_conflicts(fixture_db):
+    path = db_file(fixture_db)
+    fixture_db.close()
+    workers = [spawn("mark", path, str(MARKS_EACH), str(seed)) for seed in range(PROCESSES)]
+    outputs = [worker.communicate(timeout=600) for worker in workers]
+    for worker, (out, err) in zip(workers, outputs):
+        assert worker.returncode == 0, err
+        assert "locked" not in err
+    committed = {int(line.split()[1]) for out, _ in outputs for line in out.splitlines() if line.startswith("ok ")}
+    stale = sum(int(out.splitlines()[-1].split("=")[1]) for out, _ in outputs)
+    assert len(committed) + stale == PROCESSES * MARKS_EACH
+    db = open_db(path)
+    assert {row[0] for row in db.execute("SELECT id FROM reviews")} == committed
+    # every item shows the status of its latest review
+    assert db.execute("SELECT count(*) FROM items JOIN reviews ON reviews.id = items.review_id "
+                      "WHERE reviews.id != (SELECT max(id) FROM reviews r WHERE r.item_id = items.id)").fetchone()[0] == 0
+    # conflicting marks were refused, never silently applied: every stale attempt is counted
+    assert stale > 0
+    assert integrity(path) == "ok"
+
+
+def test_sigkill_during_marks_keeps_every_committed_mark(fixture_db):
+    path = db_file(fixture_db)
+    fixture_db.close()
+    worker = spawn("mark", path, "100000", "1")
+    committed = []
+    for line in worker.stdout:
+        if line.startswith("ok "):
+            committed.append(int(line.split()[1]))
+        if len(committed) >= CRASH_AFTER_MARKS:
+            break
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    assert integrity(path) == "ok"
+    stored = {row[0] for row in sqlite3.connect(path).execute("SELECT id FROM reviews")}
+    assert set(committed) <= stored
+
+
+def test_sigkill_during_ingest_leaves_no_half_ingested_source(tmp_path, corpus):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    base = (corpus / "000_2b14526b3bd0fd47.txt").read_text(encoding="utf-8")
+    for n in range(INGEST_FILES):
+        (folder / f"a{n:03d}.txt").write_text(base.replace("750", str(n)).replace("Korolevsky", f"Korolev{n}"),
+                                              encoding="utf-8")
+    path = str(tmp_path / "killed.db")
+    worker = spawn("ingest", path, str(folder))
+    stored = 0
+    for line in worker.stdout:
+        stored += line.startswith("file ")
+        if stored >= INGEST_FILES // 3:
+            break
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    assert integrity(path) == "ok"
+    reference = open_db(tmp_path / "reference.db")
+    ingest(reference, [str(folder)], workers=1)
+    killed = open_db(path)
+    sources = [row[0] for row in killed.execute("SELECT id FROM sources")]
+    assert INGEST_FILES // 3 <= len(sources) < INGEST_FILES
+    query = "SELECT id FROM items WHERE source_id = ? ORDER BY id"
+    for source in sources:
+        assert list(killed.execute(query, [source])) == list(reference.execute(query, [source]))
+    # the interrupted batch completes when run again
+    ingest(killed, [str(folder)], workers=1)
+    assert killed.execute("SELECT count(*) FROM sources").fetchone()[0] == INGEST_FILES
+
+
+def test_reingest_after_edits_keeps_all_hundred_reviews(tmp_path, corpus):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    reuters = (corpus / "000_2b14526b3bd0fd47.txt").read_text(encoding="utf-8")
+    moscow = (corpus / "003_9c5ba6eb5ac01bd5.txt").read_text(encoding="utf-8")
+    for n in range(4):
+        (folder / f"r{n}.txt").write_text(reuters.replace("750", str(750 + n)), encoding="utf-8")
+        (folder / f"m{n}.txt").write_text(moscow.replace("50 firms", f"{50 + n} firms"), encoding="utf-8")
+    db = open_db(tmp_path / "wb.db")
+    ingest(db, [str(folder)], workers=1)
+    reviewed = [row[0] for row in db.execute("SELECT id FROM items ORDER BY source_id, seq LIMIT 100 OFFSET 5")]
+    for n, item in enumerate(reviewed):
+        mark(db, item, ["true", "false", "misleading", "mostly-true"][n % 4], reviewer="ana", note=f"n{n}")
+    typo_item = db.execute("SELECT id, text FROM items WHERE source_id = (SELECT source_id FROM items WHERE id = ?) "
+                           "AND text LIKE '%Mass protests have rocked%'", [reviewed[0]]).fetchone()
+    source_path = db.execute("SELECT path FROM sources JOIN items ON items.source_id = sources.id WHERE items.id = ?",
+                             [reviewed[0]]).fetchone()[0]
+    edited = Path(source_path).read_text(encoding="utf-8")
+    edited = edited.replace("gravest threat", "gravest thret")  # a typo introduced, then "fixed" below
+    Path(source_path).write_text(edited, encoding="utf-8")
+    ingest(db, [str(folder)], workers=1)
+    mark(db, db.execute("SELECT id FROM items WHERE text LIKE '%gravest thret%' LIMIT 1").fetchone()[0], "true",
+         reviewer="ana")
+    fixed = edited.replace("gravest thret", "gravest threat").replace(
+        "Neighbouring countries quickly opened their doors.",
+        "Neighbouring countries quickly opened their doors.\n\nEstonia offered 200 visas.")
+    gismart = next(p for p in fixed.split("\n\n") if p.startswith("Gismart, a gaming app developer"))
+    Path(source_path).write_text(fixed.replace(gismart + "\n\n", ""), encoding="utf-8")
+    (folder / "m3.txt").unlink()
+    before = db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    summary = ingest(db, [str(folder)], workers=1)
+    assert summary.updated == 1
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == before == 101
+    assert {row[0] for row in db.execute("SELECT DISTINCT coalesce(moved_from, item_id) FROM reviews")} >= set(reviewed)
+    assert typo_item is not None
+    flagged = db.execute("SELECT count(*) FROM item_status WHERE text_changed").fetchone()[0]
+    assert flagged >= 1
+    orphans = db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0]
+    attached = db.execute("SELECT count(*) FROM reviews WHERE item_id IN (SELECT id FROM items)").fetchone()[0]
+    assert orphans + attached == 101
+    stats = CliRunner().invoke(cli, ["stats", "--db", db_file(db)]).output
+    if orphans:
+        assert f"{orphans} reviews belong to items that no longer exist" in stats
+
+
+def test_database_from_the_first_schema_migrates_with_reviews_intact(tmp_path, corpus):
+    path = tmp_path / "old.db"
+    from sqlite_utils import Database
+
+    old = Database(path)
+    migrations.apply(old, stop_before=MIGRATION_NAMES[1:] or None)
+    old.execute("PRAGMA user_version = 1")
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    ingest(db, [str(corpus)], workers=1)
+    item = db.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+    mark(db, item, "false", reviewer="ana")
+    db.close()
+    reopened = open_db(path)
+    assert reopened.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(MIGRATION_NAMES)
+    assert reopened.execute("SELECT status FROM items WHERE id = ?", [item]).fetchone()[0] == "false"
+
+
+def test_backup_is_consistent_while_reviewers_mark(fixture_db, tmp_path):
+    path = db_file(fixture_db)
+    fixture_db.close()
+    worker = spawn("mark", path, "3000", "9")
+    next(worker.stdout)  # marking has started
+    copy = tmp_path / "backup.db"
+    result = CliRunner().invoke(cli, ["backup", str(copy), "--db", path])
+    worker.kill()
+    worker.wait()
+    assert result.exit_code == 0, result.output
+    assert integrity(str(copy)) == "ok"
+    copied = sqlite3.connect(copy).execute("SELECT count(*) FROM reviews").fetchone()[0]
+    live = sqlite3.connect(path).execute("SELECT count(*) FROM reviews").fetchone()[0]
+    assert 0 < copied <= live
+    assert open_db(copy).execute("SELECT count(*) FROM items").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("name", ["with space.txt", "Минск — résumé.txt", "日本語 ファイル.md"])
+def test_paths_with_spaces_and_non_ascii(tmp_path, name):
+    path = tmp_path / "dir with spaces" / name
+    path.parent.mkdir()
+    path.write_text("Title\n\nThe park has risen to 750 companies since 2006, officials said.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(path.parent), "--db", str(tmp_path / "wb.db")])
+    assert result.exit_code == 0, result.output
+    assert open_db(tmp_path / "wb.db").execute("SELECT path FROM sources").fetchone()[0] == str(path)
