@@ -67,14 +67,14 @@ def test_edited_article_keeps_every_review(fixture_db, corpus):
     db = fixture_db
     unchanged = item_like(db, "Mass protests have rocked the country")
     edited = item_like(db, "on the eastern outskirts of the capital Minsk")
-    removed = item_like(db, "Gismart, a gaming app developer")
+    removed = item_like(db, "two employees were arrested and beaten")
     for item, status in ((unchanged, "true"), (edited, "mostly-true"), (removed, "false")):
         mark(db, item["id"], status, reviewer="ana", note=f"checked {status}")
 
     path = corpus / REUTERS
     text = path.read_text(encoding="utf-8")
-    gismart = next(p for p in text.split("\n\n") if p.startswith("Gismart, a gaming app developer"))
-    text = text.replace("since its launching in 2006", "since its launch in 2006").replace(gismart + "\n\n", "")
+    gismart = next(p.strip() for p in text.split("\n\n") if p.strip().startswith("Gismart, a gaming app developer"))
+    text = text.replace("since its launching in 2006", "since its launch in 2006").replace(gismart, "")
     text = text.replace("Neighbouring countries quickly opened their doors.",
                         "Neighbouring countries quickly opened their doors.\n\nPoland offered 1,000 visas in a week.")
     path.write_text(text, encoding="utf-8")
@@ -95,7 +95,7 @@ def test_edited_article_keeps_every_review(fixture_db, corpus):
 
     result = run("stats", "--db", db.execute("PRAGMA database_list").fetchone()[2])
     assert "1 reviews belong to items that no longer exist" in result.output
-    assert "Gismart, a gaming app developer" in result.output
+    assert "two employees were arrested and beaten" in result.output
     assert "1 reviewed items changed text since their review" in result.output
 
 
@@ -105,7 +105,7 @@ def test_bad_files_are_named_one_line_each_and_the_rest_goes_in(tmp_path):
     (corpus / "good.txt").write_text("Park grows\n\nThe park has risen to 750 companies since its launch in 2006.\n")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 64)
-    (corpus / "latin.txt").write_bytes("Prices\n\nCafé prices in Minsk rose 5% in August, José said.\n".encode("cp1252"))
+    (corpus / "latin.txt").write_bytes("Prices\n\nCafé prices in Minsk rose 5% in August 2020 at the José bakery chain.\n".encode("cp1252"))
     (corpus / "broken.html").write_bytes(b"<html><body><div><p")
     (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<< garbage\n%%EOF")
     write_pdf(corpus / "real.pdf", ["Officials said the park employs 58,000 people in Minsk."], title="Jobs")
@@ -126,7 +126,7 @@ def test_bad_files_are_named_one_line_each_and_the_rest_goes_in(tmp_path):
 def test_a_failed_write_leaves_no_half_ingested_source(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("A\n\nThe park has risen to 750 companies since 2006.\n\nPoison pill sentence here.\n")
+    (corpus / "a.txt").write_text("A\n\nThe park has risen to 750 companies since 2006.\n\nPoison gas leaks rose by 12% in Minsk in 2020, officials said.\n")
     (corpus / "b.txt").write_text("B\n\nThe park employs 58,000 people in Minsk.\n")
     db = open_db(tmp_path / "wb.db")
     db.execute("CREATE TRIGGER poison BEFORE INSERT ON items WHEN NEW.text LIKE '%Poison%' "

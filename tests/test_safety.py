@@ -26,6 +26,7 @@ WORKER = str(Path(__file__).resolve().parent / "proc_workers.py")
 PROCESSES, MARKS_EACH = 4, 2000
 CRASH_AFTER_MARKS = 300
 INGEST_FILES = 60
+REVIEWED = 100
 
 
 def db_file(db) -> str:
@@ -120,41 +121,40 @@ def test_reingest_after_edits_keeps_all_hundred_reviews(tmp_path, corpus):
     for n in range(4):
         (folder / f"r{n}.txt").write_text(reuters.replace("750", str(750 + n)), encoding="utf-8")
         (folder / f"m{n}.txt").write_text(moscow.replace("50 firms", f"{50 + n} firms"), encoding="utf-8")
+    edited_file = folder / "r0.txt"
+    edited_file.write_text(reuters.replace("gravest threat", "gravest thret"), encoding="utf-8")  # the typo
     db = open_db(tmp_path / "wb.db")
     ingest(db, [str(folder)], workers=1)
-    reviewed = [row[0] for row in db.execute("SELECT id FROM items ORDER BY source_id, seq LIMIT 100 OFFSET 5")]
+
+    def in_r0(fragment: str) -> str:
+        return db.execute("SELECT items.id FROM items JOIN sources ON sources.id = items.source_id "
+                          "WHERE sources.path = ? AND items.text LIKE ?", [str(edited_file), f"%{fragment}%"]).fetchone()[0]
+
+    typo, dropped = in_r0("gravest thret"), in_r0("two employees were arrested")
+    others = [row[0] for row in db.execute("SELECT id FROM items WHERE id NOT IN (?, ?) ORDER BY id LIMIT ?",
+                                            [typo, dropped, REVIEWED - 2])]
+    reviewed = [typo, dropped, *others]
     for n, item in enumerate(reviewed):
         mark(db, item, ["true", "false", "misleading", "mostly-true"][n % 4], reviewer="ana", note=f"n{n}")
-    typo_item = db.execute("SELECT id, text FROM items WHERE source_id = (SELECT source_id FROM items WHERE id = ?) "
-                           "AND text LIKE '%Mass protests have rocked%'", [reviewed[0]]).fetchone()
-    source_path = db.execute("SELECT path FROM sources JOIN items ON items.source_id = sources.id WHERE items.id = ?",
-                             [reviewed[0]]).fetchone()[0]
-    edited = Path(source_path).read_text(encoding="utf-8")
-    edited = edited.replace("gravest threat", "gravest thret")  # a typo introduced, then "fixed" below
-    Path(source_path).write_text(edited, encoding="utf-8")
-    ingest(db, [str(folder)], workers=1)
-    mark(db, db.execute("SELECT id FROM items WHERE text LIKE '%gravest thret%' LIMIT 1").fetchone()[0], "true",
-         reviewer="ana")
-    fixed = edited.replace("gravest thret", "gravest threat").replace(
-        "Neighbouring countries quickly opened their doors.",
-        "Neighbouring countries quickly opened their doors.\n\nEstonia offered 200 visas.")
-    gismart = next(p for p in fixed.split("\n\n") if p.startswith("Gismart, a gaming app developer"))
-    Path(source_path).write_text(fixed.replace(gismart + "\n\n", ""), encoding="utf-8")
+
+    text = reuters.replace("Neighbouring countries quickly opened their doors.",
+                           "Neighbouring countries quickly opened their doors.\n\nEstonia offered 200 visas in a week.")
+    gismart = next(p.strip() for p in text.split("\n\n") if p.strip().startswith("Gismart, a gaming app developer"))
+    edited_file.write_text(text.replace(gismart, ""), encoding="utf-8")  # typo fixed, paragraph added and removed
     (folder / "m3.txt").unlink()
-    before = db.execute("SELECT count(*) FROM reviews").fetchone()[0]
     summary = ingest(db, [str(folder)], workers=1)
-    assert summary.updated == 1
-    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == before == 101
-    assert {row[0] for row in db.execute("SELECT DISTINCT coalesce(moved_from, item_id) FROM reviews")} >= set(reviewed)
-    assert typo_item is not None
-    flagged = db.execute("SELECT count(*) FROM item_status WHERE text_changed").fetchone()[0]
-    assert flagged >= 1
-    orphans = db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0]
+
+    assert summary.updated == 1 and summary.reviews_moved == 1
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == REVIEWED
+    assert {row[0] for row in db.execute("SELECT coalesce(moved_from, item_id) FROM reviews")} == set(reviewed)
+    fixed = in_r0("gravest threat")
+    assert db.execute("SELECT moved_from, status FROM reviews WHERE item_id = ?", [fixed]).fetchone() == (typo, "true")
+    assert db.execute("SELECT text_changed FROM item_status WHERE item_id = ?", [fixed]).fetchone()[0] == 1
+    assert [row[0] for row in db.execute("SELECT item_id FROM orphan_reviews")] == [dropped]
     attached = db.execute("SELECT count(*) FROM reviews WHERE item_id IN (SELECT id FROM items)").fetchone()[0]
-    assert orphans + attached == 101
+    assert attached == REVIEWED - 1
     stats = CliRunner().invoke(cli, ["stats", "--db", db_file(db)]).output
-    if orphans:
-        assert f"{orphans} reviews belong to items that no longer exist" in stats
+    assert "1 reviews belong to items that no longer exist" in stats
 
 
 def test_database_from_the_first_schema_migrates_with_reviews_intact(tmp_path, corpus):

@@ -27,7 +27,7 @@ db_option = click.option(
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> None:
@@ -50,13 +50,15 @@ def cli(ctx: click.Context) -> None:
     """Claim and quote fact-checking workbench.
 
     With no command: build the database from the bundled fixtures if it does not exist
-    yet, then show its summary.
+    yet, then open the review screen on it.
     """
     if ctx.invoked_subcommand is None:
+        from .tui.commands import run_review
+
         path = default_db_path()
         if not path.exists():
             ctx.invoke(ingest, paths=(str(FIXTURES),), db_path=path)
-        ctx.invoke(stats, db_path=path)
+        run_review(path)
 
 
 @cli.command()
@@ -80,7 +82,8 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None) ->
             progress.update(task, completed=done, total=total, items=items)
 
         summary = run_ingest(db, paths, workers=workers, on_file=on_file,
-                             on_failure=lambda failure: progress.console.print(f"skipped {failure}", markup=False))
+                             on_failure=lambda failure: progress.console.print(
+                                 f"skipped {failure}", markup=False, soft_wrap=True))
     click.echo(
         f"{summary.files} files, {summary.articles} articles: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.items_added} items added, {summary.items_removed} removed"
@@ -166,6 +169,8 @@ def main() -> None:
 # Commands owned by the other stages register themselves here; each module imports its
 # heavy dependencies (Textual included) inside its command functions, not at import.
 COMMAND_MODULES = (
+    "workbench.reports.commands",
+    "workbench.tui.commands",
 )
 for module_name in COMMAND_MODULES:
     for command in importlib.import_module(module_name).COMMANDS:

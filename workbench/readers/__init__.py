@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 MAX_RECORD_BYTES = 5 * 1024 * 1024
 HEADER_KEYS = {"title", "outlet", "url", "date", "published", "author", "source", "site", "byline"}
 HEADER_ALIASES = {"date": "published", "source": "outlet", "site": "outlet", "byline": "author"}
+BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAGIC = {
     b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office archive", b"\x89PNG": "a PNG image",
     b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image", b"SQLite format 3": "a SQLite database",
@@ -137,8 +139,7 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     sample = text[:65536]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t") or 0x7F <= ord(ch) < 0xA0)
-    if controls > max(8, len(sample) // 50):
+    if len(BINARY_CHARS.findall(sample)) > max(8, len(sample) // 50):
         raise ReadError("binary file (mostly control bytes), not text")
     return text
 

@@ -132,6 +132,18 @@ def _prepared_stream(files: list[tuple[str, Path]], workers: int) -> Iterator[li
                 break
 
 
+ITEM_COLUMNS = ("id", "source_id", "seq", "kind", "text", "speaker", "role", "cue", "attribution", "start", "end",
+                "paragraph", "score", "numbers", "first_seen")
+# A hand-written upsert: this is the hot path of ingest, and sqlite-utils' generic
+# upsert_all costs more than the insert itself. Review state and first_seen are kept.
+_QUOTED_COLUMNS = ", ".join(f'"{column}"' for column in ITEM_COLUMNS)
+UPSERT_ITEM = (
+    f"INSERT INTO items ({_QUOTED_COLUMNS}) VALUES ({', '.join(':' + c for c in ITEM_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f'"{c}" = excluded."{c}"' for c in ITEM_COLUMNS if c not in {"id", "first_seen"})
+)
+
+
 def _item_row(source: str, seq: int, id_: str, item: ExtractedItem, stamp: str) -> dict:
     return {
         "id": id_, "source_id": source, "seq": seq, "kind": item.kind, "text": item.text,
@@ -190,8 +202,8 @@ def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> N
             db.execute(f"DELETE FROM items WHERE id IN ({placeholders})", list(vanished))
             db.execute(f"DELETE FROM links WHERE state = 'suggested' AND (item_a IN ({placeholders}) "
                        f"OR item_b IN ({placeholders}))", list(vanished) * 2)
-        rows = [_item_row(sid, seq, id_, item, stamp) for seq, (id_, item) in enumerate(zip(ids, prepared.items))]
-        db["items"].upsert_all(rows, pk="id", batch_size=500)
+        db.conn.executemany(UPSERT_ITEM, [_item_row(sid, seq, id_, item, stamp)
+                                          for seq, (id_, item) in enumerate(zip(ids, prepared.items))])
         summary.items_added += len(arrived)
         summary.items_removed += len(vanished)
         summary.new_item_ids.extend(arrived)
