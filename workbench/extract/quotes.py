@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_QUOTE_MARK = re.compile(r"[“”„«»\"‘’‚']")
+# Two apostrophes ('') stand for a double quotation mark in some wire and archive text.
+_QUOTE_MARK = re.compile(r"''|[“”„«»\"‘’‚']")
 
 OPEN_DOUBLE, CLOSE_DOUBLE, EITHER_DOUBLE, OPEN_SINGLE, CLOSE_SINGLE = range(5)
 
@@ -47,6 +48,7 @@ def _scan_paragraph(
 ) -> bool:
     double_at: int | None = None
     single_at: int | None = None
+    possessive_at: int | None = None  # a ’ after "s" that may close the single quote or be "Belarus’"
     first_mark = True
     continues = False
     for match in _QUOTE_MARK.finditer(text, p_start, p_end):
@@ -60,10 +62,17 @@ def _scan_paragraph(
                 double_at, single_at = position, None
                 continues = first_mark and previous_left_open and position == p_start
             elif kind == OPEN_SINGLE and single_at is None:
-                single_at = position
+                single_at, possessive_at = position, None
             elif kind == CLOSE_SINGLE and single_at is not None:
-                _emit(text, single_at, position, index, True, False, out)
-                single_at = None
+                if _looks_possessive(text, position, p_end):
+                    possessive_at = position  # closes only if no better mark follows
+                else:
+                    _emit(text, single_at, position, index, True, False, out)
+                    single_at = possessive_at = None
+            elif kind == OPEN_SINGLE and possessive_at is not None:
+                # A new quote opens: the pending possessive-looking mark was the close after all.
+                _emit(text, single_at, possessive_at, index, True, False, out)
+                single_at, possessive_at = position, None
         elif kind in (CLOSE_DOUBLE, EITHER_DOUBLE):
             _emit(text, double_at, position, index, False, continues, out)
             double_at, continues = None, False
@@ -72,10 +81,22 @@ def _scan_paragraph(
             _emit(text, double_at, position, index, False, continues, out, closed=False)
             double_at, continues = position, False
         first_mark = False
+    if single_at is not None and possessive_at is not None:
+        _emit(text, single_at, possessive_at, index, True, False, out)
     if double_at is not None:
         _emit(text, double_at, p_end, index, False, continues, out, closed=False)
         return True
     return False
+
+
+def _looks_possessive(text: str, position: int, p_end: int) -> bool:
+    """``Belarus’ IT``: an s, the mark, a space and a word."""
+    return (
+        text[position - 1] in "sS"
+        and position + 2 < p_end
+        and text[position + 1] == " "
+        and text[position + 2].isalnum()
+    )
 
 
 def _emit(
@@ -88,7 +109,7 @@ def _emit(
     out: list[QuoteSpan],
     closed: bool = True,
 ) -> None:
-    start, end = open_at + 1, close_at
+    start, end = open_at + (2 if text.startswith("''", open_at) else 1), close_at
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1] in _TRAILING_JUNK:
@@ -98,9 +119,10 @@ def _emit(
 
 
 def _classify(text: str, position: int, p_start: int, p_end: int) -> int | None:
-    mark = text[position]
+    mark = '"' if text.startswith("''", position) else text[position]
+    width = 2 if text.startswith("''", position) else 1
     before = text[position - 1] if position > p_start else " "
-    after = text[position + 1] if position + 1 < p_end else " "
+    after = text[position + width] if position + width < p_end else " "
     opening_context = before.isspace() or before in _OPENING_CONTEXT
     if mark in "“„«":
         # Some sources close with an opening mark ("…Belarus“ article").

@@ -1,0 +1,219 @@
+"""Focused extraction cases: quotes, speakers, sentences, numbers, scoring, robustness."""
+
+from __future__ import annotations
+
+import time
+
+from workbench.extract import extract
+from workbench.extract.checkworthy import score
+from workbench.extract.numbers import find_numbers
+from workbench.extract.sentences import paragraph_spans, sentence_spans
+
+
+def quotes(text, published=None):
+    return [i for i in extract(text, published) if i.kind == "quote"]
+
+
+def check_offsets(text, items):
+    for item in items:
+        assert text[item.start : item.end] == item.text
+
+
+def test_nested_quote_stays_inside_outer_quote():
+    text = "“They beat me,” he told journalists. “I said, ‘guys, I’m going home. What do you want from me?'”"
+    text = "Max Korolevsky was detained in Minsk in August.\n\n" + text
+    found = quotes(text)
+    check_offsets(text, found)
+    assert [q.text for q in found] == ["They beat me", "I said, ‘guys, I’m going home. What do you want from me?'"]
+    assert {q.speaker for q in found} == {"Max Korolevsky"}
+
+
+def test_split_quote_gives_two_items_with_one_speaker():
+    text = "“We will stay in Minsk,” said Olga Petrova, a lawyer. “But many of our colleagues will leave.”"
+    found = quotes(text)
+    check_offsets(text, found)
+    assert [(q.text, q.speaker, q.role) for q in found] == [
+        ("We will stay in Minsk", "Olga Petrova", "a lawyer"),
+        ("But many of our colleagues will leave.", "Olga Petrova", "a lawyer"),
+    ]
+
+
+def test_multi_paragraph_quote_keeps_speaker():
+    text = (
+        "“The first part of the quote runs here and does not close,” said Ivan Orlov, an economist.\n\n"
+        "“The second paragraph opens a quote without closing it, as news style does.\n\n"
+        "“And the third paragraph finally closes it.”\n\n"
+        "Unrelated sentence about the weather in Minsk today."
+    )
+    found = quotes(text)
+    check_offsets(text, found)
+    assert len(found) == 3
+    assert {q.speaker for q in found} == {"Ivan Orlov"}
+    assert found[1].text.startswith("The second paragraph") and found[2].text.endswith("closes it.")
+
+
+def test_partial_quote_and_scare_quotes():
+    text = (
+        "Employees posted an open letter, accusing the government of creating an “atmosphere of fear and violence”.\n\n"
+        "Talk of a ‘brain drain’ is circulating, and firms are moving staff in a “quiet” way.\n\n"
+        "“Ninja-style”\n\n"
+        "Anton said firms were moving staff “ninja-style.”"
+    )
+    found = {q.text: q for q in quotes(text)}
+    assert "atmosphere of fear and violence" in found
+    assert found["atmosphere of fear and violence"].cue == "accusing"
+    assert "brain drain" not in found and "quiet" not in found and "Ninja-style" not in found
+    assert found["ninja-style."].speaker == "Anton"
+
+
+def test_apostrophes_are_not_closing_quotes():
+    text = "‘I’m sure Belarus’ IT firms won’t stay,’ said Daria Ivanova. ‘They’re leaving.’"
+    found = quotes(text)
+    check_offsets(text, found)
+    assert [q.text for q in found] == ["I’m sure Belarus’ IT firms won’t stay", "They’re leaving."]
+    assert {q.speaker for q in found} == {"Daria Ivanova"}
+
+
+def test_pronouns_resolve_to_nearest_person_respecting_gender():
+    text = (
+        "“Companies’ first concern is safety,” said Darya Miskevich, a consultant.\n\n"
+        "“The second risk is the blackouts,” she added.\n\n"
+        "She met Pavel Sidorov, a banker, in Vilnius last week to discuss the move.\n\n"
+        "“The internet is being controlled by the regime,” she said.\n\n"
+        "“We are leaving for Warsaw next month,” he said."
+    )
+    items = extract(text)
+    speakers = [(q.text[:12], q.speaker) for q in items if q.kind == "quote"]
+    assert speakers == [
+        ("Companies’ f", "Darya Miskevich"),
+        ("The second r", "Darya Miskevich"),
+        ("The internet", "Darya Miskevich"),
+        ("We are leavi", "Pavel Sidorov"),  # "she" earlier made Miskevich female, so "he" skips her
+    ]
+
+
+def test_short_names_use_fullest_form_and_keep_role():
+    text = (
+        "“The damage is done,” said Alexei Kuzmenkov, co-founder of Deepdee.\n\n"
+        "Mr Kuzmenkov moved to Lithuania in June.\n\n"
+        "“Our best people will leave,” said Kuzmenkov."
+    )
+    found = quotes(text)
+    assert [(q.speaker, q.role) for q in found] == [("Alexei Kuzmenkov", "co-founder of Deepdee")] * 2
+
+
+def test_it_said_in_a_statement_names_the_organisation():
+    text = (
+        "The state-run Belarus Hi-Tech Park played down the impact of workers leaving.\n\n"
+        "“None of the residents applied to exit Hi-Tech Park,” it said in a statement."
+    )
+    found = quotes(text)
+    assert [(q.speaker, q.cue) for q in found] == [("Belarus Hi-Tech Park", "said")]
+
+
+def test_according_to_and_reported_speech_are_indirect_claims():
+    text = (
+        "The agency has talked to over 85 companies since the election, according to Director of "
+        "Business Development Gediminas Koryzna.\n\n"
+        "Gismart, a gaming app developer, stated two employees were arrested and beaten."
+    )
+    items = extract(text)
+    check_offsets(text, items)
+    indirect = [(i.text, i.speaker, i.role) for i in items if i.attribution == "indirect"]
+    assert indirect == [
+        ("The agency has talked to over 85 companies since the election", "Gediminas Koryzna", "Director of Business Development"),
+        ("two employees were arrested and beaten.", "Gismart", "a gaming app developer"),
+    ]
+
+
+def test_pure_attribution_and_questions_are_not_claims():
+    text = (
+        "“We are going home,” he told journalists in Kyiv.\n\n"
+        "What will happen to the industry now?\n\n"
+        "Belarus exported $2 billion of software in 2019, government figures show."
+    )
+    claims = [i.text for i in extract(text) if i.kind == "claim"]
+    assert claims == ["Belarus exported $2 billion of software in 2019, government figures show."]
+
+
+def test_sentence_splitter_handles_abbreviations_and_quotes():
+    text = (
+        "Mr. Smith met Dr. Jones in the U.S. on Sept. 11 at No. 10 Downing St. before noon. "
+        "Donald J. Trump said it cost 3.5 million dollars. “It ended,” he said. “Next.” The end came."
+    )
+    spans = sentence_spans(text, 0, len(text))
+    assert [text[s:e] for s, e in spans] == [
+        "Mr. Smith met Dr. Jones in the U.S. on Sept. 11 at No. 10 Downing St. before noon.",
+        "Donald J. Trump said it cost 3.5 million dollars.",
+        "“It ended,” he said.",
+        "“Next.”",
+        "The end came.",
+    ]
+    assert paragraph_spans("a\n\n\nb\n \nc") == [(0, 1), (4, 5), (8, 9)]
+
+
+def _normalised(text, published_year=None):
+    return [(n.value, n.unit) for n in find_numbers(text, published_year)]
+
+
+def test_number_and_date_equivalences():
+    assert _normalised("5pc") == _normalised("5%") == _normalised("five percent") == [(5.0, "percent")]
+    assert _normalised("$2bn") == _normalised("$2 billion") == [(2e9, "USD")]
+    assert _normalised("58,000 people") == [(58000.0, "people")]
+    assert _normalised("750 companies") == [(750.0, "companies")]
+    assert _normalised("Aug. 9") == _normalised("9th of August") == _normalised("August the 9th") == [("--08-09", "date")]
+    assert _normalised("1st of September", 2020) == [("2020-09-01", "date")]
+    assert _normalised("since its launching in 2006") == [("2006", "year")]
+    assert _normalised("relocate 20-30 permanently") == [(20.0, None), (30.0, None)]
+    more = find_numbers("more than 10% of firms")
+    assert (more[0].text, more[0].value, more[0].unit, more[0].display()) == ("more than 10%", 10.0, "percent", "10 percent")
+    assert find_numbers("$2 billion")[0].display() == "2,000,000,000 USD"
+    assert find_numbers("on the 9th of August")[0].display() == "--08-09"
+
+
+def test_published_date_gives_year_to_dates():
+    items = extract("Protests began after the disputed election held on Aug. 9 in Belarus.", "2020-09-10")
+    assert [n.value for n in items[0].numbers] == ["2020-08-09"]
+
+
+def test_checkworthiness_ranks_figures_above_fragments():
+    rich = (
+        "The Belarus Hi-Tech Park, on the eastern outskirts of the capital Minsk, has risen to 750 companies "
+        "since its launching in 2006, employing 58,000 people and earning $2 billion in exports."
+    )
+    assert 0.0 <= score("Money that the country desperately needs.") < score(rich) <= 1.0
+
+
+def test_empty_and_quote_free_text():
+    assert extract("") == []
+    assert extract("   \n\n  ") == []
+    items = extract("Lithuania launched an internet page for IT specialists in September 2020.")
+    assert [i.kind for i in items] == ["claim"]
+    assert items[0].numbers[0].value == "2020-09"
+
+
+def test_unbalanced_quotes_do_not_swallow_the_article():
+    text = (
+        "“This quote never closes, said the spokesman of the ministry.\n\n"
+        "The ministry employs 4,000 people across the country.\n\n"
+        "Officials said the budget \" grew by 5% this year.\n\n"
+        "Another ‘ stray mark sits in this sentence about 300 companies."
+    )
+    items = extract(text)
+    check_offsets(text, items)
+    claims = [i.text for i in items if i.kind == "claim"]
+    assert "The ministry employs 4,000 people across the country." in claims
+    assert any("300 companies" in c for c in claims)
+
+
+def test_one_megabyte_paragraph_finishes_quickly():
+    chunk = "He said “the budget grew by 5% to $2bn, according to officials, while ‘others’ said no "
+    text = (chunk * (1_000_000 // len(chunk)))[:1_000_000]
+    began = time.perf_counter()
+    items = extract(text)
+    assert time.perf_counter() - began < 10
+    check_offsets(text, items)
+    plain = ("Officials said the budget grew by 5% to $2bn in 2020 " * 20_000)[:1_000_000]
+    began = time.perf_counter()
+    extract(plain)
+    assert time.perf_counter() - began < 10

@@ -1,0 +1,232 @@
+"""Extraction engine: claims, quotes, speakers, numbers and check-worthiness.
+
+``extract(text, published)`` turns an article's cleaned text (paragraphs separated by a
+blank line) into :class:`~workbench.model.ExtractedItem` records in text order. Every
+item's ``text`` equals ``text[start:end]``. Quotes are emitted one item per quoted
+segment (a quote split by its attribution, or running over paragraphs, gives several
+items with the same speaker).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+
+from workbench.extract import checkworthy
+from workbench.extract.claims import find_indirect, paragraph_is_text, sentence_is_claim
+from workbench.extract.names import NameBook
+from workbench.extract.numbers import find_numbers
+from workbench.extract.quotes import QuoteSpan, find_quotes
+from workbench.extract.sentences import paragraph_spans, sentence_spans
+from workbench.extract.speakers import Source, SpeakerResolver, head_attribution, tail_attribution
+from workbench.model import ExtractedItem
+
+__all__ = ["extract"]
+
+# Bounds that keep pathological input (a 1 MB paragraph, stray marks) linear.
+_MAX_HEAD = 300
+_MAX_SENTENCE_FOR_SPEECH = 3000
+_TITLE_FOLLOWERS = ("article", "report", "story", "book", "film", "song", "series", "show", "headline", "column", "op-ed")
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An item waiting for its speaker to be resolved in text order."""
+
+    item: ExtractedItem
+    source: Source | None
+    anchor: int  # where the attribution sits, for pronoun resolution
+    quote: QuoteSpan | None = None
+    attributed: bool = False  # has its own cue in its sentence
+
+
+def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
+    """Extract quotes and claims from an article's cleaned text, in text order.
+
+    ``published`` (ISO date) supplies the year of year-less dates such as ``Aug. 9``.
+    """
+    if not text or not text.strip():
+        return []
+    paragraphs = paragraph_spans(text)
+    is_text = [paragraph_is_text(text[start:end], index) for index, (start, end) in enumerate(paragraphs)]
+    sentences = [sentence_spans(text, start, end) if is_text[i] else [] for i, (start, end) in enumerate(paragraphs)]
+    quotes = [q for q in find_quotes(text, paragraphs) if is_text[q.paragraph]]
+    quoted = [(q.open_at, q.close_at + 1 if q.close_at is not None else q.end) for q in quotes]
+
+    pending, attributions = _quote_items(text, quotes, sentences)
+    pending += _claim_items(text, sentences, sorted(quoted + attributions))
+    pending.sort(key=lambda entry: entry.anchor)
+
+    resolver = SpeakerResolver(NameBook(text), quoted)
+    for entry in pending:
+        if entry.source is not None:
+            resolver.register(entry.source)
+    for entry in pending:
+        if entry.source is not None:
+            entry.item.speaker, role = resolver.resolve(entry.source, entry.anchor)
+            entry.item.role = role
+    _inherit_speakers([entry for entry in pending if entry.item.kind == "quote" or entry.source], is_text, paragraphs)
+
+    reference, year = _reference_date(published)
+    items = []
+    for entry in pending:
+        if entry.quote is not None and not _is_real_quote(text, entry, paragraphs):
+            continue
+        item = entry.item
+        item.score = round(checkworthy.score(item.text), 4)
+        item.numbers = find_numbers(item.text, year, reference)
+        items.append(item)
+    items.sort(key=lambda item: (item.start, item.kind))
+    return items
+
+
+def _quote_items(
+    text: str, quotes: list[QuoteSpan], sentences: list[list[tuple[int, int]]]
+) -> tuple[list[_Pending], list[tuple[int, int]]]:
+    """One item per quoted segment, with its attribution; also the spans of the attribution
+    clauses after quotes (``, said X, role, referring to…``), which are not claims."""
+    pending, attributions = [], []
+    for index, quote in enumerate(quotes):
+        spans = sentences[quote.paragraph]
+        opening_sentence = _sentence_at(spans, quote.open_at)
+        previous = quotes[index - 1] if index and quotes[index - 1].paragraph == quote.paragraph else None
+        following = quotes[index + 1] if index + 1 < len(quotes) and quotes[index + 1].paragraph == quote.paragraph else None
+        previous_end = previous.close_at + 1 if previous and previous.close_at is not None else previous.end if previous else 0
+        head_from = max(opening_sentence[0], previous_end, quote.open_at - _MAX_HEAD)
+        found, anchor = None, quote.open_at
+        if quote.close_at is not None:
+            closing_sentence = _sentence_at(spans, quote.close_at)
+            sentence_end = closing_sentence[1]
+            if sentence_end <= quote.close_at + 1 and text[quote.end - 1 : quote.end] in "?!":
+                # "“…votes?” Trump said." The splitter ends the sentence at ?”; read on.
+                sentence_end = _sentence_at(spans, sentence_end + 1)[1]
+            tail_to = min(sentence_end, following.open_at if following else sentence_end, quote.close_at + _MAX_HEAD)
+            found = tail_attribution(text[quote.close_at + 1 : tail_to].lstrip("'"))
+            anchor = quote.close_at + 1
+            if found:
+                attributions.append((anchor, tail_to))
+        if found is None and head_from < quote.open_at:
+            found = head_attribution(text[head_from : quote.open_at])
+            anchor = head_from
+        source, cue = found if found else (None, None)
+        item = ExtractedItem(
+            "quote", text[quote.start : quote.end], quote.start, quote.end,
+            cue=cue, attribution="direct", paragraph=quote.paragraph,
+        )
+        pending.append(_Pending(item, source, anchor, quote, attributed=found is not None))
+    return pending, attributions
+
+
+def _claim_items(text: str, sentences: list[list[tuple[int, int]]], covered: list[tuple[int, int]]) -> list[_Pending]:
+    """Claims from sentences, leaving out what ``covered`` (quotes and their attributions) holds."""
+    pending = []
+    covered_ends = [end for _, end in covered]  # sorted too: the spans do not overlap
+    for paragraph, spans in enumerate(sentences):
+        for start, end in spans:
+            sentence = text[start:end]
+            inside = []
+            for s, e in covered[bisect_right(covered_ends, start) :]:
+                if s >= end:
+                    break
+                inside.append((max(s, start) - start, min(e, end) - start))
+            if not sentence_is_claim(sentence) or _words_outside(sentence, 0, len(sentence), inside) < 4:
+                continue
+            indirect = find_indirect(sentence, inside) if len(sentence) <= _MAX_SENTENCE_FOR_SPEECH else None
+            if indirect is not None:
+                c_start, c_end = _trim(sentence, indirect.content_start, indirect.content_end)
+                if _words_outside(sentence, c_start, c_end, inside) >= 3:
+                    item = ExtractedItem(
+                        "claim", sentence[c_start:c_end], start + c_start, start + c_end,
+                        cue=indirect.cue, attribution="indirect", paragraph=paragraph,
+                    )
+                    pending.append(_Pending(item, indirect.source, start + indirect.cue_at))
+                    continue
+            item = ExtractedItem("claim", sentence, start, end, paragraph=paragraph)
+            pending.append(_Pending(item, None, start))
+    return pending
+
+
+def _inherit_speakers(entries: list[_Pending], is_text: list[bool], paragraphs: list[tuple[int, int]]) -> None:
+    """Unattributed quotes take the speaker of their paragraph's other quote (split quotes)
+    or, when their paragraph has no attribution at all, of the previous paragraph."""
+    by_paragraph: dict[int, list[_Pending]] = {}
+    for entry in entries:
+        by_paragraph.setdefault(entry.item.paragraph, []).append(entry)
+    last_speaker: tuple[str | None, str | None] = (None, None)
+    last_paragraph = -2
+    for paragraph in sorted(by_paragraph):
+        group = by_paragraph[paragraph]
+        spoken = [e for e in group if e.item.speaker]
+        first_quote = next((e for e in spoken if e.item.kind == "quote"), None)
+        donor = None
+        for entry in group:
+            if entry.item.kind == "quote" and entry.item.speaker:
+                donor = entry  # the nearest earlier quote with a speaker in this paragraph
+            if entry.item.kind != "quote" or entry.item.speaker or entry.attributed:
+                continue
+            donor = donor or first_quote
+            if donor is not None:
+                entry.item.speaker, entry.item.role = donor.item.speaker, donor.item.role
+                entry.item.cue = entry.item.cue or donor.item.cue
+            elif not spoken and _adjacent(last_paragraph, paragraph, is_text) and (
+                entry.quote.continues or entry.quote.open_at == paragraphs[paragraph][0]
+            ):
+                entry.item.speaker, entry.item.role = last_speaker
+                entry.attributed = entry.item.speaker is not None
+        named = [e for e in group if e.item.speaker]
+        if named:
+            last_speaker = (named[-1].item.speaker, named[-1].item.role)
+            last_paragraph = paragraph
+
+
+def _adjacent(previous: int, current: int, is_text: list[bool]) -> bool:
+    """True when only non-text paragraphs (links, headings) separate the two."""
+    return previous >= 0 and all(not is_text[i] for i in range(previous + 1, current))
+
+
+def _is_real_quote(text: str, entry: _Pending, paragraphs: list[tuple[int, int]]) -> bool:
+    """Drop scare quotes and titles: unattributed, speakerless, inside someone else's sentence."""
+    if entry.item.speaker or entry.attributed or entry.item.cue:
+        return True
+    quote = entry.quote
+    words = entry.item.text.split()
+    after = text[quote.close_at + 1 : quote.close_at + 20].lstrip(" ’'”\"").lower() if quote.close_at else ""
+    if quote.single or len(words) <= 4 or after.startswith(_TITLE_FOLLOWERS):
+        return False
+    capitalised = sum(word[:1].isupper() for word in words)
+    if capitalised * 3 > len(words) * 2:
+        return False  # Title Case: a headline or a work's title
+    paragraph_start = paragraphs[quote.paragraph][0]
+    return quote.open_at == paragraph_start  # a whole-paragraph quote whose speaker we lost
+
+
+def _sentence_at(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    index = bisect_right(spans, (position, float("inf"))) - 1
+    return spans[max(index, 0)] if spans else (position, position)
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and sentence[start] in " ,;:—–-":
+        start += 1
+    while end > start and sentence[end - 1] in " ,;:—–-":
+        end -= 1
+    return start, end
+
+
+def _words_outside(sentence: str, start: int, end: int, inside: list[tuple[int, int]]) -> int:
+    chars = list(sentence[start:end])
+    for s, e in inside:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    return len("".join(chars).split())
+
+
+def _reference_date(published: str | None) -> tuple[date | None, int | None]:
+    if not published:
+        return None, None
+    try:
+        reference = date.fromisoformat(published[:10])
+    except ValueError:
+        return None, None
+    return reference, reference.year

@@ -1,0 +1,292 @@
+"""Who said it: cue verbs, source phrases, roles and pronoun resolution.
+
+Attribution is found with anchored patterns around a quote (``“…,” he said``,
+``said X, <role>``, ``X told …: “…”``) or inside a sentence (``X said that …``,
+``…, according to X``). Names are mapped to their fullest form through the article's
+:class:`~workbench.extract.names.NameBook`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from workbench.extract.names import NAME_RUN, NOT_NAME, NameBook, is_organisation, split_run
+
+_CUE_VERBS = """said says say told tells added adds explained explains wrote writes stated states
+noted notes argued argues claimed claims insisted insists warned warns asked asks replied replies
+responded responds recalled recalls estimated estimates acknowledged acknowledges admitted admits
+conceded concedes suggested suggests predicted predicts continued declared declares announced
+announces tweeted tweets posted reported reports confirmed confirms denied denies alleged alleges
+believes believe believed thinks think thought contended contends maintained maintains complained
+complains joked quipped observed remarked emphasized emphasised stressed concluded testified
+countered agreed urged vowed promised pledged boasted charged accused blamed shouted yelled
+wondered mused cautioned speculated disclosed revealed reiterated lamented acknowledges
+recounted recalled indicated assured hinted implied fumed exclaimed
+""".split()
+_CUE_PHRASES = ["pointed out", "points out", "went on", "goes on", "according to"]
+# Gerunds that introduce a partial quote without naming the speaker again.
+_CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
+dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
+denouncing praising""".split()
+CUE = "|".join(sorted(_CUE_PHRASES + _CUE_VERBS, key=len, reverse=True))
+CUE_RE = re.compile(rf"\b(?:{CUE})\b")
+GERUND_RE = re.compile(rf"\b(?:{'|'.join(_CUE_GERUNDS)})\b", re.IGNORECASE)
+# Verbs that need "that" (or a clause) to be speech rather than "claimed a victory".
+NEEDS_THAT = frozenset(
+    """claimed claims announced announces reported reports confirmed confirms denied denies
+    believed believe believes thought think thinks accused charged blamed posted continued asked
+    asks agreed urged promised vowed pledged revealed disclosed indicated observed""".split()
+)
+_ADVERBS = r"(?:also|later|then|previously|once|has|had|have|would|will|reportedly|further|again|recently|repeatedly|publicly|privately|earlier|separately)"
+
+_LOOK_BACK = 40  # names considered when resolving a pronoun
+PRONOUNS = frozenset("he she it they i we".split())
+_DETERMINERS = frozenset(
+    """the a an his her its their our one another some several both two three many other these
+    those this that most""".split()
+)
+_PASSIVE = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+$")
+
+# After a quote: ``, said X, role`` / ``, X, role, told Y`` ; bounded lengths keep matching linear.
+TAIL_CUE_FIRST = re.compile(rf"\s*[,—–-]?\s*(?P<cue>{CUE})\s+(?P<who>[^!?“”\"]{{1,200}})")
+TAIL_SUBJECT_FIRST = re.compile(
+    rf"\s*[,—–-]?\s*(?P<who>[^!?“”\";:]{{1,180}}?)\s+(?:{_ADVERBS}\s+){{0,2}}(?P<cue>{CUE})\b"
+)
+# "” ― Krystal Correa": a dash and a name after the quote, no cue verb.
+TAIL_DASH_NAME = re.compile(rf"\s*[―—–-]+\s*(?P<who>{NAME_RUN.pattern}(?:\s*,[^.!?]{{1,120}})?)\s*\.?\s*$")
+_ROLE_SPLIT = re.compile(r"\s*(?:,|\s[—–]\s)\s*")
+_ROLE_END = re.compile(r"\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
+_LEADING_JUNK = re.compile(r"^[\s,—–:-]+|[\s,—–:;.-]+$")
+
+
+@dataclass(slots=True)
+class Source:
+    """A parsed source phrase: a name (or pronoun / common noun phrase) and its role."""
+
+    name: str
+    role: str | None = None
+    pronoun: str | None = None
+
+
+def parse_source(phrase: str) -> Source | None:
+    """Split a source phrase into name and role; None when it cannot be a source.
+
+    ``Ilya Lashch, Lightpoint Global’s owner`` -> name ``Ilya Lashch``, role ``Lightpoint Global’s owner``;
+    ``administrative director Eugene Nagel`` -> name ``Eugene Nagel``, role ``administrative director``.
+    """
+    phrase = _LEADING_JUNK.sub("", phrase)
+    if not phrase:
+        return None
+    lowered = phrase.lower()
+    if lowered in PRONOUNS:
+        return Source(phrase, pronoun=lowered)
+    parts = _ROLE_SPLIT.split(phrase, maxsplit=1)
+    main = parts[0].strip()
+    appositive = _ROLE_END.split(parts[1], maxsplit=1)[0].strip() if len(parts) > 1 else ""
+    words = main.split()
+    if not words or len(words) > 9:
+        return None
+    last_run = None
+    for match in NAME_RUN.finditer(main):
+        last_run = match
+    if last_run is not None and last_run.end() == len(main):
+        both = re.fullmatch(rf"(?:Both\s+)?({NAME_RUN.pattern})\s+and\s+({NAME_RUN.pattern})", main)
+        if both:
+            return Source(f"{both.group(1)} and {both.group(2)}", appositive or None)
+        mention = split_run(main, last_run.start(), last_run.end())
+        if mention is None:
+            return None
+        name = " ".join(mention.tokens)
+        prefix = main[: mention.start].strip()
+        if prefix.endswith(("’s", "'s")):
+            prefix = ""  # "Deepdee’s Kuzmenkov": the possessive is an affiliation, not a role
+        if prefix.lower() in _DETERMINERS or prefix.split()[0].lower() in NOT_NAME if prefix else False:
+            prefix = ""
+        title = mention.title if mention.title and mention.title.rstrip(".") not in ("mr", "mrs", "ms", "miss", "dr") else None
+        role = appositive or prefix or (title.capitalize() if title else None)
+        return Source(name, role or None)
+    # A common noun phrase: "a source", "officials", "the Trump campaign".
+    first = words[0].lower()
+    if len(words) > 6 or (first not in _DETERMINERS and not words[0][0].isupper() and len(words) > 3):
+        return None
+    if first in NOT_NAME and first not in _DETERMINERS:
+        return None  # "and", "which", "to": a clause fragment, not a source
+    if any(word.lower() in PRONOUNS for word in words[1:]) or main[0].isdigit():
+        return None
+    return Source(main, appositive or None)
+
+
+def tail_attribution(tail: str) -> tuple[Source, str] | None:
+    """Attribution right after a closing quote mark: ``, said X`` or ``X said``."""
+    match = TAIL_CUE_FIRST.match(tail)
+    if match:
+        source = parse_source(source_after_cue(match.group("who")))
+        if source:
+            return source, match.group("cue")
+    match = TAIL_SUBJECT_FIRST.match(tail)
+    if match and not _PASSIVE.search(match.group("who") + " "):
+        source = parse_source(match.group("who"))
+        if source:
+            return source, match.group("cue")
+    match = TAIL_DASH_NAME.match(tail)
+    if match:
+        source = parse_source(match.group("who"))
+        if source:
+            return source, None
+    return None
+
+
+def head_attribution(head: str) -> tuple[Source | None, str] | None:
+    """Attribution before an opening quote mark in the same sentence (``X said: “``).
+
+    Returns the source (None when only a gerund cue such as ``accusing`` is present) and cue.
+    """
+    last = gerund = None
+    for last in CUE_RE.finditer(head):
+        pass
+    for gerund in GERUND_RE.finditer(head):
+        pass
+    if gerund is not None and (last is None or gerund.start() > last.start()):
+        # "footage of Trump saying, “…”" names the speaker right before the gerund; in
+        # "…, accusing the government of creating an “…”" the speaker is not repeated.
+        before = head[: gerund.start()].rstrip()
+        name = None
+        for name in NAME_RUN.finditer(before[-60:]):
+            pass
+        if name is not None and name.end() == len(before[-60:]):
+            return parse_source(name.group()), gerund.group().lower()
+        return None, gerund.group().lower()
+    if last is None:
+        return None
+    cue = last.group()
+    if cue == "according to":
+        source = parse_source(source_after_cue(head[last.end() :]))
+        return (source, cue) if source else None
+    before = head[: last.start()]
+    if _PASSIVE.search(before):
+        return None
+    return subject_before(before), cue
+
+
+def subject_before(prefix: str) -> Source | None:
+    """The source phrase that ends ``prefix`` (the text just before a cue verb)."""
+    prefix = re.sub(rf"(?:\s+{_ADVERBS})+\s*$", "", prefix.rstrip())
+    if not prefix:
+        return None
+    if prefix.endswith((",", "—", "–")):
+        # "Trump, speaking in Ohio, said" / "Both X and Y — entrepreneurs — say": the subject
+        # precedes the appositive.
+        inner = prefix[:-1]
+        cut = inner.rfind(prefix[-1])
+        if cut > 0:
+            source = subject_before(inner[:cut])
+            if source:
+                source.role = source.role or inner[cut + 1 :].strip(" ,—") or None
+                return source
+    words = prefix.split()
+    if "," in prefix:
+        # "But in a statement Friday, Trump said": the subject follows the last comma.
+        source = parse_source(prefix[prefix.rfind(",") + 1 :])
+        if source:
+            return source
+    if len(words) <= 8:
+        return parse_source(prefix)
+    last_word = words[-1].lower()
+    if last_word in PRONOUNS:
+        return Source(words[-1], pronoun=last_word)
+    tail_words = " ".join(words[-4:])
+    match = None
+    for match in NAME_RUN.finditer(tail_words):
+        pass
+    if match and match.end() == len(tail_words):
+        return parse_source(tail_words[match.start() :])
+    for size in (3, 2):
+        phrase = words[-size:]
+        if phrase[0].lower() in _DETERMINERS:
+            return parse_source(" ".join(phrase))
+    return None
+
+
+def source_after_cue(rest: str) -> str:
+    """The source phrase after a cue verb: ``Elena Izraylevych, CFO at S-PRO, referring…`` keeps
+    the name and its first appositive, never a following participle clause."""
+    parts = re.split(r"\s*,\s*", rest.strip(), maxsplit=2)
+    if len(parts) >= 2 and parts[1] and not parts[1].split()[0].endswith("ing"):
+        return f"{parts[0]}, {parts[1]}"
+    return parts[0]
+
+
+class SpeakerResolver:
+    """Turns parsed sources into canonical speaker names, resolving pronouns in text order."""
+
+    def __init__(self, names: NameBook, quoted: list[tuple[int, int]]) -> None:
+        self.names = names
+        # Names inside quotes are not antecedents for the speaker's pronoun.
+        self._mentions = [m for m in names.mentions if not _inside(m.start, quoted)]
+        self._mention_starts = [m.start for m in self._mentions]
+        self._roles: dict[str, str] = {}
+        self._recent: list[tuple[int, tuple[str, ...]]] = []  # (position, tokens) of named speakers
+
+    def register(self, source: Source) -> None:
+        """First pass: make every named source known as a person before pronouns are resolved."""
+        if source.pronoun is None and source.name[:1].isupper() and " and " not in source.name:
+            self.names.add_person(tuple(source.name.split()))
+
+    def resolve(self, source: Source, position: int) -> tuple[str | None, str | None]:
+        """Canonical (speaker, role) for a source seen at ``position``."""
+        if source.pronoun is not None:
+            tokens = self._antecedent(source.pronoun, position)
+            if tokens is None:
+                return None, None
+            self.names.note_gender(tokens, source.pronoun)
+            self._recent.append((position, tokens))
+            name = " ".join(tokens)
+            return name, self._roles.get(name)
+        if " and " in source.name:
+            parts = [" ".join(self.names.fullest(tuple(p.split()))) for p in source.name.split(" and ")]
+            return " and ".join(parts), source.role
+        if not source.name[:1].isupper():
+            return source.name, source.role
+        tokens = self.names.fullest(tuple(source.name.split()))
+        name = " ".join(tokens)
+        self._recent.append((position, tokens))
+        if source.role:
+            self._roles.setdefault(name, source.role)
+        return name, source.role or self._roles.get(name)
+
+    def _antecedent(self, pronoun: str, position: int) -> tuple[str, ...] | None:
+        if pronoun in ("i", "we", "they"):
+            return None
+        # Only the last few dozen names before the pronoun are candidates: keeps it linear.
+        end = bisect_left(self._mention_starts, position)
+        candidates = self._mentions[max(0, end - _LOOK_BACK) : end]
+        if pronoun == "it":
+            for mention in reversed(candidates):
+                if is_organisation(self.names.fullest(mention.tokens)):
+                    return self.names.fullest(mention.tokens)
+            return None
+        recent_speaker = None
+        for spoken_at, tokens in reversed(self._recent[-_LOOK_BACK:]):
+            if spoken_at < position and self.names.gender_fits(tokens, pronoun) and self.names.is_person(tokens):
+                recent_speaker = (spoken_at, tokens)
+                break
+        for mention in reversed(candidates):
+            if recent_speaker and mention.start <= recent_speaker[0] + 200:
+                break  # the last speaker is as close as any other person
+            if self.names.is_person(mention.tokens) and self.names.gender_fits(mention.tokens, pronoun):
+                return self.names.fullest(mention.tokens)
+        return recent_speaker[1] if recent_speaker else None
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    low, high = 0, len(spans)
+    while low < high:
+        middle = (low + high) // 2
+        if spans[middle][1] <= position:
+            low = middle + 1
+        else:
+            high = middle
+    return low < len(spans) and spans[low][0] <= position
+
