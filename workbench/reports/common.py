@@ -1,0 +1,105 @@
+"""Small helpers shared by the report formats: safe URLs, dates, colours, labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote, urlsplit
+
+# Characters kept as they are when a URL is re-quoted; everything else (spaces,
+# quotes, angle brackets, parentheses, backslashes) is percent-encoded.
+URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+FALLBACK_COLOR = "#888888"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` re-quoted if it is an absolute http(s) URL, else ``None``.
+
+    Anything else (``javascript:``, ``data:``, relative paths, URLs with control
+    characters or spaces that a browser would strip before reading the scheme) must
+    never reach an ``href``.
+    """
+    if not url or any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return None
+    return quote(url, safe=URL_SAFE)
+
+
+def when(stamp: str | None) -> str:
+    """An ISO timestamp as ``YYYY-MM-DD HH:MM UTC`` (dates and odd values unchanged)."""
+    if not stamp:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if len(stamp) <= 10:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
+
+
+def day(stamp: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` part of an ISO date or timestamp."""
+    return stamp[:10] if stamp and len(stamp) >= 10 else stamp
+
+
+def css_color(color: str | None) -> str:
+    """A status colour (a Rich colour name or hex, as in ``statuses.color``) as CSS hex."""
+    from rich.color import Color, ColorParseError
+
+    try:
+        return Color.parse(color or "").get_truecolor().hex if color else FALLBACK_COLOR
+    except ColorParseError:
+        return FALLBACK_COLOR
+
+
+def ink_for(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (``#rrggbb``)."""
+    red, green, blue = (int(background[index:index + 2], 16) for index in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
+
+
+def source_name(source: dict) -> str:
+    """How a source is named in a report: its title, else outlet, else file path."""
+    return source.get("title") or source.get("outlet") or source.get("path") or source.get("id") or ""
+
+
+def figure_text(value: object, unit: str | None) -> str:
+    """A figure from a number conflict as people write it: ``5%``, ``1,200 people``, ``2020-08-09``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    shown = f"{value:,}" if isinstance(value, (int, float)) else str(value)
+    if unit == "percent":
+        return f"{shown}%"
+    return f"{shown} {unit}" if unit and unit != "date" else shown
+
+
+def conflict_text(figures: list[dict]) -> str:
+    """``5% here, 7% there`` for every disagreeing figure of a number conflict."""
+    return "; ".join(f"{figure_text(figure['this'], figure['unit'])} here, "
+                     f"{figure_text(figure['other'], figure['unit'])} there" for figure in figures)
+
+
+def filters_text(filters) -> str:
+    """The filters in words, for a report's header (empty when nothing is filtered)."""
+    parts = []
+    if filters.statuses:
+        parts.append("status " + ", ".join(filters.statuses))
+    if filters.kind:
+        parts.append(f"{filters.kind}s only")
+    if filters.sources:
+        parts.append("sources " + ", ".join(filters.sources))
+    if filters.reviewed_only:
+        parts.append("items with a verdict only")
+    return "; ".join(parts)
+
+
+def now() -> str:
+    """UTC now, ISO 8601 to the second."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,63 @@
+"""JSON and JSON lines: items with their source, reviews, links and cluster.
+
+The structure is documented in ``db/EXPORTS.md`` and versioned by ``VERSION``: keys
+are only ever added within a version, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from .common import now
+from .query import Selection
+
+FORMAT = "workbench-export"
+VERSION = 1
+ITEM_KEYS = (
+    "id", "kind", "text", "speaker", "role", "cue", "attribution", "status", "status_label", "status_changed_at",
+    "score", "numbers", "paragraph", "start", "end", "seq", "first_seen", "cluster_id",
+    "source", "verdict", "review_count", "reviews", "links", "cluster",
+)
+
+
+def record(item: dict) -> dict:
+    """The documented JSON object of one item from :meth:`Selection.items`."""
+    return {key: item[key] for key in ITEM_KEYS}
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _items(selection: Selection):
+    return selection.items(history=True, links=True, cluster=True)
+
+
+def write_jsonl(selection: Selection, out: TextIO) -> int:
+    """One item object per line; return the number of items."""
+    count = 0
+    for item in _items(selection):
+        out.write(_dump(record(item)) + "\n")
+        count += 1
+    return count
+
+
+def write_json(selection: Selection, out: TextIO) -> int:
+    """One JSON document: header fields, the status vocabulary, then ``items``; return the count."""
+    filters = selection.filters
+    header = {
+        "format": FORMAT, "version": VERSION, "exported_at": now(),
+        "filters": {"statuses": list(filters.statuses), "kind": filters.kind, "sources": list(filters.sources),
+                    "reviewed_only": filters.reviewed_only},
+        "statuses": selection.statuses(),
+    }
+    # The header is written as a complete object minus its closing brace so the items
+    # can follow one by one without ever being held together.
+    out.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "items": [')
+    count = 0
+    for item in _items(selection):
+        out.write(("\n  " if count == 0 else ",\n  ") + _dump(record(item)))
+        count += 1
+    out.write("\n ]\n}\n" if count else "]\n}\n")
+    return count
