@@ -193,6 +193,25 @@ def test_backup_is_consistent_while_reviewers_mark(fixture_db, tmp_path):
     assert open_db(copy).execute("SELECT count(*) FROM items").fetchone()[0] > 0
 
 
+def test_opening_the_database_again_in_one_process_keeps_other_connections_safe(fixture_db):
+    """Regression: reading the file header with Python I/O dropped this process's SQLite
+    locks, so another process closing its connection deleted the WAL under us."""
+    path = db_file(fixture_db)
+    items = [row[0] for row in fixture_db.execute("SELECT id FROM items LIMIT 2")]
+    mark(fixture_db, items[0], "true", reviewer="ana")
+    second = open_db(path)
+    other = subprocess.run([sys.executable, "-c", "import sys; from workbench.store.database import open_db; "
+                            "db = open_db(sys.argv[1]); db.execute('SELECT count(*) FROM items'); db.close()", path],
+                           capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert other.returncode == 0, other.stderr
+    mark(fixture_db, items[1], "false", reviewer="ana")
+    second.close()
+    fresh = subprocess.run([sys.executable, "-c", "import sqlite3, sys; "
+                            "print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM reviews').fetchone()[0])",
+                            path], capture_output=True, text=True)
+    assert fresh.stdout.strip() == "2"
+
+
 @pytest.mark.parametrize("name", ["with space.txt", "Минск — résumé.txt", "日本語 ファイル.md"])
 def test_paths_with_spaces_and_non_ascii(tmp_path, name):
     path = tmp_path / "dir with spaces" / name

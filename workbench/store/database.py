@@ -32,15 +32,21 @@ def default_db_path() -> Path:
     return Path(os.environ.get("WORKBENCH_DB") or DEFAULT_DB)
 
 
-def _check_file(path: Path) -> None:
-    if path.is_dir():
-        raise DatabaseError(f"{path}: is a folder, not a database file")
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(16)
+def _refusal(path: Path, error: sqlite3.DatabaseError) -> DatabaseError:
+    """Explain why SQLite refused ``path``.
+
+    The header is read only after SQLite has refused the file: closing any descriptor of
+    a file drops every POSIX lock this process holds on it, so reading the header of a
+    database that another connection here has open would break that connection's locking.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError:
+        header = SQLITE_MAGIC
     if header != SQLITE_MAGIC:
-        raise DatabaseError(f"{path}: not a SQLite database")
+        return DatabaseError(f"{path}: not a SQLite database")
+    return DatabaseError(f"{path}: corrupt database ({error})")
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
@@ -50,8 +56,10 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])} if conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone() else set()
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: corrupt database ({error})") from None
+        conn.close()
+        raise _refusal(path, error) from None
     if version > SCHEMA_VERSION or known - set(MIGRATION_NAMES):
+        conn.close()
         raise DatabaseError(
             f"{path}: written by a newer workbench (schema version {version}, this release knows {SCHEMA_VERSION}); "
             "upgrade workbench to open it"
@@ -64,7 +72,8 @@ def open_db(path: str | Path | None = None, *, create: bool = True, readonly: bo
     ``readonly`` opens without migrating or writing anything.
     """
     path = Path(path) if path is not None else default_db_path()
-    _check_file(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file")
     if not path.exists():
         if not create or readonly:
             raise DatabaseError(f"{path}: no such database (run `workbench ingest` first)")
@@ -82,7 +91,7 @@ def open_db(path: str | Path | None = None, *, create: bool = True, readonly: bo
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(db)
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: corrupt or unreadable database ({error})") from None
+        raise _refusal(path, error) from None
     return db
 
 
