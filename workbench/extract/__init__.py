@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.extract import checkworthy
-from workbench.extract.claims import find_indirect, paragraph_is_text, sentence_is_claim
+from workbench.extract.claims import paragraph_is_text, sentence_is_claim
 from workbench.extract.names import NameBook
 from workbench.extract.numbers import find_numbers
 from workbench.extract.quotes import QuoteSpan, find_quotes
+from workbench.extract.reported import STANCE_CUES, Indirect, find_indirect, speaker_label
 from workbench.extract.sentences import paragraph_spans, sentence_spans
 from workbench.extract.speakers import Source, SpeakerResolver, head_attribution, tail_attribution
 from workbench.model import ExtractedItem
@@ -54,13 +55,15 @@ def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
     quotes = [q for q in find_quotes(text, paragraphs) if is_text[q.paragraph]]
     quoted = [(q.open_at, q.close_at + 1 if q.close_at is not None else q.end) for q in quotes]
 
-    pending, attributions = _quote_items(text, quotes, sentences)
-    pending += _claim_items(text, sentences, sorted(quoted + attributions))
+    pending, tails = _quote_items(text, quotes, sentences)
+    pending += _claim_items(text, sentences, sorted(quoted + [(s, e) for s, e, _, _ in tails]), tails)
     pending.sort(key=lambda entry: entry.anchor)
 
     resolver = SpeakerResolver(NameBook(text), quoted)
     for entry in pending:
-        if entry.source is not None:
+        # "Minsk blamed …": who holds a stance is often a place or an institution, so only
+        # speech makes a name a person (a candidate antecedent for "he" / "she").
+        if entry.source is not None and entry.item.cue not in STANCE_CUES:
             resolver.register(entry.source)
     for entry in pending:
         if entry.source is not None:
@@ -83,9 +86,9 @@ def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
 
 def _quote_items(
     text: str, quotes: list[QuoteSpan], sentences: list[list[tuple[int, int]]]
-) -> tuple[list[_Pending], list[tuple[int, int]]]:
-    """One item per quoted segment, with its attribution; also the spans of the attribution
-    clauses after quotes (``, said X, role, referring to…``), which are not claims."""
+) -> tuple[list[_Pending], list[tuple[int, int, Source, str]]]:
+    """One item per quoted segment, with its attribution; also the attribution clauses after
+    quotes (``, said X, role, referring to…``: span, source, cue), which are not claims."""
     pending, attributions = [], []
     for index, quote in enumerate(quotes):
         spans = sentences[quote.paragraph]
@@ -105,7 +108,7 @@ def _quote_items(
             found = tail_attribution(text[quote.close_at + 1 : tail_to].lstrip("'"))
             anchor = quote.close_at + 1
             if found:
-                attributions.append((anchor, tail_to))
+                attributions.append((anchor, tail_to, *found))
         if found is None and head_from < quote.open_at:
             found = head_attribution(text[head_from : quote.open_at])
             anchor = head_from
@@ -118,11 +121,16 @@ def _quote_items(
     return pending, attributions
 
 
-def _claim_items(text: str, sentences: list[list[tuple[int, int]]], covered: list[tuple[int, int]]) -> list[_Pending]:
+def _claim_items(
+    text: str, sentences: list[list[tuple[int, int]]], covered: list[tuple[int, int]],
+    tails: list[tuple[int, int, Source, str]],
+) -> list[_Pending]:
     """Claims from sentences, leaving out what ``covered`` (quotes and their attributions) holds."""
     pending = []
+    tail_at = {start: (source, cue) for start, _, source, cue in tails}
     covered_ends = [end for _, end in covered]  # sorted too: the spans do not overlap
     for paragraph, spans in enumerate(sentences):
+        label = speaker_label(text[spans[0][0] : spans[0][1]]) if spans else None
         for start, end in spans:
             sentence = text[start:end]
             inside = []
@@ -132,19 +140,46 @@ def _claim_items(text: str, sentences: list[list[tuple[int, int]]], covered: lis
                 inside.append((max(s, start) - start, min(e, end) - start))
             if not sentence_is_claim(sentence) or _words_outside(sentence, 0, len(sentence), inside) < 4:
                 continue
-            indirect = find_indirect(sentence, inside) if len(sentence) <= _MAX_SENTENCE_FOR_SPEECH else None
-            if indirect is not None:
+            reported = find_indirect(sentence, inside) if len(sentence) <= _MAX_SENTENCE_FOR_SPEECH else []
+            if not reported:
+                reported = _lead_in(sentence, start, inside, tail_at)
+            emitted = False
+            for indirect in reported:
                 c_start, c_end = _trim(sentence, indirect.content_start, indirect.content_end)
-                if _words_outside(sentence, c_start, c_end, inside) >= 3:
+                # A word of its own: "X said that “<whole quote>”" is the quote item already.
+                if _words_outside(sentence, c_start, c_end, inside) >= 1:
                     item = ExtractedItem(
                         "claim", sentence[c_start:c_end], start + c_start, start + c_end,
                         cue=indirect.cue, attribution="indirect", paragraph=paragraph,
                     )
                     pending.append(_Pending(item, indirect.source, start + indirect.cue_at))
-                    continue
+                    emitted = True
+            if emitted:
+                continue
+            if label is not None:
+                # A labelled paragraph ("Matthews: …") is that speaker's words, sentence by sentence.
+                c_start, c_end = _trim(sentence, label[1] if start == spans[0][0] else 0, len(sentence))
+                item = ExtractedItem(
+                    "claim", sentence[c_start:c_end], start + c_start, start + c_end,
+                    attribution="indirect", paragraph=paragraph,
+                )
+                pending.append(_Pending(item, label[0], start))
+                continue
             item = ExtractedItem("claim", sentence, start, end, paragraph=paragraph)
             pending.append(_Pending(item, None, start))
     return pending
+
+
+def _lead_in(
+    sentence: str, start: int, inside: list[tuple[int, int]], tail_at: dict[int, tuple[Source, str]]
+) -> list[Indirect]:
+    """``Teachers here are “very pro-Bernie,” Kilfoyle said.``: the words leading into a partial
+    quote are part of what its speaker said."""
+    for s, _ in inside:
+        if start + s in tail_at and s > 0:
+            source, cue = tail_at[start + s]
+            return [Indirect(0, s, source, cue, s)]
+    return []
 
 
 def _inherit_speakers(entries: list[_Pending], is_text: list[bool], paragraphs: list[tuple[int, int]]) -> None:

@@ -31,6 +31,7 @@ _COMPARATIVES = frozenset(
 _MONEY_WORDS = frozenset("$ € £ dollars billion million trillion".split())
 _PERCENT_WORDS = frozenset("% percent cent".split())
 _FIRST_PERSON = frozenset("i i'm i’m my me".split())
+_CACHE_LIMIT = 500_000  # n-grams remembered; bounds memory on a long-running ingest
 _index_cache: dict[str, int] = {}
 # Dense hand features live after the hashed block.
 HAND_FEATURES = [
@@ -41,57 +42,97 @@ FEATURE_COUNT = HASH_SIZE + len(HAND_FEATURES)
 
 
 def features(sentence: str) -> dict[int, float]:
-    """Sparse feature vector ``{index: value}`` for one sentence."""
-    raw_tokens = _TOKEN.findall(sentence.lower())
-    tokens = ["<num>" if token[0].isdigit() else token for token in raw_tokens]
+    """Sparse feature vector ``{index: value}`` for one sentence (what training sees)."""
+    raw_tokens, tokens = _tokens(sentence)
     vector: dict[int, float] = {}
-    previous = "<s>"
-    for token in tokens:
-        for key in (token, previous + " " + token):
-            index = _index_cache.get(key)
-            if index is None:
-                index = zlib.crc32(key.encode()) & (HASH_SIZE - 1)
-                if len(_index_cache) < 500_000:
-                    _index_cache[key] = index
-            vector[index] = vector.get(index, 0.0) + 1.0
-        previous = token
+    for index in _ngram_indexes(tokens):
+        vector[index] = vector.get(index, 0.0) + 1.0
     scale = 1.0 / math.sqrt(len(vector)) if vector else 0.0
     for index in vector:
         vector[index] *= scale
-    distinct = set(tokens)
-    numbers = tokens.count("<num>")
-    words = len(tokens)
-    hand = {
-        "has_number": numbers > 0,
-        "many_numbers": min(numbers, 8) / 8,
-        "has_percent": not distinct.isdisjoint(_PERCENT_WORDS),
-        "has_money": not distinct.isdisjoint(_MONEY_WORDS),
-        "has_year": any(len(t) == 4 and t[:2] in ("19", "20") for t in raw_tokens),
-        "named_actors": min(len(_CAPITALISED.findall(sentence)), 5) / 5,
-        "comparatives": min(sum(token in _COMPARATIVES for token in tokens), 4) / 4,
-        "short": words < 6,
-        "medium": 6 <= words < 15,
-        "long": 15 <= words < 30,
-        "very_long": words >= 30,
-        "question": sentence.rstrip().endswith("?"),
-        "first_person": not distinct.isdisjoint(_FIRST_PERSON),
-    }
-    for offset, name in enumerate(HAND_FEATURES):
-        if hand[name]:
-            vector[HASH_SIZE + offset] = float(hand[name])
+    for offset, value in enumerate(_hand_features(sentence, raw_tokens, tokens)):
+        if value:
+            vector[HASH_SIZE + offset] = float(value)
     return vector
 
 
-@lru_cache(maxsize=1)
-def _load_weights(path: str = str(WEIGHTS_PATH)) -> tuple[float, dict[int, float]]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return float(data["bias"]), {int(index): float(weight) for index, weight in data["weights"].items()}
-
-
 def score(sentence: str) -> float:
-    """Probability-like check-worthiness of ``sentence`` in [0, 1]."""
-    bias, weights = _load_weights()
-    total = bias + sum(weights.get(index, 0.0) * value for index, value in features(sentence).items())
+    """Probability-like check-worthiness of ``sentence`` in [0, 1].
+
+    Equal to the logistic of ``bias + weights · features(sentence)``, computed without
+    building the vector: the hashed block's dot product is the sum of the n-grams'
+    weights times the 1/sqrt(distinct indexes) scale, with per-n-gram caches so the
+    loops run in C (``map``) rather than in Python.
+    """
+    bias, weights, hand_weights = _load_weights()
+    raw_tokens, tokens = _tokens(sentence)
+    keys = tokens + [f"{previous} {token}" for previous, token in zip(["<s>", *tokens], tokens)]
+    indexes = list(map(_index_cache.get, keys))
+    if None in indexes:
+        indexes = list(map(_hash, keys))
+    total = sum(map(weights.__getitem__, indexes))
+    if indexes:
+        total /= math.sqrt(len(set(indexes)))
+    total += bias
+    for weight, value in zip(hand_weights, _hand_features(sentence, raw_tokens, tokens)):
+        if value:
+            total += weight * value
     if total < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-total))
+
+
+def _tokens(sentence: str) -> tuple[list[str], list[str]]:
+    raw_tokens = _TOKEN.findall(sentence.lower())
+    return raw_tokens, ["<num>" if token[0].isdigit() else token for token in raw_tokens]
+
+
+def _ngram_indexes(tokens: list[str]):
+    """Hashed index of every unigram and bigram, in order (repeats included)."""
+    previous = "<s>"
+    for token in tokens:
+        yield _hash(token)
+        yield _hash(previous + " " + token)
+        previous = token
+
+
+def _hash(key: str) -> int:
+    index = _index_cache.get(key)
+    if index is None:
+        index = zlib.crc32(key.encode()) & (HASH_SIZE - 1)
+        if len(_index_cache) >= _CACHE_LIMIT:
+            _index_cache.clear()  # a long ingest meets new words forever: start over
+        _index_cache[key] = index
+    return index
+
+
+def _hand_features(sentence: str, raw_tokens: list[str], tokens: list[str]) -> tuple[float, ...]:
+    """Values of :data:`HAND_FEATURES`, in order."""
+    distinct = set(tokens)
+    numbers = tokens.count("<num>")
+    words = len(tokens)
+    return (
+        numbers > 0,
+        min(numbers, 8) / 8,
+        not distinct.isdisjoint(_PERCENT_WORDS),
+        not distinct.isdisjoint(_MONEY_WORDS),
+        numbers > 0 and any(len(t) == 4 and t[:2] in ("19", "20") for t in raw_tokens),
+        min(len(_CAPITALISED.findall(sentence)), 5) / 5,
+        min(sum(map(_COMPARATIVES.__contains__, tokens)), 4) / 4,
+        words < 6,
+        6 <= words < 15,
+        15 <= words < 30,
+        words >= 30,
+        sentence.rstrip().endswith("?"),
+        not distinct.isdisjoint(_FIRST_PERSON),
+    )
+
+
+@lru_cache(maxsize=1)
+def _load_weights(path: str = str(WEIGHTS_PATH)) -> tuple[float, list[float], tuple[float, ...]]:
+    """(bias, hashed-block weights by index, hand-feature weights in :data:`HAND_FEATURES` order)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    weights = [0.0] * FEATURE_COUNT  # dense: a list index is cheaper than a dict lookup
+    for index, weight in data["weights"].items():
+        weights[int(index)] = float(weight)
+    return float(data["bias"]), weights[:HASH_SIZE], tuple(weights[HASH_SIZE:])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĪŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŹŻŽ"
 # U.S. | Mr. / Dr. / J. before another name | a word (O’Brien, Hi-Tech); never a sentence's final period.
@@ -104,6 +105,7 @@ def split_run(text: str, start: int, end: int) -> Mention | None:
     return Mention(first_at, end, tuple(words), title)
 
 
+@lru_cache(maxsize=4096)
 def is_organisation(tokens: tuple[str, ...]) -> bool:
     """True when a name looks like an organisation, outlet or place rather than a person."""
     return any(token.lower().strip(".") in ORG_WORDS or token.lower() in ORG_WORDS for token in tokens)
@@ -132,6 +134,8 @@ class NameBook:
         self.gender: dict[tuple[str, ...], str] = {}
         self._fullest_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
         for match in NAME_RUN.finditer(text):
+            if match.group().lower() in NOT_NAME:
+                continue  # the commonest run by far: a capitalised sentence opener ("The", "But")
             mention = split_run(text, match.start(), match.end())
             if mention is None:
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from workbench.extract.patterns import alternation
 from workbench.model import NumberMention
 
 _MONTHS = {
@@ -75,10 +76,8 @@ NUMBER_RE = re.compile(
 )
 # Every mention contains one of these; scanning for them first keeps the combined
 # pattern away from the (number-free) bulk of the text.
-_ANCHOR = re.compile(
-    r"[\d$€£¥]|\b(?:[Oo]ne|[Tt](?:wo|hree|en|welve|hirt|went)|[Ff](?:our|ive|ift|ort)|[Ss](?:ix|even)"
-    r"|[Ee](?:ight|leven)|[Nn]in|[Hh]undred|[Dd]ozen)"
-)
+# Number words only as whole words, as the pattern wants them ("tend", "often" are not anchors).
+_ANCHOR = re.compile(rf"[\d$€£¥]|\b(?i:{alternation(_WORD_NUMBERS)})\b")
 _LOOK_BEHIND = 25  # longest prefix before an anchor: "approximately ", "the " of "the 9th of"
 _LOOK_AHEAD = 100
 

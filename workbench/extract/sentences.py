@@ -11,9 +11,10 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then
 # whitespace and something that can open a sentence. Abbreviations are vetoed later.
-_BOUNDARY = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]{0,2}[A-Z0-9])")  # two marks: ''Wire style''
+
 _LAST_WORD = re.compile(r"(\S+)$")
-_NEXT_WORD = re.compile(r"\s+[“‘\"'(\[]?([A-Za-z0-9]+)")
+_NEXT_WORD = re.compile(r"\s+[“‘\"'(\[]{0,2}([A-Za-z0-9]+)")
 
 # Words that never end a sentence when followed by a period (titles, "No. 5", "Sept. 11").
 _NEVER_FINAL = frozenset(

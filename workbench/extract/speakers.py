@@ -13,33 +13,52 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from workbench.extract.names import NAME_RUN, NOT_NAME, NameBook, is_organisation, split_run
+from workbench.extract.patterns import alternation
 
-_CUE_VERBS = """said says say told tells added adds explained explains wrote writes stated states
-noted notes argued argues claimed claims insisted insists warned warns asked asks replied replies
-responded responds recalled recalls estimated estimates acknowledged acknowledges admitted admits
-conceded concedes suggested suggests predicted predicts continued declared declares announced
-announces tweeted tweets posted reported reports confirmed confirms denied denies alleged alleges
-believes believe believed thinks think thought contended contends maintained maintains complained
-complains joked quipped observed remarked emphasized emphasised stressed concluded testified
-countered agreed urged vowed promised pledged boasted charged accused blamed shouted yelled
-wondered mused cautioned speculated disclosed revealed reiterated lamented acknowledges
-recounted recalled indicated assured hinted implied fumed exclaimed
-""".split()
-_CUE_PHRASES = ["pointed out", "points out", "went on", "goes on", "according to"]
+_CUE_VERBS = """said says say told tells added adds explained explains wrote writes stated
+noted notes argued argues argue claimed claims claim insisted insists insist warned warns warn asked
+asks replied replies responded responds recalled recalls estimated estimates acknowledged
+acknowledges admitted admits conceded concedes suggested suggests suggest predicted predicts predict
+continued declared declares announced announces tweeted tweets posted reported reports confirmed
+confirms denied denies alleged alleges believes believe believed thinks think thought contended
+contends maintained maintains complained complains joked quipped observed remarked emphasized
+emphasised stressed concluded testified countered agreed urged vowed promised pledged boasted charged
+accused blamed shouted yelled wondered mused cautioned speculated disclosed revealed reiterated
+lamented recounted indicated indicates assured hinted implied fumed exclaimed asserted asserts
+show shows showed found finds feel feels felt fear fears feared hope hopes hoped expect expects
+worry worries worried know knows knew acknowledge admit concede contend assert learned determined
+signaled signalled projected forecast contend repeated proclaimed retorted recognized recognised
+figured guessed reckoned bragged threatened conceded""".split()
+_CUE_PHRASES = ["pointed out", "points out", "went on", "goes on", "according to", "made clear", "made it clear", "shot back"]
 # Gerunds that introduce a partial quote without naming the speaker again.
 _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
 dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
 denouncing praising""".split()
-CUE = "|".join(sorted(_CUE_PHRASES + _CUE_VERBS, key=len, reverse=True))
-CUE_RE = re.compile(rf"\b(?:{CUE})\b")
-GERUND_RE = re.compile(rf"\b(?:{'|'.join(_CUE_GERUNDS)})\b", re.IGNORECASE)
+CUE = alternation(set(_CUE_PHRASES + _CUE_VERBS))
+# "According to" opens sentences; the verbs are matched in lower case only ("Reports", "States" are names).
+CUE_RE = re.compile(rf"\b(?:{CUE}|According to)\b")
+GERUND_RE = re.compile(rf"\b{alternation(_CUE_GERUNDS)}\b", re.IGNORECASE)
 # Verbs that need "that" (or a clause) to be speech rather than "claimed a victory".
 NEEDS_THAT = frozenset(
-    """claimed claims announced announces reported reports confirmed confirms denied denies
+    """claimed claims claim announced announces reported reports confirmed confirms denied denies
     believed believe believes thought think thinks accused charged blamed posted continued asked
-    asks agreed urged promised vowed pledged revealed disclosed indicated observed""".split()
+    asks agreed urged promised vowed pledged revealed disclosed indicated indicates observed show
+    shows showed found finds feel feels felt fear fears feared hope hopes hoped expect expects worry
+    worries worried know knows knew learned determined signaled signalled projected forecast
+    repeated recognized recognised figured guessed reckoned threatened admit acknowledge predict adds""".split()
 )
 _ADVERBS = r"(?:also|later|then|previously|once|has|had|have|would|will|reportedly|further|again|recently|repeatedly|publicly|privately|earlier|separately)"
+
+_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Between a subject and its cue: "Trump on Friday said", "Sanders himself has long argued".
+_TRAILING_ADVERBIALS = re.compile(
+    rf"(?:\s+(?:{_ADVERBS}|himself|herself|themselves|itself|long|never|often|always|already|frequently|"
+    rf"first|now|still|{_DAYS}|on\s+{_DAYS}|(?:last|this|earlier\s+this)\s+(?:week|month|year|weekend|morning)))+\s*$"
+)
+_LEADING_CONNECTIVES = re.compile(
+    r"^\s*(?:(?:But|And|So|Yet|Still|Now|Instead|Meanwhile|However|Also|Then|Indeed|Moreover|Later|Earlier|"
+    r"Separately|Previously|Specifically|Similarly|Likewise)\b,?\s*)+"
+)
 
 _LOOK_BACK = 40  # names considered when resolving a pronoun
 PRONOUNS = frozenset("he she it they i we".split())
@@ -160,7 +179,7 @@ def head_attribution(head: str) -> tuple[Source | None, str] | None:
         return None, gerund.group().lower()
     if last is None:
         return None
-    cue = last.group()
+    cue = last.group().lower()
     if cue == "according to":
         source = parse_source(source_after_cue(head[last.end() :]))
         return (source, cue) if source else None
@@ -172,7 +191,7 @@ def head_attribution(head: str) -> tuple[Source | None, str] | None:
 
 def subject_before(prefix: str) -> Source | None:
     """The source phrase that ends ``prefix`` (the text just before a cue verb)."""
-    prefix = re.sub(rf"(?:\s+{_ADVERBS})+\s*$", "", prefix.rstrip())
+    prefix = _LEADING_CONNECTIVES.sub("", _TRAILING_ADVERBIALS.sub("", prefix.rstrip()))
     if not prefix:
         return None
     if prefix.endswith((",", "—", "–")):

@@ -1,0 +1,325 @@
+"""Reported (indirect) speech inside one sentence: who holds what, and where it is.
+
+``X said (that) …``, ``…, said X``, ``…, according to X``, ``A, X said, B``, stances
+(``X called the deal a disaster``), gerunds and coordinated cues that add to the same
+speaker's words (``…, saying …``, ``… and said that …``), ``Asked whether …, …`` and
+transcript labels (``Matthews: …``). Offsets are relative to the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workbench.extract.claims import WORD as _WORD
+from workbench.extract.names import NAME_RUN
+from workbench.extract.patterns import alternation
+from workbench.extract.speakers import CUE, CUE_RE, GERUND_RE, NEEDS_THAT, Source, parse_source, source_after_cue, subject_before
+
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# "that" after the cue, maybe after a circumstance: "said in a statement on Friday that".
+_THAT = re.compile(
+    rf"(?:\s+(?:on|in|at|during|after|before|to|with|via|from|over|last|this|earlier|recently|"
+    rf"repeatedly|again|also|publicly|privately|previously|later|today|yesterday|{_DAYS})\b"
+    r"[^,;:.!?“”\"]{0,50}?)?\s*(?:,\s*)?that\b\s*"
+)
+# A clause right after the cue ("believes the election is rigged", "thinks he can win"),
+# which tells speech from "claimed a victory" or "hopes to win".
+_AUXILIARY = (
+    r"(?:is|are|was|were|will|would|could|should|can|cannot|may|might|must|has|have|had|did|does|do"
+    r"|(?:is|are|was|were|did|does|do|has|have|had|would|could|should|wo|ca)n[’']t)"
+)
+_CLAUSE = re.compile(
+    rf"\s*,?\s*(?:(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
+    rf"|(?:[\w’'.-]+\s+){{1,6}}?{_AUXILIARY}\b)"
+)
+_IF = re.compile(r"(?:\s+[\w’'.-]+){0,4}?\s+(?:if|whether)\b\s*")
+_ASKING = frozenset("asked asks wondered questioned".split())
+# "…, X said, …" with an optional circumstance before the closing comma.
+_PARENTHESIS_END = re.compile(r"[^,.;:!?“”\"]{0,40}?,\s*")
+_CONTENT_STOP = re.compile(
+    rf";\s|,?\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
+)
+# A pronoun or a name opening a clause, followed by its verb rather than "of", "and", "on"…
+_LEADING_NAME = re.compile(
+    rf"(?:[A-Z]\w*,\s+)?((?:he|she|they|it|He|She|They|It)\b|{NAME_RUN.pattern})"
+    r"(?!\s+(?:of|on|in|at|for|from|with|and|or|who|which|that|to|by|as)\b)\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
+)
+# Stance verbs whose object is what the subject holds; bare forms ("support", "attack") are
+# more often nouns, so only inflected ones count.
+_STANCE_VERBS = """called calls described describes criticized criticizes criticised endorsed endorses defended
+defends praised praises blasted blasts attacked slammed slams rejected rejects dismissed dismisses questioned
+mocked mocks condemned condemns supported supports opposed opposes backed welcomed denounced denounces touted
+touts accused accuses blamed blames urged urges""".split()
+STANCE_CUES = frozenset(_STANCE_VERBS)
+_STANCE_RE = re.compile(rf"\b(?P<verb>{alternation(_STANCE_VERBS)})(?:\s+(?:for|on)\b)?(?=\s)")
+_ASKED = re.compile(
+    r"(?:When\s+|After\s+being\s+|Later\s+)?(?:[Aa]sked|[Qq]uestioned)\s+(?:by\s+[^,]{1,60}?\s+)?"
+    r"((?:if|whether|what|why|how|who|when|where|which|about)\b[^,]{5,200}),"
+)
+_LABEL = re.compile(rf"((?:{NAME_RUN.pattern})|[A-Z][A-Z.’' -]{{1,40}}):\s+(?=\S)")
+_NOT_LABELS = frozenset("report update note editor's note photo source watch related read video breaking exclusive correction q a".split())
+_COORDINATED = re.compile(r"\s(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$")
+_INTRODUCTORY = re.compile(
+    r"(?:After|Before|When|While|In|On|At|During|Asked|Speaking|If|As|Since|Although|Though|Later|Earlier|Then|"
+    r"Yesterday|Today|Last|This|From|With|For|By|Despite|Following|Responding|Addressing|Referring)\b"
+)
+_QUOTE_MARKS = "“‘\"'«„"
+_WHO_END = re.compile(r"(.*?),\s+who\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+|previously\s+)*$")
+_PASSIVE_END = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+(?:\w+ly\s+)?$")
+# Words that open a clause, not a subject ("If you ask, …", "When …").
+_NOT_SUBJECT = frozenset("if when while as because although though since after before unless until where whether that which who and but or".split())
+_RECIPIENT = re.compile(
+    r"\s*(?:(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,5}|reporters|journalists|supporters|the\s+\w+|an?\s+\w+|him|her|them|us|me|police|officials)"
+    r"(?:\s+(?:on|in|at|by|during|after|via)\s+[^,]{1,40}?)?(?:,\s*|\s+(?=that\b)|\s+)"
+)
+_SHORT_TAIL = 8  # words after the cue that can still be circumstance ("in a statement on Monday")
+# What may follow "…, X said" at the end of a sentence: nothing, or a circumstance.
+_CIRCUMSTANCE = re.compile(
+    r"\s*(?:$|[.,;:)]|(?:in|on|at|during|after|before|via|by|from|through|to|with|last|this|earlier|"
+    r"later|today|yesterday|reporters|journalists|[A-Z][\w’'-]*)\b)"
+)
+# Cue words that, in final position, are more often nouns ("the Baltic states").
+_NOUN_LIKE = frozenset("states reports claims notes estimates charges posts tweets thinks".split())
+
+
+@dataclass(slots=True)
+class Indirect:
+    """Reported speech inside one sentence; offsets relative to the sentence."""
+
+    content_start: int
+    content_end: int
+    source: Source | None
+    cue: str
+    cue_at: int
+
+
+def speaker_label(paragraph: str) -> tuple[Source, int] | None:
+    """``Matthews: Well, …`` (transcripts, interviews): the labelled speaker and where their
+    words start, or None."""
+    match = _LABEL.match(paragraph)
+    if match is None or match.group(1).lower() in _NOT_LABELS:
+        return None
+    source = parse_source(match.group(1))
+    return (source, match.end()) if source and source.pronoun is None else None
+
+
+def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect]:
+    """Reported speech in ``sentence``, in text order (cue words inside ``quoted`` spans are
+    ignored): the main attribution, then what a trailing gerund adds (``…, saying …``)."""
+    cues = [m for m in CUE_RE.finditer(sentence) if not _inside(m.start(), quoted)]
+    main = _main_attribution(sentence, cues) or _stance(sentence, quoted)
+    found = [main] if main else []
+    question = _ASKED.match(sentence)
+    if question and not (main and main.content_start < question.end(1)):
+        # "Asked whether …, X said …": the question is reported too (by an unnamed asker).
+        found.insert(0, Indirect(question.start(1), question.end(1), None, "asked", question.start()))
+    if main is not None:
+        # "She declared A and said that B": the coordinated cue reports more of the same speaker's.
+        for cue in cues:
+            if cue.start() >= main.content_end and _COORDINATED.search(sentence, 0, cue.start()):
+                extra = _content_after(sentence, cue, main.source)
+                if extra:
+                    found.append(extra)
+                    break
+    for gerund in GERUND_RE.finditer(sentence):
+        if _inside(gerund.start(), quoted) or (main and gerund.start() < found[-1].content_end):
+            continue
+        extra = _after_gerund(sentence, gerund, main.source if main else None)
+        if extra:
+            found.append(extra)
+            break
+    return found
+
+
+def _main_attribution(sentence: str, cues: list[re.Match]) -> Indirect | None:
+    if not cues:
+        return None
+    for cue in cues:
+        found = _parenthetical(sentence, cue)
+        if found:
+            return found
+    found = _content_before(sentence, cues[-1])
+    if found:
+        return found
+    for cue in cues:
+        found = _content_after(sentence, cue)
+        if found:
+            return found
+    return None
+
+
+def _stance(sentence: str, quoted: list[tuple[int, int]]) -> Indirect | None:
+    """``Trump called the deal a disaster`` / ``Sanders criticized Clinton's record``: a stance
+    whose object is the content, when a named or pronoun subject holds it."""
+    for verb in _STANCE_RE.finditer(sentence):
+        before = sentence[: verb.start()]
+        if _inside(verb.start(), quoted) or _PASSIVE_END.search(before):
+            continue
+        source = subject_before(before)
+        if source is None or not (source.pronoun or source.name[:1].isupper()):
+            continue
+        start = verb.end()
+        while start < len(sentence) and sentence[start] in " ,:":
+            start += 1
+        end = _content_end(sentence, start)
+        if len(_WORD.findall(sentence[start:end])) >= 2:
+            return Indirect(start, end, source, verb.group("verb"), verb.start())
+    return None
+
+
+def _after_gerund(sentence: str, gerund: re.Match, source: Source | None) -> Indirect | None:
+    """``…, saying (that) …`` / ``while adding …``: the content follows the gerund; the speaker
+    is the main clause's (or its leading name)."""
+    before = sentence[: gerund.start()].rstrip()
+    if not before.endswith((",", "—", " while", " before", " after")) and not before.endswith(" by"):
+        return None
+    start = gerund.end()
+    that = _THAT.match(sentence, start)
+    if that:
+        start = that.end()
+    elif gerund.group().lower() == "telling":
+        recipient = _RECIPIENT.match(sentence, start)
+        start = recipient.end() if recipient else start
+    end = _content_end(sentence, start)
+    if len(_WORD.findall(sentence[start:end])) < 3:
+        return None
+    return Indirect(start, end, source or _leading_subject(before), gerund.group().lower(), gerund.start())
+
+
+def _leading_subject(clause: str) -> Source | None:
+    """The name or pronoun opening a clause ("Other Republicans echoed …" -> Other Republicans)."""
+    match = _LEADING_NAME.match(clause)
+    return parse_source(match.group(1)) if match else None
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in spans)
+
+
+def _parenthetical(sentence: str, cue: re.Match) -> Indirect | None:
+    """``A, X said, B.`` / ``A, according to X, B.``: the content is the whole sentence around
+    the attribution (items are one span, so the attribution stays inside)."""
+    before, after = sentence[: cue.start()], sentence[cue.end() :]
+    closing = _PARENTHESIS_END.match(after)
+    if closing is None or len(_WORD.findall(after[closing.end() :])) < 2 or _INTRODUCTORY.match(before):
+        return None  # "After the vote, Beck said, …" introduces what follows; it is not inside it
+    if after[closing.end() : closing.end() + 1] in _QUOTE_MARKS:
+        return None  # "…, Beck said, “…”": the quote item holds it
+    word = cue.group().lower()
+    if word == "according to":
+        if not before.rstrip().endswith(","):
+            return None
+        phrase = after[: closing.start()]
+    else:
+        comma = max(before.rfind(", "), before.rfind(" — "))
+        phrase = before[comma + 1 :]
+        if comma <= 0 or len(phrase.split()) > 6 or word in _NOUN_LIKE or "," in before[:comma]:
+            return None  # one clause before the attribution, or the content is not the whole sentence
+    source = _loose_source(phrase)
+    if source is None or len(_WORD.findall(before)) < 3:
+        return None
+    return Indirect(0, len(sentence), source, word, cue.start())
+
+
+def _content_before(sentence: str, cue: re.Match) -> Indirect | None:
+    """``…, said X, role.`` / ``…, X said.`` / ``…, according to X.``"""
+    before, after = sentence[: cue.start()], sentence[cue.end() :]
+    word = cue.group().lower()
+    if word in _NOUN_LIKE:
+        return None
+    stripped = before.rstrip()
+    if stripped.endswith(","):
+        # "…, said Katia Glod, fellow at CEPA." The words after the cue must be a source.
+        if word == "according to":
+            source = _loose_source(after)
+        else:
+            source = parse_source(source_after_cue(after))
+            if source and not (after.strip()[:1].isupper() or len(after.split()) <= 4 or source.role):
+                source = None
+        return Indirect(0, len(stripped) - 1, source, word, cue.start()) if source else None
+    comma = max(before.rfind(", "), before.rfind(" — "))
+    if comma <= 0 or len(after.split()) > _SHORT_TAIL or not _CIRCUMSTANCE.match(after):
+        return None
+    phrase = before[comma + 1 :].strip(" —")
+    if len(phrase.split()) > 6:
+        return None
+    source = parse_source(phrase)
+    if source is None or source.name.lower().startswith(("and ", "but ", "which", "who")):
+        return None
+    return Indirect(0, comma, source, word, cue.start())
+
+
+def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -> Indirect | None:
+    """``X said (that) …`` / ``X told Reuters …`` / ``According to X, …``; ``source`` when the
+    subject is already known (a coordinated cue)."""
+    word = cue.group().lower()
+    before, after_at = sentence[: cue.start()], cue.end()
+    if word == "according to":
+        if before.strip():
+            return None
+        comma = sentence.find(",", after_at)
+        source = _loose_source(sentence[after_at:comma]) if comma > 0 else None
+        return Indirect(comma + 1, len(sentence), source, word, cue.start()) if source else None
+    if _PASSIVE_END.search(before):
+        return None
+    that = _THAT.match(sentence, after_at)
+    if that:
+        start = that.end()
+    elif word.startswith(("told", "tell")):
+        recipient = _RECIPIENT.match(sentence, after_at)
+        if recipient is None:
+            return None
+        start = recipient.end()
+        that = _THAT.match(sentence, start)
+        start = that.end() if that else start
+    elif word in _ASKING and (question := _IF.match(sentence, after_at)):
+        start = question.end()
+    elif word in NEEDS_THAT or word in _NOUN_LIKE:
+        if not _CLAUSE.match(sentence, after_at):
+            return None
+        start = after_at
+    else:
+        start = after_at
+    while start < len(sentence) and sentence[start] in " ,:":
+        start += 1
+    end = _content_end(sentence, start)
+    if len(_WORD.findall(sentence[start:end])) < 2:
+        return None
+    source = source or subject_before(before) or _relative_subject(before) or _sentence_subject(before)
+    if source is None:
+        return None
+    return Indirect(start, end, source, word, cue.start())
+
+
+def _content_end(sentence: str, start: int) -> int:
+    """Reported content runs to the end of the sentence unless a new attribution or clause
+    takes over: ``… and suggested that …``, ``…, saying …``, ``…; …``."""
+    stop = _CONTENT_STOP.search(sentence, start)
+    return stop.start() if stop else len(sentence)
+
+
+def _loose_source(phrase: str) -> Source | None:
+    """Sources after "according to" are often long ("a study by the Pew Research Center"):
+    a name when one can be parsed, otherwise the phrase itself."""
+    phrase = phrase.strip(" ,—")
+    words = phrase.split()
+    if not words or len(words) > 20:
+        return None
+    return parse_source(phrase) or Source(phrase)
+
+
+def _relative_subject(before: str) -> Source | None:
+    """``Sanders, who said …``: the speaker is the name the relative clause hangs on."""
+    match = _WHO_END.search(before[-120:])
+    return subject_before(match.group(1)) if match else None
+
+
+def _sentence_subject(before: str) -> Source | None:
+    """A long subject opening the sentence ("People with knowledge of the talks said"):
+    the whole phrase, when it is one clause."""
+    phrase = before.strip()
+    words = phrase.split()
+    if not 1 <= len(words) <= 12 or "," in phrase or words[0].lower() in _NOT_SUBJECT:
+        return None
+    return Source(phrase)
