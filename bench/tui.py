@@ -1,0 +1,239 @@
+"""How fast the review screen is on 10k and 1M items.
+
+    /work/venv/bin/python bench/tui.py            # builds bench/out/tui_*.db once, then measures
+    /work/venv/bin/python bench/tui.py --sizes 10000
+
+Each database is made by ``open_db`` (the real schema, FTS triggers and all) and filled
+with direct bulk inserts: sources, claims and quotes with realistic wording, numbers and
+speakers, about 10% reviewed, a few thousand linked pairs (some with quote drift). Each
+size is measured in a fresh process driving the app headless with ``App.run_test()``, so
+the peak RSS printed is the app's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+ITEMS_PER_SOURCE = 20
+CPU_STEPS = {"pilot overhead", "page down", "jump to end", "jump to start", "cursor down"}
+GOALS = "goals: first screen < 1 s, scroll step < 50 ms, filter/search < 200 ms, peak RSS < 300 MB"
+
+SUBJECTS = ["The government", "Unemployment", "The central bank", "Inflation", "The ministry", "Exports",
+            "The city council", "Hospital waiting times", "The opposition", "Crime", "Tuition fees",
+            "The tech sector", "Rents", "Energy prices", "The police", "Emissions", "The budget deficit"]
+VERBS = ["rose by", "fell by", "reached", "doubled to", "dropped to", "increased to", "was cut by",
+         "climbed to", "stood at", "grew by"]
+UNITS = ["percent", "million dollars", "billion euros", "people", "companies", "cases", "homes", "jobs"]
+TAILS = ["last year", "since 2019", "in the third quarter", "according to official figures",
+         "over the past decade", "in August", "compared with a year earlier", "in the capital"]
+FIRST = ["Maria", "Alexander", "Olga", "James", "Fatima", "Pavel", "Sofia", "Chen", "Amara", "Lukas", "Ines"]
+LAST = ["Koryzna", "Lukashenko", "Novak", "Okafor", "Silva", "Ivanova", "Schmidt", "Haddad", "Tanaka", "Moreau"]
+ROLES = ["minister of finance", "spokesperson", "economist", "mayor", "union leader", "analyst", None]
+OUTLETS = ["Reuters", "The Daily Ledger", "Northern Times", "Metro Wire", "Civic Post"]
+STATUSES = ["true", "mostly-true", "misleading", "false", "unverifiable", "in-progress"]
+
+
+def _sentence(rng: random.Random) -> tuple[str, list[dict]]:
+    value = rng.choice([rng.randint(2, 99), rng.randint(100, 9000), round(rng.uniform(0.5, 20), 1)])
+    unit = rng.choice(UNITS)
+    text = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {value} {unit} {rng.choice(TAILS)}"
+    if rng.random() < 0.5:
+        text += f", and {rng.choice(SUBJECTS).lower()} {rng.choice(VERBS)} {rng.randint(2, 60)} percent"
+    return text + ".", [{"text": f"{value} {unit}", "value": float(value), "unit": unit, "start": 0, "end": 0}]
+
+
+def build(path: Path, items: int, seed: int = 5) -> None:
+    """Create ``path`` with ``items`` items (skipped when it already exists)."""
+    from workbench.store.database import open_db
+    from workbench.store.reviews import now
+
+    if path.exists():
+        return
+    tmp = path.with_suffix(".tmp")
+    for leftover in OUT.glob(tmp.name + "*"):
+        leftover.unlink()
+    rng = random.Random(seed)
+    speakers = [(f"{rng.choice(FIRST)} {rng.choice(LAST)}{i if i > 50 else ''}", rng.choice(ROLES))
+                for i in range(max(items // 200, 60))]
+    db = open_db(tmp)
+    conn = db.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -200000")
+    stamp = now()
+    started = time.perf_counter()
+    conn.execute("BEGIN")
+    num = 0
+    item_ids: list[str] = []
+    for source_no in range(items // ITEMS_PER_SOURCE):
+        source_id = f"s{source_no:011d}"
+        texts, rows = [], []
+        offset = 0
+        for seq in range(ITEMS_PER_SOURCE):
+            sentence, numbers = _sentence(rng)
+            quote = rng.random() < 0.35
+            speaker, role = rng.choice(speakers) if quote or rng.random() < 0.3 else (None, None)
+            item_id = f"i{num:015d}"
+            item_ids.append(item_id)
+            rows.append((item_id, source_id, seq, "quote" if quote else "claim", sentence, speaker, role,
+                         "said" if speaker else None, offset, offset + len(sentence), seq,
+                         round(rng.random(), 4), json.dumps(numbers), stamp))
+            texts.append(sentence)
+            offset += len(sentence) + 2
+            num += 1
+        conn.execute(
+            "INSERT INTO sources (id, key, path, title, outlet, published, url, sha256, text, format, extractor, "
+            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, 'txt', 'bench', ?)",
+            [source_id, source_id, f"bench/{source_id}.txt", f"{rng.choice(SUBJECTS)} report {source_no}",
+             rng.choice(OUTLETS), f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+             f"https://example.org/{source_id}", "\n\n".join(texts), stamp])
+        conn.executemany(
+            'INSERT INTO items (id, source_id, seq, kind, text, speaker, role, cue, start, "end", paragraph, score, '
+            "numbers, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    reviewed = rng.sample(item_ids, len(item_ids) // 10)
+    conn.executemany(
+        "INSERT INTO reviews (item_id, status, reviewer, created_at, item_text) "
+        "VALUES (?, ?, 'bench', ?, (SELECT text FROM items WHERE id = ?))",
+        [(item_id, rng.choice(STATUSES), stamp, item_id) for item_id in reviewed])
+    links = []
+    for _ in range(max(items // 500, 20)):
+        a, b = sorted(rng.sample(item_ids, 2))
+        drift = json.dumps([["replace", "rose", "climbed"]]) if rng.random() < 0.3 else None
+        links.append((a, b, 92.0, "fuzzy", drift, stamp))
+    conn.executemany("INSERT OR IGNORE INTO links (item_a, item_b, score, method, drift, created_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", links)
+    conn.executemany("UPDATE items SET cluster_id = ? WHERE id IN (?, ?)", [(a, a, b) for a, b, *_ in links])
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    db.close()
+    tmp.rename(path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    print(f"built {path.name}: {items:,} items in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+async def _wait(pilot, done, timeout: float = 60.0) -> float:
+    """Seconds until ``done()`` holds, checking after every event-loop turn and screen update."""
+    started = time.perf_counter()
+    while not done():
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError("the app did not finish in time")
+        await pilot.pause(0.001)
+    await pilot.pause()  # the screen update that shows it
+    return time.perf_counter() - started
+
+
+async def measure(path: Path) -> dict:
+    from textual.geometry import Region
+
+    from workbench.tui.app import ReviewApp
+
+    results: dict = {}
+    started = time.perf_counter()
+    app = ReviewApp(path, reviewer="bench", poll_seconds=3600)
+    async with app.run_test(size=(160, 45)) as pilot:
+        items = app.item_list
+        await _wait(pilot, lambda: len(items.nums) > 0 and items.current_row() is not None)
+        results["first screen"] = time.perf_counter() - started
+        await _wait(pilot, lambda: app.complete and bool(app.counts))
+        results["all numbers + counts"] = time.perf_counter() - started
+
+        def draw_list() -> None:
+            """Render the list's visible lines now (reading any rows not cached)."""
+            items.render_lines(Region(0, 0, items.size.width, items.size.height))
+
+        async def step(*keys: str) -> float:
+            """CPU seconds (all threads) to handle the key and draw the next frame.
+
+            Wall time through the pilot is useless here: every press sleeps at least
+            40 ms waiting for the app to go idle.
+            """
+            cpu = time.process_time()
+            await pilot.press(*keys)
+            await pilot.pause()
+            draw_list()
+            return time.process_time() - cpu
+
+        results["pilot overhead (no-op key)"] = statistics.median([await step("f12") for _ in range(10)])
+        page_downs = [await step("pagedown") for _ in range(20)]
+        results["page down (median)"] = statistics.median(page_downs)
+        results["page down (max)"] = max(page_downs)
+        results["jump to end"] = await step("end")
+        results["jump to start"] = await step("home")
+        results["cursor down (median)"] = statistics.median([await step("down") for _ in range(20)])
+        await pilot.pause(0.3)
+        begun = time.perf_counter()
+        app._show_item(items.current)
+        await pilot.pause()
+        results["detail + links pane update"] = time.perf_counter() - begun - 0.02  # pause() sleeps 20 ms
+
+        async def change(*keys: str) -> tuple[float, float]:
+            """Wall seconds from the last key to (first rows shown, whole list known and drawn)."""
+            await pilot.press(*keys[:-1])
+            generation = app.generation
+            begun = time.perf_counter()
+            app.simulate_key(keys[-1])
+            while not (app.generation > generation and (app.complete or app._partial_shown)):
+                await asyncio.sleep(0.001)
+            draw_list()
+            first = time.perf_counter() - begun
+            while not app.complete:
+                await asyncio.sleep(0.001)
+            draw_list()
+            whole = time.perf_counter() - begun
+            await pilot.pause()
+            return first, whole
+
+        for label, keys in (("filter kind=claim (k)", ("k",)), ("filter kind=quote (k)", ("k",)),
+                            ("filter all kinds (k)", ("k",)), ("filter has drift (d)", ("d",)),
+                            ("filter off (d)", ("d",)), ("sort by score (r)", ("r",)),
+                            ("sort by source (r r r)", ("r", "r", "r")),
+                            ("search 'unemp' typed", ("slash", "u", "n", "e", "m", "p")),
+                            ("search one more char 'l'", ("l",))):
+            results[label] = await change(*keys)
+        await pilot.press("escape", "escape")
+    results["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def _format(label: str, value) -> str:
+    if isinstance(value, list):
+        return f"{value[0] * 1000:8.0f} ms first rows, {value[1] * 1000:6.0f} ms whole list"
+    if label.endswith("MB"):
+        return f"{value:8.0f}"
+    return f"{value * 1000:8.1f} ms" + (" CPU" if label.split(" (")[0] in CPU_STEPS else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(asyncio.run(measure(args.measure))))
+        return
+    OUT.mkdir(exist_ok=True)
+    print(GOALS)
+    for size in args.sizes:
+        path = OUT / f"tui_{size}.db"
+        build(path, size)
+        child = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True)
+        if child.returncode:
+            sys.exit(child.stderr)
+        results = json.loads(child.stdout.strip().splitlines()[-1])
+        print(f"\n{size:,} items ({path.stat().st_size / 1e6:,.0f} MB file)")
+        for label, value in results.items():
+            print(f"  {label:<28} {_format(label, value)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""The review screen, driven headless with Textual's pilot on real databases."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from sqlite_utils import Database
+
+from workbench.link.clusters import refresh_clusters
+from workbench.store.reviews import history, mark, now
+
+pytest.importorskip("textual")
+
+from textual.geometry import Region  # noqa: E402
+
+from workbench.tui import data  # noqa: E402
+from workbench.tui.app import ReviewApp  # noqa: E402
+from workbench.tui.item_list import ItemList  # noqa: E402
+from workbench.tui.keys import KEYS  # noqa: E402
+from workbench.tui.screens import ConfirmScreen, HelpScreen, NoteScreen, PickScreen  # noqa: E402
+
+HOSTILE = "[bold red]x[/] [link=file:///etc/passwd]here[/link] \x1b[31m"
+SIZE = (160, 45)
+
+
+@pytest.fixture
+def db_path(fixture_db, tmp_path):
+    """The fixture corpus plus a known cluster of three linked quotes and a hostile item."""
+    db = fixture_db
+    quotes = [row[0] for row in db.execute(
+        "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE kind = 'quote' "
+        "ORDER BY sources.rowid, items.seq")]
+    first, second = quotes[0], next(q for q in quotes if _source(db, q) != _source(db, quotes[0]))
+    third = quotes[1]
+    stamp = now()
+    with db.conn:
+        db.execute("DELETE FROM links")
+        for a, b, state, drift in ((first, second, "suggested", [["replace", "a", "b"]]),
+                                   (first, third, "confirmed", None)):
+            a, b = sorted((a, b))
+            db.execute("INSERT INTO links (item_a, item_b, score, method, state, drift, created_at) "
+                       "VALUES (?, ?, 0.9, 'test', ?, ?, ?)", [a, b, state, json.dumps(drift) if drift else None, stamp])
+        refresh_clusters(db)
+        source_id = _source(db, first)
+        db.execute(
+            "INSERT INTO items (id, source_id, seq, kind, text, speaker, start, \"end\", paragraph, first_seen) "
+            "VALUES ('hostile00000001', ?, 9999, 'quote', ?, ?, 0, 5, 0, ?)", [source_id, HOSTILE, "[i]Mallory[/i]", stamp])
+    db.close()  # the app must be the only connection in this process (see connect())
+    return tmp_path / "wb.db"
+
+
+def connect(path) -> Database:
+    """A second connection for the test, not through ``open_db``: its header check opens
+    and closes the file, which drops every POSIX lock this process (the app) holds on it."""
+    conn = sqlite3.connect(path, timeout=30)
+    return Database(conn)
+
+
+def _source(db, item_id):
+    return db.execute("SELECT source_id FROM items WHERE id = ?", [item_id]).fetchone()[0]
+
+
+def _num(path, item_id):
+    db = connect(path)
+    try:
+        return db.execute("SELECT num FROM items WHERE id = ?", [item_id]).fetchone()[0]
+    finally:
+        db.close()
+
+
+def _cluster_head(path):
+    """The quote that has two links."""
+    db = connect(path)
+    try:
+        return db.execute("SELECT id FROM (SELECT item_a AS id FROM links UNION ALL SELECT item_b FROM links) "
+                          "GROUP BY id HAVING count(*) = 2").fetchone()[0]
+    finally:
+        db.close()
+
+
+def shown_text(widget) -> str:
+    """What a widget draws, as plain text (every line, not only the visible ones)."""
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
+
+
+async def settle(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def select(app, pilot, item_id):
+    num = _num(app.db_path, item_id)
+    assert app.item_list.select_num(num)
+    await pilot.pause(0.2)  # past the detail pane's throttle
+    return num
+
+
+def current_review(path, item_id):
+    db = connect(path)
+    try:
+        return history(db, item_id)[-1] if history(db, item_id) else None
+    finally:
+        db.close()
+
+
+def test_cli_and_data_modules_do_not_import_textual():
+    code = (
+        "import importlib, pkgutil, sys, workbench\n"
+        "import workbench.cli\n"
+        "for info in pkgutil.walk_packages(workbench.__path__, 'workbench.'):\n"
+        "    name = info.name\n"
+        "    if name.endswith('__main__') or name.startswith('workbench.tui.') and name not in "
+        "('workbench.tui.commands', 'workbench.tui.data', 'workbench.tui.text'):\n"
+        "        continue\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ModuleNotFoundError as error:\n"
+        "        if (error.name or '').startswith('workbench'): raise\n"  # optional extras may be missing
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_fts_query_is_safe():
+    assert data.fts_query('"unbalanced NEAR( x* OR') == '"unbalanced"* "NEAR"* "x"* "OR"*'
+    assert data.fts_query("  ()*:^ ") is None
+
+
+async def test_first_screen_lists_every_item_with_counts(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        total = connect(db_path).execute("SELECT count(*) FROM items").fetchone()[0]
+        assert len(app.item_list.nums) == total
+        assert sum(app.counts.values()) == total
+        assert f"reviewed 0 / {total}" in str(app.counts_bar.render())
+
+
+async def test_mark_writes_a_review_and_moves_on(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        row = app.item_list.current_row()
+        await pilot.press("4")
+        review = current_review(db_path, row.id)
+        assert (review["status"], review["reviewer"]) == ("false", "tester")
+        assert app.item_list.cursor == 1
+        assert app.item_list.cache.row(app.item_list.nums, 0).status == "false"
+        assert app.counts["false"] == 1
+        for key, status in (("1", "true"), ("2", "mostly-true"), ("3", "misleading"), ("5", "unverifiable"),
+                            ("6", "in-progress"), ("0", "unreviewed")):
+            row = app.item_list.current_row()
+            await pilot.press(key)
+            assert current_review(db_path, row.id)["status"] == status
+
+
+async def test_undo_adds_a_review_restoring_the_previous_status(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        row = app.item_list.current_row()
+        await pilot.press("1", "u")
+        db = connect(db_path)
+        assert [r["status"] for r in history(db, row.id)] == ["true", "unreviewed"]
+        assert app.item_list.current == row.num
+        assert app.counts["true"] == 0
+
+
+async def test_note_is_recorded_with_the_current_status(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        row = app.item_list.current_row()
+        await pilot.press("3", "up", "n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"see [b]report[/b]", "enter")
+        review = current_review(db_path, row.id)
+        assert (review["status"], review["note"]) == ("misleading", "see [b]report[/b]")
+        assert "see [b]report[/b]" in shown_text(app.detail.body)
+
+
+async def test_filters_kind_status_links_drift_source_speaker(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        db = connect(db_path)
+        kinds = lambda: {db.execute("SELECT kind FROM items WHERE num = ?", [n]).fetchone()[0]  # noqa: E731
+                         for n in app.item_list.nums}
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert kinds() == {"claim"}
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert kinds() == {"quote"}
+        await pilot.press("k", "4")  # back to all kinds; mark the first item false
+        await settle(app, pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press(*"fal", "down", "down", "down", "down", "down", "enter")  # any, unrev, in-prog, true, m-t, mis
+        await settle(app, pilot)
+        assert app.filter.status == "misleading" and len(app.item_list.nums) == 0
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.filter.is_default
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert len(app.item_list.nums) == 3
+        await pilot.press("l", "d")
+        await settle(app, pilot)
+        assert len(app.item_list.nums) == 2
+        await pilot.press("d", "p")
+        await pilot.press(*"Mallo", "down", "enter")  # "any speaker" first, then the match
+        await settle(app, pilot)
+        assert app.filter.speaker is None
+        await pilot.press("escape", "p", *"[i]Mall", "down", "enter")
+        await settle(app, pilot)
+        assert app.filter.speaker == "[i]Mallory[/i]" and len(app.item_list.nums) == 1
+        await pilot.press("escape", "o", "down", "enter")
+        await settle(app, pilot)
+        first_source = db.execute("SELECT id FROM sources ORDER BY rowid").fetchone()[0]
+        assert app.filter.source == first_source
+        assert len(app.item_list.nums) == db.execute(
+            "SELECT count(*) FROM items WHERE source_id = ?", [first_source]).fetchone()[0]
+        await pilot.press("r")
+        await settle(app, pilot)
+        scores = [db.execute("SELECT score FROM items WHERE num = ?", [n]).fetchone()[0] for n in app.item_list.nums]
+        assert app.filter.sort == "score" and scores == sorted(scores, reverse=True)
+
+
+async def test_search_updates_as_you_type_and_survives_fts_syntax(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Lukash")
+        await settle(app, pilot)
+        db = connect(db_path)
+        expected = [n for n, in db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'Lukash*'")]
+        assert sorted(app.item_list.nums) == sorted(expected) and expected
+        app.search.value = ""
+        await pilot.press(*'"NEAR(*^ OR')
+        await settle(app, pilot)
+        assert app.complete  # no crash, an (empty) answer
+        await pilot.press("enter")
+        assert app.focused is app.item_list
+
+
+async def test_cluster_verdict_marks_every_member_after_confirmation(db_path):
+    head = _cluster_head(db_path)
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, head)
+        members = {head, *(m.row.id for m in app.links.members)}
+        assert len(members) == 3
+        await pilot.press("C")
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("down", "down", "enter")  # unreviewed, in progress, true
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert {current_review(db_path, m)["status"] for m in members} == {"true"}
+        await pilot.press("u")
+        assert {current_review(db_path, m)["status"] for m in members} == {"unreviewed"}
+
+
+async def test_link_confirm_reject_jump_and_back(db_path):
+    head = _cluster_head(db_path)
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        num = await select(app, pilot, head)
+        await pilot.press("enter")  # into the linked items
+        assert app.focused is app.links.member_list
+        member = app.links.highlighted
+        await pilot.press("x")
+        db = connect(db_path)
+        a, b = sorted((head, member.row.id))
+        assert db.execute("SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]).fetchone()[0] == "rejected"
+        assert app.links.highlighted.row.id == member.row.id and not app.links.highlighted.in_cluster
+        await pilot.press("c")
+        assert db.execute("SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]).fetchone()[0] == "confirmed"
+        assert app.links.highlighted.in_cluster
+        await pilot.pause()
+        target = app.links.highlighted.row.num
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.item_list.current == target
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert app.item_list.current == num
+
+
+async def test_mark_on_item_changed_elsewhere_warns_and_keeps_their_verdict(db_path):
+    app = ReviewApp(db_path, reviewer="tester", poll_seconds=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        row = app.item_list.current_row()
+        other = connect(db_path)
+        mark(other, row.id, "false", reviewer="someone-else")
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert current_review(db_path, row.id)["reviewer"] == "someone-else"
+        assert len(history(other, row.id)) == 1
+        await pilot.press("y")  # reload
+        await pilot.pause()
+        assert app.item_list.current_row().status == "false"
+
+
+def other_process(*args: str) -> str:
+    """Run the workbench CLI in another process, as a second reviewer would."""
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+async def test_external_change_is_picked_up_and_no_verdict_is_lost(db_path):
+    app = ReviewApp(db_path, reviewer="tester", poll_seconds=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        row = app.item_list.current_row()
+        other_process("mark", row.id, "unverifiable", "--reviewer", "someone-else", "--db", str(db_path))
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.item_list.current_row().status == "unverifiable" and app.counts.get("unverifiable") == 1:
+                break
+        assert app.item_list.current_row().status == "unverifiable"
+        assert app.counts.get("unverifiable") == 1
+        # The other process has exited; the app's next verdict must still reach the file.
+        await pilot.press("down", "4")
+        marked = app.item_list.cache.row(app.item_list.nums, 1)
+    reviews = subprocess.run(
+        [sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
+         "'SELECT group_concat(item_id || \":\" || status) FROM reviews').fetchone()[0])", str(db_path)],
+        capture_output=True, text=True, check=True).stdout
+    assert f"{row.id}:unverifiable" in reviews and f"{marked.id}:false" in reviews
+
+
+async def test_corpus_markup_and_escapes_are_shown_literally(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        num = await select(app, pilot, "hostile00000001")
+        index = app.item_list.nums.index(num)
+        app.item_list.scroll_to(y=index, animate=False, immediate=True)
+        await pilot.pause()
+        line = app.item_list.render_line(index - app.item_list.scroll_offset.y).text
+        shown = "[bold red]x[/] [link=file:///etc/passwd]here[/link] \u241b[31m"
+        assert shown in line and "[i]Mallory" in line and "\x1b" not in line
+        detail = shown_text(app.detail.body)
+        assert shown in detail.replace("\n", "") and "[i]Mallory[/i]" in detail
+        assert not any(char in detail for char in "\x1b\x07\r")
+
+
+async def test_help_footer_and_palette_share_the_registry(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = shown_text(app.screen.query_one("Static.help-table"))
+        for key in KEYS:
+            if not key.id.startswith("mark."):
+                assert key.description in help_text
+        assert "Mostly true" in help_text
+        await pilot.press("escape")
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Mark as False", "Note", "Undo mark", "Verdict for whole cluster", "Confirm link"} <= titles
+        shown = {binding.id for _, binding, enabled, *_ in app.screen.active_bindings.values() if enabled}
+        assert {"mark.1", "note", "undo", "quit"} <= shown
+
+
+async def test_click_selects_a_row_and_q_quits(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.click(ItemList, offset=(10, 3))
+        assert app.item_list.cursor == 3
+        await pilot.press("q")
+    assert app.return_code == 0

@@ -1,0 +1,214 @@
+"""The item list: a virtual list that renders only the lines on screen.
+
+It holds the current filter's item numbers (an ``array('q')``) and asks a
+:class:`~workbench.tui.data.RowCache` for the rows it draws, so a million items cost
+8 MB and a screenful of rows, never a widget per row.
+"""
+
+from __future__ import annotations
+
+from array import array
+from functools import lru_cache
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from . import keys
+from .data import Row, RowCache, Status
+from .text import visible
+
+KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, LINKS_WIDTH = 5, 12, 18, 20, 3
+DRIFT_MARK = "≠"
+
+
+def columns(width: int) -> tuple[int, ...]:
+    """Cell widths of the columns at a given total width (text takes what is left)."""
+    fixed = KIND_WIDTH + STATUS_WIDTH + SPEAKER_WIDTH + SOURCE_WIDTH + LINKS_WIDTH + 1 + 6
+    return KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, max(width - fixed, 10), LINKS_WIDTH, 1
+
+
+def _cell(text: Text, width: int) -> Text:
+    text.truncate(width, overflow="ellipsis", pad=True)
+    return text
+
+
+def header_line(width: int) -> Text:
+    kind, status, speaker, source, text, links, drift = columns(width)
+    line = Text(style="bold")
+    for title, cell_width in (("kind", kind), ("status", status), ("speaker", speaker), ("source", source),
+                              ("text", text)):
+        line.append_text(_cell(Text(title), cell_width))
+        line.append(" ")
+    line.append_text(_cell(Text("lnk"), links))
+    line.append(" ")
+    line.append_text(_cell(Text(DRIFT_MARK), drift))
+    return line
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` cells, with an ellipsis when cut."""
+    if text.isascii():  # the common case: one cell a character
+        return text.ljust(width) if len(text) <= width else text[:width - 1] + "…"
+    cells = cell_len(text)
+    return text + " " * (width - cells) if cells <= width else set_cell_size(text, width - 1) + "…"
+
+
+@lru_cache(maxsize=256)
+def _style(definition: str) -> Style:
+    return Style.parse(definition)
+
+
+def row_segments(row: Row, width: int, status: Status | None) -> list[Segment]:
+    """One list line as segments (no Text layout: this runs for every visible line of every frame).
+
+    Every corpus string goes through :func:`visible`, so markup stays text and control
+    characters stay out of the terminal.
+    """
+    kind, status_w, speaker, source, text, links, drift = columns(width)
+    return [
+        Segment(fit(row.kind, kind) + " ", _style("cyan" if row.kind == "quote" else "blue")),
+        Segment(fit(status.label if status else row.status, status_w) + " ",
+                _style(f"bold {status.color}" if status else "bold")),
+        Segment(fit(visible(row.speaker) or "—", speaker) + " ", _style("italic" if row.speaker else "dim")),
+        Segment(fit(visible(row.source), source) + " ", _style("dim")),
+        Segment(fit(visible(row.text), text) + " ", _style("")),
+        Segment(f"{row.links:>{links}} " if row.links else f"{'·':>{links}} ", _style("bold" if row.links else "dim")),
+        Segment(DRIFT_MARK if row.drift else " ", _style("bold magenta")),
+    ]
+
+
+class ItemList(ScrollView, can_focus=True):
+    """The list of claims and quotes matching the current filter, one line each."""
+
+    BINDINGS = keys.bindings("list")
+    COMPONENT_CLASSES = {"item-list--cursor"}
+    DEFAULT_CSS = """
+    ItemList { overflow-x: hidden; }
+    ItemList > .item-list--cursor { background: $block-cursor-blurred-background; }
+    ItemList:focus > .item-list--cursor { background: $block-cursor-background; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another item (``num`` is None when the list is empty)."""
+
+        def __init__(self, num: int | None) -> None:
+            super().__init__()
+            self.num = num
+
+    class Opened(Message):
+        """Enter was pressed on an item."""
+
+    def __init__(self, cache: RowCache, statuses: dict[str, Status], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.cache = cache
+        self.statuses = statuses
+        self.nums = array("q")
+        self._shown: int | None = None
+
+    @property
+    def current(self) -> int | None:
+        """The item number under the cursor."""
+        return self.nums[self.cursor] if self.nums else None
+
+    def current_row(self) -> Row | None:
+        return self.cache.row(self.nums, self.cursor) if self.nums else None
+
+    def set_nums(self, nums: array, keep: int | None = None) -> None:
+        """Show a new list, keeping the cursor on item ``keep`` if it is still there."""
+        self.nums = nums
+        self.virtual_size = Size(self.size.width, len(nums))
+        index = 0
+        if keep is not None:
+            try:
+                index = nums.index(keep)
+            except ValueError:
+                index = min(self.cursor, max(len(nums) - 1, 0))
+        self._shown = None
+        self.cursor = index
+        self.refresh()
+
+    def select_num(self, num: int) -> bool:
+        try:
+            self.cursor = self.nums.index(num)
+        except ValueError:
+            return False
+        return True
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.nums) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_cursor()
+        if self.current != self._shown:
+            self._shown = self.current
+            self.post_message(self.Highlighted(self.current))
+
+    def scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.nums))
+        self.scroll_to_cursor()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        if index >= len(self.nums):
+            return Strip.blank(width, base)
+        row = self.cache.row(self.nums, index)
+        if row is None:
+            strip = Strip([Segment(fit("(deleted)", width), _style("dim"))], width)
+        else:
+            strip = Strip(row_segments(row, width, self.statuses.get(row.status))).adjust_cell_length(width)
+        if index == self.cursor:
+            # Applied first: a segment's own background wins over one applied later.
+            strip = strip.apply_style(self.get_component_rich_style("item-list--cursor"))
+        return strip.apply_style(base)
+
+    def refresh_num(self, num: int) -> None:
+        """Forget and redraw one item's row (after a mark)."""
+        self.cache.forget(num)
+        top = self.scroll_offset.y
+        for index in range(top, min(top + self.size.height, len(self.nums))):
+            if self.nums[index] == num:
+                self.refresh_line(index)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self.nums:
+            self.cursor = self.scroll_offset.y + offset.y
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, direction: int) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False, immediate=True)
+        self.cursor += direction * height
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.nums) - 1
+
+    def action_open_links(self) -> None:
+        self.post_message(self.Opened())
