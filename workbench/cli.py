@@ -37,10 +37,17 @@ def fail(message: str) -> None:
 
 
 def _open(db_path: Path | None, **kwargs):
+    """Open the database, mirroring ``workbench.toml`` beside it into ``statuses``."""
+    from .config import ConfigError, apply_config, load_config
+
+    path = db_path or default_db_path()
     try:
-        return open_db(db_path, **kwargs)
-    except DatabaseError as error:
+        db = open_db(path, **kwargs)
+        for warning in apply_config(db, load_config(None, db_path=path)).warnings:
+            click.echo(f"warning: {warning}", err=True)
+    except (DatabaseError, ConfigError) as error:
         fail(str(error))
+    return db
 
 
 @click.group(invoke_without_command=True)
@@ -113,10 +120,14 @@ def stats(db_path: Path | None) -> None:
     ):
         table = Table(title=title, title_justify="left")
         for header in headers:
-            table.add_column(header, justify="right" if header in {"claims", "quotes", "total", "reviewed"} else "left")
+            numeric = header in {"claims", "quotes", "total", "reviewed"}
+            table.add_column(header, justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis",
+                             min_width=len(header) if numeric else None, max_width=None if numeric else 40)
         for row in rows:
             table.add_row(*(f"{value:,}" if isinstance(value, int) else str(value or "") for value in row))
         console.print(table)
+    if report["totals"]["sources"] > len(report["by_source"]):
+        console.print(f"(first {len(report['by_source'])} of {report['totals']['sources']:,} sources)")
     if report["orphans"]:
         console.print(f"{len(report['orphans'])} reviews belong to items that no longer exist (view orphan_reviews):")
         for row in report["orphans"][:20]:
@@ -169,6 +180,7 @@ def main() -> None:
 # Commands owned by the other stages register themselves here; each module imports its
 # heavy dependencies (Textual included) inside its command functions, not at import.
 COMMAND_MODULES = (
+    "workbench.link.commands",
     "workbench.reports.commands",
     "workbench.tui.commands",
 )

@@ -95,6 +95,7 @@ class IngestSummary:
     reviews_moved: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
     new_item_ids: list[str] = field(default_factory=list)
+    links: int = 0  # cross-source links found for the new items
 
 
 def prepare_file(given: str, path: Path) -> list[Prepared | ReadFailure]:
@@ -262,4 +263,9 @@ def ingest(
                 on_file(done, len(files), items_found)
     finally:
         db.execute("PRAGMA synchronous = FULL")
+    # Removed items can split clusters too, so a run with none added still refreshes them.
+    if summary.new_item_ids or summary.items_removed:
+        from ..link import link_items  # workbench.link imports workbench.store: import here, not at the top
+
+        summary.links = link_items(db, summary.new_item_ids).links
     return summary

@@ -135,6 +135,56 @@ def m001_initial(db: Database) -> None:
         for position, (id_, label, description, color) in enumerate(DEFAULT_STATUSES)
     )
     db["items"].enable_fts(["text", "speaker"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+    # sqlite-utils' update trigger fires on any column; marks and link runs change status
+    # and cluster_id constantly, which must not rewrite the search index each time.
+    db.executescript(
+        """
+        DROP TRIGGER items_au;
+        CREATE TRIGGER items_au AFTER UPDATE OF text, speaker ON items BEGIN
+            INSERT INTO items_fts (items_fts, rowid, text, speaker) VALUES ('delete', old.num, old.text, old.speaker);
+            INSERT INTO items_fts (rowid, text, speaker) VALUES (new.num, new.text, new.speaker);
+        END;
+        """
+    )
+
+
+@migrations()
+def m002_linking(db: Database) -> None:
+    """Cross-source links: number conflicts, and views over clusters, drift and conflicts."""
+    db.executescript(
+        """
+        -- A number-conflict link's disagreeing figures: [{"unit", "value_a", "value_b"}, ...].
+        ALTER TABLE links ADD COLUMN conflict TEXT;
+        CREATE INDEX links_state ON links(state, method);
+
+        CREATE VIEW clusters AS
+            SELECT cluster_id, count(*) AS size, count(DISTINCT source_id) AS sources,
+                   group_concat(DISTINCT kind) AS kinds, group_concat(DISTINCT status) AS statuses,
+                   sum(status = 'unreviewed') AS unreviewed, group_concat(DISTINCT speaker) AS speakers,
+                   (SELECT first.text FROM items AS first WHERE first.id = items.cluster_id) AS text
+            FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id;
+
+        CREATE VIEW quote_drift AS
+            SELECT links.item_a, links.item_b, a.source_id AS source_a, b.source_id AS source_b,
+                   coalesce(a.speaker, b.speaker) AS speaker, links.score, links.state,
+                   (SELECT group_concat(json_extract(change.value, '$[1]') || ' -> '
+                                        || json_extract(change.value, '$[2]'), '; ')
+                    FROM json_each(links.drift) AS change) AS changes,
+                   links.drift AS differences, a.text AS text_a, b.text AS text_b
+            FROM links JOIN items AS a ON a.id = links.item_a JOIN items AS b ON b.id = links.item_b
+            WHERE links.drift IS NOT NULL AND links.state != 'rejected';
+
+        CREATE VIEW number_conflicts AS
+            SELECT links.item_a, links.item_b, a.source_id AS source_a, b.source_id AS source_b,
+                   json_extract(figure.value, '$.unit') AS unit,
+                   json_extract(figure.value, '$.value_a') AS value_a,
+                   json_extract(figure.value, '$.value_b') AS value_b,
+                   links.score, links.state, a.text AS text_a, b.text AS text_b
+            FROM links JOIN items AS a ON a.id = links.item_a JOIN items AS b ON b.id = links.item_b,
+                 json_each(links.conflict) AS figure
+            WHERE links.method = 'number-conflict' AND links.state != 'rejected';
+        """
+    )
 
 
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]

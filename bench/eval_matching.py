@@ -1,0 +1,90 @@
+"""Quality of the matcher as a retriever: CLEF-2020 CheckThat! task 2 (verified claims).
+
+    /work/venv/bin/python bench/eval_matching.py ../shared/datasets/clef2020-task2 [--split dev|train]
+
+For every tweet, rank the 10,375 verified claims (claim text plus the fact-check's
+title) with ``workbench.link.retrieve.Retriever`` (the linker's normalisation, an
+inverted index for candidates, rapidfuzz re-scoring) and print MAP@5: for each tweet the
+precision at the rank of each relevant claim in the top 5, summed, over its number of
+relevant claims; mean over tweets. Constants were tuned on train; report dev.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from workbench.extract.numbers import find_numbers  # noqa: E402
+from workbench.link.retrieve import Retriever  # noqa: E402
+
+URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|\S+\.com/\S+")
+SIGNATURE = re.compile(r"\s+—\s+[^—]*\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")  # "— Name (@handle) May 1, 2019"
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter="\t"))[1:]
+
+
+def clean_tweet(text: str) -> str:
+    """Drop the signature line and links; split hashtags and @handles into words."""
+    text = SIGNATURE.sub("", text)
+    text = URL.sub(" ", text)
+    text = re.sub(r"@(\w+)", lambda match: CAMEL.sub(" ", match.group(1)), text)
+    return re.sub(r"#(\w+)", lambda match: CAMEL.sub(" ", match.group(1)), text)
+
+
+def with_numbers(text: str) -> tuple[str, list[dict]]:
+    return text, [asdict(mention) for mention in find_numbers(text)]
+
+
+def map_at_5(ranked: dict[str, list[str]], relevant: dict[str, set[str]]) -> float:
+    total = 0.0
+    for query, wanted in relevant.items():
+        hits, precision = 0, 0.0
+        for rank, doc in enumerate(ranked.get(query, [])[:5], 1):
+            if doc in wanted:
+                hits += 1
+                precision += hits / rank
+        total += precision / len(wanted)
+    return total / len(relevant)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", type=Path, help="the clef2020-task2 folder")
+    parser.add_argument("--split", default="dev", choices=["dev", "train"])
+    args = parser.parse_args()
+    claims_file = args.path / "verified_claims.docs.tsv"
+    split = args.path / args.split
+    if not claims_file.is_file() or not (split / "tweets.queries.tsv").is_file():
+        sys.exit(f"{args.path}: not the CLEF-2020 task 2 data (needs verified_claims.docs.tsv and "
+                 f"{args.split}/tweets.queries.tsv); nothing evaluated")
+    started = time.monotonic()
+    claims = read_tsv(claims_file)
+    retriever = Retriever([with_numbers(f"{claim} {title}") for _, claim, title in claims])
+    built = time.monotonic() - started
+    relevant: dict[str, set[str]] = defaultdict(set)
+    for line in (split / "tweet-vclaim-pairs.qrels").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            tweet, _, claim, _ = line.split()
+            relevant[tweet].add(claim)
+    started = time.monotonic()
+    ranked = {tweet: [claims[index][0] for index, _ in retriever.search(*with_numbers(clean_tweet(text)))]
+              for tweet, text in read_tsv(split / "tweets.queries.tsv")}
+    searched = time.monotonic() - started
+    print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s, "
+          f"search {searched:.1f}s; MAP@5 = {map_at_5(ranked, relevant):.4f}")
+
+
+if __name__ == "__main__":
+    main()

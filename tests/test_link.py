@@ -1,0 +1,339 @@
+"""Cross-linking: real SQLite files, real ingest where the extractor is involved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from workbench.cli import cli
+from workbench.link import LinkError, cluster_members, link_items, set_link_state, word_diff
+from workbench.store.database import open_db, write_transaction
+from workbench.store.ingest import ingest
+
+STAMP = "2024-01-01T00:00:00+00:00"
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "links.db")
+    yield database
+    database.conn.close()
+
+
+def figure(sentence: str, written: str, value, unit: str | None) -> dict:
+    start = sentence.index(written)
+    return {"text": written, "value": value, "unit": unit, "start": start, "end": start + len(written)}
+
+
+def add(db, source: str, text: str, *, kind: str = "claim", speaker: str | None = None,
+        numbers: list[dict] | None = None, item_id: str | None = None) -> str:
+    """Insert one item (and its source if new) straight into the database."""
+    with write_transaction(db):
+        db.execute("INSERT OR IGNORE INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
+                   "VALUES (?, ?, ?, '', '', 'txt', 'test', ?)", [source, source, f"{source}.txt", STAMP])
+        seq = db.execute("SELECT count(*) FROM items").fetchone()[0]
+        item_id = item_id or f"{source}-{seq:03d}"
+        db.execute('INSERT INTO items (id, source_id, seq, kind, text, speaker, start, "end", paragraph, numbers, '
+                   "first_seen) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)",
+                   [item_id, source, seq, kind, text, speaker, len(text), json.dumps(numbers or []), STAMP])
+    return item_id
+
+
+def links(db) -> dict[tuple[str, str], dict]:
+    return {(row["item_a"], row["item_b"]): row for row in db.query("SELECT * FROM links")}
+
+
+def linked(db, a: str, b: str) -> dict | None:
+    return links(db).get(tuple(sorted((a, b))))
+
+
+def cluster_of(db, item_id: str) -> str | None:
+    return db.execute("SELECT cluster_id FROM items WHERE id = ?", [item_id]).fetchone()[0]
+
+
+ARTICLE_A = """Belarus leader defiant as protests grow
+
+"We will not give up our country to anyone, and we will fight for it until the end," Lukashenko told reporters in Minsk on Monday.
+
+The opposition plans a general strike across the state factories of the country next week.
+"""
+ARTICLE_B = """Lukashenka vows to stay
+
+"We will never give up our country to anybody, and we will fight for it to the end," Lukashenka said in Minsk.
+
+Farmers in the south are expecting a record harvest of winter wheat this summer.
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def quote_ids(db) -> list[str]:
+    return [row[0] for row in db.execute("SELECT id FROM items WHERE kind = 'quote' ORDER BY id")]
+
+
+# --- through ingest -------------------------------------------------------------------
+
+def test_reworded_quote_across_sources_is_linked_as_drift(tmp_path):
+    db = open_db(tmp_path / "w.db")
+    summary = ingest(db, [str(write(tmp_path, "a.txt", ARTICLE_A)), str(write(tmp_path, "b.txt", ARTICLE_B))],
+                     workers=1)
+    quotes = quote_ids(db)
+    assert len(quotes) == 2 and summary.links >= 1
+    link = linked(db, *quotes)
+    assert link and link["state"] == "suggested" and link["method"] == "fuzzy"
+    drift = list(db.query("SELECT * FROM quote_drift"))
+    assert len(drift) == 1
+    assert {drift[0]["item_a"], drift[0]["item_b"]} == set(quotes)
+    assert drift[0]["speaker"] in {"Lukashenko", "Lukashenka"}
+    changed = {(a, b) for _, a, b in json.loads(drift[0]["differences"])}
+    text_a = db.execute("SELECT text FROM items WHERE id = ?", [drift[0]["item_a"]]).fetchone()[0]
+    pairs = changed if "never" in text_a else {(b, a) for a, b in changed}
+    assert ("never", "not") in pairs and ("anybody,", "anyone,") in pairs
+    # the unrelated claims stay unlinked, and both quotes form one cluster
+    assert len(links(db)) == 1
+    assert cluster_of(db, quotes[0]) == cluster_of(db, quotes[1]) == quotes[0]
+    assert [row["size"] for row in db.query("SELECT size FROM clusters")] == [2]
+
+
+def test_decisions_survive_relink_and_reingest(tmp_path):
+    db = open_db(tmp_path / "w.db")
+    a, b = write(tmp_path, "a.txt", ARTICLE_A), write(tmp_path, "b.txt", ARTICLE_B)
+    ingest(db, [str(a), str(b)], workers=1)
+    first, second = quote_ids(db)
+    set_link_state(db, first[:8], second, "rejected", reviewer="ana")
+    assert cluster_of(db, first) is None
+    link_items(db, threshold=50)  # a full re-link, looser
+    ingest(db, [str(write(tmp_path, "c.txt", ARTICLE_A.replace("Monday", "Tuesday")))], workers=1)
+    b.write_text(ARTICLE_B + "\nThe ministry published the figures on its website on Friday.\n", encoding="utf-8")
+    ingest(db, [str(a), str(b)], workers=1)  # b changed: re-extracted; its quote keeps its id
+    link = linked(db, first, second)
+    assert link["state"] == "rejected" and link["decided_by"] == "ana" and link["decided_at"]
+    third = (set(quote_ids(db)) - {first, second}).pop()  # c.txt repeats a.txt's quote word for word
+    assert linked(db, third, first)["state"] == linked(db, third, second)["state"] == "suggested"
+    set_link_state(db, third, second, "rejected")
+    assert cluster_of(db, second) is None and cluster_of(db, first) == cluster_of(db, third)
+    set_link_state(db, first, second, "confirmed", reviewer="bo")
+    link_items(db)
+    link = linked(db, first, second)
+    assert link["state"] == "confirmed" and link["decided_by"] == "bo"
+    assert cluster_of(db, first) == cluster_of(db, second) is not None
+
+
+# --- matching -------------------------------------------------------------------------
+
+def test_numbers_written_differently_link(db):
+    s1 = "Unemployment in the capital region rose 5pc last year, official statistics show."
+    s2 = "Official statistics show unemployment in the capital region increased by five percent last year."
+    a = add(db, "s1", s1, numbers=[figure(s1, "5pc", 5.0, "percent")])
+    b = add(db, "s2", s2, numbers=[figure(s2, "five percent", 5.0, "percent")])
+    d1 = "Opposition leaders will meet European diplomats in Vilnius on Aug. 9 to discuss sanctions."
+    d2 = "On the 9th of August opposition leaders will meet European diplomats in Vilnius to discuss sanctions."
+    c = add(db, "s1", d1, numbers=[figure(d1, "Aug. 9", "--08-09", "date")])
+    d = add(db, "s2", d2, numbers=[figure(d2, "the 9th of August", "2020-08-09", "date")])
+    link_items(db)
+    assert linked(db, a, b)["method"] in {"fuzzy", "containment"}
+    assert linked(db, c, d)["method"] in {"fuzzy", "containment"}
+    assert len(links(db)) == 2
+
+
+def test_different_numbers_are_a_conflict_not_a_match(db):
+    s1 = "750 companies have moved their headquarters out of Belarus since August."
+    s2 = "According to the economy ministry, 700 companies have moved their headquarters out of Belarus since August."
+    a = add(db, "s1", s1, numbers=[figure(s1, "750 companies", 750.0, "companies")])
+    b = add(db, "s2", s2, numbers=[figure(s2, "700 companies", 700.0, "companies")])
+    summary = link_items(db)
+    link = linked(db, a, b)
+    assert link["method"] == "number-conflict" and summary.conflicts == 1
+    assert cluster_of(db, a) is None and cluster_of(db, b) is None  # not the same claim
+    conflict = list(db.query("SELECT * FROM number_conflicts"))
+    assert len(conflict) == 1
+    assert (conflict[0]["value_a"], conflict[0]["value_b"]) in {(750, 700), (700, 750)}
+    assert conflict[0]["unit"] == "companies"
+    assert {conflict[0]["source_a"], conflict[0]["source_b"]} == {"s1", "s2"}
+
+
+def test_same_numbers_with_an_extra_figure_still_match(db):
+    s1 = "Exports of potash to China rose 12 percent in the first quarter."
+    s2 = "Exports of potash to China rose 12 percent in the first quarter, reaching $2bn."
+    a = add(db, "s1", s1, numbers=[figure(s1, "12 percent", 12.0, "percent")])
+    b = add(db, "s2", s2, numbers=[figure(s2, "12 percent", 12.0, "percent"), figure(s2, "$2bn", 2e9, "USD")])
+    link_items(db)
+    assert linked(db, a, b)["method"] in {"fuzzy", "containment"}
+
+
+def test_boilerplate_and_short_generic_sentences_never_link(db):
+    for source in ("s1", "s2", "s3"):
+        add(db, source, "He said.")
+        add(db, source, "That is not true, she said.")
+        add(db, source, "Sign up for our daily newsletter to get the latest headlines from Minsk.")
+        add(db, source, "The ministry did not immediately respond to a request for comment on Monday.")
+    summary = link_items(db)
+    assert summary.links == 0 and links(db) == {}
+
+
+def test_same_source_duplicates_are_not_cross_source_links(db):
+    sentence = "The central bank raised its key interest rate to a record level to defend the currency."
+    a1 = add(db, "s1", sentence)
+    a2 = add(db, "s1", sentence)
+    b = add(db, "s2", sentence)
+    link_items(db)
+    assert linked(db, a1, a2) is None
+    assert linked(db, a1, b)["method"] == linked(db, a2, b)["method"] == "exact"
+    assert cluster_of(db, a1) == cluster_of(db, a2) == cluster_of(db, b)  # joined through b
+
+
+def test_name_spelling_variants_link(db):
+    a = add(db, "s1", "Lukashenko ordered troops to the western border after the disputed presidential election.")
+    b = add(db, "s2", "Lukashenka ordered troops to the western border after the disputed presidential election.")
+    q1 = add(db, "s1", "Nobody will take this country away from us, not now and not ever", kind="quote",
+             speaker="Alexander Lukashenko")
+    q2 = add(db, "s2", "Nobody will ever take this country away from us, not now and not ever", kind="quote",
+             speaker="Lukashenka")
+    link_items(db)
+    assert linked(db, a, b)["method"] == "fuzzy"
+    drift = json.loads(linked(db, q1, q2)["drift"])
+    assert drift and all(tag != "equal" for tag, _, _ in drift)
+    assert any("ever" in (words_a + words_b) for _, words_a, words_b in drift)
+
+
+def test_unrelated_claims_sharing_a_topic_do_not_link(db):
+    add(db, "s1", "The government raised fuel prices by a third on Monday, angering truck drivers.")
+    add(db, "s2", "The government cut bread prices on Monday after weeks of protests by pensioners.")
+    assert link_items(db).links == 0
+
+
+def test_reordered_clauses_and_synonyms_link(db):
+    a = add(db, "s1", "After the strike began, the firm dismissed four hundred workers at its Grodno plant.")
+    b = add(db, "s2", "The company dismissed four hundred workers at its Grodno plant after the strike started.")
+    link_items(db)
+    assert linked(db, a, b) is not None
+
+
+def test_containment_links(db):
+    short = "Police detained more than two hundred protesters outside the parliament building in Minsk."
+    long = ("Police detained more than two hundred protesters outside the parliament building in Minsk, "
+            "while opposition leaders called for a nationwide strike and new elections.")
+    a, b = add(db, "s1", short), add(db, "s2", long)
+    link_items(db)
+    assert linked(db, a, b)["method"] == "containment"
+
+
+# --- incremental runs, decisions, clusters ---------------------------------------------
+
+SIMILAR = [
+    "Railway workers in Brest walked off the job to protest against the arrest of their union leader.",
+    "Railway workers in Brest walked off the job in protest at the arrest of their union leader.",
+    "In Brest, railway workers walked off the job to protest against the arrest of their union leader.",
+]
+
+
+def test_incremental_run_compares_only_new_items(db):
+    a = add(db, "s1", SIMILAR[0])
+    b = add(db, "s2", SIMILAR[1])
+    link_items(db)
+    assert set(links(db)) == {tuple(sorted((a, b)))}
+    before = links(db)
+    # two items arrive unannounced, then one announced as new
+    x = add(db, "s3", "Doctors at the regional hospital in Gomel signed an open letter against police violence.")
+    y = add(db, "s4", "Doctors at the regional hospital in Gomel signed an open letter against police brutality.")
+    c = add(db, "s5", SIMILAR[2])
+    summary = link_items(db, [c])
+    assert summary.compared == 1
+    after = links(db)
+    assert after[tuple(sorted((a, b)))] == before[tuple(sorted((a, b)))]  # untouched
+    assert set(after) - set(before) == {tuple(sorted((a, c))), tuple(sorted((b, c)))}
+    assert linked(db, x, y) is None  # neither was new
+    assert cluster_of(db, a) == cluster_of(db, b) == cluster_of(db, c)
+    link_items(db)  # a full run finds them
+    assert linked(db, x, y) is not None
+
+
+def test_clusters_update_after_reject_and_confirm(db):
+    a, b, c = (add(db, f"s{i}", text) for i, text in enumerate(SIMILAR))
+    link_items(db)
+    assert {cluster_of(db, item) for item in (a, b, c)} == {min(a, b, c)}
+    assert [row["size"] for row in db.query("SELECT * FROM clusters")] == [3]
+    set_link_state(db, a, b, "rejected")
+    assert cluster_of(db, a) == cluster_of(db, b)  # still joined through c
+    set_link_state(db, c, a, "rejected")
+    assert cluster_of(db, a) is None
+    assert cluster_of(db, b) == cluster_of(db, c) == min(b, c)
+    members = cluster_members(db, c)
+    assert [member["id"] for member in members] == sorted([b, c])
+    assert cluster_members(db, a)[0]["id"] == a and len(cluster_members(db, a)) == 1
+    set_link_state(db, a, b, "confirmed")
+    assert {cluster_of(db, item) for item in (a, b, c)} == {min(a, b, c)}
+    link_items(db)  # a re-link keeps both decisions
+    assert linked(db, a, b)["state"] == "confirmed" and linked(db, a, c)["state"] == "rejected"
+
+
+def test_full_run_refreshes_suggestions_but_not_decisions(db):
+    a, b = (add(db, f"s{i}", text) for i, text in enumerate(SIMILAR[:2]))
+    c = add(db, "s3", "Railway workers in Brest went on strike against the detention of their union leader.")
+    link_items(db, threshold=60)
+    set_link_state(db, a, c, "confirmed")
+    lowest = min((row for row in links(db).values() if row["state"] == "suggested"), key=lambda row: row["score"])
+    assert lowest["score"] < 100
+    # just above it (scores are stored rounded to 0.1): that suggestion goes, the decision stays
+    link_items(db, threshold=lowest["score"] + 0.1)
+    assert (lowest["item_a"], lowest["item_b"]) not in links(db) and linked(db, a, c)["state"] == "confirmed"
+
+
+def test_set_link_state_errors(db):
+    a, b = add(db, "s1", SIMILAR[0]), add(db, "s2", SIMILAR[1])
+    unrelated = add(db, "s3", "Doctors at the regional hospital in Gomel signed an open letter against violence.")
+    link_items(db)
+    with pytest.raises(LinkError, match="no such item"):
+        set_link_state(db, a, "nope-nope", "confirmed")
+    with pytest.raises(LinkError, match="not linked"):
+        set_link_state(db, a, unrelated, "confirmed")
+    with pytest.raises(LinkError, match="unknown link state"):
+        set_link_state(db, a, b, "maybe")
+
+
+def test_word_diff():
+    runs = word_diff("We will not give up our country.", "We will never give up the country!")
+    assert runs == [("equal", "We will", "We will"), ("replace", "not", "never"),
+                    ("equal", "give up", "give up"), ("replace", "our", "the"), ("equal", "country.", "country!")]
+    assert word_diff("a b c", "a b c d") == [("equal", "a b c", "a b c"), ("insert", "", "d")]
+    assert word_diff("a b c", "a c") == [("equal", "a", "a"), ("delete", "b", ""), ("equal", "c", "c")]
+
+
+# --- command line ---------------------------------------------------------------------
+
+def test_cli_link_and_link_state(tmp_path):
+    path = tmp_path / "cli.db"
+    db = open_db(path)
+    a, b = add(db, "s1", SIMILAR[0], item_id="aaaa1111"), add(db, "s2", SIMILAR[1], item_id="bbbb2222")
+    other = add(db, "s3", "Doctors in Gomel signed an open letter against police violence on Friday.",
+                item_id="cccc3333")
+    db.conn.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["link", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 links" in result.output
+    result = runner.invoke(cli, ["link-state", "aaaa11", "bbbb2222", "confirmed", "--db", str(path),
+                                 "--reviewer", "ana"])
+    assert result.exit_code == 0, result.output
+    assert "confirmed" in result.output and "cluster aaaa1111" in result.output
+    for args, message in (
+        (["aaaa1111", "zzzz9999", "confirmed"], "zzzz9999: no such item"),
+        (["aaaa1111", other, "confirmed"], "are not linked"),
+        (["aaaa1111", b, "approved"], "unknown link state"),
+    ):
+        result = runner.invoke(cli, ["link-state", *args, "--db", str(path)])
+        assert result.exit_code == 1
+        assert result.output.strip().count("\n") == 0 and message in result.output
+    result = runner.invoke(cli, ["link", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 1 and "no such database" in result.output
+    result = runner.invoke(cli, ["link", "--db", str(path), "--threshold", "150"])
+    assert result.exit_code == 2
+    db = open_db(path)
+    assert linked(db, a, b)["decided_by"] == "ana"

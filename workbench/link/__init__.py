@@ -1,0 +1,18 @@
+"""Cross-linking: the same claim or quote across sources.
+
+``link_items`` finds pairs of items from different sources that state the same thing
+(writing ``links``, ``items.cluster_id``), ``set_link_state`` records a reviewer's
+decision on one, ``word_diff`` shows how two versions of a quote differ and
+``cluster_members`` lists an item's cluster. See ``db/LINKING.md`` for the tables.
+"""
+
+from .clusters import cluster_members
+from .decisions import STATES, LinkError, set_link_state
+from .drift import word_diff
+from .linker import LinkSummary, link_items
+from .scoring import DEFAULT_THRESHOLD
+
+__all__ = [
+    "DEFAULT_THRESHOLD", "STATES", "LinkError", "LinkSummary", "cluster_members", "link_items", "set_link_state",
+    "word_diff",
+]

@@ -1,0 +1,105 @@
+"""Clusters: items joined by links nobody rejected, so one verdict can cover them all.
+
+``items.cluster_id`` is the smallest item id of the item's connected component over
+the active links (not rejected, not a number conflict: two claims giving different
+figures are not the same claim), NULL for an item with no active link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+ACTIVE = "links.state != 'rejected' AND links.method != 'number-conflict'"
+BOTH_EXIST = ("EXISTS (SELECT 1 FROM items WHERE items.id = links.item_a) "
+              "AND EXISTS (SELECT 1 FROM items WHERE items.id = links.item_b)")
+BATCH = 500
+
+
+def _components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Item id -> smallest id of its component, for items in a component of two or more."""
+    parent: dict[str, str] = {node: node for node in nodes}
+
+    def find(node: str) -> str:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    for a, b in edges:
+        root_a, root_b = find(parent.setdefault(a, a)), find(parent.setdefault(b, b))
+        if root_a != root_b:  # the smaller id stays root, so a root is its component's minimum
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    roots = {node: find(node) for node in parent}
+    joined = {root for node, root in roots.items() if node != root}
+    return {node: root for node, root in roots.items() if root in joined}
+
+
+def _active_edges(db: Database, ids: list[str]) -> list[tuple[str, str]]:
+    edges = []
+    for begin in range(0, len(ids), BATCH):
+        part = ids[begin:begin + BATCH]
+        marks = ",".join("?" * len(part))
+        edges.extend(db.execute(
+            f"SELECT item_a, item_b FROM links WHERE {ACTIVE} AND {BOTH_EXIST} "
+            f"AND (item_a IN ({marks}) OR item_b IN ({marks}))", part * 2).fetchall())
+    return edges
+
+
+def _region(db: Database, seeds: Iterable[str]) -> tuple[set[str], list[tuple[str, str]]]:
+    """The seeds, the members of their current clusters, and everything connected to them."""
+    seeds = list(dict.fromkeys(seeds))
+    nodes = set(seeds)
+    for begin in range(0, len(seeds), BATCH):
+        part = seeds[begin:begin + BATCH]
+        nodes.update(row[0] for row in db.execute(
+            "SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM items WHERE cluster_id IS NOT NULL "
+            f"AND id IN ({','.join('?' * len(part))}))", part))
+    edges: set[tuple[str, str]] = set()
+    frontier = list(nodes)
+    while frontier:
+        found = _active_edges(db, frontier)
+        edges.update(found)
+        frontier = [node for edge in found for node in edge if node not in nodes]
+        nodes.update(frontier)
+    return nodes, list(edges)
+
+
+def refresh_clusters(db: Database, seeds: Iterable[str] | None = None) -> int:
+    """Recompute ``items.cluster_id`` everywhere, or only around ``seeds`` (item ids whose
+    links changed); write only the ids that change and return how many did."""
+    if seeds is None:
+        edges = db.execute(f"SELECT item_a, item_b FROM links WHERE {ACTIVE} AND {BOTH_EXIST}").fetchall()
+        clusters = _components((), edges)
+        current = dict(db.execute("SELECT id, cluster_id FROM items WHERE cluster_id IS NOT NULL").fetchall())
+        scope: Iterable[str] = set(current) | set(clusters)
+    else:
+        nodes, edges = _region(db, seeds)
+        clusters = _components(nodes, edges)
+        current = {}
+        listed = list(nodes)
+        for begin in range(0, len(listed), BATCH):
+            part = listed[begin:begin + BATCH]
+            current.update(db.execute(
+                f"SELECT id, cluster_id FROM items WHERE id IN ({','.join('?' * len(part))})", part).fetchall())
+        scope = current
+    changes = [(clusters.get(node), node) for node in scope if clusters.get(node) != current.get(node)]
+    db.conn.executemany("UPDATE items SET cluster_id = ? WHERE id = ?", changes)
+    return len(changes)
+
+
+def cluster_members(db: Database, item_id: str) -> list[dict]:
+    """Every item in ``item_id``'s cluster (just the item when it has none; nothing for
+    an unknown id), with its source's title and outlet, ordered by item id."""
+    columns = ("SELECT items.id, items.kind, items.text, items.speaker, items.source_id, items.status, "
+               "items.cluster_id, sources.title AS source_title, sources.outlet "
+               "FROM items JOIN sources ON sources.id = items.source_id ")
+    row = db.execute("SELECT cluster_id FROM items WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        return []
+    if row[0] is None:
+        return list(db.query(columns + "WHERE items.id = ?", [item_id]))
+    return list(db.query(columns + "WHERE items.cluster_id = ? ORDER BY items.id", [row[0]]))

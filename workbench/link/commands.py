@@ -1,0 +1,69 @@
+"""``workbench link`` and ``workbench link-state``.
+
+``workbench.cli`` imports this module to register the commands, so the shared CLI
+helpers are imported inside the functions (a top-level import would be a cycle).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+db_path_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Database file (default: $WORKBENCH_DB or db/workbench.db).",
+)
+
+
+@click.command()
+@db_path_option
+@click.option("--threshold", type=click.FloatRange(0, 100), default=None,
+              help="Minimum match score, 0-100 (default: the linker's).")
+def link(db_path: Path | None, threshold: float | None) -> None:
+    """Link items from different sources that state the same claim or quote."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..cli import _console, _open
+    from . import link_items
+
+    db = _open(db_path, create=False)
+    progress = Progress(TextColumn("[bold]link {task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=_console(stderr=True), transient=True)
+    with progress:
+        task = progress.add_task("reading", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        summary = link_items(db, threshold=threshold, progress=report)
+    click.echo(
+        f"{summary.items:,} items, {summary.candidates:,} candidate pairs scored: {summary.links:,} links "
+        f"({summary.added:,} new, {summary.removed:,} stale suggestions removed), {summary.conflicts:,} number "
+        f"conflicts, {summary.drift:,} drifted quotes; {summary.clusters_changed:,} cluster ids changed "
+        f"in {summary.seconds:.1f}s"
+    )
+
+
+@click.command("link-state")
+@click.argument("item_a")
+@click.argument("item_b")
+@click.argument("state")
+@click.option("--reviewer", default=None, help="Who decides (default: $WORKBENCH_REVIEWER or the OS user).")
+@db_path_option
+def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_path: Path | None) -> None:
+    """Mark the link between ITEM_A and ITEM_B (ids or unique prefixes) STATE: confirmed or rejected."""
+    from ..cli import _open, fail
+    from . import LinkError, set_link_state
+
+    db = _open(db_path, create=False)
+    try:
+        row = set_link_state(db, item_a, item_b, state, reviewer=reviewer)
+    except LinkError as error:
+        fail(str(error))
+    cluster = db.execute("SELECT cluster_id FROM items WHERE id = ?", [row["item_a"]]).fetchone()[0]
+    click.echo(f"{row['item_a']} {row['item_b']}: {row['state']} ({row['method']}, score {row['score']:g})"
+               + (f"; cluster {cluster}" if cluster else "; not in a cluster"))
+
+
+COMMANDS = [link, link_state]

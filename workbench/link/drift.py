@@ -1,0 +1,57 @@
+"""Word-level differences between two versions of a quote."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .normalise import WORD, blocking_key, fold
+
+
+def _key(word: str) -> str:
+    return " ".join(WORD.findall(fold(word)))
+
+
+def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
+    """``(tag, a_words, b_words)`` runs turning ``text_a`` into ``text_b``.
+
+    Tags are ``equal``, ``replace``, ``delete`` and ``insert`` (rapidfuzz Levenshtein
+    opcodes over words); case and punctuation do not make words differ, but the words
+    are returned as written.
+    """
+    words_a, words_b = text_a.split(), text_b.split()
+    keys_a = [_key(word) for word in words_a]
+    keys_b = [_key(word) for word in words_b]
+    runs: list[tuple[str, str, str]] = []
+    for op in Levenshtein.opcodes(keys_a, keys_b):
+        a_words = " ".join(words_a[op.src_start:op.src_end])
+        b_words = " ".join(words_b[op.dest_start:op.dest_end])
+        if runs and runs[-1][0] == op.tag:  # one run per stretch, however the edits fell
+            tag, prev_a, prev_b = runs.pop()
+            a_words, b_words = f"{prev_a} {a_words}".strip(), f"{prev_b} {b_words}".strip()
+        runs.append((op.tag, a_words, b_words))
+    return runs
+
+
+def drift(text_a: str, text_b: str) -> list[tuple[str, str, str]] | None:
+    """The runs of ``word_diff`` that differ, or None when the words are the same.
+
+    A run whose words differ only by punctuation or case (``"said"`` vs ``said``)
+    is not drift.
+    """
+    changes = [run for run in word_diff(text_a, text_b) if run[0] != "equal" and _key(run[1]) != _key(run[2])]
+    return changes or None
+
+
+def same_speaker(speaker_a: str | None, speaker_b: str | None) -> bool:
+    """Both known and with the same surname, allowing for spelling variants
+    (``Lukashenka`` vs ``President Alexander Lukashenko``).
+
+    First names are not compared: speakers come with titles as often as with first
+    names, and the quote text itself already had to match.
+    """
+    names_a = WORD.findall(fold(speaker_a or ""))
+    names_b = WORD.findall(fold(speaker_b or ""))
+    if not names_a or not names_b:
+        return False
+    return blocking_key(names_a[-1]) == blocking_key(names_b[-1]) or fuzz.ratio(names_a[-1], names_b[-1]) >= 85

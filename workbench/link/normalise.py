@@ -1,0 +1,172 @@
+"""An item reduced to what two rewrites of the same statement still share.
+
+Content words only (no function words or reporting verbs), lower-cased, accents
+dropped, lightly stemmed and mapped through the synonym groups; every quantity or
+date the extractor found becomes a placeholder token for its unit (``#percent``),
+its value kept aside as a :class:`Figure`. So ``Output rose 5pc`` and ``output
+increased by five percent`` both become ``#percent increase output`` with the figure
+``5 percent``: the words decide whether two items say the same thing, the figures
+whether they agree on it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from .lexicon import BOILERPLATE, BOILERPLATE_WORDS, STOPWORDS, SYNONYM_GROUPS
+
+# Fewer content words than this and a sentence is too generic to link ("he said.").
+MIN_CONTENT_WORDS = 4
+
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+VOWELS = re.compile(r"[aeiouy]")
+REPEATS = re.compile(r"(.)\1+")
+
+
+class Figure(NamedTuple):
+    """A number or date as compared: ``key`` is the canonical unit, ``unit`` as written."""
+
+    key: str
+    value: float | str
+    unit: str | None
+
+
+@dataclass(slots=True)
+class Normalised:
+    tokens: list[str]
+    figures: list[Figure]
+    linkable: bool
+
+    @property
+    def sorted_text(self) -> str:
+        """Tokens sorted and joined: rapidfuzz ``ratio`` on this is ``token_sort_ratio``."""
+        return " ".join(sorted(self.tokens))
+
+
+def fold(text: str) -> str:
+    """Case, accents and curly apostrophes do not count."""
+    if text.isascii():
+        return text.casefold()
+    text = unicodedata.normalize("NFKD", text.replace("’", "'")).casefold()
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+def stem(word: str) -> str:
+    """Strip the commonest English inflections; only consistency matters, not linguistics."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "ches", "shes", "xes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # stopped -> stopp -> stop
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # make/making, rise/rising meet at "mak", "ris"
+    return word
+
+
+def _synonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in SYNONYM_GROUPS:
+        canonical, *_ = words = group.split()
+        for word in words:
+            table[word] = canonical
+        for word in words:
+            table.setdefault(stem(word), canonical)
+    return table
+
+
+SYNONYMS = _synonyms()
+
+
+@lru_cache(maxsize=200_000)
+def canonical(word: str) -> str | None:
+    """The token a folded word stands for, or None for a stopword."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+        return None
+    found = SYNONYMS.get(word)
+    if found:
+        return found
+    stemmed = stem(word)
+    return SYNONYMS.get(stemmed, stemmed)
+
+
+def unit_key(unit: str | None) -> str:
+    if not unit:
+        return "num"
+    return canonical(fold(unit)) or fold(unit)
+
+
+@lru_cache(maxsize=500_000)
+def blocking_key(token: str) -> str:
+    """A coarser key for candidate generation: long words lose their vowels.
+
+    Spelling variants of names (Lukashenko/Lukashenka, Zelensky/Zelenskyy) then share a
+    key, so they still meet as candidates; scoring sees the real spellings.
+    """
+    if len(token) < 5 or token[0] == "#" or not token.isalpha():
+        return token
+    return token[0] + REPEATS.sub(r"\1", VOWELS.sub("", token[1:]))
+
+
+def _figure_value(value: float | str) -> float | str:
+    return value if isinstance(value, str) else float(f"{float(value):.6g}")
+
+
+def _spans(text: str, numbers: Iterable[Mapping]) -> list[tuple[int, int, Figure]]:
+    """Where each number mention sits in the item text (offsets first, else by search)."""
+    spans: list[tuple[int, int, Figure]] = []
+    for mention in numbers:
+        figure = Figure(unit_key(mention.get("unit")), _figure_value(mention["value"]), mention.get("unit"))
+        written = mention.get("text") or ""
+        start, end = mention.get("start", -1), mention.get("end", -1)
+        if not (0 <= start < end <= len(text) and text[start:end] == written):
+            start = text.find(written) if written else -1
+            end = start + len(written)
+        spans.append((start, end, figure))
+    return sorted(spans, key=lambda span: span[0])
+
+
+def normalise(text: str, numbers: Iterable[Mapping] = ()) -> Normalised:
+    """Reduce an item's text and its extracted ``numbers`` to comparable tokens."""
+    tokens: list[str] = []
+    figures: list[Figure] = []
+    position = 0
+    for start, end, figure in _spans(text, numbers):
+        figures.append(figure)
+        if start < position:  # not found in the text, or overlapping the previous one
+            tokens.append("#" + figure.key)
+            continue
+        tokens.extend(_words(text[position:start]))
+        tokens.append("#" + figure.key)
+        position = end
+    tokens.extend(_words(text[position:]))
+    return Normalised(tokens, figures, len(set(tokens)) >= MIN_CONTENT_WORDS and not is_boilerplate(text))
+
+
+def is_boilerplate(text: str) -> bool:
+    """Page furniture ("Sign up for our newsletter", "declined to comment")."""
+    return not BOILERPLATE_WORDS.isdisjoint(WORD.findall(fold(text))) and BOILERPLATE.search(text) is not None
+
+
+def _words(segment: str) -> list[str]:
+    return [token for token in map(canonical, WORD.findall(fold(segment))) if token]
+
+
+def plain(text: str) -> str:
+    """Text with case, accents, punctuation and spacing ignored (for "exact" matches)."""
+    return " ".join(WORD.findall(fold(text)))
