@@ -49,9 +49,14 @@ def synthesise(bases: list[str], count: int, folder: Path, seed: int = 7) -> int
     About half of the content words of every article are swapped for other words of the
     fixtures' vocabulary, so items are distinct (not near-duplicates to be linked) while
     quotation marks, cue verbs and sentence shapes stay those of real news.
+    The corpus is cached under bench/out/ and rebuilt when missing.
     """
     rng = random.Random(seed)
-    vocabulary = sorted({word.lower() for base in bases for word in WORD.findall(base)} - KEEP)
+    # The fixtures' own words plus made-up ones: a real corpus of thousands of articles
+    # has a vocabulary of tens of thousands of words, two articles have about 1,500.
+    syllables = ["ka", "lo", "min", "ser", "va", "dor", "pe", "tru", "nis", "gal", "bre", "zo", "ul", "ram", "te"]
+    invented = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(30000)}
+    vocabulary = sorted(({word.lower() for base in bases for word in WORD.findall(base)} | invented) - KEEP)
 
     def vary(match: re.Match) -> str:
         word = match.group()

@@ -77,10 +77,14 @@ def item_ids(source: str, items: list[ExtractedItem]) -> list[str]:
 
 @dataclass
 class Prepared:
-    """An article read and extracted, ready to be written."""
+    """An article read and extracted, its item rows built, ready to be written.
+
+    Workers build the rows (ids, JSON) so the single writer only runs SQL.
+    """
 
     article: Article
-    items: list[ExtractedItem]
+    source_id: str
+    rows: list[tuple]  # ITEM_COLUMNS order, without first_seen
 
 
 @dataclass
@@ -106,7 +110,7 @@ def prepare_file(given: str, path: Path) -> list[Prepared | ReadFailure]:
             results.append(result)
             continue
         try:
-            results.append(Prepared(result, extract(result.text, result.published)))
+            results.append(_prepare(result, extract(result.text, result.published)))
         except RecursionError:
             results.append(ReadFailure(result.path, "text too deeply nested to extract"))
     return results
@@ -139,20 +143,27 @@ ITEM_COLUMNS = ("id", "source_id", "seq", "kind", "text", "speaker", "role", "cu
 # upsert_all costs more than the insert itself. Review state and first_seen are kept.
 _QUOTED_COLUMNS = ", ".join(f'"{column}"' for column in ITEM_COLUMNS)
 UPSERT_ITEM = (
-    f"INSERT INTO items ({_QUOTED_COLUMNS}) VALUES ({', '.join(':' + c for c in ITEM_COLUMNS)}) "
+    f"INSERT INTO items ({_QUOTED_COLUMNS}) VALUES ({', '.join('?' * len(ITEM_COLUMNS))}) "
     "ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f'"{c}" = excluded."{c}"' for c in ITEM_COLUMNS if c not in {"id", "first_seen"})
 )
+SOURCE_COLUMNS = ("id", "key", "path", "title", "outlet", "author", "url", "published", "sha256", "text", "links",
+                  "format", "extractor", "ingested_at")
+UPSERT_SOURCE = (
+    f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) VALUES ({', '.join('?' * len(SOURCE_COLUMNS))}) "
+    "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in SOURCE_COLUMNS if c != "id")
+)
 
 
-def _item_row(source: str, seq: int, id_: str, item: ExtractedItem, stamp: str) -> dict:
-    return {
-        "id": id_, "source_id": source, "seq": seq, "kind": item.kind, "text": item.text,
-        "speaker": item.speaker, "role": item.role, "cue": item.cue, "attribution": item.attribution,
-        "start": item.start, "end": item.end, "paragraph": item.paragraph, "score": round(item.score, 4),
-        "numbers": json.dumps([asdict(number) for number in item.numbers], ensure_ascii=False),
-        "first_seen": stamp,
-    }
+def _prepare(article: Article, items: list[ExtractedItem]) -> Prepared:
+    sid = source_id(article.key)
+    rows = [
+        (id_, sid, seq, item.kind, item.text, item.speaker, item.role, item.cue, item.attribution, item.start,
+         item.end, item.paragraph, round(item.score, 4),
+         json.dumps([asdict(number) for number in item.numbers], ensure_ascii=False))
+        for seq, (id_, item) in enumerate(zip(item_ids(sid, items), items))
+    ]
+    return Prepared(article, sid, rows)
 
 
 def _follow_reviews(db: Database, vanished: dict[str, tuple[str, str]], arrived: dict[str, tuple[str, str]]) -> int:
@@ -177,34 +188,35 @@ def _follow_reviews(db: Database, vanished: dict[str, tuple[str, str]], arrived:
 
 def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> None:
     """Write one article and its items in one transaction."""
-    article = prepared.article
-    sid = source_id(article.key)
+    article, sid = prepared.article, prepared.source_id
     stamp = now()
     with write_transaction(db):
         existing = db.execute("SELECT sha256, extractor FROM sources WHERE id = ?", [sid]).fetchone()
         if existing == (article.sha256, EXTRACTOR_VERSION):
             summary.unchanged += 1
             return
-        db["sources"].upsert({
-            "id": sid, "key": article.key, "path": article.path, "title": article.title,
-            "outlet": article.outlet, "author": article.author, "url": article.url,
-            "published": article.published, "sha256": article.sha256, "text": article.text,
-            "links": json.dumps(article.links, ensure_ascii=False), "format": article.format,
-            "extractor": EXTRACTOR_VERSION, "ingested_at": stamp,
-        }, pk="id")
-        ids = item_ids(sid, prepared.items)
-        before = {row[0]: (row[1], row[2]) for row in db.execute(
-            "SELECT id, kind, text FROM items WHERE source_id = ?", [sid])}
-        arrived = {id_: (item.kind, item.text) for id_, item in zip(ids, prepared.items) if id_ not in before}
-        vanished = {id_: value for id_, value in before.items() if id_ not in set(ids)}
+        db.execute(UPSERT_SOURCE, [
+            sid, article.key, article.path, article.title, article.outlet, article.author, article.url,
+            article.published, article.sha256, article.text, json.dumps(article.links, ensure_ascii=False),
+            article.format, EXTRACTOR_VERSION, stamp,
+        ])
+        arrived: dict[str, tuple[str, str]] = {}
+        vanished: dict[str, tuple[str, str]] = {}
+        if existing:
+            before = {row[0]: (row[1], row[2]) for row in db.execute(
+                "SELECT id, kind, text FROM items WHERE source_id = ?", [sid])}
+            arrived = {row[0]: (row[3], row[4]) for row in prepared.rows if row[0] not in before}
+            current = {row[0] for row in prepared.rows}
+            vanished = {id_: value for id_, value in before.items() if id_ not in current}
+        else:
+            arrived = {row[0]: (row[3], row[4]) for row in prepared.rows}
         if vanished:
             summary.reviews_moved += _follow_reviews(db, vanished, arrived) if arrived else 0
             placeholders = ",".join("?" * len(vanished))
             db.execute(f"DELETE FROM items WHERE id IN ({placeholders})", list(vanished))
             db.execute(f"DELETE FROM links WHERE state = 'suggested' AND (item_a IN ({placeholders}) "
                        f"OR item_b IN ({placeholders}))", list(vanished) * 2)
-        db.conn.executemany(UPSERT_ITEM, [_item_row(sid, seq, id_, item, stamp)
-                                          for seq, (id_, item) in enumerate(zip(ids, prepared.items))])
+        db.conn.executemany(UPSERT_ITEM, [row + (stamp,) for row in prepared.rows])
         summary.items_added += len(arrived)
         summary.items_removed += len(vanished)
         summary.new_item_ids.extend(arrived)
@@ -258,7 +270,7 @@ def ingest(
                         on_failure(failure)
                     continue
                 summary.articles += 1
-                items_found += len(result.items)
+                items_found += len(result.rows)
             if on_file:
                 on_file(done, len(files), items_found)
     finally:
