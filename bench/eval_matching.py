@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import re
 import sys
 import time
 from collections import defaultdict
@@ -23,24 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.extract.numbers import find_numbers  # noqa: E402
-from workbench.link.retrieve import Retriever  # noqa: E402
-
-URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|\S+\.com/\S+")
-SIGNATURE = re.compile(r"\s+—\s+[^—]*\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")  # "— Name (@handle) May 1, 2019"
-CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+from workbench.link.retrieve import Retriever, clean_post  # noqa: E402
 
 
 def read_tsv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle, delimiter="\t"))[1:]
-
-
-def clean_tweet(text: str) -> str:
-    """Drop the signature line and links; split hashtags and @handles into words."""
-    text = SIGNATURE.sub("", text)
-    text = URL.sub(" ", text)
-    text = re.sub(r"@(\w+)", lambda match: CAMEL.sub(" ", match.group(1)), text)
-    return re.sub(r"#(\w+)", lambda match: CAMEL.sub(" ", match.group(1)), text)
 
 
 def with_numbers(text: str) -> tuple[str, list[dict]]:
@@ -79,7 +66,7 @@ def main() -> None:
             tweet, _, claim, _ = line.split()
             relevant[tweet].add(claim)
     started = time.monotonic()
-    ranked = {tweet: [claims[index][0] for index, _ in retriever.search(*with_numbers(clean_tweet(text)))]
+    ranked = {tweet: [claims[index][0] for index, _ in retriever.search(*with_numbers(clean_post(text)))]
               for tweet, text in read_tsv(split / "tweets.queries.tsv")}
     searched = time.monotonic() - started
     print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s, "

@@ -85,3 +85,49 @@ def test_hand_picked_hostile_files_ingest_without_a_traceback(tmp_path):
     text = db.execute("SELECT group_concat(text, ' ') FROM sources").fetchone()[0]
     assert "\x1b" not in text and "\x07" not in text
     assert db.execute("SELECT count(*) FROM items WHERE text LIKE '%[link=file:///etc/passwd]%'").fetchone()[0] >= 1
+
+
+EXPORT_EXAMPLES = 30
+
+
+@settings(max_examples=EXPORT_EXAMPLES, deadline=None)
+@given(texts=st.lists(hostile_text.filter(lambda t: t.strip()), min_size=1, max_size=4), speaker=hostile_text)
+def test_exports_stay_valid_whatever_the_corpus_text(texts, speaker):
+    import csv
+    import io
+    import tempfile
+
+    from workbench.store.ingest import item_ids, source_id
+    from workbench.store.reviews import mark
+    from workbench.model import ExtractedItem
+
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = Path(folder) / "wb.db"
+        db = open_db(db_path)
+        body = "\n\n".join(texts)
+        sid = source_id("hostile")
+        db.execute("INSERT INTO sources (id, key, path, title, url, sha256, text, format, extractor, ingested_at) "
+                   "VALUES (?, 'hostile', 'hostile.txt', ?, 'javascript:alert(1)', '', ?, 'txt', '', '')",
+                   [sid, texts[0][:80], body])
+        items = [ExtractedItem("claim", text, 0, len(text)) for text in texts]
+        for seq, (id_, text) in enumerate(zip(item_ids(sid, items), texts)):
+            db.execute("INSERT INTO items (id, source_id, seq, kind, text, speaker, start, \"end\", paragraph, "
+                       "first_seen) VALUES (?, ?, ?, 'claim', ?, ?, 0, ?, 0, '')",
+                       [id_, sid, seq, text, speaker or None, len(text)])
+            mark(db, id_, "false", note=text, reviewer=speaker or "r")
+        db.conn.commit()
+        outputs = {}
+        for format_ in ("csv", "html", "json", "jsonl", "md"):
+            result = CliRunner().invoke(cli, ["export", "--format", format_, "--db", str(db_path)])
+            assert result.exit_code == 0, result.output
+            outputs[format_] = result.stdout
+    for row in csv.reader(io.StringIO(outputs["csv"])):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    html = outputs["html"].lower()
+    assert "<script" not in html and "javascript:" not in html.replace("javascript:alert(1)</", "")
+    assert "\x1b" not in outputs["html"]
+    assert len(json.loads(outputs["json"])["items"]) == len(texts)
+    records = [json.loads(line) for line in outputs["jsonl"].splitlines()]  # splits on U+2028 too
+    assert len(records) == len(texts)
+    assert "<script" not in outputs["md"].lower()

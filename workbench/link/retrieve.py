@@ -1,84 +1,200 @@
 """Ranking stored statements against a query with the linker's own matcher.
 
-The same two stages as linking, turned into a search: candidates from an inverted
-index over the normalised tokens (weighted by rarity, so a shared rare word counts for
-more than a shared common one), then rapidfuzz re-scoring of the best of them. Used
-to find what a new sentence repeats among many (``bench/eval_matching.py`` measures it
-on verified-claim retrieval). Pure Python and numpy.
+Linking turned into a search: what does this new sentence (or post) repeat among many
+stored ones? Two indexes over the documents, each fused by rank:
+
+- **words**: BM25 over the linker's normalised tokens (:func:`.normalise.normalise`:
+  content words, light stemming, synonym groups, number placeholders), each figure's
+  value, and the first ``PREFIX`` letters of longer tokens (so "vaccination" still
+  meets "vaccine");
+- **characters**: TF-IDF cosine over character n-grams of each word (the text as the
+  linker compares it "exactly", :func:`.normalise.plain`), which sees through spelling
+  variants, hashtags run together and inflections the stemmer leaves alone.
+
+The best ``CANDIDATES`` of each are fused by reciprocal rank (``1 / (RRF_K + rank)``),
+optionally re-scored with rapidfuzz ``token_set_ratio`` on the normalised tokens (the
+linker's containment scorer; ``FUZZ_WEIGHT``), and ties keep index order, so among
+identical stored documents the earliest comes first. Pure Python and numpy.
+
+Social-media posts carry URLs, signatures, @handles and #hashtags: :func:`clean_post`
+turns them into plain words; call it on a post before extracting its numbers.
+``bench/eval_matching.py`` measures all this on verified-claim retrieval (CLEF-2020
+CheckThat! task 2); the constants below were tuned on its train split.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalise import normalise
+from .normalise import normalise, plain
 
-# How many index hits are re-scored with rapidfuzz, and how much rapidfuzz weighs
-# against the index score (both tuned on CLEF-2020 task 2 train).
-CANDIDATES = 50
-FUZZ_WEIGHT = 0.3
+# BM25 saturation and length normalisation (word index).
+K1 = 1.6
+B = 0.5
+# Character n-gram sizes (per word, padded with a space at each end).
+NGRAMS = (3, 4)
+# How deep each index's ranking goes into the fusion, its constant, and how much the
+# characters weigh against the words.
+CANDIDATES = 100
+RRF_K = 10
+CHAR_WEIGHT = 1.0
+# rapidfuzz token_set_ratio (0-1) on the fused candidates, in units of the best
+# candidate's fused score (0 leaves the fused ranking alone).
+FUZZ_WEIGHT = 0.0
 PREFIX = 4
+
+# Links: explicit ones first (they are often glued to the word before: "#Minecrafthttps://t.co/x",
+# "camera.pic.twitter.com/x"), then bare domains with a path.
+URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S+")
+DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|co|ly|be|me|io|uk)/\S*")
+# A pasted tweet's signature: "— Name (@handle) May 1, 2019".
+SIGNATURE = re.compile(r"\s*[—–-]\s+[^—–\n]*\(@\w+\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")
+TAG = re.compile(r"[@#](\w+)")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
+def clean_post(text: str) -> str:
+    """A social-media post as words: signature and links dropped, ``#FreeIran2020`` and
+    ``@RealDonaldTrump`` split at case and digit changes (``Free Iran 2020``)."""
+    text = SIGNATURE.sub("", text)
+    text = DOMAIN.sub(" ", URL.sub(" ", text))
+    text = TAG.sub(lambda match: " " + CAMEL.sub(" ", match.group(1).replace("_", " ")) + " ", text)
+    return " ".join(text.split())
 
 
 def terms(text: str, numbers: Iterable[Mapping] = ()) -> list[str]:
-    """Index terms: the normalised tokens, each figure's value, and the first
-    ``PREFIX`` letters of longer tokens (so "vaccination" still meets "vaccine")."""
+    """Word-index terms: the normalised tokens, each figure's value, and the first
+    ``PREFIX`` letters of longer tokens."""
     item = normalise(text, numbers)
     found = item.tokens + [f"{figure.key}={figure.value}" for figure in item.figures]
     return found + ["~" + token[:PREFIX] for token in item.tokens if len(token) > PREFIX]
+
+
+def char_grams(text: str, sizes: tuple[int, int] = NGRAMS) -> list[str]:
+    """Character n-grams of every word of ``plain(text)``, each word padded with spaces
+    (a word shorter than n gives itself, padded)."""
+    grams = []
+    low, high = sizes
+    for word in plain(text).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if len(padded) <= n:
+                grams.append(padded)
+                continue
+            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+class _Postings:
+    """An inverted index over term lists: per term, the documents and their weights."""
+
+    def __init__(self, term_lists: Iterable[list[str]], size: int):
+        vocabulary: dict[str, int] = {}
+        rows, cols, counts = [], [], []
+        for row, found in enumerate(term_lists):
+            counted: dict[int, int] = {}
+            for term in found:
+                column = vocabulary.setdefault(term, len(vocabulary))
+                counted[column] = counted.get(column, 0) + 1
+            rows.extend([row] * len(counted))
+            cols.extend(counted)
+            counts.extend(counted.values())
+        self.vocabulary = vocabulary
+        self.size = size
+        self.rows = np.array(rows, dtype=np.int64)
+        self.cols = np.array(cols, dtype=np.int64)
+        self.counts = np.array(counts, dtype=np.float64)
+        self.df = np.bincount(self.cols, minlength=len(vocabulary))
+        self.start = np.r_[0, np.cumsum(self.df)]
+        self.order = np.argsort(self.cols, kind="stable")  # postings: documents by term
+        self.docs = self.rows[self.order]
+        self.weights = np.zeros(len(self.rows))
+
+    def set_weights(self, weights: np.ndarray) -> None:
+        """Per (document, term) entry weights, in the order entries were added."""
+        self.weights = weights[self.order]
+
+    def columns(self, found: Iterable[str]) -> dict[int, int]:
+        counted: dict[int, int] = {}
+        for term in found:
+            column = self.vocabulary.get(term)
+            if column is not None:
+                counted[column] = counted.get(column, 0) + 1
+        return counted
+
+    def accumulate(self, query: Mapping[int, float]) -> np.ndarray:
+        scores = np.zeros(self.size)
+        for column, weight in query.items():
+            span = slice(self.start[column], self.start[column + 1])
+            scores[self.docs[span]] += self.weights[span] * weight
+        return scores
 
 
 class Retriever:
     """An index over ``documents`` (``(text, numbers)`` pairs) to rank against queries."""
 
     def __init__(self, documents: Sequence[tuple[str, Iterable[Mapping]]]):
-        vocabulary: dict[str, int] = {}
-        rows, cols, counts = [], [], []
-        self.texts = []
-        for row, (text, numbers) in enumerate(documents):
-            numbers = list(numbers)
-            counted: dict[int, int] = {}
-            for term in terms(text, numbers):
-                column = vocabulary.setdefault(term, len(vocabulary))
-                counted[column] = counted.get(column, 0) + 1
-            rows.extend([row] * len(counted))
-            cols.extend(counted)
-            counts.extend(counted.values())
-            self.texts.append(normalise(text, numbers).sorted_text)
-        self.vocabulary = vocabulary
-        rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        df = np.bincount(cols_a, minlength=len(vocabulary))
-        self.idf = np.log((len(documents) + 1) / (df + 1)) + 1
-        weights = (1 + np.log(np.array(counts, dtype=np.float64))) * self.idf[cols_a]
-        norms = np.sqrt(np.bincount(rows_a, weights=weights ** 2, minlength=len(documents)))
-        weights /= norms[rows_a]
-        order = np.argsort(cols_a, kind="stable")  # postings: documents by term
-        self.posting_docs, self.posting_weights = rows_a[order], weights[order]
-        self.posting_start = np.r_[0, np.cumsum(df)]
+        documents = [(text, list(numbers)) for text, numbers in documents]
         self.size = len(documents)
+        normalised = [normalise(text, numbers) for text, numbers in documents]
+        self.texts = [item.sorted_text for item in normalised]
+        # Words: BM25 (document side carries saturation, length and idf).
+        self.words = _Postings((terms(text, numbers) for text, numbers in documents), self.size)
+        words = self.words
+        lengths = np.bincount(words.rows, weights=words.counts, minlength=self.size)
+        average = lengths.mean() if self.size else 1.0
+        self.word_idf = np.log(1 + (self.size - words.df + 0.5) / (words.df + 0.5))
+        saturation = words.counts + K1 * (1 - B + B * lengths[words.rows] / max(average, 1e-9))
+        words.set_weights(words.counts * (K1 + 1) / saturation * self.word_idf[words.cols])
+        # Characters: sublinear tf-idf, unit length per document.
+        self.chars = _Postings((char_grams(text) for text, _ in documents), self.size)
+        chars = self.chars
+        self.char_idf = np.log((self.size + 1) / (chars.df + 1)) + 1
+        weights = (1 + np.log(chars.counts)) * self.char_idf[chars.cols]
+        norms = np.sqrt(np.bincount(chars.rows, weights=weights ** 2, minlength=self.size))
+        chars.set_weights(weights / np.maximum(norms[chars.rows], 1e-12))
+
+    def word_scores(self, text: str, numbers: Iterable[Mapping] = ()) -> np.ndarray:
+        """BM25 of every document for the query's distinct terms."""
+        return self.words.accumulate({column: 1.0 for column in self.words.columns(terms(text, numbers))})
+
+    def char_scores(self, text: str) -> np.ndarray:
+        """Cosine of every document's character n-grams with the query's."""
+        counted = self.chars.columns(char_grams(text))
+        weights = {column: (1 + math.log(count)) * self.char_idf[column] for column, count in counted.items()}
+        norm = math.sqrt(sum(weight ** 2 for weight in weights.values())) or 1.0
+        return self.chars.accumulate({column: weight / norm for column, weight in weights.items()})
 
     def search(self, text: str, numbers: Iterable[Mapping] = (), limit: int = 5) -> list[tuple[int, float]]:
         """The ``limit`` best documents for a query as (index, score) pairs, best first."""
+        if not self.size:
+            return []
         numbers = list(numbers)
-        counted: dict[int, int] = {}
-        for term in terms(text, numbers):
-            column = self.vocabulary.get(term)
-            if column is not None:
-                counted[column] = counted.get(column, 0) + 1
-        scores = np.zeros(self.size)
-        if counted:
-            weights = {column: (1 + math.log(count)) * self.idf[column] for column, count in counted.items()}
-            norm = math.sqrt(sum(weight ** 2 for weight in weights.values()))
-            for column, weight in weights.items():
-                span = slice(self.posting_start[column], self.posting_start[column + 1])
-                scores[self.posting_docs[span]] += self.posting_weights[span] * (weight / norm)
-        candidates = np.argsort(-scores)[:CANDIDATES]
-        query = normalise(text, numbers).sorted_text
-        fuzzy = process.cdist([query], [self.texts[i] for i in candidates], scorer=fuzz.token_set_ratio)[0] / 100
-        combined = (1 - FUZZ_WEIGHT) * scores[candidates] + FUZZ_WEIGHT * fuzzy
-        best = np.argsort(-combined)[:limit]
+        fused: dict[int, float] = {}
+        for scores, weight in ((self.word_scores(text, numbers), 1.0), (self.char_scores(text), CHAR_WEIGHT)):
+            for rank, index in enumerate(_top(scores, CANDIDATES)):
+                fused[index] = fused.get(index, 0.0) + weight / (RRF_K + rank + 1)
+        candidates = np.array(sorted(fused), dtype=np.int64)
+        combined = np.array([fused[index] for index in candidates.tolist()])
+        if FUZZ_WEIGHT:
+            query = normalise(text, numbers).sorted_text
+            fuzzy = process.cdist([query], [self.texts[i] for i in candidates], scorer=fuzz.token_set_ratio)[0] / 100
+            combined = combined + FUZZ_WEIGHT * combined.max() * fuzzy
+        best = np.lexsort((candidates, -np.round(combined, 12)))[:limit]
         return [(int(candidates[i]), float(combined[i])) for i in best]
+
+
+def _top(scores: np.ndarray, count: int) -> list[int]:
+    """Indices of the ``count`` best scores (positive only), best first, ties by index."""
+    count = min(count, len(scores))
+    picked = np.argpartition(-scores, count - 1)[:count] if count < len(scores) else np.arange(len(scores))
+    threshold = scores[picked].min()
+    picked = np.flatnonzero(scores >= threshold)  # every document tied with the last one
+    picked = picked[scores[picked] > 0]
+    order = np.lexsort((picked, -np.round(scores[picked], 12)))
+    return picked[order][:count].tolist()

@@ -2,16 +2,25 @@
 
 Inline CSS and an inline SVG status chart; no scripts, fonts, images or any other
 fetch (a Content-Security-Policy says so to the browser as well). Corpus text goes
-through ``html.escape``; links are written only for http(s) URLs.
+through :func:`escape` (control characters made visible, then ``html.escape``); links are
+written only for http(s) URLs.
 """
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 from typing import TextIO
 
+from ..untrusted import visible
 from .common import conflict_text, css_color, filters_text, ink_for, now, safe_url, source_name, when
 from .query import Selection, drift
+
+
+
+def escape(text: str) -> str:
+    """Corpus text as inert HTML, with no control characters left in the file."""
+    return html_escape(visible(text, newlines=True))
+
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 STYLE = """

@@ -27,7 +27,9 @@ def record(item: dict) -> dict:
 
 
 def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    # U+2028/U+2029 are valid in JSON but many line readers split on them: escape them
+    # so one record is always one line.
+    return json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _items(selection: Selection):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from ..untrusted import visible
 from .common import conflict_text, filters_text, now, safe_url, source_name, when
 from .query import Selection, drift
 
@@ -23,7 +24,7 @@ def escape(text: str | None) -> str:
     """Corpus text as inert Markdown: one line, every syntax character backslash-escaped."""
     if not text:
         return ""
-    text = " ".join(text.split())
+    text = " ".join(visible(text).split())
     text = INLINE_SYNTAX.sub(r"\\\1", text)
     return BLOCK_START.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
 
