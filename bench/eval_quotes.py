@@ -8,7 +8,8 @@ line is one gold attribution: its Content span(s) and Source span. Two evaluatio
 * direct quotes: gold contents wholly inside double quotation marks, against our quote
   items. A found quote counts as correct when at least half of its characters lie inside
   some gold content (a partial quote inside indirect speech is still attributed speech);
-  the line under the table says how many found quotes were correct that way.
+  the line under the table says how many found quotes were correct that way, and the
+  "direct, strict" row counts only found quotes lying inside direct gold contents.
 * all attributions: every gold content, against our quote items plus indirect claims.
 
 A gold content is found when the found items lying mostly inside it cover (as a union,
@@ -145,7 +146,7 @@ def main() -> int:
     if not pairs:
         print(f"PolNeAR not found at {args.path}: nothing to evaluate")
         return 0
-    direct, everything = Tally(), Tally()
+    direct, strict, everything = Tally(), Tally(), Tally()
     speakers_checked = speakers_right = 0
     partial_quotes = 0  # correct found quotes that lie inside indirect (not direct) gold contents
     seconds = 0.0
@@ -166,6 +167,7 @@ def main() -> int:
             holders = [g for g in golds if _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start]
             direct.correct += bool(holders)
             partial_quotes += bool(holders) and not any(g.direct for g in holders)
+            strict.correct += any(g.direct for g in holders)
         direct.gold += len(direct_golds)
         spans = [(q.start, q.end) for q in quotes]
         for gold in direct_golds:
@@ -174,6 +176,7 @@ def main() -> int:
                     print(f"MISS {text_path.stem}: {text[gold.ranges[0][0]:gold.ranges[-1][1]][:100]!r}")
                 continue
             direct.recalled += 1
+            strict.recalled += 1
             if gold.source and not is_pronoun(gold.source):
                 speakers_checked += 1
                 found = [q for q in quotes if _overlap(q.start, q.end, gold.ranges) * 2 >= q.end - q.start]
@@ -194,7 +197,9 @@ def main() -> int:
 
     print(f"PolNeAR {args.path}: {len(pairs)} articles")
     print(f"{'':<18}{'gold':>7}{'found':>7}{'P':>8}{'R':>8}{'F1':>8}")
+    strict.gold, strict.found = direct.gold, direct.found
     print(direct.row("direct quotes"))
+    print(strict.row("direct, strict"))
     print(everything.row("all attributions"))
     print(f"of the {direct.correct} correct found quotes, {partial_quotes} are partial quotes inside indirect gold contents")
     accuracy = speakers_right / speakers_checked if speakers_checked else 0.0
