@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from newsroom import item_in, write_corpus
 
 from workbench.link import link_items
 from workbench.store.database import open_db
@@ -31,32 +32,6 @@ EXPECT = {
 }
 
 
-def write_corpus(folder: Path, planet_extra: str = "") -> None:
-    """The two fixture articles with header metadata, and a third outlet's edited copy of one."""
-    reuters = (ROOT / "fixtures" / "000_2b14526b3bd0fd47.txt").read_text(encoding="utf-8")
-    moscow = (ROOT / "fixtures" / "003_9c5ba6eb5ac01bd5.txt").read_text(encoding="utf-8")
-    planet = (reuters.replace("some 5% of all", "some 7% of all")
-              .replace("most IT-related businessmen are willing", "most IT businessmen are ready") + planet_extra)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, header, body in (
-        ("reuters.txt", "outlet: Reuters\nurl: https://www.reuters.example/belarus-it\ndate: 2020-09-14", reuters),
-        ("moscow.txt", "outlet: The Moscow Times\nurl: https://www.themoscowtimes.example/leave\ndate: 2020-09-18",
-         moscow),
-        ("planet.txt", "title: Belarus tech workers head west\noutlet: Daily Planet\n"
-                       "url: https://planet.example/belarus\ndate: 2020-09-16", planet),
-    ):
-        (folder / name).write_text(f"{header}\n\n{body}", encoding="utf-8")
-
-
-def item_id(db, outlet: str, fragment: str) -> str:
-    row = db.execute(
-        "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id "
-        "WHERE sources.outlet = ? AND items.text LIKE ? ORDER BY items.seq LIMIT 1",
-        [outlet, f"%{fragment}%"]).fetchone()
-    assert row, f"fixture item not found: {outlet}: {fragment}"
-    return row[0]
-
-
 @pytest.fixture(scope="module")
 def newsroom(tmp_path_factory) -> tuple[Path, str]:
     """A database like a desk's after a day's work; returns it and a clustered item id."""
@@ -66,14 +41,14 @@ def newsroom(tmp_path_factory) -> tuple[Path, str]:
     db = open_db(path)
     ingest(db, [str(corpus)], workers=1)
     link_items(db)
-    orphan = item_id(db, "Daily Planet", "Kazakhstan offered a new visa")
+    orphan = item_in(db, "Daily Planet", "Kazakhstan offered a new visa")
     mark(db, orphan, "false", note="No such visa.", reviewer="bob")
     write_corpus(corpus)  # the Planet edits the sentence out: its review is orphaned
     ingest(db, [str(corpus)], workers=1)
     link_items(db)
-    mark(db, item_id(db, "Reuters", "some 5% of all"), "false", note="Closer to 3%.", reviewer="alice")
-    mark(db, item_id(db, "Reuters", "IT-related businessmen are willing"), "false", reviewer="alice")
-    mark(db, item_id(db, "Reuters", "Mass protests have rocked"), "true", reviewer="bob")
+    mark(db, item_in(db, "Reuters", "some 5% of all"), "false", note="Closer to 3%.", reviewer="alice")
+    mark(db, item_in(db, "Reuters", "IT-related businessmen are willing"), "false", reviewer="alice")
+    mark(db, item_in(db, "Reuters", "Mass protests have rocked"), "true", reviewer="bob")
     clustered = db.execute(
         "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE sources.outlet = 'Reuters' "
         "AND items.cluster_id IS NOT NULL AND items.status = 'unreviewed' ORDER BY items.seq LIMIT 1").fetchone()[0]

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from newsroom import item_in, write_corpus
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
@@ -43,32 +44,6 @@ HOSTILE = {
 ORGANIZATION = '[organization]\nname = "Test Desk"\nurl = "https://desk.example/"\n'
 
 
-def write_corpus(folder: Path) -> None:
-    """The two fixture articles with header metadata, and a third outlet's edited copy of one."""
-    reuters = (ROOT / "fixtures" / "000_2b14526b3bd0fd47.txt").read_text(encoding="utf-8")
-    moscow = (ROOT / "fixtures" / "003_9c5ba6eb5ac01bd5.txt").read_text(encoding="utf-8")
-    planet = (reuters.replace("some 5% of all", "some 7% of all")
-              .replace("most IT-related businessmen are willing", "most IT businessmen are ready"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, header, body in (
-        ("reuters.txt", "outlet: Reuters\nurl: https://www.reuters.example/belarus-it\ndate: 2020-09-14", reuters),
-        ("moscow.txt", "outlet: The Moscow Times\nurl: https://www.themoscowtimes.example/leave\ndate: 2020-09-18",
-         moscow),
-        ("planet.txt", "title: Belarus tech workers head west\noutlet: Daily Planet\n"
-                       "url: https://planet.example/belarus\ndate: 2020-09-16", planet),
-    ):
-        (folder / name).write_text(f"{header}\n\n{body}", encoding="utf-8")
-
-
-def find(db, outlet: str, fragment: str) -> str:
-    row = db.execute(
-        "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id "
-        "WHERE sources.outlet = ? AND items.text LIKE ? ORDER BY items.seq LIMIT 1",
-        [outlet, f"%{fragment}%"]).fetchone()
-    assert row, f"fixture item not found: {outlet}: {fragment}"
-    return row[0]
-
-
 @pytest.fixture(scope="module")
 def newsroom(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("export")
@@ -89,11 +64,11 @@ def newsroom(tmp_path_factory) -> dict:
                                 "speaker": "Mallory <i>", "start": 0, "end": len(text), "paragraph": 0,
                                 "score": 0.5, "first_seen": stamp})
     ids = {
-        "five": find(db, "Reuters", "some 5% of all"),
-        "drift_a": find(db, "Reuters", "IT-related businessmen are willing"),
-        "drift_b": find(db, "Daily Planet", "IT businessmen are ready"),
-        "protests": find(db, "Reuters", "Mass protests have rocked"),
-        "moscow": find(db, "The Moscow Times", "Lukashenko"),
+        "five": item_in(db, "Reuters", "some 5% of all"),
+        "drift_a": item_in(db, "Reuters", "IT-related businessmen are willing"),
+        "drift_b": item_in(db, "Daily Planet", "IT businessmen are ready"),
+        "protests": item_in(db, "Reuters", "Mass protests have rocked"),
+        "moscow": item_in(db, "The Moscow Times", "Lukashenko"),
     }
     mark(db, ids["five"], "false", note="-Closer to 3%, says the statistics office.", reviewer="alice")
     mark(db, ids["drift_a"], "misleading", note="@desk check the wording", reviewer="bob")

@@ -75,11 +75,11 @@ def terms(text: str, numbers: Iterable[Mapping] = ()) -> list[str]:
     return found + ["~" + token[:PREFIX] for token in item.tokens if len(token) > PREFIX]
 
 
-def char_grams(text: str, sizes: tuple[int, int] = NGRAMS) -> list[str]:
+def char_grams(text: str, sizes: tuple[int, int] | None = None) -> list[str]:
     """Character n-grams of every word of ``plain(text)``, each word padded with spaces
     (a word shorter than n gives itself, padded)."""
     grams = []
-    low, high = sizes
+    low, high = sizes or NGRAMS
     for word in plain(text).split():
         padded = f" {word} "
         for n in range(low, high + 1):

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..untrusted import visible
 from .common import conflict_text, css_color, filters_text, ink_for, now, safe_url, source_name, when
-from .query import Selection, drift
+from .query import Selection, marked_drift
 
 
 
@@ -139,23 +139,6 @@ def summary_html(summary: dict) -> str:
     return "".join(parts) + "</section>"
 
 
-def marked_drift(text_a: str, text_b: str) -> str | None:
-    """``text_b`` with the words that differ from ``text_a`` in ``<del>``/``<ins>``; ``None`` if none do."""
-    operations = drift(text_a, text_b)
-    if operations is None or all(tag == "equal" for tag, _, _ in operations):
-        return None
-    parts = []
-    for tag, a_words, b_words in operations:
-        if tag == "equal":
-            parts.append(escape(b_words))
-            continue
-        if a_words.strip():
-            parts.append(f"<del>{escape(a_words)}</del>")
-        if b_words.strip():
-            parts.append(f"<ins>{escape(b_words)}</ins>")
-    return " ".join(part for part in parts if part)
-
-
 def item_html(item: dict, colors: dict[str, str]) -> str:
     """One item as an ``<article>`` card."""
     color = colors.get(item["status"], css_color(None))
@@ -186,7 +169,7 @@ def item_html(item: dict, colors: dict[str, str]) -> str:
         for member in item["cluster"]:
             entry = f"{_source(member['source'])}: “{escape(member['text'])}”"
             if member["text"] != item["text"]:
-                marked = marked_drift(item["text"], member["text"])
+                marked = marked_drift(item["text"], member["text"], escape, "<del>{}</del>", "<ins>{}</ins>")
                 if marked:
                     entry += f'<div class="drift">Drift: {marked}</div>'
             members.append(f"<li>{entry}</li>")

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from ..untrusted import visible
 from .common import conflict_text, filters_text, now, safe_url, source_name, when
-from .query import Selection, drift
+from .query import Selection, marked_drift
 
 # Everything CommonMark or GitHub Markdown gives a meaning inline, plus ``&`` (entities).
 INLINE_SYNTAX = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
@@ -38,23 +38,6 @@ def link(label: str | None, url: str | None) -> str:
 def _source(source: dict) -> str:
     details = [escape(part) for part in (source["outlet"], source["published"]) if part]
     return link(source_name(source), source["url"]) + (f" ({', '.join(details)})" if details else "")
-
-
-def marked_drift(text_a: str, text_b: str) -> str | None:
-    """``text_b`` with the words that differ from ``text_a`` (~~removed~~ **added**); ``None`` if none do."""
-    operations = drift(text_a, text_b)
-    if operations is None or all(tag == "equal" for tag, _, _ in operations):
-        return None
-    parts = []
-    for tag, a_words, b_words in operations:
-        if tag == "equal":
-            parts.append(escape(b_words))
-            continue
-        if a_words.strip():
-            parts.append(f"~~{escape(a_words)}~~")
-        if b_words.strip():
-            parts.append(f"**{escape(b_words)}**")
-    return " ".join(part for part in parts if part)
 
 
 def _table(headers: tuple[str, ...], rows, align: str) -> list[str]:
@@ -112,7 +95,7 @@ def item_lines(number: int, item: dict) -> list[str]:
         for member in item["cluster"]:
             lines.append(f"  - {_source(member['source'])}: “{escape(member['text'])}”")
             if member["text"] != item["text"]:
-                marked = marked_drift(item["text"], member["text"])
+                marked = marked_drift(item["text"], member["text"], escape, "~~{}~~", "**{}**")
                 if marked:
                     lines.append(f"    - Drift: {marked}")
     if item["conflicts"]:

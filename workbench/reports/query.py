@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -274,17 +274,35 @@ def _shape(row: tuple, labels: dict[str, str], extra: list[str]) -> dict:
     return item
 
 
-def drift(text_a: str, text_b: str) -> list[tuple[str, str, str]] | None:
+def drift(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
     """Word-level differences between two wordings as ``(tag, a_words, b_words)``.
 
-    Uses the link stage's ``word_diff`` so reports mark the same words the linker
-    does; ``None`` when that stage is not installed.
+    Uses the link stage's ``word_diff`` so reports mark the same words the linker does.
     """
-    try:
-        from ..link import word_diff
-    except ImportError:
-        return None
+    from ..link import word_diff
+
     return [(tag, _words(a_words), _words(b_words)) for tag, a_words, b_words in word_diff(text_a, text_b)]
+
+
+def marked_drift(text_a: str, text_b: str, escape: Callable[[str], str], removed: str, added: str) -> str | None:
+    """``text_b`` with the words that differ from ``text_a`` marked; ``None`` if none do.
+
+    ``escape`` makes corpus text inert for the format; ``removed`` and ``added`` are
+    format strings such as ``"<del>{}</del>"``.
+    """
+    operations = drift(text_a, text_b)
+    if all(tag == "equal" for tag, _, _ in operations):
+        return None
+    parts = []
+    for tag, a_words, b_words in operations:
+        if tag == "equal":
+            parts.append(escape(b_words))
+            continue
+        if a_words.strip():
+            parts.append(removed.format(escape(a_words)))
+        if b_words.strip():
+            parts.append(added.format(escape(b_words)))
+    return " ".join(part for part in parts if part)
 
 
 def _words(words: str | list[str] | tuple[str, ...]) -> str:
