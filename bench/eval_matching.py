@@ -2,11 +2,13 @@
 
     /work/venv/bin/python bench/eval_matching.py ../shared/datasets/clef2020-task2 [--split dev|train]
 
-For every tweet, rank the 10,375 verified claims (claim text plus the fact-check's
-title) with ``workbench.link.retrieve.Retriever`` (the linker's normalisation, an
-inverted index for candidates, rapidfuzz re-scoring) and print MAP@5: for each tweet the
+For every tweet (cleaned with ``retrieve.clean_post``: links dropped, hashtags and
+handles split into words, the signature reduced to its author's name), rank the 10,375
+verified claims (claim text plus the fact-check's title) with
+``workbench.link.retrieve.Retriever`` (BM25 over the linker's normalised tokens fused by
+reciprocal rank with character n-gram TF-IDF) and print MAP@5: for each tweet the
 precision at the rank of each relevant claim in the top 5, summed, over its number of
-relevant claims; mean over tweets. Constants were tuned on train; report dev.
+relevant claims; mean over tweets. Constants were tuned on train only; report dev.
 """
 
 from __future__ import annotations

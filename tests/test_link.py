@@ -337,3 +337,36 @@ def test_cli_link_and_link_state(tmp_path):
     assert result.exit_code == 2
     db = open_db(path)
     assert linked(db, a, b)["decided_by"] == "ana"
+
+
+def test_clean_post_turns_a_tweet_into_words():
+    from workbench.link.retrieve import clean_post
+
+    tweet = ("Minecraft is NOT closing. #Minecrafthttps://t.co/V4Lzv97qOc Caught on camera.#IranUsapic.twitter.com/TvRk "
+             "see nytimes.com/2019/x cc @realDonaldTrump #FreeIran2020 — Helen Z 🔜 (@HelenAngel) January 2, 2020")
+    cleaned = clean_post(tweet)
+    assert cleaned == ("Minecraft is NOT closing. Minecraft Caught on camera. Iran Usa see cc real Donald Trump "
+                       "Free Iran 2020 Helen Z 🔜")
+    assert clean_post("U.S. and/or 3.5/10 - fine") == "U.S. and/or 3.5/10 - fine"
+
+
+def test_retriever_ranks_rewordings_and_keeps_the_earliest_duplicate():
+    from workbench.link.retrieve import Retriever, char_grams
+
+    assert char_grams("Cat", (3, 4)) == [" ca", "cat", "at ", " cat", "cat "]
+    assert char_grams("a", (3, 4)) == [" a ", " a "]
+    documents = [
+        ("Lukashenko said the election was fair and the protests were paid for by foreigners.", []),
+        ("The Minecraft game is being shut down in 2020.", [{"text": "2020", "value": 2020, "unit": None}]),
+        ('Vice President Mike Pence said "only guilty people need to hire a criminal defense attorney."', []),
+        ("Vice President Mike Pence said 'only guilty people need to hire a criminal defense attorney.'", []),
+        ("A photograph shows a shark swimming on a flooded highway after a hurricane.", []),
+    ]
+    retriever = Retriever(documents)
+    assert Retriever([]).search("anything") == []
+    top = retriever.search("Only guilty people hire criminal defense attorneys, Pence once said", limit=2)
+    assert [index for index, _ in top] == [2, 3]  # the same words: the earlier one first
+    assert retriever.search("Lukashenka: protesters were paid by foreign money", limit=1)[0][0] == 0
+    assert retriever.search("sharks swimming on highways", limit=1)[0][0] == 4
+    assert retriever.search("minecraft shutting down", limit=1)[0][0] == 1
+    assert retriever.search("zzz qqq", limit=3) == []
