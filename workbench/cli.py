@@ -72,7 +72,8 @@ def cli(ctx: click.Context) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--workers", type=int, default=None, help="Extraction processes (default: CPU count, at most 4).")
-def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None) -> None:
+@click.option("--no-link", is_flag=True, help="Skip cross-linking (run `workbench link` after a bulk load).")
+def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no_link: bool) -> None:
     """Ingest articles from PATHS (files or folders: .txt .md .html .pdf .jsonl .json)."""
     from .store.ingest import ingest as run_ingest
 
@@ -88,7 +89,7 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None) ->
         def on_file(done: int, total: int, items: int) -> None:
             progress.update(task, completed=done, total=total, items=items)
 
-        summary = run_ingest(db, paths, workers=workers, on_file=on_file,
+        summary = run_ingest(db, paths, workers=workers, on_file=on_file, link=not no_link,
                              on_failure=lambda failure: progress.console.print(
                                  f"skipped {failure}", markup=False, soft_wrap=True))
     click.echo(
