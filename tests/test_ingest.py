@@ -205,7 +205,7 @@ def test_mark_and_stats_from_the_command_line(fixture_db):
     bad_status = CliRunner().invoke(cli, ["mark", item["id"], "fake", "--db", db_path])
     assert bad_status.exit_code == 1 and "unknown status (one of: unreviewed, in-progress, true" in bad_status.output
     stale = CliRunner().invoke(cli, ["mark", item["id"], "true", "--expect", "unreviewed", "--db", db_path])
-    assert stale.exit_code == 1 and "changed by ana" in stale.output
+    assert stale.exit_code == 1 and "current status is 'false', not 'unreviewed'; not marked" in stale.output
     row = fixture_db.execute("SELECT status, note, reviewer, item_text FROM reviews").fetchone()
     assert row == ("false", "26 years is right", "ana", item["text"])
     stats = run("stats", "--db", db_path).output

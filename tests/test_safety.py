@@ -220,3 +220,80 @@ def test_paths_with_spaces_and_non_ascii(tmp_path, name):
     result = CliRunner().invoke(cli, ["ingest", str(path.parent), "--db", str(tmp_path / "wb.db")])
     assert result.exit_code == 0, result.output
     assert open_db(tmp_path / "wb.db").execute("SELECT path FROM sources").fetchone()[0] == str(path)
+
+
+def test_two_articles_with_one_identity_in_a_batch_never_overwrite_each_other(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name, body in (("a.txt", "The park has risen to 750 companies since 2006, officials said on Monday."),
+                       ("b.txt", "Kazakhstan offered a year of free office space to 40 relocating firms.")):
+        (corpus / name).write_text(f"title: {name}\nurl: https://example.com/story\n\n{body}\n", encoding="utf-8")
+    db = open_db(tmp_path / "wb.db")
+    ingest(db, [str(corpus / "a.txt")], workers=1)
+    mark(db, db.execute("SELECT id FROM items").fetchone()[0], "false", reviewer="ana")
+    summary = ingest(db, [str(corpus)], workers=1)
+    assert [str(f) for f in summary.failures] == [
+        f"{corpus / 'b.txt'}: same article identity (url:https://example.com/story) as {corpus / 'a.txt'} "
+        "in this batch; not stored"]
+    assert db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0] == 0
+
+
+def test_json_lines_records_keep_their_reviews_when_records_are_inserted_above(tmp_path):
+    import json
+
+    feed = tmp_path / "feed.jsonl"
+    records = [{"text": "The park has risen to 750 companies since 2006, officials said on Monday."},
+               {"text": "Kazakhstan offered a year of free office space to 40 relocating firms."}]
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    db = open_db(tmp_path / "wb.db")
+    ingest(db, [str(feed)], workers=1)
+    reviewed = db.execute("SELECT id FROM items WHERE text LIKE '%Kazakhstan%'").fetchone()[0]
+    mark(db, reviewed, "true", reviewer="ana")
+    records.insert(0, {"text": "Poland issued 1,000 humanitarian visas to Belarusian programmers in a week."})
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    ingest(db, [str(feed)], workers=1)
+    assert db.execute("SELECT status FROM items WHERE id = ?", [reviewed]).fetchone()[0] == "true"
+    assert db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0] == 0
+
+
+def test_a_failed_commit_is_rolled_back_so_later_marks_are_committed(fixture_db):
+    from workbench.store.database import write_transaction
+
+    db = fixture_db
+    item = db.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+    with pytest.raises(sqlite3.IntegrityError):
+        with write_transaction(db):
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            db.execute("INSERT INTO items (id, source_id, seq, kind, text, start, \"end\", paragraph, first_seen) "
+                       "VALUES ('orphan', 'no-such-source', 0, 'claim', 'x', 0, 1, 0, '')")
+    assert not db.conn.in_transaction
+    mark(db, item, "false", reviewer="ana")
+    fresh = sqlite3.connect(db_file(db))
+    assert fresh.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_backup_refuses_missing_folders_and_the_databases_own_journal(fixture_db, tmp_path):
+    path = db_file(fixture_db)
+    missing = CliRunner().invoke(cli, ["backup", str(tmp_path / "nope" / "x.db"), "--db", path])
+    assert missing.exit_code == 1 and "no such folder" in missing.output and "Traceback" not in missing.output
+    onto_wal = CliRunner().invoke(cli, ["backup", path + "-wal", "--db", path])
+    assert onto_wal.exit_code == 1 and "its own journal files" in onto_wal.output
+
+
+def test_stats_shows_markup_in_titles_literally(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("title: Budget row [/bold] deepens [red]now\n\n"
+                                  "The park has risen to 750 companies since 2006, officials said.\n")
+    db_path = str(tmp_path / "wb.db")
+    assert CliRunner().invoke(cli, ["ingest", str(corpus), "--db", db_path]).exit_code == 0
+    result = CliRunner().invoke(cli, ["stats", "--db", db_path])
+    assert result.exit_code == 0, result.output
+    assert "Budget row [/bold] deepens" in result.output
+
+
+def test_bare_command_on_an_unusable_database_is_one_line(tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a database")
+    result = CliRunner().invoke(cli, [], env={"WORKBENCH_DB": str(bogus)})
+    assert result.exit_code == 1 and result.output.strip() == f"error: {bogus}: not a SQLite database"

@@ -7,6 +7,7 @@ are one line on stderr naming the file or item and the reason, with a non-zero e
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,9 +15,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .store.database import DatabaseError, default_db_path, open_db
 from .store.reviews import ReviewError, default_reviewer, mark as record_mark
+from .untrusted import visible
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -36,14 +39,15 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def _open(db_path: Path | None, **kwargs):
-    """Open the database, mirroring ``workbench.toml`` beside it into ``statuses``."""
+def _open(db_path: Path | None, config_path: Path | None = None, **kwargs):
+    """Open the database, mirroring ``config_path`` (default: ``workbench.toml`` beside
+    the database) into ``statuses``."""
     from .config import ConfigError, apply_config, load_config
 
     path = db_path or default_db_path()
     try:
         db = open_db(path, **kwargs)
-        for warning in apply_config(db, load_config(None, db_path=path)).warnings:
+        for warning in apply_config(db, load_config(config_path, db_path=path)).warnings:
             click.echo(f"warning: {warning}", err=True)
     except (DatabaseError, ConfigError) as error:
         fail(str(error))
@@ -65,6 +69,7 @@ def cli(ctx: click.Context) -> None:
         path = default_db_path()
         if not path.exists():
             ctx.invoke(ingest, paths=(str(FIXTURES),), db_path=path)
+        _open(path, create=False).conn.close()  # an unusable file is a one-line error, not a traceback
         run_review(path)
 
 
@@ -91,7 +96,7 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no
 
         summary = run_ingest(db, paths, workers=workers, on_file=on_file, link=not no_link,
                              on_failure=lambda failure: progress.console.print(
-                                 f"skipped {failure}", markup=False, soft_wrap=True))
+                                 visible(f"skipped {failure}"), markup=False, soft_wrap=True))
     click.echo(
         f"{summary.files} files, {summary.articles} articles: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.items_added} items added, {summary.items_removed} removed"
@@ -111,7 +116,7 @@ def stats(db_path: Path | None) -> None:
     db = _open(db_path, create=False)
     report = collect(db)
     console = _console()
-    overview = Table(title=f"{report['path']}", show_header=False, box=None)
+    overview = Table(title=Text(visible(report["path"])), show_header=False, box=None)
     for label, value in report["totals"].items():
         overview.add_row(label, f"{value:,}")
     console.print(overview)
@@ -125,15 +130,16 @@ def stats(db_path: Path | None) -> None:
             table.add_column(header, justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis",
                              min_width=len(header) if numeric else None, max_width=None if numeric else 40)
         for row in rows:
-            table.add_row(*(f"{value:,}" if isinstance(value, int) else str(value or "") for value in row))
+            # paths and titles are corpus text: Text cells, never parsed as markup
+            table.add_row(*(f"{value:,}" if isinstance(value, int) else Text(visible(str(value or ""))) for value in row))
         console.print(table)
     if report["totals"]["sources"] > len(report["by_source"]):
         console.print(f"(first {len(report['by_source'])} of {report['totals']['sources']:,} sources)")
     if report["orphans"]:
         console.print(f"{len(report['orphans'])} reviews belong to items that no longer exist (view orphan_reviews):")
         for row in report["orphans"][:20]:
-            console.print(f"  review {row['id']} of {row['item_id']}: {row['status']} by {row['reviewer']} — "
-                          f"{(row['item_text'] or '')[:70]}", markup=False)
+            console.print(visible(f"  review {row['id']} of {row['item_id']}: {row['status']} by {row['reviewer']} — "
+                                  f"{(row['item_text'] or '')[:70]}"), markup=False)
     if report["text_changed"]:
         console.print(f"{report['text_changed']:,} reviewed items changed text since their review "
                       "(view item_status, column text_changed)")
@@ -169,7 +175,7 @@ def backup(destination: Path, db_path: Path | None) -> None:
     db = _open(db_path, create=False)
     try:
         pages = backup_to(db, destination)
-    except (OSError, DatabaseError) as error:
+    except (OSError, sqlite3.Error) as error:
         fail(f"{destination}: {error}")
     click.echo(f"backed up {pages:,} pages to {destination}")
 

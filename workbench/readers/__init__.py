@@ -242,7 +242,10 @@ def _article_from_record(given: str, path: Path, number: int, record: object, ra
     fields = {name: record.get(name) for name in ("title", "url", "outlet", "author", "published")}
     fields = {name: strip_controls(str(value)).strip() or None if value is not None else None for name, value in fields.items()}
     cleaned = clean_text(text, has_title_line=False)
-    key = f"url:{fields['url']}" if fields["url"] else f"{_file_key(path)}#{record.get('id', number)}"
+    # Without a url or id, the text identifies the record: a line number would shift when
+    # records are inserted, and re-ingesting would take one article for another.
+    identity = record.get("id") or "sha:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    key = f"url:{fields['url']}" if fields["url"] else f"{_file_key(path)}#{identity}"
     article = Article(key=key, path=f"{given}#{number}", text=cleaned.text, links=cleaned.links, format="jsonl", **fields)
     return _finish(article, raw)
 

@@ -75,7 +75,7 @@ def export(format_: str | None, output: str, statuses: tuple[str, ...], kind: st
            reviewed_only: bool, db_path: Path | None, config_path: Path | None) -> None:
     """Export verdicts and items: a report (md, html), data (csv, json, jsonl) or ClaimReview JSON-LD."""
     from ..cli import _open, fail
-    from ..config import ConfigError, apply_config, load_config
+    from ..config import ConfigError, load_config
     from ..store.database import default_db_path
     from .query import ExportError, Filters, Selection, read_snapshot
 
@@ -86,11 +86,9 @@ def export(format_: str | None, output: str, statuses: tuple[str, ...], kind: st
     if output != "-" and not Path(output).parent.resolve().is_dir():
         fail(f"{output}: no such folder {Path(output).parent}")
     db_path = db_path or default_db_path()
-    db = _open(db_path, create=False)
+    db = _open(db_path, config_path, create=False)  # applies the configuration's statuses
     try:
         config = load_config(config_path, db_path=db_path)
-        for warning in apply_config(db, config).warnings:
-            click.echo(f"warning: {warning}", err=True)
     except ConfigError as error:
         fail(str(error))
     filters = Filters(

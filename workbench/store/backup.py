@@ -14,9 +14,12 @@ def backup_to(db: Database, destination: Path) -> int:
     The copy is written to a temporary file and renamed into place, so a failed or
     interrupted backup never leaves a half-written file under the destination name.
     """
-    destination = Path(destination)
-    if destination.resolve() == Path(db.execute("PRAGMA database_list").fetchone()[2]).resolve():
-        raise OSError("cannot back up a database onto itself")
+    destination = Path(destination).resolve()
+    live = Path(db.execute("PRAGMA database_list").fetchone()[2]).resolve()
+    if destination in {live, *(live.with_name(live.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}:
+        raise OSError("cannot back up a database onto itself or its own journal files")
+    if not destination.parent.is_dir():
+        raise OSError(f"no such folder {destination.parent}")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
     target = sqlite3.connect(partial)

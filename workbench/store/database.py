@@ -74,10 +74,13 @@ def open_db(path: str | Path | None = None, *, create: bool = True, readonly: bo
     path = Path(path) if path is not None else default_db_path()
     if path.is_dir():
         raise DatabaseError(f"{path}: is a folder, not a database file")
-    if not path.exists():
+    if not path.exists() or path.stat().st_size == 0:
         if not create or readonly:
             raise DatabaseError(f"{path}: no such database (run `workbench ingest` first)")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(f"{path}: cannot create the database folder ({error.strerror or error})") from None
     uri = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
     try:
         conn = sqlite3.connect(uri, uri=readonly, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -91,6 +94,8 @@ def open_db(path: str | Path | None = None, *, create: bool = True, readonly: bo
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(db)
     except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError) and "not a database" not in str(error):
+            raise DatabaseError(f"{path}: {error}") from None  # locked, read-only, disk full...
         raise _refusal(path, error) from None
     return db
 
@@ -120,5 +125,10 @@ def write_transaction(db: Database) -> Iterator[Database]:
     except BaseException:
         db.conn.rollback()
         raise
-    else:
+    try:
         db.conn.execute("COMMIT")
+    except BaseException:
+        # A failed COMMIT leaves the transaction open: later writes would nest inside it
+        # as savepoints and never be committed.
+        db.conn.rollback()
+        raise

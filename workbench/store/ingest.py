@@ -172,15 +172,14 @@ def _follow_reviews(db: Database, vanished: dict[str, tuple[str, str]], arrived:
     reviewed = {row[0] for row in db.execute(
         f"SELECT DISTINCT item_id FROM reviews WHERE item_id IN ({','.join('?' * len(vanished))})", list(vanished))}
     moved = 0
-    taken: set[str] = set()
-    for old_id in reviewed:
+    candidates = {new_id: (new_kind, normalise(new_text)) for new_id, (new_kind, new_text) in arrived.items()}
+    for old_id in sorted(reviewed):  # sorted: the same winner whatever the hash seed
         kind, text = vanished[old_id]
-        choices = {new_id: normalise(new_text) for new_id, (new_kind, new_text) in arrived.items()
-                   if new_kind == kind and new_id not in taken}
+        choices = {new_id: text_ for new_id, (new_kind, text_) in candidates.items() if new_kind == kind}
         best = process.extractOne(normalise(text), choices, scorer=fuzz.ratio, score_cutoff=FOLLOW_THRESHOLD)
         if best:
             new_id = best[2]
-            taken.add(new_id)
+            del candidates[new_id]
             moved += db.execute(
                 "UPDATE reviews SET moved_from = coalesce(moved_from, item_id), item_id = ? WHERE item_id = ?",
                 [new_id, old_id]).rowcount
@@ -257,6 +256,7 @@ def ingest(
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA wal_autocheckpoint = 16384")
     items_found = 0
+    written: dict[str, str] = {}  # source id -> the path that gave it in this batch
     try:
         for done, results in enumerate(_prepared_stream(files, workers), 1):
             summary.files += 1
@@ -265,6 +265,14 @@ def ingest(
                     summary.failures.append(result)
                     if on_failure:
                         on_failure(result)
+                    continue
+                first_path = written.setdefault(result.source_id, result.article.path)
+                if first_path != result.article.path:
+                    failure = ReadFailure(result.article.path, f"same article identity ({result.article.key}) as "
+                                          f"{first_path} in this batch; not stored")
+                    summary.failures.append(failure)
+                    if on_failure:
+                        on_failure(failure)
                     continue
                 try:
                     write_article(db, result, summary)

@@ -35,14 +35,14 @@ class UnknownStatus(ReviewError):
 class StaleReview(ReviewError):
     """Someone else reviewed the item after the caller loaded it."""
 
-    def __init__(self, item_id: str, current: dict):
+    def __init__(self, item_id: str, current: dict, message: str | None = None):
         self.item_id = item_id
         self.current = current
         who = current.get("reviewer") or "someone"
-        super().__init__(
+        super().__init__(message or (
             f"{item_id}: changed by {who} at {current.get('created_at')} to {current.get('status')!r} "
             "since you loaded it; reload and mark again"
-        )
+        ))
 
 
 @dataclass
@@ -106,7 +106,10 @@ def mark(
             raise UnknownStatus(f"{status!r}: unknown status (one of: {', '.join(status_ids(db))})")
         text, current_id, previous = db.execute(
             "SELECT text, review_id, status FROM items WHERE id = ?", [item_id]).fetchone()
-        if (expected is not ANY and expected != current_id) or (expected_status not in (None, previous)):
+        if expected_status is not None and expected_status != previous:
+            raise StaleReview(item_id, {"status": previous}, f"{item_id}: current status is {previous!r}, "
+                              f"not {expected_status!r}; not marked")
+        if expected is not ANY and expected != current_id:
             raise StaleReview(item_id, dict(zip(
                 ("status", "reviewer", "created_at"),
                 db.execute("SELECT status, reviewer, created_at FROM reviews WHERE id = ?", [current_id]).fetchone()
@@ -117,12 +120,6 @@ def mark(
             [item_id, status, note, reviewer or default_reviewer(), now(), current_id, text],
         )
         return Mark(cursor.lastrowid, item_id, status, previous)
-
-
-def mark_many(db: Database, item_ids: Iterable[str], status: str, **kwargs) -> list[Mark]:
-    """Mark several items in one transaction (all or none)."""
-    with write_transaction(db):
-        return [mark(db, item_id, status, **kwargs) for item_id in item_ids]
 
 
 def history(db: Database, item_id: str) -> list[dict]:
