@@ -9,7 +9,9 @@ line is one gold attribution: its Content span(s) and Source span. Two evaluatio
   items. A found quote counts as correct when at least half of its characters lie inside
   some gold content (a partial quote inside indirect speech is still attributed speech);
   the line under the table says how many found quotes were correct that way, and the
-  "direct, strict" row counts only found quotes lying inside direct gold contents.
+  "direct, strict" row counts only found quotes lying inside direct gold contents; the
+  "whole quotations" row leaves out our ``partial`` quotes (quoted words embedded in the
+  writer's sentence) and counts only found quotes inside direct gold contents.
 * all attributions: every gold content, against our quote items plus indirect claims.
 
 A gold content is found when the found items lying mostly inside it cover (as a union,
@@ -146,7 +148,7 @@ def main() -> int:
     if not pairs:
         print(f"PolNeAR not found at {args.path}: nothing to evaluate")
         return 0
-    direct, strict, everything = Tally(), Tally(), Tally()
+    direct, strict, whole, everything = Tally(), Tally(), Tally(), Tally()
     speakers_checked = speakers_right = 0
     partial_quotes = 0  # correct found quotes that lie inside indirect (not direct) gold contents
     seconds = 0.0
@@ -168,6 +170,15 @@ def main() -> int:
             direct.correct += bool(holders)
             partial_quotes += bool(holders) and not any(g.direct for g in holders)
             strict.correct += any(g.direct for g in holders)
+        # Whole quotations only: partial quotes (quoted words inside the writer's sentence)
+        # report speech without quoting a whole statement, as PolNeAR's indirect contents do.
+        whole_quotes = [q for q in quotes if q.attribution == "direct"]
+        whole.found += len(whole_quotes)
+        whole.gold += len(direct_golds)
+        for quote in whole_quotes:
+            whole.correct += any(g.direct and _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start
+                                 for g in golds)
+        whole.recalled += sum(_covers([(q.start, q.end) for q in whole_quotes], gold) for gold in direct_golds)
         direct.gold += len(direct_golds)
         spans = [(q.start, q.end) for q in quotes]
         for gold in direct_golds:
@@ -200,6 +211,7 @@ def main() -> int:
     strict.gold, strict.found = direct.gold, direct.found
     print(direct.row("direct quotes"))
     print(strict.row("direct, strict"))
+    print(whole.row("whole quotations"))
     print(everything.row("all attributions"))
     print(f"of the {direct.correct} correct found quotes, {partial_quotes} are partial quotes inside indirect gold contents")
     accuracy = speakers_right / speakers_checked if speakers_checked else 0.0

@@ -303,3 +303,12 @@ def test_fast_score_equals_the_trained_formula():
     for sentence in ["", "5", "Unemployment fell to 4.1% in 2019, the lowest rate since 1969.", "I think so?"]:
         total = data["bias"] + sum(weights.get(i, 0.0) * v for i, v in features(sentence).items())
         assert math.isclose(score(sentence), 1.0 / (1.0 + math.exp(-total)), abs_tol=1e-12)
+
+
+def test_whole_quotations_are_direct_and_embedded_quoted_words_partial():
+    text = ("Intro.\n\nAnton said firms were moving staff “ninja-style.” He added: “We left.” "
+            "“It was hard,” he said. “Very hard.” Thousands posted a letter, accusing the government of "
+            "creating an “atmosphere of fear and violence”.")
+    forms = {item.text: item.attribution for item in extract(text) if item.kind == "quote"}
+    assert forms == {"ninja-style.": "partial", "We left.": "direct", "It was hard": "direct",
+                     "Very hard.": "direct", "atmosphere of fear and violence": "partial"}

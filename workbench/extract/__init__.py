@@ -115,7 +115,8 @@ def _quote_items(
         source, cue = found if found else (None, None)
         item = ExtractedItem(
             "quote", text[quote.start : quote.end], quote.start, quote.end,
-            cue=cue, attribution="direct", paragraph=quote.paragraph,
+            cue=cue, attribution=_quote_form(text, quote, max(opening_sentence[0], previous_end)),
+            paragraph=quote.paragraph,
         )
         pending.append(_Pending(item, source, anchor, quote, attributed=found is not None))
     return pending, attributions
@@ -234,6 +235,14 @@ def _is_real_quote(text: str, entry: _Pending, paragraphs: list[tuple[int, int]]
         return False  # Title Case: a headline or a work's title
     paragraph_start = paragraphs[quote.paragraph][0]
     return quote.open_at == paragraph_start  # a whole-paragraph quote whose speaker we lost
+
+
+def _quote_form(text: str, quote: QuoteSpan, sentence_from: int) -> str:
+    """``direct`` for a quotation standing as its own sentence or after ``X said:`` / ``X said,``;
+    ``partial`` for quoted words embedded in the writer's sentence (``… creating an “atmosphere
+    of fear”``), which report someone's words without quoting a whole statement."""
+    lead = text[sentence_from : quote.open_at].strip(" \t—–-")
+    return "direct" if quote.continues or not lead or lead.endswith((":", ",")) else "partial"
 
 
 def _sentence_at(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
