@@ -182,9 +182,12 @@ def _after_gerund(sentence: str, gerund: re.Match, source: Source | None) -> Ind
         recipient = _RECIPIENT.match(sentence, start)
         start = recipient.end() if recipient else start
     end = _content_end(sentence, start)
-    if len(_WORD.findall(sentence[start:end])) < 3:
+    speaker = source or _leading_subject(before)
+    # Without a speaker the gerund's clause is no one's report, only a fragment of the
+    # writer's sentence ("…, accusing the government of …"): it stays in that claim.
+    if speaker is None or len(_WORD.findall(sentence[start:end])) < 3:
         return None
-    return Indirect(start, end, source or _leading_subject(before), gerund.group().lower(), gerund.start())
+    return Indirect(start, end, speaker, gerund.group().lower(), gerund.start())
 
 
 def _leading_subject(clause: str) -> Source | None:
