@@ -207,7 +207,8 @@ def clean_text(raw: str, *, has_title_line: bool = True, markdown: bool = False)
         return CleanText("", None, links)
     title = _take_title(blocks) if has_title_line else None
     width = _wrap_width(blocks)
-    vocabulary = set(re.findall(r"[\w-]+", text.lower()))
+    # Only needed to judge words hyphenated at a line end, which most texts lack.
+    vocabulary = set(re.findall(r"[\w-]+", text.lower())) if "-\n" in text else set()
     paragraphs: list[str] = []
     for block in blocks:
         for paragraph in _reflow(block, width, vocabulary):

@@ -26,10 +26,13 @@ def record(item: dict) -> dict:
     return {key: item[key] for key in ITEM_KEYS}
 
 
+# Valid raw in JSON, but line readers (Python's splitlines among them) break lines at
+# them: escaped, one record is always one line.
+LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _dump(value: object) -> str:
-    # U+2028/U+2029 are valid in JSON but many line readers split on them: escape them
-    # so one record is always one line.
-    return json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return json.dumps(value, ensure_ascii=False).translate(LINE_BREAKS)
 
 
 def _items(selection: Selection):

@@ -114,10 +114,11 @@ def m001_initial(db: Database) -> None:
             UPDATE items SET status = NEW.status, review_id = NEW.id, status_changed_at = NEW.created_at
             WHERE id = NEW.item_id;
         END;
-        CREATE TRIGGER items_take_status AFTER INSERT ON items BEGIN
+        CREATE TRIGGER items_take_status AFTER INSERT ON items
+        WHEN EXISTS (SELECT 1 FROM reviews WHERE item_id = NEW.id) BEGIN
             UPDATE items SET (status, review_id, status_changed_at) = (
                 SELECT status, id, created_at FROM reviews WHERE item_id = NEW.id ORDER BY id DESC LIMIT 1)
-            WHERE num = NEW.num AND EXISTS (SELECT 1 FROM reviews WHERE item_id = NEW.id);
+            WHERE num = NEW.num;
         END;
 
         CREATE VIEW item_status AS
