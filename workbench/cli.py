@@ -17,16 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from .options import db_option
 from .store.database import DatabaseError, default_db_path, open_db
 from .store.reviews import ReviewError, default_reviewer, mark as record_mark
 from .untrusted import visible
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
-db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Database file (default: $WORKBENCH_DB or db/workbench.db).",
-)
 
 
 def _console(stderr: bool = False) -> Console:

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import click
 
-db_path_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Database file (default: $WORKBENCH_DB or db/workbench.db).",
-)
+from ..options import db_option
+
 
 
 @click.command()
-@db_path_option
+@db_option
 @click.option("--threshold", type=click.FloatRange(0, 100), default=None,
               help="Minimum match score, 0-100 (default: the linker's).")
 def link(db_path: Path | None, threshold: float | None) -> None:
@@ -50,7 +48,7 @@ def link(db_path: Path | None, threshold: float | None) -> None:
 @click.argument("item_b")
 @click.argument("state")
 @click.option("--reviewer", default=None, help="Who decides (default: $WORKBENCH_REVIEWER or the OS user).")
-@db_path_option
+@db_option
 def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_path: Path | None) -> None:
     """Mark the link between ITEM_A and ITEM_B (ids or unique prefixes) STATE: confirmed or rejected."""
     from ..cli import _open, fail

@@ -14,6 +14,8 @@ from typing import TextIO
 
 import click
 
+from ..options import db_option
+
 FORMATS = ("md", "html", "csv", "json", "jsonl", "claimreview")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonld": "claimreview"}
@@ -67,8 +69,7 @@ def open_output(output: str, *, newline: str | None) -> Iterator[TextIO]:
 @click.option("--source", "sources", multiple=True, metavar="ID",
               help="Only items from this source id or unique id prefix (repeatable).")
 @click.option("--reviewed-only", is_flag=True, help="Only items with a verdict (not unreviewed or in progress).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Database file (default: $WORKBENCH_DB or db/workbench.db).")
+@db_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Configuration file (default: workbench.toml beside the database).")
 def export(format_: str | None, output: str, statuses: tuple[str, ...], kind: str | None, sources: tuple[str, ...],

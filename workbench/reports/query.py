@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..config import Config
+from ..store.database import resolve_id
 
 KINDS = ("claim", "quote")
 ITEM_COLUMNS = ("id", "kind", "text", "speaker", "role", "cue", "attribution", "paragraph", "start", '"end"', "seq",
@@ -56,15 +57,10 @@ def read_snapshot(db: Database) -> Iterator[Database]:
 
 
 def _resolve_source(db: Database, given: str) -> str:
-    if db.execute("SELECT 1 FROM sources WHERE id = ?", [given]).fetchone():
-        return given
-    matches = []
-    if len(given) >= 6:
-        matches = [row[0] for row in db.execute(
-            "SELECT id FROM sources WHERE id >= ? AND id < ? LIMIT 2", [given, given + "\uffff"])]
-    if len(matches) == 1:
-        return matches[0]
-    raise ExportError(f"{given}: {'ambiguous source id prefix' if matches else 'no such source'}")
+    try:
+        return resolve_id(db, "sources", given, "source")
+    except LookupError as error:
+        raise ExportError(str(error)) from None
 
 
 class Selection:

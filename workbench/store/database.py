@@ -132,3 +132,19 @@ def write_transaction(db: Database) -> Iterator[Database]:
         # as savepoints and never be committed.
         db.conn.rollback()
         raise
+
+
+def resolve_id(db: Database, table: str, given: str, noun: str) -> str:
+    """A full id in ``table``, or the one id that a prefix of 6+ characters matches.
+
+    Raises ``LookupError`` with a one-line message ("no such item", "ambiguous item id prefix").
+    """
+    if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
+        return given
+    matches = []
+    if len(given) >= 6:
+        matches = [row[0] for row in db.execute(
+            f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT 2", [given, given + "\uffff"])]
+    if len(matches) == 1:
+        return matches[0]
+    raise LookupError(f"{given}: {f'ambiguous {noun} id prefix' if matches else f'no such {noun}'}")

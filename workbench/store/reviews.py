@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from .database import write_transaction
+from .database import resolve_id, write_transaction
 
 ANY = object()  # ``expected=ANY``: apply whatever the item's current review is
 
@@ -72,16 +71,10 @@ def status_ids(db: Database) -> list[str]:
 
 def resolve_item_id(db: Database, item_id: str) -> str:
     """Accept a full item id or a unique prefix of one (at least 6 characters)."""
-    if db.execute("SELECT 1 FROM items WHERE id = ?", [item_id]).fetchone():
-        return item_id
-    if len(item_id) >= 6:
-        matches = [row[0] for row in db.execute(
-            "SELECT id FROM items WHERE id >= ? AND id < ? LIMIT 2", [item_id, item_id + "\uffff"])]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise UnknownItem(f"{item_id}: ambiguous item id prefix")
-    raise UnknownItem(f"{item_id}: no such item")
+    try:
+        return resolve_id(db, "items", item_id, "item")
+    except LookupError as error:
+        raise UnknownItem(str(error)) from None
 
 
 def mark(

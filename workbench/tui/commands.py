@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ..options import db_option
+
 
 def run_review(db_path: Path, reviewer: str | None = None) -> None:
     """Open the review app on ``db_path`` and block until it quits."""
@@ -15,8 +17,7 @@ def run_review(db_path: Path, reviewer: str | None = None) -> None:
 
 
 @click.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Database file (default: $WORKBENCH_DB or db/workbench.db).")
+@db_option
 @click.option("--reviewer", default=None, help="Who is reviewing (default: $WORKBENCH_REVIEWER or the OS user).")
 def review(db_path: Path | None, reviewer: str | None) -> None:
     """Open the review screen: mark claims and quotes, compare linked items."""

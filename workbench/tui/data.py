@@ -253,8 +253,7 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
     if num not in rows:
         return None
     row = rows[num]
-    (role, cue, attribution, paragraph_no, start, end, numbers, title, outlet, published, url, path,
-     window_start, window, note, text_changed) = conn.execute(
+    found = conn.execute(
         """SELECT items.role, items.cue, items.attribution, items.paragraph, items.start, items."end",
                   items.numbers, sources.title, sources.outlet, sources.published, sources.url, sources.path,
                   max(items.start - ?, 0), substr(sources.text, max(items.start - ?, 0) + 1, items."end" - items.start + 2 * ?),
@@ -262,6 +261,10 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
            FROM items JOIN sources ON sources.id = items.source_id
            LEFT JOIN reviews ON reviews.id = items.review_id
            WHERE items.num = ?""", [CONTEXT_CHARS, CONTEXT_CHARS, CONTEXT_CHARS, num]).fetchone()
+    if found is None:  # deleted by a re-ingest between the two queries
+        return None
+    (role, cue, attribution, paragraph_no, start, end, numbers, title, outlet, published, url, path,
+     window_start, window, note, text_changed) = found
     # The paragraph is the text between the blank lines around the item's span.
     lo, hi = start - window_start, end - window_start
     para_start = window.rfind("\n\n", 0, max(lo, 0))
