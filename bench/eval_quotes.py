@@ -5,8 +5,8 @@
 For each article (one annotator file per article: the first in sorted order) every ``E``
 line is one gold attribution: its Content span(s) and Source span. Two evaluations:
 
-* direct quotes: gold contents wholly inside double quotation marks, against our quote
-  items. A found quote counts as correct when at least half of its characters lie inside
+* direct quotes: gold contents wholly inside double quotation marks (“…”, "…", or ''…'',
+  the two-apostrophe mark of NYT archive text), against our quote items. A found quote counts as correct when at least half of its characters lie inside
   some gold content (a partial quote inside indirect speech is still attributed speech);
   the line under the table says how many found quotes were correct that way, and the
   "direct, strict" row counts only found quotes lying inside direct gold contents; the
@@ -21,6 +21,16 @@ only when it is one of the items that find some gold content: a fragment lying i
 gold content it does not find is a false positive. Speaker accuracy is measured on found
 direct quotes whose gold source is a name or noun phrase (pronoun sources are excluded):
 same last token, or one's last token among the other's tokens.
+
+Which gold contents are direct (changed with issue 3; figures before it are not comparable):
+``''…''`` counts as a double quotation mark; a content's ranges separated only by whitespace
+are judged as one stretch (annotators cut a quote at sentence and paragraph breaks:
+``“A? ## B,” ## “C”``); and a stretch is widened over quotation marks right next to it,
+since annotators often leave one character of a mark out (``'Now …''``).
+
+``--show-errors`` prints, for error analysis (use the train split), every false-positive
+whole quotation with the gold contents it overlaps and every missed direct gold with our
+quotes near it.
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from workbench.extract import extract  # noqa: E402
 _PRONOUNS = frozenset("he she it they i we you him her them his its their us me".split())
 _OPEN = "“\""
 _CLOSE = "”\""
+_MARKS = "“”\"'"
 
 
 @dataclass
@@ -72,13 +83,41 @@ def load_gold(path: Path, text: str) -> list[Gold]:
         source = spans.get(relation.get("Source", ""))
         source_text = " ".join(text[s:e] for s, e in source[1]) if source else None
         ranges = content[1]
-        golds.append(Gold(ranges, source_text, all(_is_direct(text[s:e]) for s, e in ranges)))
+        golds.append(Gold(ranges, source_text, all(_is_direct(text[s:e]) for s, e in _stretches(text, ranges))))
     return golds
 
 
+def _stretches(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges joined where only whitespace separates them: the annotation cuts a content at
+    sentence and paragraph breaks (``“A? ## B,” ## “C”``), which are one continuous stretch."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if joined and not text[joined[-1][1] : start].strip():
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return [_with_marks(text, start, end) for start, end in joined]
+
+
+def _with_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """A stretch widened over the quotation marks right next to it: annotators often leave
+    one character of a mark out (``'Now it's …''`` for ``''Now it's …''``)."""
+    while start > 0 and text[start - 1] in _MARKS:
+        start -= 1
+    while end < len(text) and text[end] in _MARKS:
+        end += 1
+    return start, end
+
+
 def _is_direct(span: str) -> bool:
+    """Wholly inside double quotation marks: “…”, "…" or ''…'' (two apostrophes, the
+    double mark of wire and NYT archive text), with no closing mark followed by the
+    writer's words inside."""
     span = span.strip().rstrip(".,;:")
-    return len(span) > 2 and span[0] in _OPEN and span[-1] in _CLOSE and not re.search(r"[”\"]\s+\S", span[1:-1])
+    opening = 2 if span.startswith("''") else 1 if span[:1] in _OPEN else 0
+    closing = 2 if span.endswith("''") else 1 if span[-1:] in _CLOSE else 0
+    inner = span[opening : len(span) - closing]
+    return bool(opening and closing and inner.strip()) and not re.search(r"(?:[”\"]|'')\s+\S", inner)
 
 
 def _overlap(start: int, end: int, ranges: list[tuple[int, int]]) -> int:
@@ -102,6 +141,16 @@ def _finders(found: list[tuple[int, int]], gold: Gold) -> list[int]:
 
 def _covers(found: list[tuple[int, int]], gold: Gold) -> bool:
     return bool(_finders(found, gold))
+
+
+def _context(text: str, start: int, end: int) -> str:
+    """The span in brackets with 80 characters either side."""
+    return repr(f"{text[max(0, start - 80) : start]}[{text[start:end]}]{text[end : end + 80]}")
+
+
+def _overlapping(text: str, golds: list[Gold], item) -> list[str]:
+    return [("direct " if g.direct else "") + " ## ".join(text[s:e] for s, e in g.ranges)[:200]
+            for g in golds if _overlap(item.start, item.end, g.ranges)]
 
 
 def same_speaker(found: str | None, gold: str) -> bool:
@@ -143,6 +192,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="a PolNeAR split folder (with text/ and attributions/)")
     parser.add_argument("--show-misses", action="store_true", help="print direct quotes missed or mis-attributed")
+    parser.add_argument("--show-errors", action="store_true", help="print false-positive whole quotations and missed direct golds")
     args = parser.parse_args()
     pairs = article_files(args.path) if (args.path / "text").is_dir() else []
     if not pairs:
@@ -176,9 +226,16 @@ def main() -> int:
         whole.found += len(whole_quotes)
         whole.gold += len(direct_golds)
         for quote in whole_quotes:
-            whole.correct += any(g.direct and _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start
-                                 for g in golds)
-        whole.recalled += sum(_covers([(q.start, q.end) for q in whole_quotes], gold) for gold in direct_golds)
+            right = any(g.direct and _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start for g in golds)
+            whole.correct += right
+            if args.show_errors and not right:
+                print(f"FALSE {text_path.stem}: {_context(text, quote.start, quote.end)}\n    gold: {_overlapping(text, golds, quote)}")
+        for gold in direct_golds:
+            found_whole = _covers([(q.start, q.end) for q in whole_quotes], gold)
+            whole.recalled += found_whole
+            if args.show_errors and not found_whole:
+                near = [(q.attribution, q.speaker, q.text[:60]) for q in quotes if _overlap(q.start, q.end, gold.ranges)]
+                print(f"MISSED {text_path.stem}: {_context(text, gold.ranges[0][0], gold.ranges[-1][1])}\n    ours: {near}")
         direct.gold += len(direct_golds)
         spans = [(q.start, q.end) for q in quotes]
         for gold in direct_golds:

@@ -9,6 +9,7 @@ items with the same speaker).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +21,17 @@ from workbench.extract.numbers import find_numbers
 from workbench.extract.quotes import QuoteSpan, find_quotes
 from workbench.extract.reported import STANCE_CUES, Indirect, find_indirect, speaker_label
 from workbench.extract.sentences import paragraph_spans, sentence_spans
-from workbench.extract.speakers import Source, SpeakerResolver, head_attribution, tail_attribution
+from workbench.extract.speakers import (
+    CUE,
+    CUE_RE,
+    GERUND_RE,
+    Source,
+    SpeakerResolver,
+    clause_subject,
+    colon_attribution,
+    head_attribution,
+    tail_attribution,
+)
 from workbench.model import ExtractedItem
 
 __all__ = ["extract"]
@@ -28,6 +39,18 @@ __all__ = ["extract"]
 # Bounds that keep pathological input (a 1 MB paragraph, stray marks) linear.
 _MAX_HEAD = 300
 _MAX_SENTENCE_FOR_SPEECH = 3000
+_BARE_ATTRIBUTION = re.compile(
+    rf"[^.!?“”\"]{{1,60}}?\b(?:{CUE})\b(?:\s*[.!]?\s*$|\s+(?:to|in|at|on|during|after|before|via|from|with|by"
+    r"|last|this|earlier|later|today|yesterday|as|while|of)\b)"
+)
+# A speech cue ending the words before a quote: "Ryan said “…”", "the share of voters saying “…”".
+_CUE_AT_END = re.compile(rf"(?:\b(?:{CUE})|{GERUND_RE.pattern})\s*$")
+_THAT_AFTER = re.compile(r"\s+(?:\w+\s+){0,3}?(?:that|whether|if)\b")
+_STATEMENT_END = frozenset(",.?!…")
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_TITLE_WORDS = 6
+_TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for with by from is are".split())
+_WHEN = re.compile(r"(?:on|last|this|earlier|yesterday|today|during)\b")
 _TITLE_FOLLOWERS = ("article", "report", "story", "book", "film", "song", "series", "show", "headline", "column", "op-ed")
 
 
@@ -40,6 +63,7 @@ class _Pending:
     anchor: int  # where the attribution sits, for pronoun resolution
     quote: QuoteSpan | None = None
     attributed: bool = False  # has its own cue in its sentence
+    attributed_after: bool = False  # "“…,” X said": the attribution follows the closing mark
 
 
 def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
@@ -53,9 +77,9 @@ def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
     is_text = [paragraph_is_text(text[start:end], index) for index, (start, end) in enumerate(paragraphs)]
     sentences = [sentence_spans(text, start, end) if is_text[i] else [] for i, (start, end) in enumerate(paragraphs)]
     quotes = [q for q in find_quotes(text, paragraphs) if is_text[q.paragraph]]
-    quoted = [(q.open_at, q.close_at + 1 if q.close_at is not None else q.end) for q in quotes]
+    quoted = [(q.open_at, q.after) for q in quotes]
 
-    pending, tails = _quote_items(text, quotes, sentences)
+    pending, tails = _quote_items(text, quotes, sentences, paragraphs)
     pending += _claim_items(text, sentences, sorted(quoted + [(s, e) for s, e, _, _ in tails]), tails)
     pending.sort(key=lambda entry: entry.anchor)
 
@@ -85,7 +109,7 @@ def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
 
 
 def _quote_items(
-    text: str, quotes: list[QuoteSpan], sentences: list[list[tuple[int, int]]]
+    text: str, quotes: list[QuoteSpan], sentences: list[list[tuple[int, int]]], paragraphs: list[tuple[int, int]]
 ) -> tuple[list[_Pending], list[tuple[int, int, Source, str]]]:
     """One item per quoted segment, with its attribution; also the attribution clauses after
     quotes (``, said X, role, referring to…``: span, source, cue), which are not claims."""
@@ -95,31 +119,47 @@ def _quote_items(
         opening_sentence = _sentence_at(spans, quote.open_at)
         previous = quotes[index - 1] if index and quotes[index - 1].paragraph == quote.paragraph else None
         following = quotes[index + 1] if index + 1 < len(quotes) and quotes[index + 1].paragraph == quote.paragraph else None
-        previous_end = previous.close_at + 1 if previous and previous.close_at is not None else previous.end if previous else 0
+        previous_end = previous.after if previous else 0
         head_from = max(opening_sentence[0], previous_end, quote.open_at - _MAX_HEAD)
-        found, anchor = None, quote.open_at
+        found, anchor, runs_on = None, quote.open_at, False
         if quote.close_at is not None:
-            closing_sentence = _sentence_at(spans, quote.close_at)
-            sentence_end = closing_sentence[1]
-            if sentence_end <= quote.close_at + 1 and text[quote.end - 1 : quote.end] in "?!":
-                # "“…votes?” Trump said." The splitter ends the sentence at ?”; read on.
-                sentence_end = _sentence_at(spans, sentence_end + 1)[1]
-            tail_to = min(sentence_end, following.open_at if following else sentence_end, quote.close_at + _MAX_HEAD)
-            found = tail_attribution(text[quote.close_at + 1 : tail_to].lstrip("'"))
-            anchor = quote.close_at + 1
+            next_open = following.open_at if following else paragraphs[quote.paragraph][1]
+            found, tail_to, runs_on = _after_quote(text, quote, spans, next_open)
+            anchor = quote.after
             if found:
                 attributions.append((anchor, tail_to, *found))
+        tail_found = found is not None
+        lead = text[max(opening_sentence[0], previous_end) : quote.open_at]
         if found is None and head_from < quote.open_at:
             found = head_attribution(text[head_from : quote.open_at])
             anchor = head_from
+            if found is None or found[0] is None:
+                found = _speaker_before(text, lead, opening_sentence[0], quote.open_at, found)
+        if found is None and quote.open_at == paragraphs[quote.paragraph][0]:
+            found = _announced(text, paragraphs, quote.paragraph)
+            anchor = quote.open_at
         source, cue = found if found else (None, None)
+        form = "partial" if runs_on and not quote.continues else _quote_form(lead, quote)
         item = ExtractedItem(
             "quote", text[quote.start : quote.end], quote.start, quote.end,
-            cue=cue, attribution=_quote_form(text, quote, max(opening_sentence[0], previous_end)),
-            paragraph=quote.paragraph,
+            cue=cue, attribution=form, paragraph=quote.paragraph,
         )
-        pending.append(_Pending(item, source, anchor, quote, attributed=found is not None))
+        pending.append(_Pending(item, source, anchor, quote, attributed=found is not None, attributed_after=tail_found))
     return pending, attributions
+
+
+def _after_quote(
+    text: str, quote: QuoteSpan, spans: list[tuple[int, int]], next_open: int
+) -> tuple[tuple[Source, str | None] | None, int, bool]:
+    """What follows a closed quote up to the next quote in its paragraph: its attribution, where
+    that ends, and whether the writer's own sentence runs on instead."""
+    sentence_end = _sentence_at(spans, quote.close_at)[1]
+    rest = text[quote.after : min(sentence_end, next_open)]
+    if sentence_end <= quote.after and _bare_attribution_follows(text, quote, spans, sentence_end):
+        # "“…votes?” Trump said." The splitter ends the sentence at the closing mark; read on.
+        sentence_end = _sentence_at(spans, sentence_end + 1)[1]
+    tail_to = min(sentence_end, next_open, quote.close_at + _MAX_HEAD)
+    return tail_attribution(text[quote.after : tail_to]), tail_to, _writer_goes_on(text[quote.close_at - 1], rest)
 
 
 def _claim_items(
@@ -222,12 +262,16 @@ def _adjacent(previous: int, current: int, is_text: list[bool]) -> bool:
 
 
 def _is_real_quote(text: str, entry: _Pending, paragraphs: list[tuple[int, int]]) -> bool:
-    """Drop scare quotes and titles: unattributed, speakerless, inside someone else's sentence."""
-    if entry.item.speaker or entry.attributed or entry.item.cue:
-        return True
+    """Drop scare quotes and titles: unattributed, speakerless, inside someone else's sentence;
+    also a work's title (``the TV show “The Apprentice”``) and a quoted subheading (a short
+    paragraph that is only a quote) unless an attribution follows them."""
     quote = entry.quote
     words = entry.item.text.split()
-    after = text[quote.close_at + 1 : quote.close_at + 20].lstrip(" ’'”\"").lower() if quote.close_at else ""
+    if not entry.attributed_after and (_is_title(words) or _is_subheading(quote, words, paragraphs)):
+        return False
+    if entry.item.speaker or entry.attributed or entry.item.cue:
+        return True
+    after = text[quote.after : quote.after + 20].lstrip(" ’'”\"").lower() if quote.close_at else ""
     if quote.single or len(words) <= 4 or after.startswith(_TITLE_FOLLOWERS):
         return False
     capitalised = sum(word[:1].isupper() for word in words)
@@ -237,12 +281,87 @@ def _is_real_quote(text: str, entry: _Pending, paragraphs: list[tuple[int, int]]
     return quote.open_at == paragraph_start  # a whole-paragraph quote whose speaker we lost
 
 
-def _quote_form(text: str, quote: QuoteSpan, sentence_from: int) -> str:
-    """``direct`` for a quotation standing as its own sentence or after ``X said:`` / ``X said,``;
-    ``partial`` for quoted words embedded in the writer's sentence (``… creating an “atmosphere
-    of fear”``), which report someone's words without quoting a whole statement."""
-    lead = text[sentence_from : quote.open_at].strip(" \t—–-")
-    return "direct" if quote.continues or not lead or lead.endswith((":", ",")) else "partial"
+def _is_title(words: list[str]) -> bool:
+    """``The Apprentice``, ``Last Week Tonight``, ``DIVISIVE, STUPID AND WRONG``: a few words,
+    nearly all capitalised, not an exclamation or a question."""
+    if not 1 <= len(words) <= _TITLE_WORDS or words[-1].endswith(("!", "?")):
+        return False
+    content = [word for word in words if word.lower().strip(",.:") not in _TITLE_SMALL_WORDS]
+    return bool(content) and all(word[:1].isupper() or word[:1].isdigit() for word in content)
+
+
+def _is_subheading(quote: QuoteSpan, words: list[str], paragraphs: list[tuple[int, int]]) -> bool:
+    """``‘A healthy environment.’`` alone in its paragraph: a pull-quote heading."""
+    start, end = paragraphs[quote.paragraph]
+    return quote.open_at == start and quote.after >= end and len(words) <= _TITLE_WORDS
+
+
+def _quote_form(lead: str, quote: QuoteSpan) -> str:
+    """``direct`` for a quotation standing as its own sentence, after ``X said:`` / ``X said,``
+    or right after the cue (``X said “…”``); ``partial`` for quoted words embedded in the
+    writer's sentence (``… creating an “atmosphere of fear”``, ``He added that “…”``), which
+    report someone's words without quoting a whole statement."""
+    lead = lead.strip().lstrip("(").rstrip()  # str.strip: no-break spaces too
+    if quote.continues or not lead or lead.endswith((":", "—", "–", " -")):
+        return "direct"  # "X said: “…”", "… Saddam Hussein — “He would have loved Stalin,” he said"
+    if lead.endswith(","):
+        return "direct" if _introduces_speech(lead[:-1]) else "partial"
+    return "direct" if _CUE_AT_END.search(lead) else "partial"
+
+
+def _introduces_speech(lead: str) -> bool:
+    """``Trump said,`` / ``In a statement, Trump said,`` / ``telling Reuters,``: the clause before
+    the comma holds a speech cue, and no ``that`` after it makes the quote part of reported speech."""
+    clause = lead[max(lead.rfind(","), lead.rfind(" — ")) + 1 :]
+    cue = CUE_RE.search(clause) or GERUND_RE.search(clause)
+    return cue is not None and not _THAT_AFTER.search(clause, cue.end())
+
+
+def _writer_goes_on(last_quoted: str, rest: str) -> bool:
+    """After the closing mark the writer's sentence continues, not with an attribution (``“…” and
+    against the gun law``, ``“…” income, he said``): the quote is embedded in it. Punctuation
+    inside the mark (``,”`` ``.”`` ``!”``) ends a quoted statement, and a time (``“…” on
+    Friday``) only dates it."""
+    rest = rest.lstrip(" \t\xa0")
+    if last_quoted in _STATEMENT_END or not rest[:1].isalnum() or _WHEN.match(rest):
+        return False
+    return CUE_RE.search(re.split(r"[,;]", rest, maxsplit=1)[0]) is None
+
+
+def _speaker_before(
+    text: str, lead: str, sentence_start: int, open_at: int, found: tuple[Source | None, str] | None
+) -> tuple[Source | None, str | None] | None:
+    """A speaker for a quote whose words before it name none with a cue: the name before a
+    colon (``… treasurer Omar Said: “…”``), else, after a cue with no subject (``Warren endorsed
+    Clinton, saying, “…”``), the subject opening the sentence."""
+    colon = colon_attribution(lead)
+    if colon is not None:
+        return colon[0], found[1] if found else None
+    if found is not None:
+        return clause_subject(text[sentence_start:open_at]), found[1]
+    return None
+
+
+def _announced(text: str, paragraphs: list[tuple[int, int]], paragraph: int) -> tuple[Source | None, str | None] | None:
+    """``Cruz continued:`` ending the paragraph before a quote that opens its own (a short
+    line like that is no text paragraph of its own, so its raw text is read)."""
+    if paragraph == 0:
+        return None
+    start, end = paragraphs[paragraph - 1]
+    if text[end - 1 : end] != ":":
+        return None
+    last = text[max(start, end - _MAX_HEAD) : end]
+    last = _LAST_SENTENCE.split(last)[-1]
+    return head_attribution(last[:-1]) or colon_attribution(last)
+
+
+def _bare_attribution_follows(text: str, quote: QuoteSpan, spans: list[tuple[int, int]], sentence_end: int) -> bool:
+    """``“…missing.” Trump said to a crowd.``: the splitter ended the sentence at the closing mark
+    and the next sentence is only the attribution, not a new report (``He said the plan …``)."""
+    if text[quote.end - 1 : quote.end] in "?!":
+        return True
+    following = _sentence_at(spans, sentence_end + 1)
+    return following[0] > sentence_end and _BARE_ATTRIBUTION.match(text, following[0], following[1]) is not None
 
 
 def _sentence_at(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:

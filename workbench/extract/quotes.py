@@ -32,6 +32,7 @@ class QuoteSpan:
     paragraph: int
     single: bool
     continues: bool = False  # reopens a quote left open at the end of the previous paragraph
+    after: int = 0  # offset just past the closing mark (``''`` is two characters); ``end`` when unclosed
 
 
 def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
@@ -114,8 +115,9 @@ def _emit(
         start += 1
     while end > start and text[end - 1] in _TRAILING_JUNK:
         end -= 1
+    after = close_at + (2 if text.startswith("''", close_at) else 1) if closed else end
     if start < end:
-        out.append(QuoteSpan(start, end, open_at, close_at if closed else None, paragraph, single, continues))
+        out.append(QuoteSpan(start, end, open_at, close_at if closed else None, paragraph, single, continues, after))
 
 
 def _classify(text: str, position: int, p_start: int, p_end: int) -> int | None:

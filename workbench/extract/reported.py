@@ -3,7 +3,9 @@
 ``X said (that) …``, ``…, said X``, ``…, according to X``, ``A, X said, B``, stances
 (``X called the deal a disaster``), gerunds and coordinated cues that add to the same
 speaker's words (``…, saying …``, ``… and said that …``), ``Asked whether …, …`` and
-transcript labels (``Matthews: …``). Offsets are relative to the sentence.
+transcript labels (``Matthews: …``), a cue's object (``Her campaign announced new support``,
+``X wants to …``, ``X called for …``) and a second report after the first one's content
+(``A said X, but B argued Y``). Offsets are relative to the sentence.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from workbench.extract.claims import WORD as _WORD
 from workbench.extract.names import NAME_RUN
 from workbench.extract.patterns import alternation
-from workbench.extract.speakers import CUE, CUE_RE, GERUND_RE, NEEDS_THAT, Source, parse_source, source_after_cue, subject_before
+from workbench.extract.speakers import CUE, CUE_RE, GERUND_RE, Source, clause_subject, parse_source, source_after_cue, subject_before
 
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # "that" after the cue, maybe after a circumstance: "said in a statement on Friday that".
@@ -39,6 +41,11 @@ _ASKING = frozenset("asked asks wondered questioned".split())
 _PARENTHESIS_END = re.compile(r"[^,.;:!?“”\"]{0,40}?,\s*")
 _CONTENT_STOP = re.compile(
     rf";\s|,?\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
+    # A clause of the writer's own after the report: "…, but he urged …", "…, for whom he …".
+    r"|,\s+(?:but|while|though|although|even\s+though|whereas|which|for\s+whom|as\s+well\s+as|rather\s+than"
+    r"|meaning|both\s+of\s+whom|based\s+on)\b"
+    # The subject's next act: "she wants a safe zone and has expressed support for …".
+    r"|\s+and\s+(?:has|have|had|is|was|will|would)\s+(?:also\s+)?[a-z]+(?:ed|en)\b"
 )
 # A pronoun or a name opening a clause, followed by its verb rather than "of", "and", "on"…
 _LEADING_NAME = re.compile(
@@ -78,6 +85,14 @@ _SHORT_TAIL = 8  # words after the cue that can still be circumstance ("in a sta
 _CIRCUMSTANCE = re.compile(
     r"\s*(?:$|[.,;:)]|(?:in|on|at|during|after|before|via|by|from|through|to|with|last|this|earlier|"
     r"later|today|yesterday|reporters|journalists|[A-Z][\w’'-]*)\b)"
+)
+# Cues whose bare object is rarely someone's statement ("continued the tour", "knew the
+# mayor", "claimed a victory"): only a clause after them is reported content. Other cues
+# take their object too ("announced new support", "a poll showed Trump with a lead").
+_CLAUSE_ONLY = frozenset(
+    """continued continues pledged know knows knew feel feels felt answers answered read reads
+    determined figured echoed learned recognized recognised charged posted worried worry worries
+    fear fears feared guessed reckoned repeated threatened claim claims claimed maintained maintains""".split()
 )
 # Cue words that, in final position, are more often nouns ("the Baltic states").
 _NOUN_LIKE = frozenset("states reports claims notes estimates charges posts tweets thinks".split())
@@ -122,6 +137,8 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
                 if extra:
                     found.append(extra)
                     break
+    if main is not None and main.content_start > main.cue_at:
+        found += _later_reports(sentence, quoted, cues, found[-1].content_end)
     for gerund in GERUND_RE.finditer(sentence):
         if _inside(gerund.start(), quoted) or (main and gerund.start() < found[-1].content_end):
             continue
@@ -130,6 +147,21 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
             found.append(extra)
             break
     return found
+
+
+def _later_reports(sentence: str, quoted: list[tuple[int, int]], cues: list[re.Match], after: int) -> list[Indirect]:
+    """``A said X, but B argued Y`` / ``…, while Democrats called it a stunt``: a clause after
+    the first report's content with its own subject and cue reports more."""
+    found = []
+    for cue in cues:
+        if cue.start() < after:
+            continue
+        extra = _content_after(sentence, cue)
+        if extra and extra.content_start >= after:
+            found.append(extra)
+            after = extra.content_end
+    stance = _stance(sentence, quoted, after)
+    return found + [stance] if stance else found
 
 
 def _main_attribution(sentence: str, cues: list[re.Match]) -> Indirect | None:
@@ -149,10 +181,10 @@ def _main_attribution(sentence: str, cues: list[re.Match]) -> Indirect | None:
     return None
 
 
-def _stance(sentence: str, quoted: list[tuple[int, int]]) -> Indirect | None:
+def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Indirect | None:
     """``Trump called the deal a disaster`` / ``Sanders criticized Clinton's record``: a stance
     whose object is the content, when a named or pronoun subject holds it."""
-    for verb in _STANCE_RE.finditer(sentence):
+    for verb in _STANCE_RE.finditer(sentence, after):
         before = sentence[: verb.start()]
         if _inside(verb.start(), quoted) or _PASSIVE_END.search(before):
             continue
@@ -278,7 +310,7 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
         start = that.end() if that else start
     elif word in _ASKING and (question := _IF.match(sentence, after_at)):
         start = question.end()
-    elif word in NEEDS_THAT or word in _NOUN_LIKE:
+    elif word in _NOUN_LIKE or word in _CLAUSE_ONLY:
         if not _CLAUSE.match(sentence, after_at):
             return None
         start = after_at
@@ -289,7 +321,10 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
     end = _content_end(sentence, start)
     if len(_WORD.findall(sentence[start:end])) < 2:
         return None
-    source = source or subject_before(before) or _relative_subject(before) or _sentence_subject(before)
+    source = (
+        source or subject_before(before) or _relative_subject(before) or _sentence_subject(before)
+        or clause_subject(before)  # "Scott blasted Congress and said …"
+    )
     if source is None:
         return None
     return Indirect(start, end, source, word, cue.start())

@@ -28,25 +28,24 @@ lamented recounted indicated indicates assured hinted implied fumed exclaimed as
 show shows showed found finds feel feels felt fear fears feared hope hopes hoped expect expects
 worry worries worried know knows knew acknowledge admit concede contend assert learned determined
 signaled signalled projected forecast contend repeated proclaimed retorted recognized recognised
-figured guessed reckoned bragged threatened conceded""".split()
-_CUE_PHRASES = ["pointed out", "points out", "went on", "goes on", "according to", "made clear", "made it clear", "shot back"]
+figured guessed reckoned bragged threatened conceded answered answers interjected beamed boomed
+barked cracked gloated jeered confessed echoed exhorted surmised elaborated scoffed snapped sniped
+demanded pleaded intoned concludes continues reads read wants want wanted plans planned seeks sought
+proposed proposes cited cites expressed mentioned decried invoked""".split()
+_CUE_PHRASES = [
+    "pointed out", "points out", "went on", "goes on", "according to", "made clear", "made it clear", "shot back",
+    "put it", "puts it", "chimed in", "called for", "calls for", "call for", "called on", "calls on",
+    "talked about", "talks about", "spoke about", "pointed to",
+]
 # Gerunds that introduce a partial quote without naming the speaker again.
 _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
 dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
-denouncing praising""".split()
+denouncing praising yelling shouting chanting tweeting asking answering joking stating explaining
+recalling citing suggesting acknowledging announcing predicting questioning criticizing""".split()
 CUE = alternation(set(_CUE_PHRASES + _CUE_VERBS))
 # "According to" opens sentences; the verbs are matched in lower case only ("Reports", "States" are names).
 CUE_RE = re.compile(rf"\b(?:{CUE}|According to)\b")
 GERUND_RE = re.compile(rf"\b{alternation(_CUE_GERUNDS)}\b", re.IGNORECASE)
-# Verbs that need "that" (or a clause) to be speech rather than "claimed a victory".
-NEEDS_THAT = frozenset(
-    """claimed claims claim announced announces reported reports confirmed confirms denied denies
-    believed believe believes thought think thinks accused charged blamed posted continued asked
-    asks agreed urged promised vowed pledged revealed disclosed indicated indicates observed show
-    shows showed found finds feel feels felt fear fears feared hope hopes hoped expect expects worry
-    worries worried know knows knew learned determined signaled signalled projected forecast
-    repeated recognized recognised figured guessed reckoned threatened admit acknowledge predict adds""".split()
-)
 _ADVERBS = r"(?:also|later|then|previously|once|has|had|have|would|will|reportedly|further|again|recently|repeatedly|publicly|privately|earlier|separately)"
 
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -60,6 +59,29 @@ _LEADING_CONNECTIVES = re.compile(
     r"Separately|Previously|Specifically|Similarly|Likewise)\b,?\s*)+"
 )
 
+# "52 percent", "26%", "1,409 teachers": a share of those polled (not a year).
+_SHARE = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)|(?!(?:19|20)\d\d\b)\d[\d,]*\s+[a-z]+s\b")
+# "Representative Lee Zeldin, Republican of New York, gave …" / "The spokesman refused …" /
+# "She then turned …": a name, pronoun or common noun opening a clause, an optional
+# appositive, then a lower-case verb.
+_CLAUSE_SUBJECT = re.compile(
+    rf"(?P<who>(?:He|She|They|It|he|she|they|it)\b|{NAME_RUN.pattern}(?:\s+(?:of|for)\s+(?:the\s+)?{NAME_RUN.pattern})?"
+    r"|(?:The|A|An|Other|Some|Many|Most|Several)\s+(?:[\w-]+\s+){0,2}?[a-z][\w-]*)"
+    r"(?:,[^,:]{1,80},)?\s+(?:then\s+|also\s+|later\s+|again\s+|simply\s+|recently\s+|\w+ly\s+)?[a-z]+(?:ed|s)\b"
+)
+_COMMA = re.compile(r",\s+")
+# "…, even though a number of attendees said …": the subject follows the subordinator.
+_LEADING_SUBORDINATOR = re.compile(
+    r"^\s*(?:even\s+though|although|though|while|because|since|whereas|unless|until|and|but|so|as|when|if)\s+"
+)
+_SUBJECT_REACH = 200  # characters of a sentence searched for a clause subject
+_NAME_OF = re.compile(rf"({NAME_RUN.pattern})\s+(?:of|from)\s+\S.{{0,80}}$")
+_COURTESY = frozenset("mr mrs ms miss dr".split())
+# After a cue, the source phrase ends where a circumstance begins ("said Reid in a statement",
+# "said Sanders as he closed out") or at a party label ("Dick Durbin (D-Ill.)").
+_SOURCE_END = re.compile(
+    r"\s*\([^()]{0,40}\)|\s+(?:in|on|at|during|after|before|as|when|while|who|which|whose|via|to|told|according)\b"
+)
 _LOOK_BACK = 40  # names considered when resolving a pronoun
 PRONOUNS = frozenset("he she it they i we".split())
 _DETERMINERS = frozenset(
@@ -77,7 +99,7 @@ TAIL_SUBJECT_FIRST = re.compile(
 TAIL_DASH_NAME = re.compile(rf"\s*[―—–-]+\s*(?P<who>{NAME_RUN.pattern}(?:\s*,[^.!?]{{1,120}})?)\s*\.?\s*$")
 _ROLE_SPLIT = re.compile(r"\s*(?:,|\s[—–]\s)\s*")
 _ROLE_END = re.compile(r"\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
-_LEADING_JUNK = re.compile(r"^[\s,—–:-]+|[\s,—–:;.-]+$")
+_LEADING_JUNK = re.compile(r"^[\s,—–:(-]+|[\s,—–:;.)-]+$")
 
 
 @dataclass(slots=True)
@@ -107,6 +129,9 @@ def parse_source(phrase: str) -> Source | None:
     words = main.split()
     if not words or len(words) > 9:
         return None
+    placed = _person_of_place(main)
+    if placed is not None:
+        return Source(placed, appositive or None)
     last_run = None
     for match in NAME_RUN.finditer(main):
         last_run = match
@@ -123,18 +148,33 @@ def parse_source(phrase: str) -> Source | None:
             prefix = ""  # "Deepdee’s Kuzmenkov": the possessive is an affiliation, not a role
         if prefix.lower() in _DETERMINERS or prefix.split()[0].lower() in NOT_NAME if prefix else False:
             prefix = ""
+        if prefix.lower().rstrip(".") in _COURTESY:
+            prefix = ""  # "Mrs. Clinton": a courtesy title, not a role
         title = mention.title if mention.title and mention.title.rstrip(".") not in ("mr", "mrs", "ms", "miss", "dr") else None
         role = appositive or prefix or (title.capitalize() if title else None)
         return Source(name, role or None)
     # A common noun phrase: "a source", "officials", "the Trump campaign".
     first = words[0].lower()
-    if len(words) > 6 or (first not in _DETERMINERS and not words[0][0].isupper() and len(words) > 3):
+    share = _SHARE.match(main)
+    if len(words) > 6 or (first not in _DETERMINERS and not words[0][0].isupper() and len(words) > 3 and not share):
         return None
     if first in NOT_NAME and first not in _DETERMINERS:
         return None  # "and", "which", "to": a clause fragment, not a source
-    if any(word.lower() in PRONOUNS for word in words[1:]) or main[0].isdigit():
+    if any(word.lower() in PRONOUNS for word in words[1:]) or main[0].isdigit() and not share:
         return None
     return Source(main, appositive or None)
+
+
+def _person_of_place(main: str) -> str | None:
+    """``Gov. Phil Bryant of Mississippi`` / ``Stephen Vladeck of the University of Texas``: the
+    person, not the last capitalised run (the place or institution)."""
+    match = _NAME_OF.match(main)
+    if match is None:
+        return None
+    mention = split_run(main, match.start(1), match.end(1))
+    if mention is None or len(mention.tokens) < 2 or is_organisation(mention.tokens):
+        return None
+    return " ".join(mention.tokens)
 
 
 def tail_attribution(tail: str) -> tuple[Source, str] | None:
@@ -146,7 +186,10 @@ def tail_attribution(tail: str) -> tuple[Source, str] | None:
             return source, match.group("cue")
     match = TAIL_SUBJECT_FIRST.match(tail)
     if match and not _PASSIVE.search(match.group("who") + " "):
-        source = parse_source(match.group("who"))
+        who = match.group("who")
+        last_part = who[who.rfind(",") + 1 :].strip()
+        # "“…measure” income, he said": the writer's words run on before the real subject.
+        source = parse_source(last_part if last_part.lower() in PRONOUNS else who)
         if source:
             return source, match.group("cue")
     match = TAIL_DASH_NAME.match(tail)
@@ -189,6 +232,39 @@ def head_attribution(head: str) -> tuple[Source | None, str] | None:
     return subject_before(before), cue
 
 
+def colon_attribution(lead: str) -> tuple[Source, None] | None:
+    """A quote after a colon with no cue verb: the name just before the colon (``Republican
+    pollster Daron Shaw: “…”``) or the subject opening the clause (``She then turned to the
+    crowd: “…”``)."""
+    lead = lead.strip()
+    if not lead.endswith(":"):
+        return None
+    body = lead[:-1].rstrip()
+    last = None
+    for last in NAME_RUN.finditer(body):
+        pass
+    if last is not None and last.end() == len(body) and len(last.group().split()) >= 2:
+        source = parse_source(last.group())
+        if source:
+            return source, None
+    source = clause_subject(body)
+    return (source, None) if source else None
+
+
+def clause_subject(lead: str) -> Source | None:
+    """The subject opening the sentence, or a clause after one of its first commas
+    (``In an interview last year, Lazar said …``): who a gerund or a bare cue
+    (``…, saying “…”``, ``… and added, “…”``) belongs to."""
+    body = _LEADING_CONNECTIVES.sub("", lead)
+    starts = [0] + [comma.end() for comma in _COMMA.finditer(body, 0, _SUBJECT_REACH)][:3]
+    for start in starts:
+        match = _CLAUSE_SUBJECT.match(body, start)
+        source = parse_source(match.group("who")) if match else None
+        if source:
+            return source
+    return None
+
+
 def subject_before(prefix: str) -> Source | None:
     """The source phrase that ends ``prefix`` (the text just before a cue verb)."""
     prefix = _LEADING_CONNECTIVES.sub("", _TRAILING_ADVERBIALS.sub("", prefix.rstrip()))
@@ -204,10 +280,11 @@ def subject_before(prefix: str) -> Source | None:
             if source:
                 source.role = source.role or inner[cut + 1 :].strip(" ,—") or None
                 return source
+    prefix = _LEADING_SUBORDINATOR.sub("", prefix)
     words = prefix.split()
     if "," in prefix:
         # "But in a statement Friday, Trump said": the subject follows the last comma.
-        source = parse_source(prefix[prefix.rfind(",") + 1 :])
+        source = parse_source(_LEADING_SUBORDINATOR.sub("", prefix[prefix.rfind(",") + 1 :]))
         if source:
             return source
     if len(words) <= 8:
@@ -232,6 +309,9 @@ def source_after_cue(rest: str) -> str:
     """The source phrase after a cue verb: ``Elena Izraylevych, CFO at S-PRO, referring…`` keeps
     the name and its first appositive, never a following participle clause."""
     parts = re.split(r"\s*,\s*", rest.strip(), maxsplit=2)
+    cut = _SOURCE_END.search(parts[0])
+    if cut is not None and cut.start() > 0:
+        return parts[0][: cut.start()]
     if len(parts) >= 2 and parts[1] and not parts[1].split()[0].endswith("ing"):
         return f"{parts[0]}, {parts[1]}"
     return parts[0]

@@ -1,0 +1,164 @@
+"""Quote forms, speakers and reported speech met in wire and newspaper text (issue 3).
+
+Sentences are written for these tests in the style of news copy, not taken from any corpus.
+"""
+
+from __future__ import annotations
+
+from workbench.extract import extract
+
+
+def quotes(text):
+    items = extract(text)
+    for item in items:
+        assert text[item.start : item.end] == item.text
+    return [(i.text, i.speaker, i.attribution) for i in items if i.kind == "quote"]
+
+
+def indirect(text):
+    items = extract(text)
+    for item in items:
+        assert text[item.start : item.end] == item.text
+    return [(i.text, i.speaker, i.cue) for i in items if i.attribution == "indirect"]
+
+
+INTRO = "The council met on Tuesday to vote on the budget.\n\n"
+
+
+# Quote marks and forms
+
+
+def test_two_apostrophes_close_a_question_before_its_attribution():
+    text = INTRO + "''Can we win the county?'' Mrs. Alvarez asked. ''I think we can, but only with turnout.''"
+    assert quotes(text) == [
+        ("Can we win the county?", "Alvarez", "direct"),
+        ("I think we can, but only with turnout.", "Alvarez", "direct"),
+    ]
+    assert [i.role for i in extract(text) if i.kind == "quote"] == [None, None]  # "Mrs." is no role
+
+
+def test_quote_right_after_its_cue_is_a_whole_quotation():
+    text = INTRO + "Mayor Dana Whitfield said “the budget protects every school in the city.”"
+    assert quotes(text) == [("the budget protects every school in the city.", "Dana Whitfield", "direct")]
+
+
+def test_cue_and_comma_before_a_quote_behind_a_no_break_space():
+    text = INTRO + "Whitfield told reporters at city hall,\xa0“We will not close a single library.”"
+    assert quotes(text) == [("We will not close a single library.", "Whitfield", "direct")]
+
+
+def test_quote_after_that_or_an_introductory_phrase_is_partial():
+    text = INTRO + (
+        "Whitfield added that, “the cuts will fall on the administration first.”\n\n"
+        "Like most mayors, “we have to balance the books every year,” Whitfield said."
+    )
+    assert [form for _, _, form in quotes(text)] == ["partial", "partial"]
+
+
+def test_writer_goes_on_after_the_closing_mark():
+    text = INTRO + "Whitfield said the plan was “a fair deal for taxpayers” and a model for other towns."
+    assert quotes(text) == [("a fair deal for taxpayers", "Whitfield", "partial")]
+
+
+def test_quote_between_dashes_is_whole():
+    text = INTRO + "Dana Whitfield defended the cuts — “Nobody likes them, but we need them,” she said — and left."
+    assert quotes(text) == [("Nobody likes them, but we need them", "Dana Whitfield", "direct")]
+
+
+# Speakers
+
+
+def test_source_after_cue_stops_at_party_label_and_circumstance():
+    text = INTRO + (
+        "“This budget is a disgrace,” said Senator Paul Okafor (D-Ohio) in an interview.\n\n"
+        "“We will fight it line by line,” said council member Rita Hale in a statement on Monday."
+    )
+    assert [speaker for _, speaker, _ in quotes(text)] == ["Paul Okafor", "Rita Hale"]
+
+
+def test_person_of_a_place_is_the_speaker():
+    text = INTRO + "“The county cannot afford this,” said Gov. Alan Mercer of Vermont, a Republican."
+    assert quotes(text) == [("The county cannot afford this", "Alan Mercer", "direct")]
+
+
+def test_short_attribution_sentence_after_a_closed_quote():
+    text = INTRO + "“Nobody told us the library would close.” Hale said to a crowd of parents."
+    assert quotes(text) == [("Nobody told us the library would close.", "Hale", "direct")]
+
+
+def test_colon_introduces_the_quote_of_the_clause_subject():
+    text = INTRO + (
+        "Rita Hale then turned to the parents in the gallery: “Your children deserve better.”\n\n"
+        "The warning came from county treasurer Omar Said: “We are out of reserves.”"
+    )
+    assert [speaker for _, speaker, _ in quotes(text)] == ["Rita Hale", "Omar Said"]
+
+
+def test_gerund_speaker_opens_the_sentence():
+    text = INTRO + "Senator Paul Okafor endorsed the mayor on Thursday, saying, “She kept her promises.”"
+    assert quotes(text) == [("She kept her promises.", "Paul Okafor", "direct")]
+
+
+def test_paragraph_ending_with_a_colon_announces_the_next_quote():
+    text = INTRO + "Rita Hale continued:\n\n“Every cut in this budget lands on a family.”"
+    assert quotes(text) == [("Every cut in this budget lands on a family.", "Rita Hale", "direct")]
+
+
+# Not quotes by a person
+
+
+def test_titles_and_quoted_subheadings_are_dropped():
+    text = INTRO + (
+        "Whitfield once appeared on the reality show “The Apprentice,” a friend said.\n\n"
+        "‘A hard winter ahead.’\n\n"
+        "The council, which met on the show “City Hall Tonight” last year, did not comment."
+    )
+    assert [t for t, _, _ in quotes(text)] == ["The Apprentice"]  # kept: an attribution follows it
+
+
+# Reported speech
+
+
+def test_reporting_verbs_take_an_object_as_content():
+    text = INTRO + "Her campaign announced new support from teachers’ unions across the state."
+    assert indirect(text) == [("new support from teachers’ unions across the state.", "Her campaign", "announced")]
+
+
+def test_continuing_an_action_is_not_reported_speech():
+    text = INTRO + "Senator Paul Okafor continued the tour of the flooded districts on Friday."
+    assert indirect(text) == []
+
+
+def test_shares_of_voters_are_sources():
+    text = INTRO + (
+        "Now, 52 percent said the mayor would handle the budget better.\n\n"
+        "Still, 38 percent of registered voters say they would consider a third-party candidate."
+    )
+    assert indirect(text) == [
+        ("the mayor would handle the budget better.", "52 percent", "said"),
+        ("they would consider a third-party candidate.", "38 percent of registered voters", "say"),
+    ]
+
+
+def test_subject_after_a_subordinator():
+    text = INTRO + "The vote was close, even though several council members said they backed the plan."
+    assert indirect(text) == [("they backed the plan.", "several council members", "said")]
+
+
+def test_a_second_report_after_but():
+    text = INTRO + "Whitfield said the budget was balanced, but critics argued that the reserves were gone."
+    assert indirect(text) == [
+        ("the budget was balanced", "Whitfield", "said"),
+        ("the reserves were gone.", "critics", "argued"),
+    ]
+
+
+def test_intentions_and_demands_are_reported():
+    text = INTRO + (
+        "Whitfield wants to sell the old courthouse to a developer.\n\n"
+        "Rita Hale called for an audit of the parks department."
+    )
+    assert indirect(text) == [
+        ("to sell the old courthouse to a developer.", "Whitfield", "wants"),
+        ("an audit of the parks department.", "Rita Hale", "called for"),
+    ]
