@@ -127,7 +127,12 @@ def test_indirect_claims_name_their_claimant(reuters, moscow_times):
     lithuania = _item(items, "Lithuania’s investment agency has been talking to over 85 companies")
     assert (lithuania.speaker, lithuania.role) == ("Gediminas Koryzna", "Director of Business Development")
     assert lithuania.attribution == "indirect"
-    assert _item(items, "he was detained and then beaten").speaker == "Max Korolevsky"
+    korolevsky = _item(items, "he was detained and then beaten")
+    assert korolevsky.speaker == "Max Korolevsky"
+    # "After Korolevsky stated …, he asked …": the main clause is the writer's, not his report.
+    assert korolevsky.text == "he was detained and then beaten by security forces during protests in Belarus"
+    transfer = _item(items, "he asked the IT company he works for to transfer him", "claim")
+    assert (transfer.attribution, transfer.speaker) == (None, None)
     assert _item(items, "Izraylevych gave advice").speaker == "Ilya Lashch"
     assert _item(items, "The saga of Lukashenko’s re-election").speaker == "Katia Glod"
     assert _item(items, "at least 50 firms in the Park").speaker == "Alexei Kuzmenkov"

@@ -162,3 +162,18 @@ def test_intentions_and_demands_are_reported():
         ("to sell the old courthouse to a developer.", "Whitfield", "wants"),
         ("an audit of the parks department.", "Rita Hale", "called for"),
     ]
+
+
+def test_report_in_an_opening_subordinate_clause_ends_at_the_main_clause():
+    text = INTRO + "Because Ms. Okafor said the figures were wrong, the council ordered a new audit of the budget."
+    items = extract(text)
+    assert [(i.text, i.speaker, i.attribution) for i in items if i.kind == "claim"] == [
+        ("The council met on Tuesday to vote on the budget.", None, None),
+        ("the figures were wrong", "Okafor", "indirect"),
+        ("the council ordered a new audit of the budget.", None, None),
+    ]
+
+
+def test_a_list_inside_the_report_is_not_taken_for_the_main_clause():
+    text = INTRO + "When Mr. Haddad said the library, the pool and the depot were closing, nobody objected at first."
+    assert indirect(text)[0][0] == "the library, the pool and the depot were closing"

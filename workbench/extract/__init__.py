@@ -19,7 +19,7 @@ from workbench.extract.claims import paragraph_is_text, sentence_is_claim
 from workbench.extract.names import NameBook
 from workbench.extract.numbers import find_numbers
 from workbench.extract.quotes import QuoteSpan, find_quotes
-from workbench.extract.reported import STANCE_CUES, Indirect, find_indirect, speaker_label
+from workbench.extract.reported import STANCE_CUES, Indirect, find_indirect, main_clause_after, speaker_label
 from workbench.extract.sentences import paragraph_spans, sentence_spans
 from workbench.extract.speakers import (
     CUE,
@@ -196,6 +196,7 @@ def _claim_items(
                     pending.append(_Pending(item, indirect.source, start + indirect.cue_at))
                     emitted = True
             if emitted:
+                _writer_main_clause(sentence, start, paragraph, reported, inside, pending)
                 continue
             if label is not None:
                 # A labelled paragraph ("Matthews: …") is that speaker's words, sentence by sentence.
@@ -209,6 +210,22 @@ def _claim_items(
             item = ExtractedItem("claim", sentence, start, end, paragraph=paragraph)
             pending.append(_Pending(item, None, start))
     return pending
+
+
+def _writer_main_clause(
+    sentence: str, start: int, paragraph: int, reported: list[Indirect], inside: list[tuple[int, int]],
+    pending: list[_Pending],
+) -> None:
+    """``After X stated he was beaten, he asked to move``: the report is X's, the main clause
+    after it is the writer's own claim."""
+    last = max(reported, key=lambda indirect: indirect.content_end)
+    clause_at = main_clause_after(sentence, last.content_start)
+    if clause_at is None or clause_at < last.content_end:
+        return
+    c_start, c_end = _trim(sentence, clause_at, len(sentence))
+    if _words_outside(sentence, c_start, c_end, inside) >= 4:
+        item = ExtractedItem("claim", sentence[c_start:c_end], start + c_start, start + c_end, paragraph=paragraph)
+        pending.append(_Pending(item, None, start + c_start))
 
 
 def _lead_in(

@@ -52,6 +52,13 @@ _LEADING_NAME = re.compile(
     rf"(?:[A-Z]\w*,\s+)?((?:he|she|they|it|He|She|They|It)\b|{NAME_RUN.pattern})"
     r"(?!\s+(?:of|on|in|at|for|from|with|and|or|who|which|that|to|by|as)\b)\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
 )
+# A sentence opening with a subordinate clause ("After X said …, he asked …"): a report
+# inside it ends where the main clause, the writer's own statement, begins.
+_SUBORDINATE_OPENING = re.compile(r"(?:After|Before|When|Once|Until|Since|Because|Although|Though|If)\b")
+_MAIN_CLAUSE = re.compile(
+    r",\s+(?=(?:he|she|they|it|we|I|He|She|They|It|We)\s+[a-z]+"
+    r"|(?:[Tt]he\s+|[Aa]n?\s+)?[\w’'-]+(?:\s+(?!and\b|or\b)[\w’'-]+){0,3}?\s+(?:[a-z]+ed|has|have|had|is|was|were|are|will|would)\b)"
+)
 # Stance verbs whose object is what the subject holds; bare forms ("support", "attack") are
 # more often nouns, so only inflected ones count.
 _STANCE_VERBS = """called calls described describes criticized criticizes criticised endorsed endorses defended
@@ -92,7 +99,8 @@ _CIRCUMSTANCE = re.compile(
 _CLAUSE_ONLY = frozenset(
     """continued continues pledged know knows knew feel feels felt answers answered read reads
     determined figured echoed learned recognized recognised charged posted worried worry worries
-    fear fears feared guessed reckoned repeated threatened claim claims claimed maintained maintains""".split()
+    fear fears feared guessed reckoned repeated threatened claim claims claimed maintained maintains
+    asked asks""".split()
 )
 # Cue words that, in final position, are more often nouns ("the Baltic states").
 _NOUN_LIKE = frozenset("states reports claims notes estimates charges posts tweets thinks".split())
@@ -332,9 +340,22 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
 
 def _content_end(sentence: str, start: int) -> int:
     """Reported content runs to the end of the sentence unless a new attribution or clause
-    takes over: ``… and suggested that …``, ``…, saying …``, ``…; …``."""
+    takes over: ``… and suggested that …``, ``…, saying …``, ``…; …``, or the main clause
+    after an opening subordinate one (``After X said …, he asked …``)."""
     stop = _CONTENT_STOP.search(sentence, start)
-    return stop.start() if stop else len(sentence)
+    end = stop.start() if stop else len(sentence)
+    main = main_clause_after(sentence, start)
+    return min(end, main) if main is not None else end
+
+
+def main_clause_after(sentence: str, position: int) -> int | None:
+    """Where the writer's main clause begins after ``position`` when the sentence opens with a
+    subordinate clause that ``position`` lies in (``When the minister said …, workers walked
+    out``): the offset of the comma, or None."""
+    if not _SUBORDINATE_OPENING.match(sentence) or "," in sentence[:position]:
+        return None
+    main = _MAIN_CLAUSE.search(sentence, position)
+    return main.start() if main else None
 
 
 def _loose_source(phrase: str) -> Source | None:
