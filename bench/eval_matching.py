@@ -5,10 +5,18 @@
 For every tweet (cleaned with ``retrieve.clean_post``: links dropped, hashtags and
 handles split into words, the signature reduced to its author's name), rank the 10,375
 verified claims (claim text plus the fact-check's title) with
-``workbench.link.retrieve.Retriever`` (BM25 over the linker's normalised tokens fused by
-reciprocal rank with character n-gram TF-IDF) and print MAP@5: for each tweet the
-precision at the rank of each relevant claim in the top 5, summed, over its number of
-relevant claims; mean over tweets. Constants were tuned on train only; report dev.
+``workbench.link.retrieve.Retriever`` and print MAP@5 three ways, so each part's share
+shows:
+
+- ``candidates``: the candidate stage alone (BM25 over the linker's normalised tokens
+  fused by reciprocal rank with character n-gram TF-IDF);
+- ``linker``: the linker's own score (``scoring.score_pairs`` over the linker's
+  normalised forms, exactly as for links) alone, over the same candidates;
+- ``combined``: both, as ``Retriever.search`` ranks by default.
+
+Ties break by the candidate stage's score, never by dataset order. MAP@5: for each
+tweet the precision at the rank of each relevant claim in the top 5, summed, over its
+number of relevant claims; mean over tweets. Constants were tuned on train only; report dev.
 """
 
 from __future__ import annotations
@@ -67,12 +75,14 @@ def main() -> None:
         if line.strip():
             tweet, _, claim, _ = line.split()
             relevant[tweet].add(claim)
-    started = time.monotonic()
-    ranked = {tweet: [claims[index][0] for index, _ in retriever.search(*with_numbers(clean_post(text)))]
-              for tweet, text in read_tsv(split / "tweets.queries.tsv")}
-    searched = time.monotonic() - started
-    print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s, "
-          f"search {searched:.1f}s; MAP@5 = {map_at_5(ranked, relevant):.4f}")
+    tweets = [(tweet, with_numbers(clean_post(text))) for tweet, text in read_tsv(split / "tweets.queries.tsv")]
+    print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s")
+    for label, weights in (("candidates", {"linker_weight": 0.0}), ("linker", {"candidate_weight": 0.0}),
+                           ("combined", {})):
+        started = time.monotonic()
+        ranked = {tweet: [claims[index][0] for index, _ in retriever.search(*query, **weights)]
+                  for tweet, query in tweets}
+        print(f"  {label:<10} MAP@5 = {map_at_5(ranked, relevant):.4f}  ({time.monotonic() - started:.1f}s)")
 
 
 if __name__ == "__main__":

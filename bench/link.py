@@ -8,6 +8,11 @@ For each size: build a real SQLite file (open_db, then sources + items rows), ru
 another), recall of planted number conflicts, and recall against exhaustive rapidfuzz
 scoring at the same threshold on a 20k-item slice (every pair scored; the slice is
 contiguous so planted groups stay whole).
+
+Then the incremental figure: ``NEW_ITEMS`` more items from the same generator (held
+back when the corpus was built) are inserted into the linked database and linked with
+``link_items(db, new_ids)``, as an ingest does: its time against the full run's, and
+the recall of the planted duplicates that involve a new item.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from workbench.link.scoring import CONTAIN_COVER, CONTAIN_MIN, DEFAULT_THRESHOLD
 from workbench.store.database import open_db, write_transaction  # noqa: E402
 
 SAMPLE = 20_000
+NEW_ITEMS = 1_000
 ITEMS_PER_SOURCE = 20
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "po", "ga", "bu", "fi", "ze", "sho", "tra",
              "ven", "mar", "dol", "ris", "pen", "gor", "lin", "tas", "ber", "kul", "hon", "sel"]
@@ -150,8 +156,9 @@ class Generator:
         return written, [{"text": written, "value": float(value), "unit": unit}]
 
 
-def build(path: Path, size: int, seed: int = 7) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Write a corpus of ``size`` items; return planted (match, conflict) pairs as nums."""
+def build(path: Path, size: int, held_back: int = 0, seed: int = 7) -> tuple[list, list, list]:
+    """Write a corpus of ``size`` items; return planted (match, conflict) pairs as nums and
+    the source and item rows of ``held_back`` more items, generated but not written."""
     generator = Generator(seed)
     rng = generator.rng
     db = open_db(path)
@@ -160,6 +167,7 @@ def build(path: Path, size: int, seed: int = 7) -> tuple[list[tuple[int, int]], 
     matches, conflicts = [], []
     rows = []
     num = 0
+    total = size + held_back
 
     def add(text: str, numbers: list[dict], speaker: str | None, source: int) -> int:
         nonlocal num
@@ -168,31 +176,35 @@ def build(path: Path, size: int, seed: int = 7) -> tuple[list[tuple[int, int]], 
                      0, len(text), 0, json.dumps(numbers), stamp))
         return num
 
-    while num < size:
+    while num < total:
         story = generator.story()
         source = rng.randrange(sources)
         original = add(*generator.render(story), source)
         roll = rng.random()
-        if roll < 0.3 and num < size:
+        if roll < 0.3 and num < total:
             for _ in range(rng.choice([1, 1, 2])):
-                if num >= size:
+                if num >= total:
                     break
                 other = (source + rng.randrange(1, sources)) % sources
                 matches.append((original, add(*generator.render(story, variant=True), other)))
-        elif roll < 0.33 and story["figure"] in ("percent", "count") and num < size:
+        elif roll < 0.33 and story["figure"] in ("percent", "count") and num < total:
             changed = dict(story, value=story["value"] + rng.choice([1, 3, 50]))
             other = (source + rng.randrange(1, sources)) % sources
             conflicts.append((original, add(*generator.render(changed), other)))
+    source_rows = [(f"s{i:07d}", f"s{i:07d}", f"s{i:07d}.txt", stamp) for i in range(sources)]
+    insert_items(db, source_rows, rows[:size])
+    db.conn.close()
+    return matches, conflicts, rows[size:]
+
+
+def insert_items(db, source_rows: list[tuple], item_rows: list[tuple]) -> None:
     with write_transaction(db):
         db.conn.executemany(
-            "INSERT INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
-            "VALUES (?, ?, ?, '', '', 'txt', 'bench', ?)",
-            ((f"s{i:07d}", f"s{i:07d}", f"s{i:07d}.txt", stamp) for i in range(sources)))
+            "INSERT OR IGNORE INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
+            "VALUES (?, ?, ?, '', '', 'txt', 'bench', ?)", source_rows)
         db.conn.executemany(
             'INSERT INTO items (num, id, source_id, seq, kind, text, speaker, start, "end", paragraph, numbers, '
-            "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.conn.close()
-    return matches, conflicts
+            "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
 
 
 def link_set(db, nums: range | None = None) -> dict[tuple[int, int], str]:
@@ -251,14 +263,19 @@ def exhaustive(db, nums: range, threshold: float) -> set[tuple[int, int]]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. (``ru_maxrss`` survives exec, so a spawned
+    child would report its parent's peak when that is higher.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def link_in_child(path: Path, threshold: float) -> tuple[dict, float, float]:
+def link_in_child(path: Path, threshold: float, new_ids: list[str] | None = None) -> tuple[dict, float, float]:
     """Run the linker (in a fresh process, so its peak RSS is the linker's alone)."""
     db = open_db(path)
     started = time.monotonic()
-    summary = link_items(db, threshold=threshold)
+    summary = link_items(db, new_ids, threshold=threshold)
     seconds = time.monotonic() - started
     db.conn.close()
     return vars(summary), seconds, peak_rss_mb()
@@ -269,35 +286,52 @@ def in_fresh_process(function, *args):
         return pool.submit(function, *args).result()
 
 
+def planted_recall(found: dict, pairs: list[tuple[int, int]]) -> float:
+    return sum(found.get(pair, "number-conflict") != "number-conflict" for pair in pairs) / max(1, len(pairs))
+
+
 def run(size: int, folder: Path, threshold: float) -> dict:
     path = folder / f"link-{size}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     started = time.monotonic()
-    matches, conflicts = in_fresh_process(build, path, size)
+    matches, conflicts, held_back = in_fresh_process(build, path, size, NEW_ITEMS)
     built = time.monotonic() - started
     summary, seconds, peak = in_fresh_process(link_in_child, path, threshold)
     db = open_db(path)
     found = link_set(db)
-    planted = sum(found.get(pair, "number-conflict") != "number-conflict" for pair in matches) / max(1, len(matches))
-    conflict_recall = sum(found.get(pair) == "number-conflict" for pair in conflicts) / max(1, len(conflicts))
+    old_matches = [pair for pair in matches if pair[1] <= size]
+    planted = planted_recall(found, old_matches)
+    old_conflicts = [pair for pair in conflicts if pair[1] <= size]
+    conflict_recall = sum(found.get(pair) == "number-conflict" for pair in old_conflicts) / max(1, len(old_conflicts))
     start = random.Random(size).randint(1, max(1, size - SAMPLE + 1))
     sample = range(start, min(size, start + SAMPLE - 1) + 1)
     sample_started = time.monotonic()
     expected = exhaustive(db, sample, threshold)
     got = set(link_set(db, sample))
-    result = {
+    exhaustive_s = time.monotonic() - sample_started
+    # Incremental: the held-back items arrive, as from an ingest.
+    insert_items(db, sorted({(row[2], row[2], f"{row[2]}.txt", row[11]) for row in held_back}), held_back)
+    db.conn.close()
+    new_summary, new_seconds, new_peak = in_fresh_process(link_in_child, path, threshold, [row[1] for row in held_back])
+    db = open_db(path)
+    new_matches = [pair for pair in matches if pair[1] > size]
+    new_recall = planted_recall(link_set(db), new_matches)
+    db.conn.close()
+    return {
         "size": size, "build_s": round(built, 1), "link_s": round(seconds, 1),
         "us_per_item": round(seconds / size * 1e6, 1), "peak_rss_mb": round(peak),
         "candidates": summary["candidates"], "links": summary["links"], "conflicts": summary["conflicts"],
-        "planted": len(matches), "planted_recall": round(planted, 4),
-        "planted_conflicts": len(conflicts), "conflict_recall": round(conflict_recall, 4),
+        "planted": len(old_matches), "planted_recall": round(planted, 4),
+        "planted_conflicts": len(old_conflicts), "conflict_recall": round(conflict_recall, 4),
         "sample": len(sample), "exhaustive_pairs": len(expected),
         "exhaustive_recall": round(len(expected & got) / max(1, len(expected)), 4),
-        "extra_in_sample": len(got - expected), "exhaustive_s": round(time.monotonic() - sample_started, 1),
+        "extra_in_sample": len(got - expected), "exhaustive_s": round(exhaustive_s, 1),
+        "new_items": len(held_back), "new_items_read": new_summary["items"], "new_link_s": round(new_seconds, 2),
+        "new_vs_full": round(new_seconds / seconds, 4), "new_peak_rss_mb": round(new_peak),
+        "new_candidates": new_summary["candidates"], "new_links": new_summary["links"],
+        "new_planted": len(new_matches), "new_planted_recall": round(new_recall, 4),
     }
-    db.conn.close()
-    return result
 
 
 def main() -> None:
@@ -314,7 +348,8 @@ def main() -> None:
         print(json.dumps(result), flush=True)
     for small, large in zip(results, results[1:]):
         print(f"time per item {large['size']:,} vs {small['size']:,}: "
-              f"{large['us_per_item'] / small['us_per_item']:.2f}x", flush=True)
+              f"{large['us_per_item'] / small['us_per_item']:.2f}x; linking {NEW_ITEMS:,} new items: "
+              f"{large['new_link_s'] / small['new_link_s']:.2f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -255,6 +255,84 @@ def test_incremental_run_compares_only_new_items(db):
     assert linked(db, x, y) is not None
 
 
+OTHER = [
+    "Doctors at the regional hospital in Gomel signed an open letter against police violence.",
+    "The central bank raised its key interest rate to a record level to defend the currency.",
+    "Farmers in the south are expecting a record harvest of winter wheat this summer.",
+    "Police detained more than two hundred protesters outside the parliament building in Minsk.",
+]
+
+
+def link_table(db) -> dict[tuple[str, str], tuple]:
+    return {pair: (row["score"], row["method"], row["state"]) for pair, row in links(db).items()}
+
+
+def test_incremental_run_through_the_index_reads_only_new_items(tmp_path):
+    db = open_db(tmp_path / "index.db")
+    old = [add(db, f"s{i}", text) for i, text in enumerate(SIMILAR[:2] + OTHER)]
+    link_items(db)
+    assert db.execute("SELECT count(*) FROM link_signatures").fetchone()[0] == len(old)
+    pair = tuple(sorted(old[:2]))
+    db.execute("UPDATE links SET score = 1.5 WHERE item_a = ? AND item_b = ?", pair)  # a marker, not a real score
+    db.conn.commit()
+    new = [add(db, "s9", SIMILAR[2]),
+           add(db, "s9", "Doctors at the regional hospital in Gomel signed an open letter against police brutality."),
+           add(db, "s8", "A new sentence about nothing else that was said anywhere before today.")]
+    summary = link_items(db, new)
+    assert summary.items == summary.compared == 3  # only the new items were read and normalised
+    table = link_table(db)
+    assert table[pair][0] == 1.5  # the old pair was not scored again
+    assert {p for p in table if p != pair} == {tuple(sorted((new[0], old[0]))), tuple(sorted((new[0], old[1]))),
+                                               tuple(sorted((new[1], old[2])))}
+    assert cluster_of(db, new[0]) == cluster_of(db, old[0]) == cluster_of(db, old[1])
+    assert db.execute("SELECT count(*) FROM link_signatures").fetchone()[0] == len(old) + len(new)
+
+
+def test_incremental_runs_equal_a_full_relink(tmp_path):
+    db = open_db(tmp_path / "grow.db")
+    texts = SIMILAR + OTHER + [text.replace("Minsk", "Brest") for text in OTHER] + [
+        "Railway workers in Brest went on strike against the detention of their union leader.",
+        "Exports of potash to China rose 12 percent in the first quarter, reaching a record.",
+        "Exports of potash to China increased 12 percent in the first quarter.",
+    ]
+    first = [add(db, f"s{i % 5}", text) for i, text in enumerate(texts[:8])]
+    link_items(db)
+    set_link_state(db, *sorted(first[:2]), "rejected")
+    for batch in (texts[8:10], texts[10:]):
+        added = [add(db, f"n{i}", text) for i, text in enumerate(batch, len(first))]
+        assert link_items(db, added).items == len(added)  # through the index
+    incremental = link_table(db)
+    clusters = dict(db.execute("SELECT id, cluster_id FROM items").fetchall())
+    db.conn.close()
+    copy = tmp_path / "copy.db"
+    copy.write_bytes((tmp_path / "grow.db").read_bytes())
+    full = open_db(copy)
+    link_items(full)
+    assert link_table(full) == incremental and len(incremental) >= 6
+    assert dict(full.execute("SELECT id, cluster_id FROM items").fetchall()) == clusters
+
+
+def test_deleted_items_leave_the_index_and_their_clusters(tmp_path):
+    db = open_db(tmp_path / "gone.db")
+    a, b = add(db, "s1", SIMILAR[0]), add(db, "s2", SIMILAR[1])
+    others = [add(db, f"o{i}", text) for i, text in enumerate(OTHER)]
+    link_items(db)
+    assert cluster_of(db, a) == cluster_of(db, b) == min(a, b)
+    with write_transaction(db):
+        db.execute("DELETE FROM links WHERE item_a = ? OR item_b = ?", [a, a])
+        db.execute("DELETE FROM items WHERE id = ?", [a])
+    c = add(db, "s3", OTHER[0].replace("violence", "brutality"))
+    assert link_items(db, [c]).items == 1
+    assert cluster_of(db, b) is None  # its cluster lost its only partner
+    assert cluster_of(db, c) == cluster_of(db, others[0]) is not None
+    # an item whose text changed is no longer indexed: the next incremental run re-reads everything
+    db.execute("UPDATE items SET text = ? WHERE id = ?", [SIMILAR[2], others[1]])
+    db.conn.commit()
+    d = add(db, "s4", SIMILAR[2])
+    assert link_items(db, [d]).items == db.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert linked(db, d, others[1])["method"] == "exact"
+
+
 def test_clusters_update_after_reject_and_confirm(db):
     a, b, c = (add(db, f"s{i}", text) for i, text in enumerate(SIMILAR))
     link_items(db)

@@ -7,12 +7,19 @@ so a short sentence inside a long one is still found). Two items sharing ``alpha
 keys then share at least ``SHARED`` keys inside both prefixes (the prefix filtering
 argument of PPJoin, generalised), so items are grouped by every *pair* of their prefix
 keys and paired only within a group. A pair of keys is rare even when each key alone
-is not, which keeps the groups small as the corpus grows: work stays about linear.
+is not, which keeps the groups small; they still grow with the corpus (two moderately
+rare words meet by chance more often in a million items than in a hundred thousand),
+and ``MAX_BLOCK`` bounds them.
+
+A group is named by its *block*, a hash of the two keys' names, so blocks mean the same
+in every run: the blocking index (:mod:`.index`) stores them for incremental runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,20 +30,52 @@ OVERLAP = 0.6
 CONTAIN_OVERLAP = 5
 SHARED = 2
 # A key pair shared by more items than this says little about any two of them; the
-# bound also keeps the pairs per item constant as the corpus grows (linear work).
+# bound also caps the pairs per item as the corpus grows.
 MAX_BLOCK = 50
 # Pairs generated per numpy batch: bounds the temporary arrays.
 BATCH_PAIRS = 8_000_000
 MIX = 0x9E3779B1  # spreads key pairs over the hash space
+# A block (hashed key pair) fits in this many bits beside an item number of up to
+# 63 - BLOCK_BITS bits: blocks are stored, so they may not depend on the corpus size.
+BLOCK_BITS = 39
+MAX_ITEMS = 1 << (63 - BLOCK_BITS)
 
 
-def prefixes(indptr: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass
+class Groups:
+    """Items grouped by block: ``members[starts[g]:starts[g] + sizes[g]]`` share block
+    ``blocks[g]``; ``usable`` marks the groups worth pairing (2 to ``max_block`` members)."""
+
+    members: np.ndarray
+    blocks: np.ndarray
+    starts: np.ndarray
+    sizes: np.ndarray
+    usable: np.ndarray
+
+
+def key_hashes(names: Sequence[str]) -> np.ndarray:
+    """A stable 32-bit hash per blocking key, so blocks mean the same in every run."""
+    return np.array([zlib.crc32(name.encode()) for name in names], dtype=np.int64)
+
+
+def block_of(hash_a: np.ndarray, hash_b: np.ndarray) -> np.ndarray:
+    """The block of each pair of keys (given by their hashes), whatever their order."""
+    return ((np.minimum(hash_a, hash_b) * MIX + np.maximum(hash_a, hash_b)) & ((1 << BLOCK_BITS) - 1))
+
+
+def prefixes(indptr: np.ndarray, keys: np.ndarray, df: np.ndarray | None = None,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every item's prefix keys, rarest first, item after item: (items, keys) entries and
-    the prefix sizes."""
+    the prefix sizes. ``df``: each key's document frequency (default: counted in ``keys``);
+    ties are broken by key id, so ids must follow one fixed order of the keys."""
     lengths = np.diff(indptr)
     items = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    df = np.bincount(keys, minlength=int(keys.max(initial=0)) + 1)
-    order = np.lexsort((keys, df[keys], items))  # by item, then rarest key first
+    if df is None:
+        df = np.bincount(keys, minlength=int(keys.max(initial=0)) + 1)
+    # One sort of (item, key rank) codes: a three-key lexsort is several times slower.
+    key_rank = np.empty(len(df), dtype=np.int64)
+    key_rank[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
+    order = np.argsort(items * len(df) + key_rank[keys])  # by item, then rarest key first
     rank = np.arange(len(keys)) - np.repeat(indptr[:-1], lengths)
     alpha = np.minimum(np.ceil(OVERLAP * lengths).astype(np.int64), CONTAIN_OVERLAP)
     size = np.minimum(lengths, lengths - alpha + SHARED)
@@ -44,39 +83,39 @@ def prefixes(indptr: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return items[order][keep], keys[order][keep], size
 
 
-def groups(indptr: np.ndarray, keys: np.ndarray, max_block: int = MAX_BLOCK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Items grouped by every pair of their prefix keys.
+def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndarray | None = None,
+           max_block: int = MAX_BLOCK) -> Groups:
+    """Items grouped by the block of every pair of their prefix keys (``hashes``: each key
+    id's :func:`key_hashes` value; ``df`` as for :func:`prefixes`).
 
-    Returns the member items sorted by group, and the start and size of each group
-    worth pairing (2 to ``max_block`` members). Group and item are packed into one
-    int64 and sorted in place: the peak memory is one 8-byte word per (item, key pair).
-    A pair of keys is hashed to fit beside the item; a collision merely merges two
-    groups (more candidates, never fewer).
+    Block and item are packed into one int64 and sorted in place: the peak memory is one
+    8-byte word per (item, key pair). A collision of two blocks merely merges two groups
+    (more candidates, never fewer).
     """
-    _, prefix_keys, size = prefixes(indptr, keys)
-    item_bits = max(1, int(len(size) - 1).bit_length())
-    group_mask = (1 << (63 - item_bits)) - 1
+    if len(indptr) - 1 > MAX_ITEMS:
+        raise ValueError(f"{len(indptr) - 1:,} items: the linker handles at most {MAX_ITEMS:,}")
+    _, prefix_keys, size = prefixes(indptr, keys, df)
+    item_bits = 63 - BLOCK_BITS
     counts = size * (size - 1) // 2
     starts = np.r_[0, np.cumsum(size)[:-1]]
     packed = np.empty(int(counts.sum()), dtype=np.int64)
     filled = 0
     for part in _chunks(counts):
         left, right = _pair_positions(starts[part], size[part])
-        low = np.minimum(prefix_keys[left], prefix_keys[right])
-        high = np.maximum(prefix_keys[left], prefix_keys[right])
         owners = np.repeat(np.arange(part.start, part.stop, dtype=np.int64), counts[part])
-        packed[filled:filled + len(low)] = (((low * MIX + high) & group_mask) << item_bits) | owners
-        filled += len(low)
+        found = block_of(hashes[prefix_keys[left]], hashes[prefix_keys[right]])
+        packed[filled:filled + len(found)] = (found << item_bits) | owners
+        filled += len(found)
     del prefix_keys
     packed.sort()
-    group = packed >> item_bits
-    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    del group
+    block = packed >> item_bits
+    bounds = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else np.zeros(0, dtype=np.int64)
+    blocks = block[bounds]
+    del block
     sizes = np.diff(np.r_[bounds, len(packed)])
     members = packed & ((1 << item_bits) - 1)
     del packed
-    usable = (sizes >= 2) & (sizes <= max_block)
-    return members, bounds[usable], sizes[usable]
+    return Groups(members, blocks, bounds, sizes, (sizes >= 2) & (sizes <= max_block))
 
 
 def _chunks(weights: np.ndarray) -> Iterator[slice]:
@@ -123,15 +162,15 @@ def _encode(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.minimum(a, b) << 32) | np.maximum(a, b)
 
 
-def candidate_pairs(
-    indptr: np.ndarray, keys: np.ndarray, new: np.ndarray | None = None, *, max_block: int = MAX_BLOCK,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct candidate pairs ``(a, b)``, ``a < b``, as item positions.
+def candidate_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+                    new: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct candidate pairs ``(a, b)``, ``a < b``, as item positions: the members of
+    each group ``members[starts[g]:starts[g] + sizes[g]]``, two by two (pass only the
+    usable groups of :class:`Groups`).
 
-    ``indptr``/``keys``: every item's distinct blocking key ids (CSR). ``new``: a boolean
-    mask; when given, only pairs involving a new item are returned (incremental runs).
+    ``new``: a boolean mask over items; when given, only pairs involving a new item are
+    returned (incremental runs).
     """
-    members, starts, sizes = groups(indptr, keys, max_block)
     if new is not None:
         seen = np.r_[0, np.cumsum(new[members])]
         fresh = seen[starts + sizes] > seen[starts]

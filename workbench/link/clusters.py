@@ -86,7 +86,8 @@ def refresh_clusters(db: Database, seeds: Iterable[str] | None = None) -> int:
             current.update(db.execute(
                 f"SELECT id, cluster_id FROM items WHERE id IN ({','.join('?' * len(part))})", part).fetchall())
         scope = current
-    changes = [(clusters.get(node), node) for node in scope if clusters.get(node) != current.get(node)]
+    # In id order, so the updates walk the items index instead of jumping around it.
+    changes = [(clusters.get(node), node) for node in sorted(scope) if clusters.get(node) != current.get(node)]
     db.conn.executemany("UPDATE items SET cluster_id = ? WHERE id = ?", changes)
     return len(changes)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,14 +23,13 @@ from sqlite_utils import Database
 
 from ..store.database import write_transaction
 from ..store.reviews import now
-from .candidates import candidate_pairs
+from . import index
+from .candidates import Groups, candidate_pairs, groups, key_hashes
 from .clusters import refresh_clusters
+from .corpus import Corpus, Progress, in_batches, load_corpus
 from .drift import drift, same_speaker
-from .normalise import Figure, blocking_key, normalise, plain
+from .normalise import Figure, plain
 from .scoring import CONFLICT_MIN, DEFAULT_THRESHOLD, figure_conflicts, score_pairs
-
-Progress = Callable[[str, int, int], None]
-READ_BATCH = 20_000
 
 
 @dataclass
@@ -49,81 +48,14 @@ class LinkSummary:
     seconds: float = 0.0
 
 
-@dataclass
-class Corpus:
-    """The linkable items, as parallel arrays indexed by position."""
-
-    nums: np.ndarray
-    sources: np.ndarray
-    sizes: np.ndarray
-    texts: list[str]
-    figures: list[list[Figure]]
-    indptr: np.ndarray
-    keys: np.ndarray
-    loaded: int
-
-
-def load_corpus(db: Database, progress: Progress | None = None) -> Corpus:
-    """Read and normalise every item; keep the linkable ones."""
-    total = db.execute("SELECT count(*) FROM items").fetchone()[0]
-    nums: list[int] = []
-    sources: list[int] = []
-    sizes: list[int] = []
-    texts: list[str] = []
-    figures: list[list[Figure]] = []
-    lengths: list[int] = []
-    keys: list[int] = []
-    source_ids: dict[str, int] = {}
-    key_ids: dict[str, int] = {}
-    token_keys: dict[str, int] = {}  # token -> its blocking key's id
-    done = 0
-    cursor = db.execute("SELECT num, source_id, text, numbers FROM items ORDER BY num")
-    while rows := cursor.fetchmany(READ_BATCH):
-        for num, source, text, numbers in rows:
-            item = normalise(text, json.loads(numbers) if numbers != "[]" else ())
-            if not item.linkable:
-                continue
-            nums.append(num)
-            sources.append(source_ids.setdefault(source, len(source_ids)))
-            sizes.append(len(set(item.tokens)))
-            texts.append(item.sorted_text)
-            figures.append(item.figures)
-            item_keys = set()
-            for token in item.tokens:
-                key = token_keys.get(token)
-                if key is None:
-                    key = token_keys[token] = key_ids.setdefault(blocking_key(token), len(key_ids))
-                item_keys.add(key)
-            lengths.append(len(item_keys))
-            keys.extend(item_keys)
-        done += len(rows)
-        if progress:
-            progress("reading", done, total)
-    return Corpus(
-        np.array(nums, dtype=np.int64), np.array(sources, dtype=np.int64), np.array(sizes, dtype=np.int64),
-        texts, figures, np.r_[0, np.cumsum(lengths, dtype=np.int64)], np.array(keys, dtype=np.int64), total,
-    )
-
-
-def _new_mask(db: Database, corpus: Corpus, item_ids: Iterable[str]) -> np.ndarray:
-    ids = list(dict.fromkeys(item_ids))
-    nums: list[int] = []
-    for begin in range(0, len(ids), 500):
-        part = ids[begin:begin + 500]
-        nums.extend(row[0] for row in db.execute(
-            f"SELECT num FROM items WHERE id IN ({','.join('?' * len(part))})", part))
-    return np.isin(corpus.nums, np.array(nums, dtype=np.int64))
+def _nums(db: Database, item_ids: Iterable[str]) -> list[int]:
+    return sorted(row[0] for row in in_batches(db, "SELECT num FROM items WHERE id IN ({})",
+                                                list(dict.fromkeys(item_ids))))
 
 
 def _details(db: Database, nums: np.ndarray) -> dict[int, tuple]:
-    found: dict[int, tuple] = {}
-    listed = np.unique(nums).tolist()
-    for begin in range(0, len(listed), 500):
-        part = listed[begin:begin + 500]
-        for num, *rest in db.execute(
-                f"SELECT num, id, kind, text, speaker FROM items WHERE num IN ({','.join('?' * len(part))})", part):
-            found[num] = tuple(rest)
-    return found
+    return {num: tuple(rest) for num, *rest in in_batches(
+        db, "SELECT num, id, kind, text, speaker FROM items WHERE num IN ({})", np.unique(nums).tolist())}
 
 
 def classify(score: float, contained: bool, threshold: float, item_a: tuple, item_b: tuple,
@@ -149,12 +81,10 @@ def classify(score: float, contained: bool, threshold: float, item_a: tuple, ite
             "drift": json.dumps(changes, ensure_ascii=False) if changes else None, "conflict": None}
 
 
-def find_links(db: Database, corpus: Corpus, new: np.ndarray | None, threshold: float,
-               progress: Progress | None = None) -> tuple[list[dict], int]:
-    """Link rows for every cross-source pair at the threshold, and how many were scored."""
-    if progress:
-        progress("candidates", 0, 1)
-    a, b = candidate_pairs(corpus.indptr, corpus.keys, new)
+def score_candidates(db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray, threshold: float,
+                     progress: Progress | None = None) -> tuple[list[dict], int]:
+    """Link rows for the cross-source pairs among candidates ``(a, b)`` (positions in
+    ``corpus``) at the threshold, and how many pairs were scored."""
     cross = corpus.sources[a] != corpus.sources[b]
     a, b = a[cross], b[cross]
     if progress:
@@ -193,6 +123,7 @@ def write_links(db: Database, rows: list[dict], full: bool) -> tuple[int, int]:
     """
     before = db.execute("SELECT count(*) FROM links").fetchone()[0]
     stamp = now()
+    rows = sorted(rows, key=lambda row: (row["item_a"], row["item_b"]))  # in key order: B-tree pages stay warm
     db.conn.executemany(UPSERT, ({**row, "created_at": stamp} for row in rows))
     removed = 0
     if full:
@@ -213,24 +144,68 @@ def link_items(db: Database, item_ids: Iterable[str] | None = None, threshold: f
 
     ``item_ids=None`` links everything against everything (and drops suggestions no
     longer made); otherwise only pairs involving one of ``item_ids`` are considered
-    (an incremental run after ingest). ``threshold`` is the minimum score, 0-100.
-    ``progress(stage, done, total)`` is called as the run advances.
+    (an incremental run after ingest): when the blocking index covers every other item,
+    only the new items are read and normalised and their partners are looked up in it.
+    ``threshold`` is the minimum score, 0-100. ``progress(stage, done, total)`` is
+    called as the run advances.
     """
     started = time.monotonic()
     threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
     if not 0 <= threshold <= 100:
         raise ValueError(f"threshold {threshold:g} is not between 0 and 100")
+    new_nums = None if item_ids is None else _nums(db, item_ids)
+    if new_nums is not None and index.covers(db, new_nums):
+        summary = _link_through_index(db, new_nums, threshold, progress)
+    else:
+        summary = _link_in_memory(db, new_nums, threshold, progress)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _link_in_memory(db: Database, new_nums: list[int] | None, threshold: float,
+                    progress: Progress | None) -> LinkSummary:
+    """Normalise every item, group them all, score (all pairs or those with a new item),
+    and rebuild the blocking index on the way."""
     corpus = load_corpus(db, progress)
-    new = None if item_ids is None else _new_mask(db, corpus, item_ids)
+    new = None if new_nums is None else np.isin(corpus.nums, np.array(new_nums, dtype=np.int64))
     summary = LinkSummary(items=corpus.loaded, compared=len(corpus.nums) if new is None else int(new.sum()))
-    rows, summary.candidates = find_links(db, corpus, new, threshold, progress) if summary.compared else ([], 0)
+    if progress:
+        progress("candidates", 0, 1)
+    grouped = groups(corpus.indptr, corpus.keys, key_hashes(corpus.key_names))
+    with write_transaction(db):  # the index is a cache: it may commit apart from the links
+        index.rebuild(db, corpus, grouped)
+    # Only the usable groups from here on: every block of every item was for the index.
+    members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
+    del grouped
+    a, b = candidate_pairs(members, starts, sizes, new) if summary.compared else (np.zeros(0, np.int64),) * 2
+    del members
+    rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
+    _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress)
+    return summary
+
+
+def _link_through_index(db: Database, new_nums: list[int], threshold: float,
+                        progress: Progress | None) -> LinkSummary:
+    """Normalise only the new items; look their partners up in the blocking index."""
+    corpus, a, b, new, grouped = index.candidates(db, new_nums, progress)
+    summary = LinkSummary(items=new.loaded, compared=new.loaded)
+    rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
+    ids = [row[0] for row in in_batches(db, "SELECT id FROM items WHERE num IN ({})", new_nums)]
+    seeds = set(ids) | {row[key] for row in rows for key in ("item_a", "item_b")} | index.stale_members(db)
+    _write(db, rows, summary, full=False, seeds=seeds, progress=progress, indexed=(new, grouped))
+    return summary
+
+
+def _write(db: Database, rows: list[dict], summary: LinkSummary, *, full: bool, seeds: set[str] | None,
+           progress: Progress | None, indexed: tuple[Corpus, Groups] | None = None) -> None:
     summary.links = len(rows)
     summary.conflicts = sum(row["method"] == "number-conflict" for row in rows)
     summary.drift = sum(row["drift"] is not None for row in rows)
     if progress:
         progress("writing", 0, 1)
     with write_transaction(db):
-        summary.added, summary.removed = write_links(db, rows, full=item_ids is None)
-        summary.clusters_changed = refresh_clusters(db)
-    summary.seconds = time.monotonic() - started
-    return summary
+        if indexed is not None:
+            index.add(db, *indexed)
+        summary.added, summary.removed = write_links(db, rows, full=full)
+        summary.clusters_changed = refresh_clusters(db, seeds)
+        index.clear_stale(db)

@@ -1,7 +1,8 @@
 """Ranking stored statements against a query with the linker's own matcher.
 
 Linking turned into a search: what does this new sentence (or post) repeat among many
-stored ones? Two indexes over the documents, each fused by rank:
+stored ones? A candidate stage finds the likely documents with two inverted indexes,
+fused by rank:
 
 - **words**: BM25 over the linker's normalised tokens (:func:`.normalise.normalise`:
   content words, light stemming, synonym groups, number placeholders), each figure's
@@ -11,18 +12,21 @@ stored ones? Two indexes over the documents, each fused by rank:
   linker compares it "exactly", :func:`.normalise.plain`), which sees through spelling
   variants, hashtags run together and inflections the stemmer leaves alone.
 
-The best ``CANDIDATES`` of each are fused by reciprocal rank (``1 / (RRF_K + rank)``);
-ties keep index order, so among identical stored documents the earliest comes first.
-(Re-scoring the fused candidates with rapidfuzz ``token_set_ratio``, as the first
-version did, lowered MAP@5 on train at every weight tried: a tweet and the claim it
-repeats share words, rarely wording.) Pure Python and numpy.
+The best ``CANDIDATES`` of each are fused by reciprocal rank (``1 / (RRF_K + rank)``).
+The fused candidates are then scored by the linker itself: :func:`.scoring.score_pairs`,
+the function that decides links, over the same normalised forms (sorted content tokens),
+and ranked by ``fused / best possible fused + LINKER_WEIGHT * linker score / 100``.
+Ties break by the candidate stage's score, then by the better of the two index ranks,
+and only then by index order (identical stored documents: the earliest first). Pure
+Python, numpy and rapidfuzz.
 
 Social-media posts carry URLs, signatures, @handles and #hashtags: :func:`clean_post`
 turns them into plain words (keeping the signature's author name: "Donald Trump"
 matters to a claim about what he posted); call it on a post before extracting its
 numbers.
 ``bench/eval_matching.py`` measures all this on verified-claim retrieval (CLEF-2020
-CheckThat! task 2); the constants below were tuned on its train split.
+CheckThat! task 2) and shows each stage's share; the constants below were tuned on its
+train split.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from .normalise import normalise, plain
+from .scoring import score_pairs
 
 # BM25 saturation and length normalisation (word index).
 K1 = 1.6
@@ -46,6 +51,8 @@ CANDIDATES = 100
 RRF_K = 10
 CHAR_WEIGHT = 1.0
 PREFIX = 4
+# How much the linker's score weighs against the candidate stage's fused score.
+LINKER_WEIGHT = 0.5
 
 # Links: explicit ones first (they are often glued to the word before: "#Minecrafthttps://t.co/x",
 # "camera.pic.twitter.com/x"), then bare domains with a path.
@@ -141,6 +148,10 @@ class Retriever:
     def __init__(self, documents: Sequence[tuple[str, Iterable[Mapping]]]):
         documents = [(text, list(numbers)) for text, numbers in documents]
         self.size = len(documents)
+        # The documents as the linker compares them.
+        normalised = [normalise(text, numbers) for text, numbers in documents]
+        self.texts = np.array([item.sorted_text for item in normalised], dtype=object)
+        self.token_counts = np.array([len(set(item.tokens)) for item in normalised], dtype=np.int64)
         # Words: BM25 (document side carries saturation, length and idf).
         self.words = _Postings((terms(text, numbers) for text, numbers in documents), self.size)
         words = self.words
@@ -168,19 +179,44 @@ class Retriever:
         norm = math.sqrt(sum(weight ** 2 for weight in weights.values())) or 1.0
         return self.chars.accumulate({column: weight / norm for column, weight in weights.items()})
 
-    def search(self, text: str, numbers: Iterable[Mapping] = (), limit: int = 5) -> list[tuple[int, float]]:
-        """The ``limit`` best documents for a query as (index, score) pairs, best first."""
-        if not self.size:
-            return []
-        numbers = list(numbers)
+    def candidates(self, text: str, numbers: Iterable[Mapping] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidate stage: documents in either index's best ``CANDIDATES``, with their
+        fused score and the better of their two ranks (both arrays by document index)."""
         fused: dict[int, float] = {}
+        best_rank: dict[int, int] = {}
         for scores, weight in ((self.word_scores(text, numbers), 1.0), (self.char_scores(text), CHAR_WEIGHT)):
             for rank, index in enumerate(_top(scores, CANDIDATES)):
                 fused[index] = fused.get(index, 0.0) + weight / (RRF_K + rank + 1)
-        candidates = np.array(sorted(fused), dtype=np.int64)
-        combined = np.array([fused[index] for index in candidates.tolist()])
-        best = np.lexsort((candidates, -np.round(combined, 12)))[:limit]
-        return [(int(candidates[i]), float(combined[i])) for i in best]
+                best_rank[index] = min(rank, best_rank.get(index, rank))
+        found = np.array(sorted(fused), dtype=np.int64)
+        return (found, np.array([fused[index] for index in found.tolist()]),
+                np.array([best_rank[index] for index in found.tolist()], dtype=np.int64))
+
+    def linker_scores(self, text: str, numbers: Iterable[Mapping], found: np.ndarray) -> np.ndarray:
+        """The linker's score (0-100) of the query against each document in ``found``."""
+        query = normalise(text, numbers)
+        texts = np.r_[self.texts[found], np.array([query.sorted_text], dtype=object)]
+        counts = np.r_[self.token_counts[found], len(set(query.tokens))]
+        pairs = np.arange(len(found))
+        scores, _ = score_pairs(texts, counts, np.full(len(found), len(found)), pairs, 0, workers=1)
+        return scores.astype(np.float64)
+
+    def search(self, text: str, numbers: Iterable[Mapping] = (), limit: int = 5,
+               linker_weight: float = LINKER_WEIGHT, candidate_weight: float = 1.0) -> list[tuple[int, float]]:
+        """The ``limit`` best documents for a query as (index, score) pairs, best first.
+
+        ``candidate_weight=0`` ranks by the linker's score alone, ``linker_weight=0`` by
+        the candidate stage alone (for measuring each part's share)."""
+        if not self.size:
+            return []
+        numbers = list(numbers)
+        found, fused, best_rank = self.candidates(text, numbers)
+        if not len(found):
+            return []
+        linker = self.linker_scores(text, numbers, found) if linker_weight else np.zeros(len(found))
+        combined = candidate_weight * fused / ((1 + CHAR_WEIGHT) / (RRF_K + 1)) + linker_weight * linker / 100
+        order = np.lexsort((found, best_rank, -np.round(fused, 12), -np.round(combined, 12)))[:limit]
+        return [(int(found[i]), float(combined[i])) for i in order]
 
 
 def _top(scores: np.ndarray, count: int) -> list[int]:

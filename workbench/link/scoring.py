@@ -43,20 +43,21 @@ def score_pairs(
     ``threshold`` may be returned as 0."""
     scores = np.zeros(len(a), dtype=np.float32)
     inside_flags = np.zeros(len(a), dtype=bool)
+    # Gathering from an object array is C; a list comprehension per pair was a fifth of the time.
+    texts = np.asarray(texts, dtype=object)
     for begin in range(0, len(a), BATCH):
         part = slice(begin, begin + BATCH)
-        left = [texts[i] for i in a[part]]
-        right = [texts[i] for i in b[part]]
-        sort = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=threshold, workers=workers)
-        retry = np.flatnonzero((sort < 100) & (np.minimum(sizes[a[part]], sizes[b[part]]) >= CONTAIN_MIN))
-        if len(retry):
-            inside = process.cpdist([left[i] for i in retry], [right[i] for i in retry], scorer=fuzz.token_set_ratio,
-                                    score_cutoff=threshold, workers=workers)
-            better = inside > sort[retry]
-            better[better] = [contained(left[i], right[i]) for i in retry[better]]
-            sort[retry[better]] = inside[better]
-            inside_flags[begin + retry[better]] = True
-        scores[part] = sort
+        left, right = texts[a[part]], texts[b[part]]
+        # token_ratio is the better of token_sort (= ratio: the texts are sorted) and
+        # token_set in one pass; only pairs it puts at the threshold need telling apart.
+        best = process.cpdist(left.tolist(), right.tolist(), scorer=fuzz.token_ratio, score_cutoff=threshold,
+                              workers=workers)
+        hits = np.flatnonzero(best >= threshold) if threshold > 0 else np.arange(len(best))
+        sort = process.cpdist(left[hits].tolist(), right[hits].tolist(), scorer=fuzz.ratio, workers=workers)
+        inside = (best[hits] > sort) & (np.minimum(sizes[a[part]][hits], sizes[b[part]][hits]) >= CONTAIN_MIN)
+        inside[inside] = [contained(left[i], right[i]) for i in hits[inside]]
+        scores[begin + hits] = np.where(inside, best[hits], sort)
+        inside_flags[begin + hits] = inside
     return scores, inside_flags
 
 

@@ -188,5 +188,54 @@ def m002_linking(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_review_indexes(db: Database) -> None:
+    """Indexes that let the review screen filter by kind and sort by last change at a million items."""
+    db.executescript(
+        """
+        -- Filter by kind from the index alone.
+        CREATE INDEX items_kind ON items(kind);
+        -- Sort by last change: the reviewed items, newest change first, without sorting.
+        CREATE INDEX items_changed ON items(status_changed_at DESC);
+        """
+    )
+
+
+@migrations()
+def m004_link_index(db: Database) -> None:
+    """The linker's blocking index, so an incremental link run looks existing items up instead of
+    re-normalising them all (see db/LINKING.md)."""
+    db.executescript(
+        """
+        -- Every blocking key with its document frequency when the index was last rebuilt:
+        -- the frozen order in which items' prefixes are taken.
+        CREATE TABLE link_keys (key TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+        -- Every item as the linker compares it; keys = '' for an item too short or generic to link.
+        CREATE TABLE link_signatures (
+            num INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            tokens TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            figures TEXT NOT NULL,
+            keys TEXT NOT NULL
+        );
+        -- The hashed pairs of prefix keys each linkable item is grouped under.
+        CREATE TABLE link_blocks (block INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (block, num))
+            WITHOUT ROWID;
+        -- Clusters that lost a member since the last link run (their ids need recomputing).
+        CREATE TABLE link_stale_clusters (cluster_id TEXT PRIMARY KEY) WITHOUT ROWID;
+
+        CREATE TRIGGER items_unindex AFTER DELETE ON items BEGIN
+            DELETE FROM link_signatures WHERE num = OLD.num;
+            INSERT OR IGNORE INTO link_stale_clusters SELECT OLD.cluster_id WHERE OLD.cluster_id IS NOT NULL;
+        END;
+        CREATE TRIGGER items_reindex AFTER UPDATE OF text, numbers ON items
+        WHEN OLD.text IS NOT NEW.text OR OLD.numbers IS NOT NEW.numbers BEGIN
+            DELETE FROM link_signatures WHERE num = OLD.num;
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
