@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from sqlite_utils import Database
 
@@ -18,7 +19,7 @@ pytest.importorskip("textual")
 from textual.geometry import Region  # noqa: E402
 
 from workbench.tui import data  # noqa: E402
-from workbench.tui.app import ReviewApp  # noqa: E402
+from workbench.tui.app import NumsReady, ReviewApp  # noqa: E402
 from workbench.tui.item_list import ItemList  # noqa: E402
 from workbench.tui.keys import KEYS  # noqa: E402
 from workbench.tui.screens import ConfirmScreen, HelpScreen, NoteScreen, PickScreen  # noqa: E402
@@ -384,3 +385,140 @@ async def test_click_selects_a_row_and_q_quits(db_path):
         assert app.item_list.cursor == 3
         await pilot.press("q")
     assert app.return_code == 0
+
+
+# ---- the list index: orders, masks, stale results --------------------------------------
+
+def _ordered(path, sql):
+    db = connect(path)
+    try:
+        return [num for num, in db.execute(sql)]
+    finally:
+        db.close()
+
+
+def _select(path, filter_, index=None):
+    conn = sqlite3.connect(path)
+    try:
+        return data.select_nums(conn, filter_, index or data.ListIndex()).tolist()
+    finally:
+        conn.close()
+
+
+def test_every_sort_matches_its_plain_sql_order(db_path):
+    db = connect(db_path)
+    claims = [row[0] for row in db.execute("SELECT id FROM items WHERE kind = 'claim' ORDER BY num LIMIT 3")]
+    for item_id, status in zip(claims, ("false", "true", "misleading")):
+        mark(db, item_id, status, reviewer="tester")  # distinct status_changed_at, newest last
+    db.close()
+    expected = {
+        "source": "SELECT items.num FROM items JOIN sources ON sources.id = items.source_id "
+                  "ORDER BY sources.rowid, items.seq",
+        "score": "SELECT num FROM items ORDER BY score DESC, num DESC",
+        # Reviewed items newest first, then the others in source order.
+        "changed": "SELECT num FROM items JOIN sources ON sources.id = items.source_id ORDER BY "
+                   "status_changed_at IS NULL, status_changed_at DESC, "
+                   "CASE WHEN status_changed_at IS NOT NULL THEN num END, sources.rowid, seq",
+        # Linked items by cluster, biggest first, then the others in source order.
+        "cluster": "SELECT num FROM items JOIN sources ON sources.id = items.source_id LEFT JOIN (SELECT "
+                   "cluster_id, count(*) AS size FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) "
+                   "AS c USING (cluster_id) ORDER BY cluster_id IS NULL, c.size DESC, cluster_id, "
+                   "CASE WHEN cluster_id IS NOT NULL THEN source_id END, sources.rowid, seq",
+    }
+    for sort, sql in expected.items():
+        assert _select(db_path, data.Filter(sort=sort)) == _ordered(db_path, sql), sort
+    changed = _select(db_path, data.Filter(sort="changed"))
+    assert changed[:3] == [_num(db_path, item_id) for item_id in reversed(claims)]
+    conn = sqlite3.connect(db_path)
+    for sort in data.SORTS:  # what shows while the whole order is read is its start
+        assert data.first_page(conn, sort).tolist() == _select(db_path, data.Filter(sort=sort))[:data.FIRST_PAGE]
+    conn.close()
+
+
+def test_filters_combine_clauses_in_the_sort_order(db_path):
+    index = data.ListIndex()
+    quotes_by_score = _select(db_path, data.Filter(kind="quote", sort="score"), index)
+    assert quotes_by_score == _ordered(
+        db_path, "SELECT num FROM items WHERE kind = 'quote' ORDER BY score DESC, num DESC")
+    # The kind mask is kept; adding a search reads only the search.
+    assert index.get(("kind", "quote")) is not None
+    found = _select(db_path, data.Filter(kind="quote", search="Mallory", sort="score"), index)
+    assert found == [_num(db_path, "hostile00000001")]
+
+
+def test_list_index_forgets_what_a_write_made_stale():
+    index = data.ListIndex()
+    mask = data.as_mask(np.array([1, 3]))
+    index.put(("status", "false"), mask, frozenset({data.STATUS}), index.version)
+    index.put(("kind", "claim"), mask, frozenset(), index.version)
+    index.put(("has_links",), mask, frozenset({data.LINKS}), index.version)
+    index.forget(data.STATUS)
+    assert index.get(("status", "false")) is None
+    assert index.get(("kind", "claim")) is not None and index.get(("has_links",)) is not None
+    read_before = index.version - 1
+    index.put(("status", "true"), mask, frozenset({data.STATUS}), read_before)  # read before the write
+    assert index.get(("status", "true")) is None
+    index.forget()
+    assert index.get(("kind", "claim")) is None and index.get(("has_links",)) is None
+
+
+def test_members_keeps_order_and_ignores_items_newer_than_the_mask():
+    mask = data.as_mask(np.array([2, 5]))
+    assert data.members(np.array([9, 5, 1, 2]), mask).tolist() == [5, 2]
+
+
+async def test_count_arrives_with_the_filtered_list(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        claims = connect(db_path).execute("SELECT count(*) FROM items WHERE kind = 'claim'").fetchone()[0]
+        app.action_cycle_kind()  # what k does; the worker's answer waits for this handler to return
+        assert not app.complete and "counting" in str(app.filter_info.render())
+        await settle(app, pilot)
+        assert app.complete and len(app.item_list.nums) == claims
+        assert f"{claims:,} items" in str(app.filter_info.render())
+
+
+async def test_a_stale_filter_result_never_replaces_a_newer_one(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        stale_generation = app.generation
+        await pilot.press("k")
+        await settle(app, pilot)
+        claims = app.item_list.nums
+        app.post_message(NumsReady(stale_generation, np.array([1, 2, 3]), True, None))
+        await pilot.pause()
+        assert app.item_list.nums is claims and app.filter.kind == "claim"
+
+
+async def test_typing_fast_shows_the_last_search_only(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Mallory")  # each key supersedes the search before it
+        await settle(app, pilot)
+        assert app.filter.search == "Mallory"
+        assert list(app.item_list.nums) == [_num(db_path, "hostile00000001")]
+
+
+async def test_marks_and_link_decisions_show_in_the_next_filter(db_path):
+    head = _cluster_head(db_path)
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for keys in (("s", "down", "down", "down", "enter"), ("s", "enter"), ("l",), ("l",)):
+            await pilot.press(*keys)  # status=true and has-links are read (and kept) before the writes
+            await settle(app, pilot)
+        first = app.item_list.current
+        await pilot.press("1")  # true
+        await pilot.press("s", "down", "down", "down", "enter")
+        await settle(app, pilot)
+        assert app.filter.status == "true" and list(app.item_list.nums) == [first]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await select(app, pilot, head)
+        await pilot.press("enter", "x")  # reject one link of the three-item cluster
+        await pilot.press("escape", "l")
+        await settle(app, pilot)
+        assert len(app.item_list.nums) == 2

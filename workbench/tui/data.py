@@ -2,8 +2,10 @@
 
 No Textual here. The list keeps only the item numbers of the current filter (an
 ``array('q')``, 8 bytes an item); rows are read a page at a time through
-:class:`RowCache`. Functions take a plain ``sqlite3.Connection`` so worker threads can
-pass their own.
+:class:`RowCache`. A filter is an order (every item, sorted) narrowed by one mask per
+clause, both kept in a :class:`ListIndex` so that the next keystroke reads only what
+changed. Functions take a plain ``sqlite3.Connection`` so worker threads can pass their
+own.
 """
 
 from __future__ import annotations
@@ -11,18 +13,22 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from array import array
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
+from typing import NamedTuple
 
+import numpy as np
 from sqlite_utils import Database
 
 PAGE = 64
 CACHE_ROWS = 4096
-# The first screenful of a filter is sent before the whole list of numbers is read.
+# The first screenful of a list is sent before the whole order of a sort is read.
 FIRST_PAGE = 200
-PARSE_SLICE = 1 << 16
+# Orders and filter masks kept between filters: 64 MB holds four orders and 32 masks at 1M items.
+INDEX_BYTES = 64 << 20
 
 SORTS = {
     "source": "source order",
@@ -68,9 +74,12 @@ class Filter:
         return self.with_(sort="source") == Filter()
 
 
-@dataclass(slots=True)
-class Row:
-    """One line of the list."""
+class Row(NamedTuple):
+    """One line of the list.
+
+    A tuple of plain values, which the garbage collector stops tracking: thousands of
+    cached rows then cost nothing in the full collections that would pause a keystroke.
+    """
 
     num: int
     id: str
@@ -107,67 +116,202 @@ def _drifting_ids_sql() -> str:
     return f"(SELECT item_a FROM links WHERE {condition} UNION SELECT item_b FROM links WHERE {condition})"
 
 
-def where_sql(filter_: Filter) -> tuple[str, list]:
-    clauses: list[str] = []
-    params: list = []
+# The cache topics an entry depends on: a mark changes "status", a link decision "links".
+STATUS, LINKS = "status", "links"
+
+# The full walks: sources in ingest order (their rowid, numbered in the temp table
+# source_rank by _rank_sources) with items in reading order; check-worthiness.
+ORDER_SQL = {
+    "source": "SELECT items.num FROM source_rank CROSS JOIN items ON items.source_id = source_rank.id "
+              "ORDER BY source_rank.rank, items.seq",
+    "score": "SELECT num FROM items ORDER BY score DESC",
+}
+# These sorts put a few items first (read from an index) and the rest in source order,
+# taken from the kept source order instead of another walk over a million items.
+HEAD_SQL = {
+    "changed": "SELECT num FROM items WHERE status_changed_at IS NOT NULL ORDER BY status_changed_at DESC, num",
+    "cluster": "SELECT items.num FROM items JOIN (SELECT cluster_id, count(*) AS size FROM items "
+               "WHERE cluster_id IS NOT NULL GROUP BY cluster_id) AS clusters USING (cluster_id) "
+               "ORDER BY clusters.size DESC, items.cluster_id, items.source_id, items.seq",
+}
+ORDER_TOPICS = {"changed": frozenset({STATUS}), "cluster": frozenset({LINKS})}
+# The first page of source order reads only the first sources, so no ranking is needed.
+FIRST_SOURCE_PAGE_SQL = ("SELECT items.num FROM sources CROSS JOIN items ON items.source_id = sources.id "
+                         "ORDER BY sources.rowid, items.seq")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One condition of a filter: the query listing the items that meet it."""
+
+    key: tuple
+    sql: str
+    params: tuple = ()
+    topics: frozenset = frozenset()
+
+
+def clauses(filter_: Filter) -> list[Clause]:
+    found = []
     for column, value in (("kind", filter_.kind), ("status", filter_.status),
                           ("source_id", filter_.source), ("speaker", filter_.speaker)):
         if value is not None:
-            clauses.append(f"items.{column} = ?")
-            params.append(value)
-    if filter_.has_links:
-        clauses.append("items.cluster_id IS NOT NULL")  # the link stage clusters only cross-source links
+            found.append(Clause((column, value), f"SELECT num FROM items WHERE {column} = ?", (value,),
+                                frozenset({STATUS} if column == "status" else ())))
+    if filter_.has_links:  # the link stage clusters only cross-source links
+        found.append(Clause(("has_links",), "SELECT num FROM items WHERE cluster_id IS NOT NULL",
+                            topics=frozenset({LINKS})))
     if filter_.has_drift:
-        clauses.append(f"items.id IN {_drifting_ids_sql()}")
+        found.append(Clause(("has_drift",), f"SELECT num FROM items WHERE id IN {_drifting_ids_sql()}",
+                            topics=frozenset({LINKS})))
     query = fts_query(filter_.search)
     if query:
-        clauses.append("items.num IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(query)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        found.append(Clause(("search", query), "SELECT rowid AS num FROM items_fts WHERE items_fts MATCH ?",
+                            (query,)))
+    return found
 
 
-def nums_sql(filter_: Filter) -> tuple[str, list]:
-    """The query listing the item numbers of ``filter_`` in its order."""
-    where, params = where_sql(filter_)
-    if filter_.sort == "source":
-        # Sources in ingest order (their rowid), items in reading order. Unfiltered (or by
-        # kind only), sources as the outer loop over the items_source index never sorts;
-        # a narrow filter is better found first and sorted after, as the planner does.
-        narrow = filter_.with_(kind=None, sort="source") != Filter()
-        join = "JOIN" if narrow else "CROSS JOIN"
-        return (f"SELECT items.num FROM sources {join} items ON items.source_id = sources.id{where} "
-                "ORDER BY sources.rowid, items.seq", params)
-    if filter_.sort == "score":
-        return f"SELECT items.num FROM items{where} ORDER BY items.score DESC", params
-    if filter_.sort == "changed":
-        return (f"SELECT items.num FROM items{where} "
-                "ORDER BY items.status_changed_at IS NULL, items.status_changed_at DESC, items.num", params)
-    return (f"SELECT items.num FROM items LEFT JOIN (SELECT cluster_id, count(*) AS size FROM items "
-            f"WHERE cluster_id IS NOT NULL GROUP BY cluster_id) AS clusters USING (cluster_id){where} "
-            "ORDER BY coalesce(clusters.size, 1) DESC, items.cluster_id, items.source_id, items.seq", params)
+def read_nums(conn: sqlite3.Connection, sql: str, params: Sequence = ()) -> np.ndarray:
+    """The ``num`` column of ``sql``, in its order.
+
+    One string from SQLite, parsed by numpy, is several times faster than a million
+    one-column rows (each a Python tuple and a GIL round trip).
+    """
+    joined = conn.execute(f"SELECT group_concat(num) FROM ({sql})", params).fetchone()[0]
+    return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, np.int64)
 
 
-def load_nums(conn: sqlite3.Connection, filter_: Filter, on_first: Callable[[array], None] | None = None) -> array:
-    """Every item number matching ``filter_``, in order, read in chunks to keep memory flat.
+def _rank_sources(conn: sqlite3.Connection) -> None:
+    """Number the sources in ingest order in a temp table, read from the id index.
 
-    ``on_first`` gets the first :data:`FIRST_PAGE` numbers as soon as they are known.
+    Walking ``sources`` itself in rowid order would read every article's text.
+    """
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS source_rank (rank INTEGER PRIMARY KEY, id TEXT NOT NULL)")
+    conn.execute("DELETE FROM source_rank")
+    conn.execute("INSERT INTO source_rank SELECT rowid, id FROM sources")
+
+
+def _walk(conn: sqlite3.Connection, sort: str) -> np.ndarray:
+    if sort != "source":
+        return read_nums(conn, ORDER_SQL[sort])
+    conn.execute("BEGIN")  # the ranks and the walk in one snapshot
+    try:
+        _rank_sources(conn)
+        return read_nums(conn, ORDER_SQL[sort])
+    finally:
+        conn.rollback()  # only the temp table was written
+
+
+def load_order(conn: sqlite3.Connection, sort: str, index: ListIndex) -> np.ndarray:
+    """Every item number in the order of ``sort``, kept in ``index``."""
+    key, version = ("order", sort), index.version
+    order = index.get(key)
+    if order is None:
+        if sort in HEAD_SQL:
+            head = read_nums(conn, HEAD_SQL[sort])
+            order = np.concatenate([head, others(load_order(conn, "source", index), as_mask(head))])
+        else:
+            order = _walk(conn, sort)
+        index.put(key, order, ORDER_TOPICS.get(sort, frozenset()), version)
+    return order
+
+
+def first_page(conn: sqlite3.Connection, sort: str) -> np.ndarray:
+    """The first :data:`FIRST_PAGE` items of the unfiltered order ``sort``, read without a walk."""
+    first_sql = HEAD_SQL.get(sort) or (FIRST_SOURCE_PAGE_SQL if sort == "source" else ORDER_SQL[sort])
+    found = [num for num, in conn.execute(f"{first_sql} LIMIT {FIRST_PAGE}")]
+    if sort in HEAD_SQL and len(found) < FIRST_PAGE:
+        head = set(found)
+        cursor = conn.execute(FIRST_SOURCE_PAGE_SQL)
+        found += islice((num for num, in cursor if num not in head), FIRST_PAGE - len(found))
+        cursor.close()
+    return np.array(found, dtype=np.int64)
+
+
+def _marked(nums: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    marked = np.zeros(len(nums), dtype=bool)
+    inside = nums < len(mask)  # items added after the mask was read are not in it
+    marked[inside] = mask[nums[inside]]
+    return marked
+
+
+def members(nums: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The part of ``nums`` that ``mask`` (a bool per item number) marks, order kept."""
+    return nums[_marked(nums, mask)]
+
+
+def others(nums: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The part of ``nums`` that ``mask`` does not mark, order kept."""
+    return nums[~_marked(nums, mask)]
+
+
+def as_mask(nums: np.ndarray) -> np.ndarray:
+    mask = np.zeros(int(nums.max()) + 1 if len(nums) else 0, dtype=bool)
+    mask[nums] = True
+    return mask
+
+
+class ListIndex:
+    """Orders and filter masks kept between filters, shared by the worker threads.
+
+    An order is every item number in one sort (8 bytes an item); a mask is a bool per
+    item number for one clause. A filter is then its order with its masks applied, so
+    changing one clause reads only that clause. Entries are never modified, only
+    replaced; :meth:`forget` drops what a write made stale.
+    """
+
+    def __init__(self, capacity: int = INDEX_BYTES):
+        self.capacity = capacity
+        self.version = 0  # bumped by forget(): a result read before is not kept
+        self._entries: OrderedDict[tuple, tuple[np.ndarray, frozenset]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> np.ndarray | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: tuple, value: np.ndarray, topics: frozenset, version: int) -> None:
+        with self._lock:
+            if version != self.version:
+                return
+            self._entries[key] = (value, topics)
+            while sum(entry[0].nbytes for entry in self._entries.values()) > self.capacity and len(self._entries) > 1:
+                self._entries.popitem(last=False)
+
+    def forget(self, topic: str | None = None) -> None:
+        """Drop the entries depending on ``topic`` (everything when None)."""
+        with self._lock:
+            self.version += 1
+            for key in [key for key, (_, topics) in self._entries.items() if topic is None or topic in topics]:
+                del self._entries[key]
+
+
+def select_nums(conn: sqlite3.Connection, filter_: Filter, index: ListIndex,
+                on_first: Callable[[np.ndarray], None] | None = None,
+                wanted: Callable[[], bool] = lambda: True) -> np.ndarray | None:
+    """The item numbers of ``filter_`` in its order, from ``index`` where it has them.
+
+    ``on_first`` gets a first page when the order has to be read and nothing filters it.
+    Returns None once ``wanted()`` turns false (a newer filter superseded this one).
     Raises ``sqlite3.OperationalError`` when interrupted or when FTS refuses the query.
     """
-    sql, params = nums_sql(filter_)
-    if on_first is not None:
-        on_first(array("q", (row[0] for row in conn.execute(f"{sql} LIMIT {FIRST_PAGE}", params))))
-    # One string from SQLite is several times faster than a million one-column rows
-    # (each row costs a Python tuple and a GIL round trip); it is parsed in slices so
-    # the list of small strings split() makes stays small.
-    joined = conn.execute(f"SELECT group_concat(num) FROM ({sql})", params).fetchone()[0] or ""
-    nums = array("q")
-    start = 0
-    while start < len(joined):
-        end = joined.find(",", start + PARSE_SLICE)
-        end = len(joined) if end < 0 else end
-        nums.extend(map(int, joined[start:end].split(",")))
-        start = end + 1
-    return nums
+    version = index.version
+    wanted_clauses = clauses(filter_)
+    if on_first is not None and not wanted_clauses and index.get(("order", filter_.sort)) is None:
+        on_first(first_page(conn, filter_.sort))
+    order = load_order(conn, filter_.sort, index)
+    for clause in wanted_clauses:
+        if not wanted():
+            return None
+        mask = index.get(clause.key)
+        if mask is None:
+            mask = as_mask(read_nums(conn, clause.sql, clause.params))
+            index.put(clause.key, mask, clause.topics, version)
+        order = members(order, mask)
+    return order if wanted() else None
 
 
 def status_counts(conn: sqlite3.Connection) -> dict[str, int]:

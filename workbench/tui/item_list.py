@@ -123,16 +123,16 @@ class ItemList(ScrollView, can_focus=True):
     def current_row(self) -> Row | None:
         return self.cache.row(self.nums, self.cursor) if self.nums else None
 
-    def set_nums(self, nums: array, keep: int | None = None) -> None:
-        """Show a new list, keeping the cursor on item ``keep`` if it is still there."""
+    def set_nums(self, nums: array, keep: int | None = None, position: int | None = None) -> None:
+        """Show a new list, the cursor on item ``keep`` (found at ``position``, None if gone).
+
+        The caller finds the position: searching a million numbers here would stall a keystroke.
+        """
         self.nums = nums
         self.virtual_size = Size(self.size.width, len(nums))
         index = 0
         if keep is not None:
-            try:
-                index = nums.index(keep)
-            except ValueError:
-                index = min(self.cursor, max(len(nums) - 1, 0))
+            index = position if position is not None else min(self.cursor, max(len(nums) - 1, 0))
         self._shown = None
         self.cursor = index
         self.refresh()

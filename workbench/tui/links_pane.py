@@ -90,7 +90,10 @@ class LinksPane(Vertical):
 
     def show(self, row: Row | None, members: list[Member], statuses: dict[str, Status]) -> None:
         keep = self.highlighted.row.id if self.highlighted and self.row == row else None
+        showing_none = self.row is not None and not self.members
         self.row, self.members = row, members
+        if showing_none and not members:
+            return  # most items have no links: leave the pane as it is, no layout pass
         options = self.member_list
         options.clear_options()
         self.border_title = f"linked items ({len(members)})" if members else "linked items"
