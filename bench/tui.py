@@ -181,6 +181,8 @@ CHANGES = [
 async def measure(path: Path) -> dict:
     from textual.geometry import Region
 
+    from workbench.store.database import open_db
+    from workbench.store.reviews import mark
     from workbench.tui.app import ReviewApp
 
     results: dict = {}
@@ -249,12 +251,21 @@ async def measure(path: Path) -> dict:
 
         for label, keys in CHANGES:
             results[label] = await change(*keys)
-        # The worst case: nothing kept, as when k comes while the list is re-read after another
-        # reviewer's change (which drops every kept order and mask).
+        # Another reviewer marks an item: the app re-reads what depends on status only.
+        await pilot.press("k")
+        await _wait(pilot, lambda: app.complete)
+        other = open_db(path)
+        mark(other, items.current_row().id, "false", reviewer="someone-else")
+        other.close()
+        app._poll()
+        await _wait(pilot, lambda: app.complete)
+        results["after another reviewer's mark: kind=quote (k)"] = await change("k")
+        # The worst case: nothing kept, as after another process's ingest (new items make
+        # every kept order and mask stale).
         await pilot.press("k")
         await _wait(pilot, lambda: app.complete)
         app.list_index.forget()
-        results["nothing kept yet: kind=quote (k)"] = await change("k")
+        results["nothing kept (after an ingest): kind=quote (k)"] = await change("k")
     results["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
 
@@ -304,8 +315,9 @@ def main() -> None:
             sys.exit(child.stderr)
         results = json.loads(child.stdout.strip().splitlines()[-1])
         print(f"\n{size:,} items ({path.stat().st_size / 1e6:,.0f} MB file{', cold OS cache' if args.cold else ''})")
+        width = max(map(len, results))
         for label, value in results.items():
-            print(f"  {label:<32} {_format(label, value)}")
+            print(f"  {label:<{width}} {_format(label, value)}")
 
 
 if __name__ == "__main__":

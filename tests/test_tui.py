@@ -522,3 +522,39 @@ async def test_marks_and_link_decisions_show_in_the_next_filter(db_path):
         await pilot.press("escape", "l")
         await settle(app, pilot)
         assert len(app.item_list.nums) == 2
+
+
+async def test_another_processs_write_drops_only_the_kept_lists_it_changed(db_path, tmp_path):
+    app = ReviewApp(db_path, reviewer="tester", poll_seconds=0.1)
+    head = _cluster_head(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for keys in (("s", "down", "down", "down", "enter"), ("l",)):  # status=true, has links: both kept
+            await pilot.press(*keys)
+            await settle(app, pilot)
+        keys = (("order", "source"), ("status", "true"), ("has_links",))
+
+        async def after_other_process(*args):
+            """Which kept lists the app read again after another process's command."""
+            before = {key: app.list_index.get(key) for key in keys}
+            version = app._version
+            other_process(*args, "--db", str(db_path))
+            for _ in range(50):
+                await pilot.pause(0.05)
+                if app._version != version:
+                    break
+            await settle(app, pilot)
+            return {key for key in keys if app.list_index.get(key) is not before[key]}
+
+        assert await after_other_process("mark", head, "true", "--reviewer", "bob") == {("status", "true")}
+        assert app.filter.status == "true" and list(app.item_list.nums) == [_num(db_path, head)]
+
+        linked = connect(db_path).execute("SELECT item_a, item_b FROM links WHERE state = 'suggested'").fetchone()
+        assert await after_other_process("link-state", *linked, "rejected", "--reviewer", "bob") == {("has_links",)}
+
+        article = tmp_path / "new" / "late.txt"
+        article.parent.mkdir()
+        article.write_text("Bridge costs rise\n\nThe new bridge over the river will cost 40 million euros to build, "
+                           "twice the first estimate, the council said on Monday.\n\n"
+                           "Work is due to start in March and to finish within three years.\n")
+        assert await after_other_process("ingest", str(article.parent), "--no-link") == set(keys)

@@ -120,6 +120,7 @@ class ReviewApp(App):
         self._detail_timer = None
         self._detail_due: int | None = None
         self._version = self._data_version()
+        self._fingerprints = data.fingerprints(self.conn)
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -260,11 +261,20 @@ class ReviewApp(App):
         self.by_id.clear()
         self.by_id.update({status.id: status for status in self.statuses})
         self.cache.forget()
-        self.list_index.forget()
+        fingerprints = data.fingerprints(self.conn)
+        for topic in data.stale_topics(self._fingerprints, fingerprints):
+            self.list_index.forget(topic)
+        self._fingerprints = fingerprints
         self.item_list.refresh()
         self._count()
         self.apply_filter(self.filter, keep=self.item_list.current)
         self._show_item(self.item_list.current)
+
+    def _forget_own_write(self, topic: str) -> None:
+        """Our own committed write: drop what depends on it, and take its fingerprint so
+        the next change by another process is not mistaken for it."""
+        self.list_index.forget(topic)
+        self._fingerprints[topic] = data.fingerprints(self.conn, topic)[topic]
 
     # ---- showing ------------------------------------------------------------------------
 
@@ -359,7 +369,7 @@ class ReviewApp(App):
 
     def _marked(self, rows: list[Row], previous: list[str], status: str) -> None:
         """Show committed marks: rows re-read, counts adjusted, detail refreshed."""
-        self.list_index.forget(data.STATUS)
+        self._forget_own_write(data.STATUS)
         for row, before in zip(rows, previous):
             self.counts[before] = self.counts.get(before, 1) - 1
             self.counts[status] = self.counts.get(status, 0) + 1
@@ -415,7 +425,7 @@ class ReviewApp(App):
         except ReviewError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.list_index.forget(data.STATUS)
+        self._forget_own_write(data.STATUS)
         for undo, result in zip(undos, results):
             self.counts[result.previous_status] = self.counts.get(result.previous_status, 1) - 1
             self.counts[undo.previous_status] = self.counts.get(undo.previous_status, 0) + 1
@@ -548,7 +558,7 @@ class ReviewApp(App):
             self.notify(f"Cannot change the link: {error}", severity="error", markup=False)
             return
         self.cache.forget()
-        self.list_index.forget(data.LINKS)
+        self._forget_own_write(data.LINKS)
         self.item_list.refresh()
         self._show_item(row.num)
         self.notify(f"Link {message.what}.", markup=False)

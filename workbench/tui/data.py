@@ -119,6 +119,29 @@ def _drifting_ids_sql() -> str:
 # The cache topics an entry depends on: a mark changes "status", a link decision "links".
 STATUS, LINKS = "status", "links"
 
+# Cheap fingerprints of what kept entries depend on, read when another process commits,
+# so that another reviewer's marks drop only what depends on status. ``None`` stands for
+# the items themselves: only an ingest changes them, and it always writes their source.
+FINGERPRINT_SQL = {
+    None: "SELECT count(*), max(rowid), max(ingested_at) FROM sources",
+    STATUS: "SELECT max(id) FROM reviews",
+    LINKS: "SELECT count(*), max(rowid), max(decided_at), total(score), total(state = 'rejected'), "
+           "total(state = 'confirmed') FROM links",
+}
+
+
+def fingerprints(conn: sqlite3.Connection, *topics: str | None) -> dict[str | None, tuple]:
+    """The fingerprints of ``topics`` (all of them when none is given)."""
+    return {topic: tuple(conn.execute(FINGERPRINT_SQL[topic]).fetchone()) for topic in topics or FINGERPRINT_SQL}
+
+
+def stale_topics(before: dict[str | None, tuple], after: dict[str | None, tuple]) -> list[str | None]:
+    """The topics to forget between two :func:`fingerprints`: ``[None]`` (everything) when
+    the items may have changed, else those whose fingerprint moved."""
+    if before.get(None) != after[None]:
+        return [None]
+    return [topic for topic in (STATUS, LINKS) if before.get(topic) != after[topic]]
+
 # The full walks: sources in ingest order (their rowid, numbered in the temp table
 # source_rank by _rank_sources) with items in reading order; check-worthiness.
 ORDER_SQL = {
