@@ -190,13 +190,17 @@ def m002_linking(db: Database) -> None:
 
 @migrations()
 def m003_review_indexes(db: Database) -> None:
-    """Indexes that let the review screen filter by kind and sort by last change at a million items."""
+    """Indexes that let the review screen filter by kind, sort by last change and notice new
+    articles at a million items."""
     db.executescript(
         """
         -- Filter by kind from the index alone.
         CREATE INDEX items_kind ON items(kind);
         -- Sort by last change: the reviewed items, newest change first, without sorting.
         CREATE INDEX items_changed ON items(status_changed_at DESC);
+        -- The latest ingest at a glance: how the screen tells that another process added or
+        -- changed articles without reading every article's text.
+        CREATE INDEX sources_ingested ON sources(ingested_at);
         """
     )
 
