@@ -552,6 +552,19 @@ async def test_another_processs_write_drops_only_the_kept_lists_it_changed(db_pa
         linked = connect(db_path).execute("SELECT item_a, item_b FROM links WHERE state = 'suggested'").fetchone()
         assert await after_other_process("link-state", *linked, "rejected", "--reviewer", "bob") == {("has_links",)}
 
+        # A link run elsewhere that changes only cluster ids (no link row) is noticed too.
+        before = app.list_index.get(("has_links",))
+        other = connect(db_path)
+        with other.conn:
+            other.execute("UPDATE items SET cluster_id = NULL WHERE id = ?", [head])
+        other.close()
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.list_index.get(("has_links",)) is not before:
+                break
+        await settle(app, pilot)
+        assert app.list_index.get(("has_links",)) is not before
+
         article = tmp_path / "new" / "late.txt"
         article.parent.mkdir()
         article.write_text("Bridge costs rise\n\nThe new bridge over the river will cost 40 million euros to build, "

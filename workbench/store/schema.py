@@ -241,5 +241,30 @@ def m004_link_index(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_change_counters(db: Database) -> None:
+    """A counter that moves whenever links or clusters change, so that another process can
+    tell in one row read whether what it shows of them is stale."""
+    db.executescript(
+        """
+        CREATE TABLE change_counters (topic TEXT PRIMARY KEY, counter INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO change_counters VALUES ('links', 0);
+        CREATE TRIGGER links_count_insert AFTER INSERT ON links BEGIN
+            UPDATE change_counters SET counter = counter + 1 WHERE topic = 'links';
+        END;
+        CREATE TRIGGER links_count_update AFTER UPDATE ON links BEGIN
+            UPDATE change_counters SET counter = counter + 1 WHERE topic = 'links';
+        END;
+        CREATE TRIGGER links_count_delete AFTER DELETE ON links BEGIN
+            UPDATE change_counters SET counter = counter + 1 WHERE topic = 'links';
+        END;
+        CREATE TRIGGER items_count_cluster AFTER UPDATE OF cluster_id ON items
+        WHEN OLD.cluster_id IS NOT NEW.cluster_id BEGIN
+            UPDATE change_counters SET counter = counter + 1 WHERE topic = 'links';
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -273,8 +273,10 @@ class ReviewApp(App):
     def _forget_own_write(self, topic: str) -> None:
         """Our own committed write: drop what depends on it, and take its fingerprint so
         the next change by another process is not mistaken for it."""
-        self.list_index.forget(topic)
+        # Fingerprint first: a worker may re-read between the two, and what it reads is
+        # then no older than the fingerprint, so another process's later write is noticed.
         self._fingerprints[topic] = data.fingerprints(self.conn, topic)[topic]
+        self.list_index.forget(topic)
 
     # ---- showing ------------------------------------------------------------------------
 
