@@ -448,3 +448,136 @@ def test_retriever_ranks_rewordings_and_keeps_the_earliest_duplicate():
     assert retriever.search("sharks swimming on highways", limit=1)[0][0] == 4
     assert retriever.search("minecraft shutting down", limit=1)[0][0] == 1
     assert retriever.search("zzz qqq", limit=3) == []
+
+
+# --- index and re-ingest robustness -----------------------------------------------------
+
+def test_an_item_whose_keys_share_a_hash_is_indexed_once_per_block(tmp_path):
+    # "mfghgrm" and "nhpxqdr" have the same crc32: every key pair with one of them gives
+    # the same block as with the other, so the item meets each such block twice.
+    db = open_db(tmp_path / "collide.db")
+    odd = add(db, "s1", "Inspectors found mfghgrm nhpxqdr residue in the municipal water supply near Brest.")
+    same = add(db, "s2", "Inspectors found mfghgrm nhpxqdr residue in the municipal water supply near Brest.")
+    others = [add(db, f"o{i}", text) for i, text in enumerate(OTHER)]
+    link_items(db)  # rebuilt the index without a duplicate (block, num)
+    assert linked(db, odd, same)["method"] == "exact"
+    blocks = db.execute("SELECT count(*), count(DISTINCT block) FROM link_blocks "
+                        "WHERE num = (SELECT num FROM items WHERE id = ?)", [odd]).fetchone()
+    assert blocks[0] == blocks[1] > 0
+    late = add(db, "s3", "Inspectors found mfghgrm nhpxqdr residue in the municipal water supply near Brest.")
+    assert link_items(db, [late]).items == 1  # through the index
+    assert linked(db, late, odd) and linked(db, late, same)
+    link_items(db)  # and a second full run rebuilds it again
+    assert len(links(db)) == 3 and others
+
+
+def test_items_changed_by_another_process_during_a_full_run(tmp_path, monkeypatch):
+    """A re-ingest that commits between the read and the index rebuild of a full run."""
+    from workbench.link import index, linker
+
+    path = tmp_path / "race.db"
+    db = open_db(path)
+    a, b = add(db, "s1", SIMILAR[0]), add(db, "s2", SIMILAR[1])
+    for i, text in enumerate(OTHER):
+        add(db, f"o{i}", text)
+    num_b = db.execute("SELECT num FROM items WHERE id = ?", [b]).fetchone()[0]
+    other = open_db(path)
+    loaded = linker.load_corpus
+
+    def load_then_reingest(*args, **kwargs):
+        corpus = loaded(*args, **kwargs)
+        with write_transaction(other):  # b's source re-ingested: b gone, c in its place
+            other.execute("DELETE FROM items WHERE id = ?", [b])
+        add(other, "s2", SIMILAR[2], item_id="s2-new")
+        return corpus
+
+    monkeypatch.setattr(linker, "load_corpus", load_then_reingest)
+    link_items(db)  # must not fail on the vanished item
+    monkeypatch.setattr(linker, "load_corpus", loaded)
+    assert all(b not in pair for pair in links(db))
+    assert not db.execute("SELECT 1 FROM link_signatures WHERE num = ?", [num_b]).fetchone()  # no phantom
+    # the index is not left holding the snapshot (b, no c): the next run does not trust it
+    assert not index.covers(db, [])
+    d = add(db, "s3", SIMILAR[0].replace("arrest", "detention"))
+    link_items(db, [d])
+    assert linked(db, d, a) and linked(db, d, "s2-new")
+    assert cluster_of(db, d) == cluster_of(db, a) == cluster_of(db, "s2-new") is not None
+    other.conn.close()
+
+
+def test_stale_index_with_equal_counts_is_not_trusted(tmp_path):
+    db = open_db(tmp_path / "stale.db")
+    a, b = add(db, "s1", SIMILAR[0]), add(db, "s2", SIMILAR[1])
+    for i, text in enumerate(OTHER):
+        add(db, f"o{i}", text)
+    link_items(db)
+    num_b = db.execute("SELECT num FROM items WHERE id = ?", [b]).fetchone()[0]
+    signature = db.execute("SELECT * FROM link_signatures WHERE num = ?", [num_b]).fetchone()
+    with write_transaction(db):  # b deleted and c added, but the index restored as it was
+        db.execute("DELETE FROM items WHERE id = ?", [b])
+        db.execute("INSERT INTO link_signatures VALUES (?, ?, ?, ?, ?, ?)", signature)
+    c = add(db, "s2", SIMILAR[2])
+    d = add(db, "s3", SIMILAR[0].replace("arrest", "detention"))
+    link_items(db, [d])  # the phantom b may not be looked up, and c must be found
+    assert linked(db, d, c) and linked(db, d, a)
+
+
+def test_a_decision_follows_an_edited_item_on_reingest(tmp_path):
+    db = open_db(tmp_path / "w.db")
+    a, b = write(tmp_path, "a.txt", ARTICLE_A), write(tmp_path, "b.txt", ARTICLE_B)
+    ingest(db, [str(a), str(b)], workers=1)
+    first, second = quote_ids(db)
+    set_link_state(db, first, second, "rejected", reviewer="ana")
+    decided = linked(db, first, second)
+    b.write_text(ARTICLE_B.replace("to the end", "to the very end"), encoding="utf-8")
+    ingest(db, [str(a), str(b)], workers=1)  # b's quote gets a new id
+    quotes = quote_ids(db)
+    assert len(quotes) == 2 and set(quotes) != {first, second}
+    assert len(links(db)) == 1
+    link = linked(db, *quotes)
+    assert link["state"] == "rejected" and link["decided_by"] == "ana" and link["decided_at"] == decided["decided_at"]
+    assert cluster_of(db, quotes[0]) is None and cluster_of(db, quotes[1]) is None
+    # its drift still reads item_a -> item_b, whichever side the new id sorts on
+    text_a = db.execute("SELECT text FROM items WHERE id = ?", [link["item_a"]]).fetchone()[0]
+    sides = {(a, b) for _, a, b in json.loads(link["drift"])}
+    assert (("never", "not") in sides) == ("never" in text_a) and (("not", "never") in sides) != ("never" in text_a)
+    link_items(db)  # a full run keeps it too
+    assert linked(db, *quotes)["state"] == "rejected" and cluster_of(db, quotes[0]) is None
+    # confirmed, then edited back: the decision follows again
+    set_link_state(db, *quotes, "confirmed", reviewer="bo")
+    b.write_text(ARTICLE_B, encoding="utf-8")
+    ingest(db, [str(a), str(b)], workers=1)
+    assert set(quote_ids(db)) == {first, second}
+    assert len(links(db)) == 1 and linked(db, first, second)["state"] == "confirmed"
+    assert cluster_of(db, first) == cluster_of(db, second) is not None
+
+
+def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tmp_path):
+    from workbench.store.ingest import _follow_decisions
+
+    db = open_db(tmp_path / "follow.db")
+    ids = {name: add(db, name, SIMILAR[0], item_id=name) for name in ("b-old", "a-new", "c-x", "d-y", "z-new")}
+    row = "INSERT INTO links (item_a, item_b, score, method, state, drift, conflict, created_at, decided_by, decided_at)"
+    with write_transaction(db):
+        db.execute(f"{row} VALUES ('b-old', 'c-x', 90, 'fuzzy', 'rejected', ?, NULL, ?, 'ana', ?)",
+                   [json.dumps([["insert", "", "very"]]), STAMP, STAMP])
+        db.execute(f"{row} VALUES ('a-new', 'c-x', 91, 'fuzzy', 'suggested', NULL, NULL, ?, NULL, NULL)", [STAMP])
+        db.execute(f"{row} VALUES ('b-old', 'd-y', 92, 'fuzzy', 'confirmed', NULL, NULL, ?, 'bo', ?)", [STAMP, STAMP])
+        db.execute(f"{row} VALUES ('d-y', 'z-new', 93, 'fuzzy', 'rejected', NULL, NULL, ?, 'cy', ?)", [STAMP, STAMP])
+        assert _follow_decisions(db, {"b-old": "a-new"}) == 2
+    assert ids and set(links(db)) == {("a-new", "c-x"), ("a-new", "d-y"), ("d-y", "z-new")}
+    assert (linked(db, "a-new", "c-x")["state"], linked(db, "a-new", "c-x")["decided_by"]) == ("rejected", "ana")
+    assert linked(db, "a-new", "d-y")["state"] == "confirmed"
+    with write_transaction(db):  # the pair already decided otherwise: the old decision stays where it was
+        db.execute(f"{row} VALUES ('b-old', 'd-y', 92, 'fuzzy', 'confirmed', NULL, NULL, ?, 'bo', ?)", [STAMP, STAMP])
+        assert _follow_decisions(db, {"b-old": "z-new"}) == 0
+    assert linked(db, "d-y", "z-new")["decided_by"] == "cy" and linked(db, "b-old", "d-y")["decided_by"] == "bo"
+    with write_transaction(db):  # the new id sorts after the partner: the sides of drift and conflict swap
+        db.execute(f"{row} VALUES ('m-old', 'q', 95, 'number-conflict', 'rejected', ?, ?, ?, 'ana', ?)",
+                   [json.dumps([["insert", "", "very"], ["replace", "5", "7"]]),
+                    json.dumps([{"unit": "%", "value_a": 5, "value_b": 7}]), STAMP, STAMP])
+        assert _follow_decisions(db, {"m-old": "r-new"}) == 1
+    moved = linked(db, "q", "r-new")
+    assert (moved["item_a"], moved["state"]) == ("q", "rejected")
+    assert json.loads(moved["drift"]) == [["delete", "very", ""], ["replace", "7", "5"]]
+    assert json.loads(moved["conflict"]) == [{"unit": "%", "value_a": 7, "value_b": 5}]

@@ -90,7 +90,7 @@ def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndar
 
     Block and item are packed into one int64 and sorted in place: the peak memory is one
     8-byte word per (item, key pair). A collision of two blocks merely merges two groups
-    (more candidates, never fewer).
+    (more candidates, never fewer); an item is a member of each of its blocks once.
     """
     if len(indptr) - 1 > MAX_ITEMS:
         raise ValueError(f"{len(indptr) - 1:,} items: the linker handles at most {MAX_ITEMS:,}")
@@ -108,6 +108,13 @@ def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndar
         filled += len(found)
     del prefix_keys
     packed.sort()
+    # An item meets one block twice when two of its keys share a hash (or two key pairs
+    # collide): keep it once, or the group would count it twice and the index would hold
+    # a duplicate (block, num). Rare, so the copy is made only when there is one.
+    repeated = packed[1:] == packed[:-1]
+    if repeated.any():
+        packed = packed[np.r_[True, ~repeated]]
+    del repeated
     block = packed >> item_bits
     bounds = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else np.zeros(0, dtype=np.int64)
     blocks = block[bounds]

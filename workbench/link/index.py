@@ -27,24 +27,47 @@ from .normalise import Figure
 WRITE_BATCH = 500_000
 
 
+def data_version(db: Database) -> int:
+    """SQLite's ``PRAGMA data_version``: it changes when another connection commits (never
+    for this connection's own commits), so a run can tell whether what it read is still current."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
 def covers(db: Database, new_nums: list[int]) -> bool:
     """Whether the index holds every item but the new ones, from a corpus at least as
-    large as the new items (frequencies frozen on a handful of items would make poor prefixes)."""
+    large as the new items (frequencies frozen on a handful of items would make poor prefixes).
+
+    Counts alone would miss an index written from an out-of-date read (an item deleted and
+    another added since): an added row is numbered above every row present, so an item
+    numbered above every indexed one that is not new is a gap too.
+    """
     total = db.execute("SELECT count(*) FROM items").fetchone()[0]
-    indexed = db.execute("SELECT count(*) FROM link_signatures").fetchone()[0]
+    indexed, top = db.execute("SELECT count(*), max(num) FROM link_signatures").fetchone()
     new_indexed = sum(1 for _ in in_batches(db, "SELECT num FROM link_signatures WHERE num IN ({})", new_nums))
     old = indexed - new_indexed
-    return total - indexed == len(new_nums) - new_indexed and old >= max(1, len(new_nums) - new_indexed)
+    if not (total - indexed == len(new_nums) - new_indexed and old >= max(1, len(new_nums) - new_indexed)):
+        return False
+    above = db.execute("SELECT count(*) FROM items WHERE num > ?", [top]).fetchone()[0]
+    return above == sum(1 for num in new_nums if num > top)
 
 
-def rebuild(db: Database, corpus: Corpus, grouped: Groups) -> None:
+def rebuild(db: Database, corpus: Corpus, grouped: Groups, version: int | None = None) -> bool:
     """Replace the whole index with ``corpus`` (every item) and its groups. Call inside a
-    write transaction."""
+    write transaction.
+
+    ``version``: :func:`data_version` taken before ``corpus`` was read. If another
+    connection has committed since, the corpus may be out of date (items deleted, added or
+    edited meanwhile): the index is emptied instead, so the next incremental run does not
+    trust it and rebuilds it from a fresh read. Returns whether the index was written.
+    """
     for table in ("link_keys", "link_signatures", "link_blocks"):
         db.execute(f"DELETE FROM {table}")
+    if version is not None and data_version(db) != version:
+        return False
     df = np.bincount(corpus.keys, minlength=len(corpus.key_names))
     db.conn.executemany("INSERT INTO link_keys VALUES (?, ?)", zip(corpus.key_names, df.tolist()))
     _write_entries(db, corpus, grouped, "INSERT")
+    return True
 
 
 def add(db: Database, corpus: Corpus, grouped: Groups) -> None:
@@ -59,7 +82,8 @@ def _write_entries(db: Database, corpus: Corpus, grouped: Groups, verb: str) -> 
     for begin in range(0, len(grouped.members), WRITE_BATCH):  # in slices: no second copy of the groups
         entries = np.arange(begin, min(begin + WRITE_BATCH, len(grouped.members)))
         blocks = grouped.blocks[np.searchsorted(grouped.starts, entries, side="right") - 1]
-        db.conn.executemany(f"{verb} INTO link_blocks VALUES (?, ?)",
+        # OR IGNORE: groups() lists an item once per block; a repeat must not wedge every later run
+        db.conn.executemany(f"{'INSERT OR IGNORE' if verb == 'INSERT' else verb} INTO link_blocks VALUES (?, ?)",
                             zip(blocks.tolist(), corpus.nums[grouped.members[entries]].tolist()))
 
 

@@ -95,7 +95,9 @@ def score_candidates(db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray,
     rows = []
     for done, hit in enumerate(hits, 1):
         i, j = int(a[hit]), int(b[hit])
-        item_i, item_j = details[int(corpus.nums[i])], details[int(corpus.nums[j])]
+        item_i, item_j = details.get(int(corpus.nums[i])), details.get(int(corpus.nums[j]))
+        if item_i is None or item_j is None:  # deleted by another process since it was read
+            continue
         if item_i[0] > item_j[0]:
             i, j, item_i, item_j = j, i, item_j, item_i
         row = classify(float(scores[hit]), bool(contained[hit]), threshold, item_i, item_j,
@@ -166,6 +168,7 @@ def _link_in_memory(db: Database, new_nums: list[int] | None, threshold: float,
                     progress: Progress | None) -> LinkSummary:
     """Normalise every item, group them all, score (all pairs or those with a new item),
     and rebuild the blocking index on the way."""
+    version = index.data_version(db)  # before reading: a commit by anyone else from here on shows
     corpus = load_corpus(db, progress)
     new = None if new_nums is None else np.isin(corpus.nums, np.array(new_nums, dtype=np.int64))
     summary = LinkSummary(items=corpus.loaded, compared=len(corpus.nums) if new is None else int(new.sum()))
@@ -173,37 +176,53 @@ def _link_in_memory(db: Database, new_nums: list[int] | None, threshold: float,
         progress("candidates", 0, 1)
     grouped = groups(corpus.indptr, corpus.keys, key_hashes(corpus.key_names))
     with write_transaction(db):  # the index is a cache: it may commit apart from the links
-        index.rebuild(db, corpus, grouped)
+        index.rebuild(db, corpus, grouped, version)  # emptied instead if the items changed meanwhile
     # Only the usable groups from here on: every block of every item was for the index.
     members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
     del grouped
     a, b = candidate_pairs(members, starts, sizes, new) if summary.compared else (np.zeros(0, np.int64),) * 2
     del members
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
-    _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress)
+    _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress, version=version)
     return summary
 
 
 def _link_through_index(db: Database, new_nums: list[int], threshold: float,
                         progress: Progress | None) -> LinkSummary:
     """Normalise only the new items; look their partners up in the blocking index."""
+    version = index.data_version(db)
     corpus, a, b, new, grouped = index.candidates(db, new_nums, progress)
     summary = LinkSummary(items=new.loaded, compared=new.loaded)
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
     ids = [row[0] for row in in_batches(db, "SELECT id FROM items WHERE num IN ({})", new_nums)]
     seeds = set(ids) | {row[key] for row in rows for key in ("item_a", "item_b")} | index.stale_members(db)
-    _write(db, rows, summary, full=False, seeds=seeds, progress=progress, indexed=(new, grouped))
+    _write(db, rows, summary, full=False, seeds=seeds, progress=progress, indexed=(new, grouped), version=version)
     return summary
 
 
 def _write(db: Database, rows: list[dict], summary: LinkSummary, *, full: bool, seeds: set[str] | None,
-           progress: Progress | None, indexed: tuple[Corpus, Groups] | None = None) -> None:
-    summary.links = len(rows)
-    summary.conflicts = sum(row["method"] == "number-conflict" for row in rows)
-    summary.drift = sum(row["drift"] is not None for row in rows)
+           progress: Progress | None, indexed: tuple[Corpus, Groups] | None = None,
+           version: int | None = None) -> None:
+    """Write the run's links, clusters and (incremental) index entries in one transaction.
+
+    ``version``: :func:`index.data_version` when the run started reading. If another
+    connection committed since, what was read may be out of date: links to items gone
+    meanwhile are not written, a full run drops no suggestion (it may not have seen the
+    items behind it) and the new items are not indexed (the next run re-reads instead).
+    """
     if progress:
         progress("writing", 0, 1)
     with write_transaction(db):
+        if version is not None and index.data_version(db) != version:
+            present = {row[0] for row in in_batches(db, "SELECT id FROM items WHERE id IN ({})",
+                                                    sorted({row[key] for row in rows for key in ("item_a", "item_b")}))}
+            rows = [row for row in rows if row["item_a"] in present and row["item_b"] in present]
+            full, indexed = False, None
+            if seeds is not None:  # clusters that lost a member meanwhile are recomputed too
+                seeds = seeds | index.stale_members(db)
+        summary.links = len(rows)
+        summary.conflicts = sum(row["method"] == "number-conflict" for row in rows)
+        summary.drift = sum(row["drift"] is not None for row in rows)
         if indexed is not None:
             index.add(db, *indexed)
         summary.added, summary.removed = write_links(db, rows, full=full)

@@ -4,7 +4,8 @@ Reading, cleaning and extraction run in a process pool (they are pure CPU work);
 main process does all writes, so SQLite sees one writer. Re-ingesting is safe:
 unchanged articles are skipped, edited ones are updated in place, item ids are stable
 (derived from the source and the item's normalised text), reviews of items whose text
-changed slightly follow the item, and reviews are never deleted.
+changed slightly follow the item, and so do reviewers' link decisions (confirmed or
+rejected links); reviews are never deleted.
 """
 
 from __future__ import annotations
@@ -167,22 +168,67 @@ def _prepare(article: Article, items: list[ExtractedItem]) -> Prepared:
     return Prepared(article, sid, rows)
 
 
-def _follow_reviews(db: Database, vanished: dict[str, tuple[str, str]], arrived: dict[str, tuple[str, str]]) -> int:
-    """Move reviews of vanished items to the most similar new item of the same kind."""
-    reviewed = {row[0] for row in db.execute(
-        f"SELECT DISTINCT item_id FROM reviews WHERE item_id IN ({','.join('?' * len(vanished))})", list(vanished))}
-    moved = 0
+def _successors(db: Database, vanished: dict[str, tuple[str, str]], arrived: dict[str, tuple[str, str]],
+                ) -> dict[str, str]:
+    """The new item each vanished item with reviews or link decisions became: the most
+    similar arrived item of the same kind, each taken at most once."""
+    marks = ",".join("?" * len(vanished))
+    followed = {row[0] for row in db.execute(
+        f"SELECT item_id FROM reviews WHERE item_id IN ({marks}) UNION "
+        f"SELECT item_a FROM links WHERE state != 'suggested' AND item_a IN ({marks}) UNION "
+        f"SELECT item_b FROM links WHERE state != 'suggested' AND item_b IN ({marks})", list(vanished) * 3)}
+    successors: dict[str, str] = {}
     candidates = {new_id: (new_kind, normalise(new_text)) for new_id, (new_kind, new_text) in arrived.items()}
-    for old_id in sorted(reviewed):  # sorted: the same winner whatever the hash seed
+    for old_id in sorted(followed):  # sorted: the same winner whatever the hash seed
         kind, text = vanished[old_id]
         choices = {new_id: text_ for new_id, (new_kind, text_) in candidates.items() if new_kind == kind}
         best = process.extractOne(normalise(text), choices, scorer=fuzz.ratio, score_cutoff=FOLLOW_THRESHOLD)
         if best:
-            new_id = best[2]
-            del candidates[new_id]
-            moved += db.execute(
-                "UPDATE reviews SET moved_from = coalesce(moved_from, item_id), item_id = ? WHERE item_id = ?",
-                [new_id, old_id]).rowcount
+            successors[old_id] = best[2]
+            del candidates[best[2]]
+    return successors
+
+
+def _follow_reviews(db: Database, successors: dict[str, str]) -> int:
+    """Move reviews of vanished items to the items they became."""
+    return sum(db.execute(
+        "UPDATE reviews SET moved_from = coalesce(moved_from, item_id), item_id = ? WHERE item_id = ?",
+        [new_id, old_id]).rowcount for old_id, new_id in successors.items())
+
+
+def _swap_sides(drift: str | None, conflict: str | None) -> tuple[str | None, str | None]:
+    """A link's drift and conflict JSON with item_a and item_b exchanged."""
+    flip = {"delete": "insert", "insert": "delete"}
+    if drift:
+        drift = json.dumps([[flip.get(tag, tag), b, a] for tag, a, b in json.loads(drift)], ensure_ascii=False)
+    if conflict:
+        conflict = json.dumps([{**figure, "value_a": figure["value_b"], "value_b": figure["value_a"]}
+                               for figure in json.loads(conflict)], ensure_ascii=False)
+    return drift, conflict
+
+
+def _follow_decisions(db: Database, successors: dict[str, str]) -> int:
+    """Re-point confirmed and rejected links of vanished items at the items they became,
+    decision kept. A suggestion already made for the new pair gives way; another decision
+    on it is never overwritten (the old link is then left as it was)."""
+    marks = ",".join("?" * len(successors))
+    decided = db.execute(
+        f"SELECT item_a, item_b, drift, conflict FROM links WHERE state != 'suggested' "
+        f"AND (item_a IN ({marks}) OR item_b IN ({marks})) ORDER BY item_a, item_b", list(successors) * 2).fetchall()
+    moved = 0
+    for item_a, item_b, drift, conflict in decided:
+        new_a, new_b = successors.get(item_a, item_a), successors.get(item_b, item_b)
+        if new_a > new_b:
+            new_a, new_b = new_b, new_a
+            drift, conflict = _swap_sides(drift, conflict)
+        taken = db.execute("SELECT state FROM links WHERE item_a = ? AND item_b = ?", [new_a, new_b]).fetchone()
+        if taken and taken[0] != "suggested":
+            continue
+        if taken:
+            db.execute("DELETE FROM links WHERE item_a = ? AND item_b = ?", [new_a, new_b])
+        moved += db.execute("UPDATE links SET item_a = ?, item_b = ?, drift = ?, conflict = ? "
+                            "WHERE item_a = ? AND item_b = ?",
+                            [new_a, new_b, drift, conflict, item_a, item_b]).rowcount
     return moved
 
 
@@ -211,7 +257,10 @@ def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> N
         else:
             arrived = {row[0]: (row[3], row[4]) for row in prepared.rows}
         if vanished:
-            summary.reviews_moved += _follow_reviews(db, vanished, arrived) if arrived else 0
+            successors = _successors(db, vanished, arrived) if arrived else {}
+            if successors:
+                summary.reviews_moved += _follow_reviews(db, successors)
+                _follow_decisions(db, successors)
             placeholders = ",".join("?" * len(vanished))
             db.execute(f"DELETE FROM items WHERE id IN ({placeholders})", list(vanished))
             db.execute(f"DELETE FROM links WHERE state = 'suggested' AND (item_a IN ({placeholders}) "
