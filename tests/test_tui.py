@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -460,6 +461,29 @@ def test_list_index_forgets_what_a_write_made_stale():
     assert index.get(("status", "true")) is None
     index.forget()
     assert index.get(("kind", "claim")) is None and index.get(("has_links",)) is None
+
+
+def test_a_list_being_read_is_waited_for_not_read_twice():
+    index = data.ListIndex()
+    started, release, reads = threading.Event(), threading.Event(), []
+
+    def slow_walk():
+        reads.append(1)
+        started.set()
+        release.wait(5)
+        return np.array([3, 1, 2])
+
+    first = threading.Thread(target=index.get_or_read, args=(("order", "source"), slow_walk, frozenset()))
+    first.start()
+    started.wait(5)
+    results = []
+    second = threading.Thread(target=lambda: results.append(
+        index.get_or_read(("order", "source"), slow_walk, frozenset())))
+    second.start()
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert len(reads) == 1 and results[0].tolist() == [3, 1, 2]
 
 
 def test_members_keeps_order_and_ignores_items_newer_than_the_mask():

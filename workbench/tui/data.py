@@ -225,16 +225,13 @@ def _walk(conn: sqlite3.Connection, sort: str) -> np.ndarray:
 
 def load_order(conn: sqlite3.Connection, sort: str, index: ListIndex) -> np.ndarray:
     """Every item number in the order of ``sort``, kept in ``index``."""
-    key, version = ("order", sort), index.version
-    order = index.get(key)
-    if order is None:
+    def read() -> np.ndarray:
         if sort in HEAD_SQL:
             head = read_nums(conn, HEAD_SQL[sort])
-            order = np.concatenate([head, others(load_order(conn, "source", index), as_mask(head))])
-        else:
-            order = _walk(conn, sort)
-        index.put(key, order, ORDER_TOPICS.get(sort, frozenset()), version)
-    return order
+            return np.concatenate([head, others(load_order(conn, "source", index), as_mask(head))])
+        return _walk(conn, sort)
+
+    return index.get_or_read(("order", sort), read, ORDER_TOPICS.get(sort, frozenset()))
 
 
 def first_page(conn: sqlite3.Connection, sort: str) -> np.ndarray:
@@ -286,6 +283,7 @@ class ListIndex:
         self.version = 0  # bumped by forget(): a result read before is not kept
         self._entries: OrderedDict[tuple, tuple[np.ndarray, frozenset]] = OrderedDict()
         self._lock = threading.Lock()
+        self._reading: dict[tuple, threading.Lock] = {}
 
     def get(self, key: tuple) -> np.ndarray | None:
         with self._lock:
@@ -294,6 +292,20 @@ class ListIndex:
                 return None
             self._entries.move_to_end(key)
             return entry[0]
+
+    def get_or_read(self, key: tuple, read: Callable[[], np.ndarray], topics: frozenset) -> np.ndarray:
+        """The entry ``key``, read and kept if missing. One thread reads a key at a time: a
+        worker for the next keystroke waits for the walk a superseded worker is finishing
+        instead of starting a second one beside it."""
+        with self._lock:
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:
+            version = self.version
+            value = self.get(key)
+            if value is None:
+                value = read()
+                self.put(key, value, topics, version)
+            return value
 
     def put(self, key: tuple, value: np.ndarray, topics: frozenset, version: int) -> None:
         with self._lock:
@@ -320,7 +332,6 @@ def select_nums(conn: sqlite3.Connection, filter_: Filter, index: ListIndex,
     Returns None once ``wanted()`` turns false (a newer filter superseded this one).
     Raises ``sqlite3.OperationalError`` when interrupted or when FTS refuses the query.
     """
-    version = index.version
     wanted_clauses = clauses(filter_)
     if on_first is not None and not wanted_clauses and index.get(("order", filter_.sort)) is None:
         on_first(first_page(conn, filter_.sort))
@@ -328,10 +339,8 @@ def select_nums(conn: sqlite3.Connection, filter_: Filter, index: ListIndex,
     for clause in wanted_clauses:
         if not wanted():
             return None
-        mask = index.get(clause.key)
-        if mask is None:
-            mask = as_mask(read_nums(conn, clause.sql, clause.params))
-            index.put(clause.key, mask, clause.topics, version)
+        mask = index.get_or_read(clause.key, lambda: as_mask(read_nums(conn, clause.sql, clause.params)),
+                                 clause.topics)
         order = members(order, mask)
     return order if wanted() else None
 
