@@ -177,3 +177,51 @@ def test_report_in_an_opening_subordinate_clause_ends_at_the_main_clause():
 def test_a_list_inside_the_report_is_not_taken_for_the_main_clause():
     text = INTRO + "When Mr. Haddad said the library, the pool and the depot were closing, nobody objected at first."
     assert indirect(text)[0][0] == "the library, the pool and the depot were closing"
+
+
+# Review fixes
+
+
+def test_an_attributed_short_or_capitalised_quote_is_kept():
+    # The work-title and quoted-subheading tests are for quotes nobody is said to speak.
+    text = INTRO + "The minister said: “Never.”\n\nThe prime minister told parliament on Monday: “We Will Not Surrender.”"
+    assert quotes(text) == [
+        ("Never.", "The minister", "direct"),
+        ("We Will Not Surrender.", "The prime minister", "direct"),
+    ]
+
+
+def test_titles_are_still_dropped_after_a_cue_that_does_not_introduce_them():
+    text = INTRO + (
+        "“We will win,” Whitfield said. She told MSNBC’s “Morning Joe” that the vote was close.\n\n"
+        "Hale watched the TV show “The Apprentice” every week."
+    )
+    assert [quote for quote, _, _ in quotes(text)] == ["We will win"]
+
+
+def test_a_coordinated_cue_takes_the_subject_before_the_first_verb():
+    text = INTRO + (
+        "The opposition called the reply arrogant and demanded a vote on Tuesday.\n\n"
+        "The union walked out and demanded a pay rise of 5 percent."
+    )
+    assert indirect(text) == [
+        ("a vote on Tuesday.", "The opposition", "demanded"),
+        ("a pay rise of 5 percent.", "The union", "demanded"),
+    ]
+    for item in extract(text):
+        assert not (item.speaker or "").endswith((" and", " but", " or"))
+
+
+def test_a_run_on_sentence_of_cues_stays_linear(monkeypatch):
+    # Every try at a second report reads the whole prefix for a subject: trying each of a
+    # hundred cues in a run-on sentence made a 47 KB paragraph quadratic.
+    from workbench.extract import reported
+
+    calls = []
+    original = reported._content_after
+    monkeypatch.setattr(reported, "_content_after", lambda *args: calls.append(1) or original(*args))
+    sentence = "The mayor said the plan was fine " + "and has asked the council " * 105 + "to vote. "
+    text = INTRO + sentence * 17  # about 47 KB in one paragraph
+    items = extract(text)
+    assert items and all(text[i.start : i.end] == i.text for i in items)
+    assert len(calls) <= 17 * 12  # was about 17 × 105

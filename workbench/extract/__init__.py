@@ -64,6 +64,7 @@ class _Pending:
     quote: QuoteSpan | None = None
     attributed: bool = False  # has its own cue in its sentence
     attributed_after: bool = False  # "“…,” X said": the attribution follows the closing mark
+    introduced: bool = False  # "X said: “…”": its own speaker and cue stand right before the opening mark
 
 
 def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
@@ -144,7 +145,10 @@ def _quote_items(
             "quote", text[quote.start : quote.end], quote.start, quote.end,
             cue=cue, attribution=form, paragraph=quote.paragraph,
         )
-        pending.append(_Pending(item, source, anchor, quote, attributed=found is not None, attributed_after=tail_found))
+        pending.append(_Pending(
+            item, source, anchor, quote, attributed=found is not None, attributed_after=tail_found,
+            introduced=source is not None and _introduces(lead),
+        ))
     return pending, attributions
 
 
@@ -284,7 +288,12 @@ def _is_real_quote(text: str, entry: _Pending, paragraphs: list[tuple[int, int]]
     paragraph that is only a quote) unless an attribution follows them."""
     quote = entry.quote
     words = entry.item.text.split()
-    if not entry.attributed_after and (_is_title(words) or _is_subheading(quote, words, paragraphs)):
+    # A speaker introducing the quote himself (``The minister said: “Never.”``) makes even a
+    # short, capitalised quote speech; a cue further back (``X told MSNBC’s “Morning Joe”``) or
+    # a speaker inherited from the paragraph's other quote does not.
+    if not (entry.attributed_after or entry.introduced) and (
+        _is_title(words) or _is_subheading(quote, words, paragraphs)
+    ):
         return False
     if entry.item.speaker or entry.attributed or entry.item.cue:
         return True
@@ -324,6 +333,14 @@ def _quote_form(lead: str, quote: QuoteSpan) -> str:
     if lead.endswith(","):
         return "direct" if _introduces_speech(lead[:-1]) else "partial"
     return "direct" if _CUE_AT_END.search(lead) else "partial"
+
+
+def _introduces(lead: str) -> bool:
+    """``The minister said:`` / ``told parliament on Monday:`` / ``Whitfield said,``: the lead ends
+    with a colon, a dash or the cue and a comma, not with the cue's object (``added the words,``)
+    or a noun that looks like a cue (``the TV show “…”``)."""
+    lead = lead.strip()
+    return lead.endswith((":", "—", "–")) or (lead.endswith(",") and _CUE_AT_END.search(lead[:-1]) is not None)
 
 
 def _introduces_speech(lead: str) -> bool:

@@ -87,6 +87,7 @@ _RECIPIENT = re.compile(
     r"\s*(?:(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,5}|reporters|journalists|supporters|the\s+\w+|an?\s+\w+|him|her|them|us|me|police|officials)"
     r"(?:\s+(?:on|in|at|by|during|after|via)\s+[^,]{1,40}?)?(?:,\s*|\s+(?=that\b)|\s+)"
 )
+_MAX_LATER_CUES = 8  # cues tried for second reports in one sentence
 _SHORT_TAIL = 8  # words after the cue that can still be circumstance ("in a statement on Monday")
 # What may follow "…, X said" at the end of a sentence: nothing, or a circumstance.
 _CIRCUMSTANCE = re.compile(
@@ -103,7 +104,14 @@ _CLAUSE_ONLY = frozenset(
     asked asks""".split()
 )
 # Cue words that, in final position, are more often nouns ("the Baltic states").
-_NOUN_LIKE = frozenset("states reports claims notes estimates charges posts tweets thinks".split())
+_NOUN_LIKE_WORDS = "states reports claims notes estimates charges posts tweets thinks".split()
+_NOUN_LIKE = frozenset(_NOUN_LIKE_WORDS)
+# A verb that makes a phrase a clause rather than a subject: a cue or a stance, or, before a
+# trailing conjunction, any past form after the first word ("The union walked out and …").
+_FINITE_VERB = re.compile(rf"\b(?!(?:{alternation(sorted(_NOUN_LIKE_WORDS))})\b)(?:{CUE})\b|{_STANCE_RE.pattern}")
+_PAST_VERB = re.compile(r"(?<=\s)[a-z]+ed\b")
+_CONJUNCTIONS = frozenset("and but or".split())
+_TRAILING_ADVERB = re.compile(r"\s+(?:also|then|later|now|repeatedly|again)\s*$")
 
 
 @dataclass(slots=True)
@@ -161,7 +169,9 @@ def _later_reports(sentence: str, quoted: list[tuple[int, int]], cues: list[re.M
     """``A said X, but B argued Y`` / ``…, while Democrats called it a stunt``: a clause after
     the first report's content with its own subject and cue reports more."""
     found = []
-    for cue in cues:
+    # Each try reads the whole prefix for a subject: a bounded number keeps a run-on sentence of
+    # cues ("… and has asked … and has asked …") linear; normal sentences hold far fewer.
+    for cue in [cue for cue in cues if cue.start() >= after][:_MAX_LATER_CUES]:
         if cue.start() < after:
             continue
         extra = _content_after(sentence, cue)
@@ -329,10 +339,12 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
     end = _content_end(sentence, start)
     if len(_WORD.findall(sentence[start:end])) < 2:
         return None
-    source = (
-        source or subject_before(before) or _relative_subject(before) or _sentence_subject(before)
-        or clause_subject(before)  # "Scott blasted Congress and said …"
-    )
+    if source is None:
+        for find in (subject_before, _relative_subject, _sentence_subject, clause_subject):
+            source = find(before)  # clause_subject: "Scott blasted Congress and said …"
+            if source is not None and source.name.rsplit(None, 1)[-1].lower() not in _CONJUNCTIONS:
+                break
+            source = None  # "The union walked out and": a clause, not a subject
     if source is None:
         return None
     return Indirect(start, end, source, word, cue.start())
@@ -381,4 +393,10 @@ def _sentence_subject(before: str) -> Source | None:
     words = phrase.split()
     if not 1 <= len(words) <= 12 or "," in phrase or words[0].lower() in _NOT_SUBJECT:
         return None
-    return Source(phrase)
+    verb = _FINITE_VERB.search(phrase)
+    if words[-1].lower() in _CONJUNCTIONS:
+        # "The opposition called the reply arrogant and demanded …": the subject of the
+        # coordinated cue is the one before the first verb.
+        verb = verb or _PAST_VERB.search(phrase)
+        return _sentence_subject(_TRAILING_ADVERB.sub("", phrase[: verb.start()])) if verb else None
+    return None if verb else Source(phrase)  # a subject holds no finite verb
