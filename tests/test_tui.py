@@ -548,6 +548,21 @@ async def test_marks_and_link_decisions_show_in_the_next_filter(db_path):
         assert len(app.item_list.nums) == 2
 
 
+async def test_every_sort_order_is_read_ahead_once_the_list_is_shown(db_path):
+    app = ReviewApp(db_path, reviewer="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
+        kept = {sort: app.list_index.get(("order", sort)) for sort in data.SORTS}
+        assert all(order is not None for order in kept.values())
+        with sqlite3.connect(db_path) as conn:
+            assert kept["score"].tolist() == [num for num, in conn.execute("SELECT num FROM items ORDER BY score DESC")]
+        await pilot.press("r")  # sort by check-worthiness: the order read ahead is the one shown
+        await settle(app, pilot)
+        assert app.list_index.get(("order", "score")) is kept["score"]
+        assert list(app.item_list.nums) == kept["score"].tolist()
+
+
 async def test_another_processs_write_drops_only_the_kept_lists_it_changed(db_path, tmp_path):
     app = ReviewApp(db_path, reviewer="tester", poll_seconds=0.1)
     head = _cluster_head(db_path)

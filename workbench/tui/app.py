@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from ..store.database import BUSY_TIMEOUT_MS, open_db, write_transaction
 from ..store.reviews import ReviewError, StaleReview, default_reviewer, mark
@@ -224,6 +225,7 @@ class ReviewApp(App):
                 items.set_nums(message.nums, message.keep, message.position)
             if not message.nums:
                 self._show_item(None)
+            self._prefetch_orders()
         self._show_filter()
 
     def on_nums_failed(self, message: NumsFailed) -> None:
@@ -232,6 +234,22 @@ class ReviewApp(App):
             self.item_list.set_nums(array("q"))
             self.complete = True
             self._show_filter()
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def _prefetch_orders(self) -> None:
+        """Read the sort orders not kept yet, in the background once a list is shown, so a
+        sort keystroke finds its order ready instead of walking a million items."""
+        worker = get_current_worker()
+        conn = self._reader()
+        try:
+            for sort in data.SORTS:
+                if worker.is_cancelled:
+                    return
+                data.load_order(conn, sort, self.list_index)
+        except sqlite3.OperationalError:
+            pass  # only a head start: the list's own read reports any failure
+        finally:
+            conn.close()
 
     @work(thread=True, exclusive=True, group="counts")
     def _count(self) -> None:
