@@ -137,6 +137,9 @@ def test_indirect_claims_name_their_claimant(reuters, moscow_times):
     assert _item(items, "The saga of Lukashenko’s re-election").speaker == "Katia Glod"
     assert _item(items, "at least 50 firms in the Park").speaker == "Alexei Kuzmenkov"
     assert _item(items, "his employer, a large international technology company").speaker == "Anton"
+    # "He knew …" follows Anton's introduction; "a post-Lukashenko Belarus" later is nobody's name.
+    assert _item(items, "the country’s strongman president Alexander Lukashenko was no liberal").speaker == "Anton"
+    assert not any((item.speaker or "").startswith("Lukashenko") for item in items)
     assert _item(items, "The internet blackouts, repression").speaker == "analysts and insiders"
 
 

@@ -225,3 +225,11 @@ def test_a_run_on_sentence_of_cues_stays_linear(monkeypatch):
     items = extract(text)
     assert items and all(text[i.start : i.end] == i.text for i in items)
     assert len(calls) <= 17 * 12  # was about 17 × 105
+
+
+def test_a_name_after_post_or_anti_is_an_adjective_not_a_person():
+    text = (INTRO + "Eight years ago Marta Hrytsenko, a designer, moved to Vilnius from Ukraine.\n\n"
+            "She said the city had changed a great deal since then.\n\n"
+            "Exiles say they would return to a post-Kovalenko Ukraine.")
+    reported = indirect(text)
+    assert reported[0][:2] == ("the city had changed a great deal since then.", "Marta Hrytsenko")

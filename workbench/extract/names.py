@@ -63,6 +63,9 @@ ORG_WORDS = frozenset(
 )
 _PLACE_OPENERS = frozenset("new los san las hong north south east west saint st. united".split())
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+# "a post-Lukashenko Belarus", "pro-Kremlin media": a name after one of these prefixes is
+# part of an adjective, and the run it starts is no one's name.
+_ADJECTIVE_PREFIX = re.compile(r"(?:post|pre|anti|pro|non)-$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -136,6 +139,9 @@ class NameBook:
         for match in NAME_RUN.finditer(text):
             if match.group().lower() in NOT_NAME:
                 continue  # the commonest run by far: a capitalised sentence opener ("The", "But")
+            if text[match.start() - 1 : match.start()] == "-" and _ADJECTIVE_PREFIX.search(
+                    text, max(0, match.start() - 5), match.start()):
+                continue
             mention = split_run(text, match.start(), match.end())
             if mention is None:
                 continue
