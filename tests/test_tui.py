@@ -486,6 +486,13 @@ def test_a_list_being_read_is_waited_for_not_read_twice():
     assert len(reads) == 1 and results[0].tolist() == [3, 1, 2]
 
 
+def test_room_is_counted_against_what_is_kept():
+    index = data.ListIndex(capacity=100)
+    assert index.has_room(100) and not index.has_room(101)
+    index.put(("order", "source"), np.arange(10), frozenset(), index.version)  # 80 bytes
+    assert index.has_room(20) and not index.has_room(21)
+
+
 def test_members_keeps_order_and_ignores_items_newer_than_the_mask():
     mask = data.as_mask(np.array([2, 5]))
     assert data.members(np.array([9, 5, 1, 2]), mask).tolist() == [5, 2]

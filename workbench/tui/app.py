@@ -240,11 +240,15 @@ class ReviewApp(App):
         """Read the sort orders not kept yet, in the background once a list is shown, so a
         sort keystroke finds its order ready instead of walking a million items."""
         worker = get_current_worker()
+        order_bytes = 8 * sum(self.counts.values())
         conn = self._reader()
         try:
             for sort in data.SORTS:
                 if worker.is_cancelled:
                     return
+                # Never push out what the screen uses: read ahead only into free room.
+                if self.list_index.get(("order", sort)) is None and not self.list_index.has_room(order_bytes):
+                    continue
                 data.load_order(conn, sort, self.list_index)
         except sqlite3.OperationalError:
             pass  # only a head start: the list's own read reports any failure

@@ -307,6 +307,11 @@ class ListIndex:
                 self.put(key, value, topics, version)
             return value
 
+    def has_room(self, nbytes: int) -> bool:
+        """Whether ``nbytes`` more fit without pushing anything out."""
+        with self._lock:
+            return sum(entry[0].nbytes for entry in self._entries.values()) + nbytes <= self.capacity
+
     def put(self, key: tuple, value: np.ndarray, topics: frozenset, version: int) -> None:
         with self._lock:
             if version != self.version:
