@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.link import LinkError, cluster_members, link_items, set_link_state, word_diff
+from workbench.link import LinkError, cluster_members, index, link_items, set_link_state, word_diff
+from workbench.link.candidates import candidate_pairs
+from workbench.link.scoring import contained, score_pairs, token_masks
 from workbench.store.database import open_db, write_transaction
 from workbench.store.ingest import ingest
 
@@ -581,3 +586,68 @@ def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tm
     assert (moved["item_a"], moved["state"]) == ("q", "rejected")
     assert json.loads(moved["drift"]) == [["delete", "very", ""], ["replace", "7", "5"]]
     assert json.loads(moved["conflict"]) == [{"unit": "%", "value_a": 7, "value_b": 5}]
+
+
+def random_texts(count: int, seed: int) -> list[str]:
+    """Sorted token strings from a small vocabulary, with near-copies and contained
+    sentences among them, some with more distinct tokens than a 64-bit mask has bits."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{index}" for index in range(150)]
+    texts = []
+    for _ in range(count):
+        if texts and rng.random() < 0.5:
+            tokens = rng.choice(texts).split()
+            if rng.random() < 0.5:
+                tokens = rng.sample(tokens, max(1, len(tokens) - rng.randint(0, 3)))  # part of it
+            tokens += rng.sample(vocabulary, rng.randint(0, 3))  # and a little more
+        else:
+            tokens = rng.sample(vocabulary, rng.choice([rng.randint(3, 12), rng.randint(60, 90)]))
+        texts.append(" ".join(sorted(tokens)))
+    return texts
+
+
+def test_pruned_scoring_finds_every_pair_full_scoring_puts_at_the_threshold():
+    texts = random_texts(400, seed=3)
+    sizes = np.array([len(set(text.split())) for text in texts])
+    a, b = (np.array(side) for side in zip(*itertools.combinations(range(len(texts)), 2)))
+    full, full_inside = score_pairs(texts, sizes, a, b, 0)
+    for threshold in (82, 60):
+        pruned, pruned_inside = score_pairs(texts, sizes, a, b, threshold)
+        at = full >= threshold
+        assert at.sum() > 100 and full_inside[at].sum() > 20  # the test pairs reach it both ways
+        assert np.array_equal(pruned >= threshold, at)
+        assert np.array_equal(pruned[at], full[at]) and np.array_equal(pruned_inside[at], full_inside[at])
+
+
+def test_token_masks_never_rule_out_a_contained_pair():
+    texts = np.array(random_texts(300, seed=5), dtype=object)
+    a, b = (np.array(side) for side in zip(*itertools.combinations(range(len(texts)), 2)))
+    masks = token_masks(texts, np.arange(len(texts)))
+    may = masks.may_contain(a, b)
+    inside = np.array([contained(texts[i], texts[j]) for i, j in zip(a.tolist(), b.tolist())])
+    assert inside.sum() > 50 and not (inside & ~may).any()
+    assert may.mean() < 0.5  # and it does rule pairs out
+
+
+def test_index_rows_are_written_many_to_a_statement(db):
+    db.execute("CREATE TEMP TABLE written (block INTEGER, num INTEGER)")
+    rows = np.arange(2 * (3 * index.ROWS_PER_INSERT + 7)).reshape(-1, 2)
+    index._insert_pairs(db, "INSERT INTO temp.written", rows)
+    written = db.execute("SELECT block, num FROM temp.written ORDER BY block").fetchall()
+    assert written == [tuple(row) for row in rows.tolist()]
+
+
+def test_candidate_pairs_when_every_item_is_new_are_all_pairs():
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(2, 12, 200)
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    # an item at most once per group, as groups() gives them
+    members = np.concatenate([rng.choice(300, size, replace=False) for size in sizes])
+    everything = candidate_pairs(members, starts, sizes)
+    all_new = candidate_pairs(members, starts, sizes, np.ones(300, dtype=bool))
+    some_new = np.zeros(300, dtype=bool)
+    some_new[::3] = True
+    partial = candidate_pairs(members, starts, sizes, some_new)
+    assert all(np.array_equal(x, y) for x, y in zip(everything, all_new)) and len(everything[0]) > 500
+    involved = some_new[everything[0]] | some_new[everything[1]]
+    assert np.array_equal(partial[0], everything[0][involved]) and np.array_equal(partial[1], everything[1][involved])

@@ -34,6 +34,9 @@ SHARED = 2
 MAX_BLOCK = 50
 # Pairs generated per numpy batch: bounds the temporary arrays.
 BATCH_PAIRS = 8_000_000
+# Key pairs per batch when grouping: each takes several temporaries beside the packed
+# entries, which are the peak of a run; smaller batches also stay in cache.
+GROUP_BATCH = 2_000_000
 MIX = 0x9E3779B1  # spreads key pairs over the hash space
 # A block (hashed key pair) fits in this many bits beside an item number of up to
 # 63 - BLOCK_BITS bits: blocks are stored, so they may not depend on the corpus size.
@@ -100,7 +103,7 @@ def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndar
     starts = np.r_[0, np.cumsum(size)[:-1]]
     packed = np.empty(int(counts.sum()), dtype=np.int64)
     filled = 0
-    for part in _chunks(counts):
+    for part in _chunks(counts, GROUP_BATCH):
         left, right = _pair_positions(starts[part], size[part])
         owners = np.repeat(np.arange(part.start, part.stop, dtype=np.int64), counts[part])
         found = block_of(hashes[prefix_keys[left]], hashes[prefix_keys[right]])
@@ -115,19 +118,28 @@ def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndar
     if repeated.any():
         packed = packed[np.r_[True, ~repeated]]
     del repeated
-    block = packed >> item_bits
-    bounds = np.flatnonzero(np.r_[True, block[1:] != block[:-1]]) if len(block) else np.zeros(0, dtype=np.int64)
-    blocks = block[bounds]
-    del block
-    sizes = np.diff(np.r_[bounds, len(packed)])
-    members = packed & ((1 << item_bits) - 1)
-    del packed
+    bounds = _block_starts(packed, item_bits)
+    blocks = packed[bounds] >> item_bits
+    sizes = np.diff(bounds, append=len(packed))
+    packed &= (1 << item_bits) - 1  # in place: the members (a second array the size of packed was the peak)
+    members = packed
     return Groups(members, blocks, bounds, sizes, (sizes >= 2) & (sizes <= max_block))
 
 
-def _chunks(weights: np.ndarray) -> Iterator[slice]:
-    """Consecutive runs of entries whose weights add up to about BATCH_PAIRS."""
-    bounds = np.searchsorted(np.cumsum(weights), np.arange(BATCH_PAIRS, weights.sum() + BATCH_PAIRS, BATCH_PAIRS))
+def _block_starts(packed: np.ndarray, item_bits: int) -> np.ndarray:
+    """Where each block's run starts in sorted ``packed`` entries, found slice by slice so
+    that no temporary is the size of ``packed``."""
+    found = [np.zeros(min(len(packed), 1), dtype=np.int64)]
+    for begin in range(1, len(packed), GROUP_BATCH):
+        end = min(begin + GROUP_BATCH, len(packed))
+        changed = (packed[begin:end] ^ packed[begin - 1:end - 1]) >> item_bits  # nonzero where the block differs
+        found.append(begin + np.flatnonzero(changed))
+    return np.concatenate(found)
+
+
+def _chunks(weights: np.ndarray, batch: int = BATCH_PAIRS) -> Iterator[slice]:
+    """Consecutive runs of entries whose weights add up to about ``batch``."""
+    bounds = np.searchsorted(np.cumsum(weights), np.arange(batch, weights.sum() + batch, batch))
     begin = 0
     for end in np.unique(np.minimum(bounds + 1, len(weights))):
         if end > begin:
@@ -160,9 +172,18 @@ def _pairs_with_new(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, 
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (np.unique's hashing is several times slower on large int arrays)."""
-    values = np.sort(values)
+    """Sorted distinct values; sorts ``values`` in place (every caller passes a fresh array,
+    so no copy). np.unique's hashing is several times slower on large int arrays."""
+    values.sort()
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _merge(found: list[np.ndarray]) -> np.ndarray:
+    """The distinct codes of all of ``found``, which is emptied: its arrays are freed
+    before the sort, not held beside their copy."""
+    codes = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    found.clear()
+    return _distinct(codes)
 
 
 def _encode(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -178,6 +199,8 @@ def candidate_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
     ``new``: a boolean mask over items; when given, only pairs involving a new item are
     returned (incremental runs).
     """
+    if new is not None and new.all():  # every pair involves a new item (a first ingest): enumerate them plainly
+        new = None
     if new is not None:
         seen = np.r_[0, np.cumsum(new[members])]
         fresh = seen[starts + sizes] > seen[starts]
@@ -192,7 +215,7 @@ def candidate_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
             found.append(_distinct(_pairs_with_new(members, starts[part], sizes[part], new)))
         held += len(found[-1])
         if held > 4 * BATCH_PAIRS:  # a pair sharing many key pairs turns up in many groups
-            found = [_distinct(np.concatenate(found))]
+            found.append(_merge(found))
             held = len(found[0])
-    codes = _distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    codes = _merge(found)
     return codes >> 32, codes & 0xFFFFFFFF

@@ -81,12 +81,17 @@ def classify(score: float, contained: bool, threshold: float, item_a: tuple, ite
             "drift": json.dumps(changes, ensure_ascii=False) if changes else None, "conflict": None}
 
 
+def cross_source(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs ``(a, b)`` (positions in ``corpus``) from different sources:
+    only those are linked. Pass the candidates as a temporary, so they are freed here."""
+    cross = corpus.sources[a] != corpus.sources[b]
+    return a[cross], b[cross]
+
+
 def score_candidates(db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray, threshold: float,
                      progress: Progress | None = None) -> tuple[list[dict], int]:
-    """Link rows for the cross-source pairs among candidates ``(a, b)`` (positions in
-    ``corpus``) at the threshold, and how many pairs were scored."""
-    cross = corpus.sources[a] != corpus.sources[b]
-    a, b = a[cross], b[cross]
+    """Link rows for the cross-source pairs ``(a, b)`` (positions in ``corpus``; see
+    :func:`cross_source`) at the threshold, and how many pairs were scored."""
     if progress:
         progress("scoring", 0, len(a))
     scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
@@ -180,7 +185,8 @@ def _link_in_memory(db: Database, new_nums: list[int] | None, threshold: float,
     # Only the usable groups from here on: every block of every item was for the index.
     members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
     del grouped
-    a, b = candidate_pairs(members, starts, sizes, new) if summary.compared else (np.zeros(0, np.int64),) * 2
+    a, b = (cross_source(corpus, *candidate_pairs(members, starts, sizes, new)) if summary.compared
+            else (np.zeros(0, np.int64),) * 2)
     del members
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
     _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress, version=version)
@@ -192,6 +198,7 @@ def _link_through_index(db: Database, new_nums: list[int], threshold: float,
     """Normalise only the new items; look their partners up in the blocking index."""
     version = index.data_version(db)
     corpus, a, b, new, grouped = index.candidates(db, new_nums, progress)
+    a, b = cross_source(corpus, a, b)
     summary = LinkSummary(items=new.loaded, compared=new.loaded)
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
     ids = [row[0] for row in in_batches(db, "SELECT id FROM items WHERE num IN ({})", new_nums)]
