@@ -225,7 +225,7 @@ class ReviewApp(App):
                 items.set_nums(message.nums, message.keep, message.position)
             if not message.nums:
                 self._show_item(None)
-            self._prefetch_orders()
+            self._read_ahead()
         self._show_filter()
 
     def on_nums_failed(self, message: NumsFailed) -> None:
@@ -266,6 +266,12 @@ class ReviewApp(App):
     def on_counts_ready(self, message: CountsReady) -> None:
         self.counts = message.counts
         self._show_counts()
+        self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Once the list and its counts are on screen (a cold disk serves them first)."""
+        if self.complete and self.counts:
+            self._prefetch_orders()
 
     def _data_version(self) -> int:
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
