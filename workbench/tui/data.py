@@ -141,6 +141,7 @@ def stale_topics(before: dict[str | None, tuple], after: dict[str | None, tuple]
         return [None]
     return [topic for topic in (STATUS, LINKS) if before.get(topic) != after[topic]]
 
+
 # The full walks: sources in ingest order (their rowid, numbered in the temp table
 # source_rank by _rank_sources) with items in reading order; check-worthiness.
 ORDER_SQL = {
