@@ -486,6 +486,24 @@ def test_a_list_being_read_is_waited_for_not_read_twice():
     assert len(reads) == 1 and results[0].tolist() == [3, 1, 2]
 
 
+def test_masks_read_beside_the_order_give_the_same_list(db_path):
+    filter_ = data.Filter(kind="quote", has_links=True)
+    expected = _select(db_path, filter_)
+    index, opened = data.ListIndex(), []
+
+    def open_reader():
+        opened.append(sqlite3.connect(db_path, check_same_thread=False))
+        return opened[-1]
+
+    conn = sqlite3.connect(db_path)
+    try:
+        assert data.select_nums(conn, filter_, index, open_reader=open_reader).tolist() == expected != []
+    finally:
+        conn.close()
+    assert len(opened) == 1  # one side connection read both masks
+    assert index.get(("kind", "quote")) is not None and index.get(("has_links",)) is not None
+
+
 def test_room_is_counted_against_what_is_kept():
     index = data.ListIndex(capacity=100)
     assert index.has_room(100) and not index.has_room(101)

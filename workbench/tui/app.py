@@ -196,7 +196,7 @@ class ReviewApp(App):
         try:
             nums = data.select_nums(conn, filter_, self.list_index,
                                     on_first=lambda first: self.post_message(NumsReady(generation, first, False, keep)),
-                                    wanted=lambda: generation == self.generation)
+                                    wanted=lambda: generation == self.generation, open_reader=self._reader)
         except sqlite3.OperationalError as error:
             self.post_message(NumsFailed(generation, str(error)))
             return

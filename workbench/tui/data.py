@@ -331,24 +331,55 @@ class ListIndex:
 
 def select_nums(conn: sqlite3.Connection, filter_: Filter, index: ListIndex,
                 on_first: Callable[[np.ndarray], None] | None = None,
-                wanted: Callable[[], bool] = lambda: True) -> np.ndarray | None:
+                wanted: Callable[[], bool] = lambda: True,
+                open_reader: Callable[[], sqlite3.Connection] | None = None) -> np.ndarray | None:
     """The item numbers of ``filter_`` in its order, from ``index`` where it has them.
 
     ``on_first`` gets a first page when the order has to be read and nothing filters it.
+    With ``open_reader``, masks missing while the order is read too are read beside it on
+    a connection of their own (SQLite works without the GIL, so the two overlap).
     Returns None once ``wanted()`` turns false (a newer filter superseded this one).
     Raises ``sqlite3.OperationalError`` when interrupted or when FTS refuses the query.
     """
     wanted_clauses = clauses(filter_)
-    if on_first is not None and not wanted_clauses and index.get(("order", filter_.sort)) is None:
+    order_kept = index.get(("order", filter_.sort)) is not None
+    if on_first is not None and not wanted_clauses and not order_kept:
         on_first(first_page(conn, filter_.sort))
+    beside = None if order_kept or open_reader is None else _read_masks_beside(open_reader, wanted_clauses, index)
     order = load_order(conn, filter_.sort, index)
+    if beside is not None:
+        beside.join()
     for clause in wanted_clauses:
         if not wanted():
             return None
-        mask = index.get_or_read(clause.key, lambda: as_mask(read_nums(conn, clause.sql, clause.params)),
-                                 clause.topics)
-        order = members(order, mask)
+        order = members(order, _mask(conn, clause, index))
     return order if wanted() else None
+
+
+def _mask(conn: sqlite3.Connection, clause: Clause, index: ListIndex) -> np.ndarray:
+    return index.get_or_read(clause.key, lambda: as_mask(read_nums(conn, clause.sql, clause.params)), clause.topics)
+
+
+def _read_masks_beside(open_reader: Callable[[], sqlite3.Connection], wanted_clauses: list[Clause],
+                       index: ListIndex) -> threading.Thread | None:
+    """Start reading the masks ``index`` lacks in a thread of their own."""
+    missing = [clause for clause in wanted_clauses if index.get(clause.key) is None]
+    if not missing:
+        return None
+
+    def read() -> None:
+        conn = open_reader()
+        try:
+            for clause in missing:
+                _mask(conn, clause, index)
+        except sqlite3.OperationalError:
+            pass  # read again, and reported, on the list's own connection
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=read, name="masks", daemon=True)
+    thread.start()
+    return thread
 
 
 def status_counts(conn: sqlite3.Connection) -> dict[str, int]:
