@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.extract.checkworthy import FEATURE_COUNT, WEIGHTS_PATH, features  # noqa: E402
+from workbench.extract.checkworthy import FEATURE_COUNT, WEIGHTS_PATH, features
 
 REGULARISATION = 0.5  # sklearn's C, chosen by leave-one-transcript-out MAP
 
@@ -86,7 +86,9 @@ def leave_one_out(transcripts: dict[str, list[tuple[str, int]]], regularisation:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="clef2019-task1/training folder")
-    parser.add_argument("--write-weights", action="store_true", help="train on all transcripts and write the shipped weights")
+    parser.add_argument(
+        "--write-weights", action="store_true", help="train on all transcripts and write the shipped weights"
+    )
     parser.add_argument("-C", type=float, default=REGULARISATION, help="inverse regularisation strength")
     args = parser.parse_args()
     if not args.path.is_dir() or not any(args.path.glob("*.tsv")):
@@ -104,7 +106,12 @@ def main() -> int:
     print("anchors: best CLEF 2019 team 0.166, TF-IDF SVM 0.121, random 0.025")
     if args.write_weights:
         bias, weights = train([row for rows in transcripts.values() for row in rows], args.C)
-        payload = {"hash_bits": 15, "C": args.C, "bias": round(bias, 4), "weights": {str(i): w for i, w in sorted(weights.items())}}
+        payload = {
+            "hash_bits": 15,
+            "C": args.C,
+            "bias": round(bias, 4),
+            "weights": {str(i): w for i, w in sorted(weights.items())},
+        }
         WEIGHTS_PATH.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {WEIGHTS_PATH} ({WEIGHTS_PATH.stat().st_size // 1024} KB, {len(weights)} weights)")
     return 0

@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.extract.numbers import find_numbers  # noqa: E402
-from workbench.link.retrieve import Retriever, clean_post  # noqa: E402
+from workbench.extract.numbers import find_numbers
+from workbench.link.retrieve import Retriever, clean_post
 
 
 def read_tsv(path: Path) -> list[list[str]]:
@@ -64,8 +64,10 @@ def main() -> None:
     claims_file = args.path / "verified_claims.docs.tsv"
     split = args.path / args.split
     if not claims_file.is_file() or not (split / "tweets.queries.tsv").is_file():
-        sys.exit(f"{args.path}: not the CLEF-2020 task 2 data (needs verified_claims.docs.tsv and "
-                 f"{args.split}/tweets.queries.tsv); nothing evaluated")
+        sys.exit(
+            f"{args.path}: not the CLEF-2020 task 2 data (needs verified_claims.docs.tsv and "
+            f"{args.split}/tweets.queries.tsv); nothing evaluated"
+        )
     started = time.monotonic()
     claims = read_tsv(claims_file)
     retriever = Retriever([with_numbers(f"{claim} {title}") for _, claim, title in claims])
@@ -77,11 +79,15 @@ def main() -> None:
             relevant[tweet].add(claim)
     tweets = [(tweet, with_numbers(clean_post(text))) for tweet, text in read_tsv(split / "tweets.queries.tsv")]
     print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s")
-    for label, weights in (("candidates", {"linker_weight": 0.0}), ("linker", {"candidate_weight": 0.0}),
-                           ("combined", {})):
+    for label, weights in (
+        ("candidates", {"linker_weight": 0.0}),
+        ("linker", {"candidate_weight": 0.0}),
+        ("combined", {}),
+    ):
         started = time.monotonic()
-        ranked = {tweet: [claims[index][0] for index, _ in retriever.search(*query, **weights)]
-                  for tweet, query in tweets}
+        ranked = {
+            tweet: [claims[index][0] for index, _ in retriever.search(*query, **weights)] for tweet, query in tweets
+        }
         print(f"  {label:<10} MAP@5 = {map_at_5(ranked, relevant):.4f}  ({time.monotonic() - started:.1f}s)")
 
 

@@ -44,11 +44,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.extract import extract  # noqa: E402
+from workbench.extract import extract
 
 _PRONOUNS = frozenset("he she it they i we you him her them his its their us me".split())
-_OPEN = "“\""
-_CLOSE = "”\""
+_OPEN = '“"'
+_CLOSE = '”"'
 _MARKS = "“”\"'"
 
 
@@ -149,8 +149,11 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def _overlapping(text: str, golds: list[Gold], item) -> list[str]:
-    return [("direct " if g.direct else "") + " ## ".join(text[s:e] for s, e in g.ranges)[:200]
-            for g in golds if _overlap(item.start, item.end, g.ranges)]
+    return [
+        ("direct " if g.direct else "") + " ## ".join(text[s:e] for s, e in g.ranges)[:200]
+        for g in golds
+        if _overlap(item.start, item.end, g.ranges)
+    ]
 
 
 def same_speaker(found: str | None, gold: str) -> bool:
@@ -192,7 +195,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="a PolNeAR split folder (with text/ and attributions/)")
     parser.add_argument("--show-misses", action="store_true", help="print direct quotes missed or mis-attributed")
-    parser.add_argument("--show-errors", action="store_true", help="print false-positive whole quotations and missed direct golds")
+    parser.add_argument(
+        "--show-errors", action="store_true", help="print false-positive whole quotations and missed direct golds"
+    )
     args = parser.parse_args()
     pairs = article_files(args.path) if (args.path / "text").is_dir() else []
     if not pairs:
@@ -226,22 +231,30 @@ def main() -> int:
         whole.found += len(whole_quotes)
         whole.gold += len(direct_golds)
         for quote in whole_quotes:
-            right = any(g.direct and _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start for g in golds)
+            right = any(
+                g.direct and _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start for g in golds
+            )
             whole.correct += right
             if args.show_errors and not right:
-                print(f"FALSE {text_path.stem}: {_context(text, quote.start, quote.end)}\n    gold: {_overlapping(text, golds, quote)}")
+                print(
+                    f"FALSE {text_path.stem}: {_context(text, quote.start, quote.end)}\n    gold: {_overlapping(text, golds, quote)}"
+                )
         for gold in direct_golds:
             found_whole = _covers([(q.start, q.end) for q in whole_quotes], gold)
             whole.recalled += found_whole
             if args.show_errors and not found_whole:
-                near = [(q.attribution, q.speaker, q.text[:60]) for q in quotes if _overlap(q.start, q.end, gold.ranges)]
-                print(f"MISSED {text_path.stem}: {_context(text, gold.ranges[0][0], gold.ranges[-1][1])}\n    ours: {near}")
+                near = [
+                    (q.attribution, q.speaker, q.text[:60]) for q in quotes if _overlap(q.start, q.end, gold.ranges)
+                ]
+                print(
+                    f"MISSED {text_path.stem}: {_context(text, gold.ranges[0][0], gold.ranges[-1][1])}\n    ours: {near}"
+                )
         direct.gold += len(direct_golds)
         spans = [(q.start, q.end) for q in quotes]
         for gold in direct_golds:
             if not _covers(spans, gold):
                 if args.show_misses:
-                    print(f"MISS {text_path.stem}: {text[gold.ranges[0][0]:gold.ranges[-1][1]][:100]!r}")
+                    print(f"MISS {text_path.stem}: {text[gold.ranges[0][0] : gold.ranges[-1][1]][:100]!r}")
                 continue
             direct.recalled += 1
             strict.recalled += 1
@@ -251,7 +264,9 @@ def main() -> int:
                 if same_speaker(found[0].speaker, gold.source):
                     speakers_right += 1
                 elif args.show_misses:
-                    print(f"SPEAKER {text_path.stem}: gold {gold.source!r} found {found[0].speaker!r}: {found[0].text[:60]!r}")
+                    print(
+                        f"SPEAKER {text_path.stem}: gold {gold.source!r} found {found[0].speaker!r}: {found[0].text[:60]!r}"
+                    )
 
         everything.found += len(attributed)
         everything.gold += len(golds)
@@ -270,11 +285,17 @@ def main() -> int:
     print(strict.row("direct, strict"))
     print(whole.row("whole quotations"))
     print(everything.row("all attributions"))
-    print(f"of the {direct.correct} correct found quotes, {partial_quotes} are partial quotes inside indirect gold contents")
+    print(
+        f"of the {direct.correct} correct found quotes, {partial_quotes} are partial quotes inside indirect gold contents"
+    )
     accuracy = speakers_right / speakers_checked if speakers_checked else 0.0
-    print(f"speaker accuracy on found direct quotes (non-pronoun gold sources): {accuracy:.3f} ({speakers_right}/{speakers_checked})")
+    print(
+        f"speaker accuracy on found direct quotes (non-pronoun gold sources): {accuracy:.3f} ({speakers_right}/{speakers_checked})"
+    )
     kb = characters / len(pairs) / 1024
-    print(f"speed (CPU time, one core): {seconds / len(pairs) * 1000:.2f} ms/article (mean {kb:.1f} KB), {seconds / characters * 8192 * 1000:.2f} ms per 8 KB")
+    print(
+        f"speed (CPU time, one core): {seconds / len(pairs) * 1000:.2f} ms/article (mean {kb:.1f} KB), {seconds / characters * 8192 * 1000:.2f} ms per 8 KB"
+    )
     print("anchors: GenderGapTracker quote F1 0.84, speaker 86.5%")
     return 0
 

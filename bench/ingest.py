@@ -28,23 +28,79 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from workbench.link import link_items  # noqa: E402
 from workbench.readers import discover, read_path  # noqa: E402
 from workbench.store.database import open_db  # noqa: E402
-from workbench.link import link_items  # noqa: E402
 from workbench.store.ingest import ingest  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 FIRST = ["Anna", "Pavel", "Olga", "Ivan", "Maria", "Dmitry", "Elena", "Sergei", "Irina", "Alexei", "Tanya", "Yuri"]
 LAST = ["Petrova", "Sidorov", "Kuznetsova", "Orlov", "Volkova", "Lebedev", "Morozova", "Novikov", "Zaitseva", "Sokolov"]
-SPEAKERS = ["Max Korolevsky", "Eugene Nagel", "Elena Izraylevych", "Ilya Lashch", "Olle Pridiuksson", "Katia Glod",
-            "Alexei Kuzmenkov", "Darya Miskevich", "Daniel Krutzinna", "Alex Kokcharov", "Franak Viacorka"]
+SPEAKERS = [
+    "Max Korolevsky",
+    "Eugene Nagel",
+    "Elena Izraylevych",
+    "Ilya Lashch",
+    "Olle Pridiuksson",
+    "Katia Glod",
+    "Alexei Kuzmenkov",
+    "Darya Miskevich",
+    "Daniel Krutzinna",
+    "Alex Kokcharov",
+    "Franak Viacorka",
+]
 
 
-KEEP = {"said", "told", "added", "according", "he", "she", "they", "it", "the", "a", "an", "of", "to", "in", "and",
-        "that", "was", "is", "were", "has", "have", "by", "for", "on", "with", "as", "at", "from", "who", "which",
-        # boilerplate markers the cleaner must still recognise
-        "related", "article", "share", "this", "become", "member", "just", "per", "month", "team", "hope", "you",
-        "enjoyed", "reporting", "writing", "editing", "via"}
+KEEP = {
+    "said",
+    "told",
+    "added",
+    "according",
+    "he",
+    "she",
+    "they",
+    "it",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "and",
+    "that",
+    "was",
+    "is",
+    "were",
+    "has",
+    "have",
+    "by",
+    "for",
+    "on",
+    "with",
+    "as",
+    "at",
+    "from",
+    "who",
+    "which",
+    # boilerplate markers the cleaner must still recognise
+    "related",
+    "article",
+    "share",
+    "this",
+    "become",
+    "member",
+    "just",
+    "per",
+    "month",
+    "team",
+    "hope",
+    "you",
+    "enjoyed",
+    "reporting",
+    "writing",
+    "editing",
+    "via",
+}
 WORD = re.compile(r"[A-Za-z][a-z’']+")
 
 
@@ -109,8 +165,10 @@ def main() -> None:
     fixtures = sorted((ROOT / "fixtures").glob("*.txt"))
     bases = [path.read_text(encoding="utf-8") for path in fixtures]
     print("ingest = read, clean, extract, store; then the linking of the new items, timed apart")
-    print(f"{'N':>7} {'seconds':>8} {'art/s':>7} {'MB/s':>6} {'items':>9} {'ms/art':>7} {'x base':>7} {'main MB':>8} "
-          f"{'worker MB':>9} {'link s':>8} {'links':>8} {'link MB':>8}")
+    print(
+        f"{'N':>7} {'seconds':>8} {'art/s':>7} {'MB/s':>6} {'items':>9} {'ms/art':>7} {'x base':>7} {'main MB':>8} "
+        f"{'worker MB':>9} {'link s':>8} {'links':>8} {'link MB':>8}"
+    )
     for size in args.sizes:
         folder = OUT / f"corpus_{size}"
         if not folder.exists() or len(list(folder.iterdir())) != size:
@@ -133,10 +191,13 @@ def main() -> None:
         links = db.execute("SELECT count(*) FROM links").fetchone()[0]
         db.close()
         assert not summary.failures, summary.failures[:3]
-        print(f"{size:>7,} {seconds:>8.1f} {size / seconds:>7.0f} {megabytes / seconds:>6.2f} {items:>9,} "
-              f"{1000 * seconds / size:>7.2f} {seconds / yardstick:>7.1f} {ingest_peak:>8.0f} "
-              f"{peak_mb(resource.RUSAGE_CHILDREN):>9.0f} {link_seconds:>8.1f} {links:>8,} "
-              f"{peak_mb(resource.RUSAGE_SELF):>8.0f}", flush=True)
+        print(
+            f"{size:>7,} {seconds:>8.1f} {size / seconds:>7.0f} {megabytes / seconds:>6.2f} {items:>9,} "
+            f"{1000 * seconds / size:>7.2f} {seconds / yardstick:>7.1f} {ingest_peak:>8.0f} "
+            f"{peak_mb(resource.RUSAGE_CHILDREN):>9.0f} {link_seconds:>8.1f} {links:>8,} "
+            f"{peak_mb(resource.RUSAGE_SELF):>8.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -34,30 +34,101 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.link import link_items  # noqa: E402
-from workbench.link.linker import classify  # noqa: E402
-from workbench.link.normalise import normalise  # noqa: E402
-from workbench.link.scoring import CONTAIN_COVER, CONTAIN_MIN, DEFAULT_THRESHOLD, contained  # noqa: E402
-from workbench.store.database import open_db, write_transaction  # noqa: E402
+import itertools
+
+from workbench.link import link_items
+from workbench.link.linker import classify
+from workbench.link.normalise import normalise
+from workbench.link.scoring import CONTAIN_COVER, CONTAIN_MIN, DEFAULT_THRESHOLD, contained
+from workbench.store.database import open_db, write_transaction
 
 SAMPLE = 20_000
 NEW_ITEMS = 1_000
 ITEMS_PER_SOURCE = 20
-SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "po", "ga", "bu", "fi", "ze", "sho", "tra",
-             "ven", "mar", "dol", "ris", "pen", "gor", "lin", "tas", "ber", "kul", "hon", "sel"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "ta",
+    "vo",
+    "si",
+    "de",
+    "po",
+    "ga",
+    "bu",
+    "fi",
+    "ze",
+    "sho",
+    "tra",
+    "ven",
+    "mar",
+    "dol",
+    "ris",
+    "pen",
+    "gor",
+    "lin",
+    "tas",
+    "ber",
+    "kul",
+    "hon",
+    "sel",
+]
 FUNCTION = "the of and to in a that for on with as by at from has was is will its their this".split()
-SYNONYMS = [["rose", "increased", "climbed", "jumped"], ["fell", "dropped", "declined"], ["company", "firm"],
-            ["government", "administration"], ["began", "started", "launched"], ["children", "kids"],
-            ["protest", "demonstration"], ["killed", "died"], ["vehicle", "car"], ["law", "legislation"]]
-NAMES = [("Lukashenko", "Lukashenka"), ("Zelensky", "Zelenskyy"), ("Navalny", "Navalnyi"),
-         ("Gaddafi", "Gadhafi"), ("Tsikhanouskaya", "Tikhanovskaya"), ("Mohammed", "Muhammad")]
-WORD_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
-                10: "ten", 12: "twelve", 20: "twenty"}
+SYNONYMS = [
+    ["rose", "increased", "climbed", "jumped"],
+    ["fell", "dropped", "declined"],
+    ["company", "firm"],
+    ["government", "administration"],
+    ["began", "started", "launched"],
+    ["children", "kids"],
+    ["protest", "demonstration"],
+    ["killed", "died"],
+    ["vehicle", "car"],
+    ["law", "legislation"],
+]
+NAMES = [
+    ("Lukashenko", "Lukashenka"),
+    ("Zelensky", "Zelenskyy"),
+    ("Navalny", "Navalnyi"),
+    ("Gaddafi", "Gadhafi"),
+    ("Tsikhanouskaya", "Tikhanovskaya"),
+    ("Mohammed", "Muhammad"),
+]
+WORD_NUMBERS = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    12: "twelve",
+    20: "twenty",
+}
 UNITS = ["companies", "people", "workers", "schools", "villages"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-PREFIXES = ["Officials in the capital said on Monday that", "A report published this week found that",
-            "According to figures released by the ministry,"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+PREFIXES = [
+    "Officials in the capital said on Monday that",
+    "A report published this week found that",
+    "According to figures released by the ministry,",
+]
 
 
 class Generator:
@@ -98,14 +169,22 @@ class Generator:
         if figure == "date":
             value = (rng.randrange(12), rng.randint(1, 28))
         name = rng.randrange(len(NAMES)) if rng.random() < 0.3 else None
-        return {"clauses": clauses, "figure": figure, "value": value, "unit": rng.choice(UNITS), "name": name,
-                "quote": rng.random() < 0.2}
+        return {
+            "clauses": clauses,
+            "figure": figure,
+            "value": value,
+            "unit": rng.choice(UNITS),
+            "name": name,
+            "quote": rng.random() < 0.2,
+        }
 
     def render(self, story: dict, variant: bool = False) -> tuple[str, list[dict], str | None]:
         """Text, number mentions and speaker of a story; ``variant`` rewrites it."""
         rng = self.rng
         clauses = [list(clause) for clause in story["clauses"]]
-        changes = set(rng.sample(["synonyms", "reorder", "numbers", "name", "contain", "noise"], 3)) if variant else set()
+        changes = (
+            set(rng.sample(["synonyms", "reorder", "numbers", "name", "contain", "noise"], 3)) if variant else set()
+        )
         words = []
         for clause in clauses:
             out = []
@@ -146,11 +225,16 @@ class Generator:
             return None, []
         if kind == "date":
             month, day = value
-            text = (f"the {day}th of {MONTHS[month]}" if rewrite else f"{MONTHS[month][:3]}. {day}")
+            text = f"the {day}th of {MONTHS[month]}" if rewrite else f"{MONTHS[month][:3]}. {day}"
             return text, [{"text": text, "value": f"--{month + 1:02d}-{day:02d}", "unit": "date"}]
         if kind == "percent":
-            written = (f"{WORD_NUMBERS[value]} percent" if rewrite and value in WORD_NUMBERS
-                       else f"{value} per cent" if rewrite else f"{value}%")
+            written = (
+                f"{WORD_NUMBERS[value]} percent"
+                if rewrite and value in WORD_NUMBERS
+                else f"{value} per cent"
+                if rewrite
+                else f"{value}%"
+            )
             return written, [{"text": written, "value": float(value), "unit": "percent"}]
         written = f"{WORD_NUMBERS[value] if rewrite and value in WORD_NUMBERS else value} {unit}"
         return written, [{"text": written, "value": float(value), "unit": unit}]
@@ -172,8 +256,22 @@ def build(path: Path, size: int, held_back: int = 0, seed: int = 7) -> tuple[lis
     def add(text: str, numbers: list[dict], speaker: str | None, source: int) -> int:
         nonlocal num
         num += 1
-        rows.append((num, f"{num:016x}", f"s{source:07d}", num, "quote" if speaker else "claim", text, speaker,
-                     0, len(text), 0, json.dumps(numbers), stamp))
+        rows.append(
+            (
+                num,
+                f"{num:016x}",
+                f"s{source:07d}",
+                num,
+                "quote" if speaker else "claim",
+                text,
+                speaker,
+                0,
+                len(text),
+                0,
+                json.dumps(numbers),
+                stamp,
+            )
+        )
         return num
 
     while num < total:
@@ -201,18 +299,23 @@ def insert_items(db, source_rows: list[tuple], item_rows: list[tuple]) -> None:
     with write_transaction(db):
         db.conn.executemany(
             "INSERT OR IGNORE INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
-            "VALUES (?, ?, ?, '', '', 'txt', 'bench', ?)", source_rows)
+            "VALUES (?, ?, ?, '', '', 'txt', 'bench', ?)",
+            source_rows,
+        )
         db.conn.executemany(
             'INSERT INTO items (num, id, source_id, seq, kind, text, speaker, start, "end", paragraph, numbers, '
-            "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", item_rows)
+            "first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            item_rows,
+        )
 
 
 def link_set(db, nums: range | None = None) -> dict[tuple[int, int], str]:
     """Links as num pairs -> method, optionally only those inside ``nums``."""
     found = {}
     for a, b, method in db.execute(
-            "SELECT ia.num, ib.num, links.method FROM links JOIN items ia ON ia.id = links.item_a "
-            "JOIN items ib ON ib.id = links.item_b"):
+        "SELECT ia.num, ib.num, links.method FROM links JOIN items ia ON ia.id = links.item_a "
+        "JOIN items ib ON ib.id = links.item_b"
+    ):
         if nums is None or (a in nums and b in nums):
             found[(min(a, b), max(a, b))] = method
     return found
@@ -220,8 +323,10 @@ def link_set(db, nums: range | None = None) -> dict[tuple[int, int], str]:
 
 def exhaustive(db, nums: range, threshold: float) -> set[tuple[int, int]]:
     """Every cross-source pair in ``nums`` the linker should return, by scoring all pairs."""
-    rows = db.execute("SELECT num, id, kind, text, speaker, source_id, numbers FROM items WHERE num BETWEEN ? AND ?",
-                      [nums.start, nums.stop - 1]).fetchall()
+    rows = db.execute(
+        "SELECT num, id, kind, text, speaker, source_id, numbers FROM items WHERE num BETWEEN ? AND ?",
+        [nums.start, nums.stop - 1],
+    ).fetchall()
     items = [(row, normalise(row[3], json.loads(row[6]))) for row in rows]
     items = [(row, norm) for row, norm in items if norm.linkable]
     texts = [norm.sorted_text for _, norm in items]
@@ -235,18 +340,28 @@ def exhaustive(db, nums: range, threshold: float) -> set[tuple[int, int]]:
     # token_set part: containment needs CONTAIN_COVER of at least CONTAIN_MIN distinct
     # tokens shared, so only pairs sharing that many can count.
     from scipy import sparse
+
     vocabulary: dict[str, int] = {}
     cols = [[vocabulary.setdefault(token, len(vocabulary)) for token in set(norm.tokens)] for _, norm in items]
-    matrix = sparse.csr_matrix((np.ones(sum(map(len, cols)), dtype=np.int32),
-                                np.concatenate([np.array(c, dtype=np.int64) for c in cols]),
-                                np.r_[0, np.cumsum([len(c) for c in cols])]), shape=(len(items), len(vocabulary)))
+    matrix = sparse.csr_matrix(
+        (
+            np.ones(sum(map(len, cols)), dtype=np.int32),
+            np.concatenate([np.array(c, dtype=np.int64) for c in cols]),
+            np.r_[0, np.cumsum([len(c) for c in cols])],
+        ),
+        shape=(len(items), len(vocabulary)),
+    )
     shared = sparse.triu(matrix @ matrix.T, 1).tocoo()
-    keep = (shared.data >= math.ceil(CONTAIN_COVER * CONTAIN_MIN)) & (np.minimum(sizes[shared.row], sizes[shared.col]) >= CONTAIN_MIN)
+    keep = (shared.data >= math.ceil(CONTAIN_COVER * CONTAIN_MIN)) & (
+        np.minimum(sizes[shared.row], sizes[shared.col]) >= CONTAIN_MIN
+    )
     sa, sb = shared.row[keep], shared.col[keep]
-    inside = process.cpdist([texts[i] for i in sa], [texts[i] for i in sb], scorer=fuzz.token_set_ratio,
-                            score_cutoff=threshold, workers=2)
-    best: dict[tuple[int, int], tuple[float, bool]] = {(int(i), int(j)): (float(s), False)
-                                                      for i, j, s in zip(a, b, pair_scores)}
+    inside = process.cpdist(
+        [texts[i] for i in sa], [texts[i] for i in sb], scorer=fuzz.token_set_ratio, score_cutoff=threshold, workers=2
+    )
+    best: dict[tuple[int, int], tuple[float, bool]] = {
+        (int(i), int(j)): (float(s), False) for i, j, s in zip(a, b, pair_scores)
+    }
     for i, j, s in zip(sa, sb, inside):
         if s >= threshold and s > best.get((int(i), int(j)), (0.0, False))[0] and contained(texts[i], texts[j]):
             best[(int(i), int(j))] = (float(s), True)
@@ -319,18 +434,32 @@ def run(size: int, folder: Path, threshold: float) -> dict:
     new_recall = planted_recall(link_set(db), new_matches)
     db.conn.close()
     return {
-        "size": size, "build_s": round(built, 1), "link_s": round(seconds, 1),
-        "us_per_item": round(seconds / size * 1e6, 1), "peak_rss_mb": round(peak),
-        "candidates": summary["candidates"], "links": summary["links"], "conflicts": summary["conflicts"],
-        "planted": len(old_matches), "planted_recall": round(planted, 4),
-        "planted_conflicts": len(old_conflicts), "conflict_recall": round(conflict_recall, 4),
-        "sample": len(sample), "exhaustive_pairs": len(expected),
+        "size": size,
+        "build_s": round(built, 1),
+        "link_s": round(seconds, 1),
+        "us_per_item": round(seconds / size * 1e6, 1),
+        "peak_rss_mb": round(peak),
+        "candidates": summary["candidates"],
+        "links": summary["links"],
+        "conflicts": summary["conflicts"],
+        "planted": len(old_matches),
+        "planted_recall": round(planted, 4),
+        "planted_conflicts": len(old_conflicts),
+        "conflict_recall": round(conflict_recall, 4),
+        "sample": len(sample),
+        "exhaustive_pairs": len(expected),
         "exhaustive_recall": round(len(expected & got) / max(1, len(expected)), 4),
-        "extra_in_sample": len(got - expected), "exhaustive_s": round(exhaustive_s, 1),
-        "new_items": len(held_back), "new_items_read": new_summary["items"], "new_link_s": round(new_seconds, 2),
-        "new_vs_full": round(new_seconds / seconds, 4), "new_peak_rss_mb": round(new_peak),
-        "new_candidates": new_summary["candidates"], "new_links": new_summary["links"],
-        "new_planted": len(new_matches), "new_planted_recall": round(new_recall, 4),
+        "extra_in_sample": len(got - expected),
+        "exhaustive_s": round(exhaustive_s, 1),
+        "new_items": len(held_back),
+        "new_items_read": new_summary["items"],
+        "new_link_s": round(new_seconds, 2),
+        "new_vs_full": round(new_seconds / seconds, 4),
+        "new_peak_rss_mb": round(new_peak),
+        "new_candidates": new_summary["candidates"],
+        "new_links": new_summary["links"],
+        "new_planted": len(new_matches),
+        "new_planted_recall": round(new_recall, 4),
     }
 
 
@@ -346,10 +475,13 @@ def main() -> None:
         result = run(size, args.dir, args.threshold)
         results.append(result)
         print(json.dumps(result), flush=True)
-    for small, large in zip(results, results[1:]):
-        print(f"time per item {large['size']:,} vs {small['size']:,}: "
-              f"{large['us_per_item'] / small['us_per_item']:.2f}x; linking {NEW_ITEMS:,} new items: "
-              f"{large['new_link_s'] / small['new_link_s']:.2f}x", flush=True)
+    for small, large in itertools.pairwise(results):
+        print(
+            f"time per item {large['size']:,} vs {small['size']:,}: "
+            f"{large['us_per_item'] / small['us_per_item']:.2f}x; linking {NEW_ITEMS:,} new items: "
+            f"{large['new_link_s'] / small['new_link_s']:.2f}x",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

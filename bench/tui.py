@@ -34,14 +34,48 @@ ITEMS_PER_SOURCE = 20
 CPU_STEPS = {"pilot overhead", "page down", "page up", "jump to end", "jump to start", "cursor down"}
 GOALS = "goals: first screen < 1 s, scroll step < 50 ms, filter/search < 200 ms, peak RSS < 300 MB"
 
-SUBJECTS = ["The government", "Unemployment", "The central bank", "Inflation", "The ministry", "Exports",
-            "The city council", "Hospital waiting times", "The opposition", "Crime", "Tuition fees",
-            "The tech sector", "Rents", "Energy prices", "The police", "Emissions", "The budget deficit"]
-VERBS = ["rose by", "fell by", "reached", "doubled to", "dropped to", "increased to", "was cut by",
-         "climbed to", "stood at", "grew by"]
+SUBJECTS = [
+    "The government",
+    "Unemployment",
+    "The central bank",
+    "Inflation",
+    "The ministry",
+    "Exports",
+    "The city council",
+    "Hospital waiting times",
+    "The opposition",
+    "Crime",
+    "Tuition fees",
+    "The tech sector",
+    "Rents",
+    "Energy prices",
+    "The police",
+    "Emissions",
+    "The budget deficit",
+]
+VERBS = [
+    "rose by",
+    "fell by",
+    "reached",
+    "doubled to",
+    "dropped to",
+    "increased to",
+    "was cut by",
+    "climbed to",
+    "stood at",
+    "grew by",
+]
 UNITS = ["percent", "million dollars", "billion euros", "people", "companies", "cases", "homes", "jobs"]
-TAILS = ["last year", "since 2019", "in the third quarter", "according to official figures",
-         "over the past decade", "in August", "compared with a year earlier", "in the capital"]
+TAILS = [
+    "last year",
+    "since 2019",
+    "in the third quarter",
+    "according to official figures",
+    "over the past decade",
+    "in August",
+    "compared with a year earlier",
+    "in the capital",
+]
 FIRST = ["Maria", "Alexander", "Olga", "James", "Fatima", "Pavel", "Sofia", "Chen", "Amara", "Lukas", "Ines"]
 LAST = ["Koryzna", "Lukashenko", "Novak", "Okafor", "Silva", "Ivanova", "Schmidt", "Haddad", "Tanaka", "Moreau"]
 ROLES = ["minister of finance", "spokesperson", "economist", "mayor", "union leader", "analyst", None]
@@ -69,8 +103,10 @@ def build(path: Path, items: int, seed: int = 5) -> None:
     for leftover in OUT.glob(tmp.name + "*"):
         leftover.unlink()
     rng = random.Random(seed)
-    speakers = [(f"{rng.choice(FIRST)} {rng.choice(LAST)}{i if i > 50 else ''}", rng.choice(ROLES))
-                for i in range(max(items // 200, 60))]
+    speakers = [
+        (f"{rng.choice(FIRST)} {rng.choice(LAST)}{i if i > 50 else ''}", rng.choice(ROLES))
+        for i in range(max(items // 200, 60))
+    ]
     db = open_db(tmp)
     conn = db.conn
     conn.execute("PRAGMA synchronous = OFF")
@@ -90,33 +126,62 @@ def build(path: Path, items: int, seed: int = 5) -> None:
             speaker, role = rng.choice(speakers) if quote or rng.random() < 0.3 else (None, None)
             item_id = f"i{num:015d}"
             item_ids.append(item_id)
-            rows.append((item_id, source_id, seq, "quote" if quote else "claim", sentence, speaker, role,
-                         "said" if speaker else None, offset, offset + len(sentence), seq,
-                         round(rng.random(), 4), json.dumps(numbers), stamp))
+            rows.append(
+                (
+                    item_id,
+                    source_id,
+                    seq,
+                    "quote" if quote else "claim",
+                    sentence,
+                    speaker,
+                    role,
+                    "said" if speaker else None,
+                    offset,
+                    offset + len(sentence),
+                    seq,
+                    round(rng.random(), 4),
+                    json.dumps(numbers),
+                    stamp,
+                )
+            )
             texts.append(sentence)
             offset += len(sentence) + 2
             num += 1
         conn.execute(
             "INSERT INTO sources (id, key, path, title, outlet, published, url, sha256, text, format, extractor, "
             "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, 'txt', 'bench', ?)",
-            [source_id, source_id, f"bench/{source_id}.txt", f"{rng.choice(SUBJECTS)} report {source_no}",
-             rng.choice(OUTLETS), f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-             f"https://example.org/{source_id}", "\n\n".join(texts), stamp])
+            [
+                source_id,
+                source_id,
+                f"bench/{source_id}.txt",
+                f"{rng.choice(SUBJECTS)} report {source_no}",
+                rng.choice(OUTLETS),
+                f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                f"https://example.org/{source_id}",
+                "\n\n".join(texts),
+                stamp,
+            ],
+        )
         conn.executemany(
             'INSERT INTO items (id, source_id, seq, kind, text, speaker, role, cue, start, "end", paragraph, score, '
-            "numbers, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "numbers, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     reviewed = rng.sample(item_ids, len(item_ids) // 10)
     conn.executemany(
         "INSERT INTO reviews (item_id, status, reviewer, created_at, item_text) "
         "VALUES (?, ?, 'bench', ?, (SELECT text FROM items WHERE id = ?))",
-        [(item_id, rng.choice(STATUSES), stamp, item_id) for item_id in reviewed])
+        [(item_id, rng.choice(STATUSES), stamp, item_id) for item_id in reviewed],
+    )
     links = []
     for _ in range(max(items // 500, 20)):
         a, b = sorted(rng.sample(item_ids, 2))
         drift = json.dumps([["replace", "rose", "climbed"]]) if rng.random() < 0.3 else None
         links.append((a, b, 92.0, "fuzzy", drift, stamp))
-    conn.executemany("INSERT OR IGNORE INTO links (item_a, item_b, score, method, drift, created_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", links)
+    conn.executemany(
+        "INSERT OR IGNORE INTO links (item_a, item_b, score, method, drift, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        links,
+    )
     conn.executemany("UPDATE items SET cluster_id = ? WHERE id IN (?, ?)", [(a, a, b) for a, b, *_ in links])
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
@@ -190,8 +255,9 @@ async def measure(path: Path) -> dict:
     app = ReviewApp(path, reviewer="bench", poll_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
         items = app.item_list
-        await _wait(pilot, lambda: len(items.nums) > 0 and items.current_row() is not None
-                    and app.detail.num == items.current)
+        await _wait(
+            pilot, lambda: len(items.nums) > 0 and items.current_row() is not None and app.detail.num == items.current
+        )
         results["first screen"] = time.perf_counter() - started
         await _wait(pilot, lambda: bool(app.counts))
         results["status counts shown"] = time.perf_counter() - started
@@ -281,9 +347,10 @@ def _format(label: str, value) -> str:
 
 def prepare(path: Path) -> None:
     """Apply pending migrations once, so that no measurement includes them."""
+    from sqlite_utils import Database
+
     from workbench.store.database import migrate
     from workbench.store.schema import migrations
-    from sqlite_utils import Database
 
     db = Database(path)
     if migrations.pending(db):

@@ -1,7 +1,7 @@
 """Programs the safety tests run as separate processes (so they can be killed for real).
 
-    python proc_workers.py mark DB COUNT SEED     # random marks; prints each committed review id
-    python proc_workers.py ingest DB FOLDER       # ingest a folder, printing each file as it is stored
+python proc_workers.py mark DB COUNT SEED     # random marks; prints each committed review id
+python proc_workers.py ingest DB FOLDER       # ingest a folder, printing each file as it is stored
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.store.database import open_db  # noqa: E402
-from workbench.store.reviews import StaleReview, mark  # noqa: E402
+from workbench.store.database import open_db
+from workbench.store.reviews import StaleReview, mark
 
 
 def run_marks(db_path: str, count: int, seed: int) -> None:

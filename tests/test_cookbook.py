@@ -27,8 +27,13 @@ COOKBOOK = ROOT / "docs" / "COOKBOOK.md"
 SQLITE_UTILS = Path(sys.executable).parent / "sqlite-utils"
 # What a recipe's output must contain, by recipe number, beyond "some rows".
 EXPECT = {
-    "2": "Belarus Hi-Tech Park", "3": "With warm words", "8": "unreviewed", "9": "->", "10": "percent",
-    "12": "Kazakhstan", "13": "misleading",
+    "2": "Belarus Hi-Tech Park",
+    "3": "With warm words",
+    "8": "unreviewed",
+    "9": "->",
+    "10": "percent",
+    "12": "Kazakhstan",
+    "13": "misleading",
 }
 
 
@@ -51,7 +56,8 @@ def newsroom(tmp_path_factory) -> tuple[Path, str]:
     mark(db, item_in(db, "Reuters", "Mass protests have rocked"), "true", reviewer="bob")
     clustered = db.execute(
         "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE sources.outlet = 'Reuters' "
-        "AND items.cluster_id IS NOT NULL AND items.status = 'unreviewed' ORDER BY items.seq LIMIT 1").fetchone()[0]
+        "AND items.cluster_id IS NOT NULL AND items.status = 'unreviewed' ORDER BY items.seq LIMIT 1"
+    ).fetchone()[0]
     mark(db, clustered, "in-progress", reviewer="alice")
     mark(db, clustered, "misleading", note="Context missing.", reviewer="alice")
     db.conn.close()
@@ -61,8 +67,11 @@ def newsroom(tmp_path_factory) -> tuple[Path, str]:
 def recipes() -> list[pytest.param]:
     """``(number, language, code)`` for each runnable block, in document order."""
     found, number = [], "0"
-    blocks = re.finditer(r"^## (\d+)\.[^\n]*$|^```(sh|python)\n(.*?)^```$", COOKBOOK.read_text(encoding="utf-8"),
-                         re.MULTILINE | re.DOTALL)
+    blocks = re.finditer(
+        r"^## (\d+)\.[^\n]*$|^```(sh|python)\n(.*?)^```$",
+        COOKBOOK.read_text(encoding="utf-8"),
+        re.MULTILINE | re.DOTALL,
+    )
     for match in blocks:
         if match.group(1):
             number = match.group(1)
@@ -86,14 +95,14 @@ def test_recipe(newsroom, tmp_path, number, language, code):
     shutil.copy(template, tmp_path / "db" / "workbench.db")  # every recipe gets the same starting point
     env = {**os.environ, "ITEM": clustered}
     if language == "sh":
-        command = [shutil.which("bash") or "/bin/bash", "-c", f"{SQLITE_UTILS}{code[len('sqlite-utils'):]}"]
+        command = [shutil.which("bash") or "/bin/bash", "-c", f"{SQLITE_UTILS}{code[len('sqlite-utils') :]}"]
     else:
         command = [sys.executable, "-c", code]
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Error" not in result.stderr
     output = result.stdout.strip()
-    if output.startswith("[{\"rows_affected\""):
+    if output.startswith('[{"rows_affected"'):
         assert json.loads(output)[0]["rows_affected"] > 0
     else:
         assert len(output.splitlines()) >= 2, f"recipe {number} printed too little:\n{result.stdout}"

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from newsroom import item_in, write_corpus
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
+from newsroom import item_in, write_corpus
 
 from workbench.cli import cli
 from workbench.link import link_items
@@ -54,15 +54,39 @@ def newsroom(tmp_path_factory) -> dict:
     link_items(db)
     stamp = "2026-01-01T00:00:00+00:00"
     with write_transaction(db):
-        db["sources"].insert({
-            "id": HOSTILE_SOURCE, "key": "hostile", "path": "/corpus/hostile.txt", "outlet": "Evil <b>Corp</b>",
-            "title": "Budget row <script>alert(1)</script> [x](javascript:alert(2))", "url": "javascript:alert(1)",
-            "published": "2020-09-20", "sha256": "0", "text": "", "links": "[]", "format": "txt",
-            "extractor": "test", "ingested_at": stamp})
+        db["sources"].insert(
+            {
+                "id": HOSTILE_SOURCE,
+                "key": "hostile",
+                "path": "/corpus/hostile.txt",
+                "outlet": "Evil <b>Corp</b>",
+                "title": "Budget row <script>alert(1)</script> [x](javascript:alert(2))",
+                "url": "javascript:alert(1)",
+                "published": "2020-09-20",
+                "sha256": "0",
+                "text": "",
+                "links": "[]",
+                "format": "txt",
+                "extractor": "test",
+                "ingested_at": stamp,
+            }
+        )
         for seq, (id_, (kind, text)) in enumerate(HOSTILE.items()):
-            db["items"].insert({"id": id_, "source_id": HOSTILE_SOURCE, "seq": seq, "kind": kind, "text": text,
-                                "speaker": "Mallory <i>", "start": 0, "end": len(text), "paragraph": 0,
-                                "score": 0.5, "first_seen": stamp})
+            db["items"].insert(
+                {
+                    "id": id_,
+                    "source_id": HOSTILE_SOURCE,
+                    "seq": seq,
+                    "kind": kind,
+                    "text": text,
+                    "speaker": "Mallory <i>",
+                    "start": 0,
+                    "end": len(text),
+                    "paragraph": 0,
+                    "score": 0.5,
+                    "first_seen": stamp,
+                }
+            )
     ids = {
         "five": item_in(db, "Reuters", "some 5% of all"),
         "drift_a": item_in(db, "Reuters", "IT-related businessmen are willing"),
@@ -131,8 +155,18 @@ def test_stdout_is_the_default_and_dash_means_stdout(newsroom):
 
 
 def test_real_command_streams_to_stdout(newsroom):
-    command = [str(Path(sys.executable).parent / "workbench"), "export", "--db", str(newsroom["path"]),
-               "--format", "jsonl", "--kind", "quote", "-o", "-"]
+    command = [
+        str(Path(sys.executable).parent / "workbench"),
+        "export",
+        "--db",
+        str(newsroom["path"]),
+        "--format",
+        "jsonl",
+        "--kind",
+        "quote",
+        "-o",
+        "-",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, encoding="utf-8")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -143,13 +177,16 @@ def test_real_command_streams_to_stdout(newsroom):
 # --- errors -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--format", "xml"), "'xml': unknown format"),
-    (("--status", "fake-news"), "'fake-news': unknown status"),
-    (("--status", "false,bogus"), "'bogus': unknown status"),
-    (("--kind", "rumour"), "'rumour': unknown kind"),
-    (("--source", "nosuchsource"), "nosuchsource: no such source"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "xml"), "'xml': unknown format"),
+        (("--status", "fake-news"), "'fake-news': unknown status"),
+        (("--status", "false,bogus"), "'bogus': unknown status"),
+        (("--kind", "rumour"), "'rumour': unknown kind"),
+        (("--source", "nosuchsource"), "nosuchsource: no such source"),
+    ],
+)
 def test_bad_arguments_fail_with_one_line(newsroom, args, message):
     result = export(newsroom, *args)
     assert result.exit_code == 1
@@ -313,9 +350,32 @@ def test_markdown_marks_quote_drift(newsroom):
 
 # --- JSON and JSON lines ----------------------------------------------------------
 
-ITEM_KEYS = ["id", "kind", "text", "speaker", "role", "cue", "attribution", "status", "status_label",
-             "status_changed_at", "score", "numbers", "paragraph", "start", "end", "seq", "first_seen", "cluster_id",
-             "source", "verdict", "review_count", "reviews", "links", "cluster"]
+ITEM_KEYS = [
+    "id",
+    "kind",
+    "text",
+    "speaker",
+    "role",
+    "cue",
+    "attribution",
+    "status",
+    "status_label",
+    "status_changed_at",
+    "score",
+    "numbers",
+    "paragraph",
+    "start",
+    "end",
+    "seq",
+    "first_seen",
+    "cluster_id",
+    "source",
+    "verdict",
+    "review_count",
+    "reviews",
+    "links",
+    "cluster",
+]
 SOURCE_KEYS = ["id", "title", "outlet", "author", "url", "published", "path", "format"]
 VERDICT_KEYS = ["review_id", "status", "note", "reviewer", "created_at", "text_changed"]
 REVIEW_KEYS = ["id", "status", "note", "reviewer", "created_at", "based_on", "item_text", "moved_from"]
@@ -389,8 +449,14 @@ def claim_reviews(newsroom, *args: str) -> dict[str, dict]:
 
 def test_claimreview_required_fields_and_ratings(newsroom):
     reviews = claim_reviews(newsroom)
-    assert set(reviews) == {newsroom["five"], newsroom["drift_a"], newsroom["protests"], newsroom["moscow"],
-                            "h-script", "h-eq"}
+    assert set(reviews) == {
+        newsroom["five"],
+        newsroom["drift_a"],
+        newsroom["protests"],
+        newsroom["moscow"],
+        "h-script",
+        "h-eq",
+    }
     for review in reviews.values():
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert review["url"] == f"https://desk.example/#{review['identifier']}"
@@ -398,7 +464,12 @@ def test_claimreview_required_fields_and_ratings(newsroom):
         assert review["author"] == {"@type": "Organization", "name": "Test Desk", "url": "https://desk.example/"}
         assert review["reviewRating"]["@type"] == "Rating" and review["itemReviewed"]["@type"] == "Claim"
     assert reviews[newsroom["five"]]["reviewRating"] == {
-        "@type": "Rating", "ratingValue": 1, "bestRating": 4, "worstRating": 1, "alternateName": "False"}
+        "@type": "Rating",
+        "ratingValue": 1,
+        "bestRating": 4,
+        "worstRating": 1,
+        "alternateName": "False",
+    }
     assert reviews[newsroom["drift_a"]]["reviewRating"]["ratingValue"] == 2
     assert reviews[newsroom["protests"]]["reviewRating"]["ratingValue"] == 4
     assert reviews[newsroom["moscow"]]["reviewRating"] == {"@type": "Rating", "alternateName": "Unverifiable"}
@@ -409,7 +480,9 @@ def test_claimreview_appearances_come_from_the_cluster(newsroom):
     claim = review["itemReviewed"]
     assert claim["author"] == {"@type": "Person", "name": "Belarus Hi-Tech Park"}
     assert [work["url"] for work in claim["appearance"]] == [
-        "https://www.reuters.example/belarus-it", "https://planet.example/belarus"]
+        "https://www.reuters.example/belarus-it",
+        "https://planet.example/belarus",
+    ]
     assert claim["firstAppearance"]["url"] == "https://www.reuters.example/belarus-it"
     assert claim["datePublished"] == "2020-09-14"
     hostile = claim_reviews(newsroom)["h-script"]["itemReviewed"]
@@ -420,17 +493,33 @@ def test_claimreview_rating_scale_and_url_are_configurable(newsroom, tmp_path):
     # The configuration relabels statuses in the database: work on a copy.
     copy = {**newsroom, "path": tmp_path / "copy.db", "config": tmp_path / "scale.toml"}
     shutil.copy(newsroom["path"], copy["path"])
-    copy["config"].write_text(ORGANIZATION + '[claimreview]\nurl = "https://desk.example/checks/{id}"\n' + "".join(
-        f'[[statuses]]\nid = "{id_}"\nlabel = "{label}"\n' + (f"rating = {rating}\n" if rating is not None else "")
-        for id_, label, rating in (("unreviewed", "Unreviewed", None), ("in-progress", "In progress", None),
-                                   ("true", "Correct", 10), ("mostly-true", "Mostly true", 7),
-                                   ("misleading", "Misleading", None), ("false", "Wrong", 0),
-                                   ("unverifiable", "Unverifiable", 5))), encoding="utf-8")
+    copy["config"].write_text(
+        ORGANIZATION
+        + '[claimreview]\nurl = "https://desk.example/checks/{id}"\n'
+        + "".join(
+            f'[[statuses]]\nid = "{id_}"\nlabel = "{label}"\n' + (f"rating = {rating}\n" if rating is not None else "")
+            for id_, label, rating in (
+                ("unreviewed", "Unreviewed", None),
+                ("in-progress", "In progress", None),
+                ("true", "Correct", 10),
+                ("mostly-true", "Mostly true", 7),
+                ("misleading", "Misleading", None),
+                ("false", "Wrong", 0),
+                ("unverifiable", "Unverifiable", 5),
+            )
+        ),
+        encoding="utf-8",
+    )
     reviews = claim_reviews(copy)
     five = reviews[newsroom["five"]]
     assert five["url"] == f"https://desk.example/checks/{newsroom['five']}"
-    assert five["reviewRating"] == {"@type": "Rating", "ratingValue": 0, "bestRating": 10, "worstRating": 0,
-                                    "alternateName": "Wrong"}
+    assert five["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 0,
+        "bestRating": 10,
+        "worstRating": 0,
+        "alternateName": "Wrong",
+    }
     assert reviews[newsroom["moscow"]]["reviewRating"]["ratingValue"] == 5
     assert reviews[newsroom["drift_a"]]["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}
 

@@ -50,8 +50,16 @@ MOSCOW_TIMES_QUOTES = {
     ("Darya Miskevich", "If the regime changes"),
 }
 JUNK = [
-    "Share this Article", "http", "Related article", "Tut.By via AP", "TASS", "hope you have enjoyed",
-    "Reporting by", "become a member", "With warm words and fast visas", "Everyone Who Can Leave",
+    "Share this Article",
+    "http",
+    "Related article",
+    "Tut.By via AP",
+    "TASS",
+    "hope you have enjoyed",
+    "Reporting by",
+    "become a member",
+    "With warm words and fast visas",
+    "Everyone Who Can Leave",
 ]
 
 
@@ -147,7 +155,11 @@ def test_key_claims_and_numbers(reuters, moscow_times):
     items = reuters[1] + moscow_times[1]
     park = _item(items, "The Belarus Hi-Tech Park, on the eastern outskirts", "claim")
     assert {(n.value, n.unit) for n in park.numbers} >= {
-        (750.0, "companies"), (58000.0, "people"), (2e9, "USD"), ("2006", "year"), ("2019", "year"),
+        (750.0, "companies"),
+        (58000.0, "people"),
+        (2e9, "USD"),
+        ("2006", "year"),
+        ("2019", "year"),
     }
     assert {n.display() for n in park.numbers} >= {"750 companies", "58,000 people", "2,000,000,000 USD"}
     exports = _item(items, "For countries offering to take in IT workers")
@@ -164,14 +176,14 @@ def test_key_claims_and_numbers(reuters, moscow_times):
 
 
 def test_no_junk_items(reuters, moscow_times):
-    for text, items in (reuters, moscow_times):
+    for _text, items in (reuters, moscow_times):
         for item in items:
             assert not any(junk in item.text for junk in JUNK), item.text
             assert item.text not in ("he said.", "it said.")
     quote_texts = [i.text for i in reuters[1] + moscow_times[1] if i.kind == "quote"]
     assert not any(t.lower().startswith(("ninja-style”", "brain drain")) for t in quote_texts)
     assert "Ninja-style" not in quote_texts  # the heading
-    assert not any("brain drain" == t for t in quote_texts)
+    assert not any(t == "brain drain" for t in quote_texts)
 
 
 def test_attribution_tails_are_not_claims(reuters, moscow_times):

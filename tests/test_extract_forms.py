@@ -184,7 +184,9 @@ def test_a_list_inside_the_report_is_not_taken_for_the_main_clause():
 
 def test_an_attributed_short_or_capitalised_quote_is_kept():
     # The work-title and quoted-subheading tests are for quotes nobody is said to speak.
-    text = INTRO + "The minister said: “Never.”\n\nThe prime minister told parliament on Monday: “We Will Not Surrender.”"
+    text = (
+        INTRO + "The minister said: “Never.”\n\nThe prime minister told parliament on Monday: “We Will Not Surrender.”"
+    )
     assert quotes(text) == [
         ("Never.", "The minister", "direct"),
         ("We Will Not Surrender.", "The prime minister", "direct"),
@@ -228,8 +230,10 @@ def test_a_run_on_sentence_of_cues_stays_linear(monkeypatch):
 
 
 def test_a_name_after_post_or_anti_is_an_adjective_not_a_person():
-    text = (INTRO + "Eight years ago Marta Hrytsenko, a designer, moved to Vilnius from Ukraine.\n\n"
-            "She said the city had changed a great deal since then.\n\n"
-            "Exiles say they would return to a post-Kovalenko Ukraine.")
+    text = (
+        INTRO + "Eight years ago Marta Hrytsenko, a designer, moved to Vilnius from Ukraine.\n\n"
+        "She said the city had changed a great deal since then.\n\n"
+        "Exiles say they would return to a post-Kovalenko Ukraine."
+    )
     reported = indirect(text)
     assert reported[0][:2] == ("the city had changed a great deal since then.", "Marta Hrytsenko")

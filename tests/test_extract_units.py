@@ -121,7 +121,11 @@ def test_according_to_and_reported_speech_are_indirect_claims():
     check_offsets(text, items)
     indirect = [(i.text, i.speaker, i.role) for i in items if i.attribution == "indirect"]
     assert indirect == [
-        ("The agency has talked to over 85 companies since the election", "Gediminas Koryzna", "Director of Business Development"),
+        (
+            "The agency has talked to over 85 companies since the election",
+            "Gediminas Koryzna",
+            "Director of Business Development",
+        ),
         ("two employees were arrested and beaten.", "Gismart", "a gaming app developer"),
     ]
 
@@ -162,12 +166,19 @@ def test_number_and_date_equivalences():
     assert _normalised("$2bn") == _normalised("$2 billion") == [(2e9, "USD")]
     assert _normalised("58,000 people") == [(58000.0, "people")]
     assert _normalised("750 companies") == [(750.0, "companies")]
-    assert _normalised("Aug. 9") == _normalised("9th of August") == _normalised("August the 9th") == [("--08-09", "date")]
+    assert (
+        _normalised("Aug. 9") == _normalised("9th of August") == _normalised("August the 9th") == [("--08-09", "date")]
+    )
     assert _normalised("1st of September", 2020) == [("2020-09-01", "date")]
     assert _normalised("since its launching in 2006") == [("2006", "year")]
     assert _normalised("relocate 20-30 permanently") == [(20.0, None), (30.0, None)]
     more = find_numbers("more than 10% of firms")
-    assert (more[0].text, more[0].value, more[0].unit, more[0].display()) == ("more than 10%", 10.0, "percent", "10 percent")
+    assert (more[0].text, more[0].value, more[0].unit, more[0].display()) == (
+        "more than 10%",
+        10.0,
+        "percent",
+        "10 percent",
+    )
     assert find_numbers("$2 billion")[0].display() == "2,000,000,000 USD"
     assert find_numbers("on the 9th of August")[0].display() == "--08-09"
 
@@ -197,7 +208,7 @@ def test_unbalanced_quotes_do_not_swallow_the_article():
     text = (
         "“This quote never closes, said the spokesman of the ministry.\n\n"
         "The ministry employs 4,000 people across the country.\n\n"
-        "Officials said the budget \" grew by 5% this year.\n\n"
+        'Officials said the budget " grew by 5% this year.\n\n'
         "Another ‘ stray mark sits in this sentence about 300 companies."
     )
     items = extract(text)
@@ -306,9 +317,16 @@ def test_fast_score_equals_the_trained_formula():
 
 
 def test_whole_quotations_are_direct_and_embedded_quoted_words_partial():
-    text = ("Intro.\n\nAnton said firms were moving staff “ninja-style.” He added: “We left.” "
-            "“It was hard,” he said. “Very hard.” Thousands posted a letter, accusing the government of "
-            "creating an “atmosphere of fear and violence”.")
+    text = (
+        "Intro.\n\nAnton said firms were moving staff “ninja-style.” He added: “We left.” "
+        "“It was hard,” he said. “Very hard.” Thousands posted a letter, accusing the government of "
+        "creating an “atmosphere of fear and violence”."
+    )
     forms = {item.text: item.attribution for item in extract(text) if item.kind == "quote"}
-    assert forms == {"ninja-style.": "partial", "We left.": "direct", "It was hard": "direct",
-                     "Very hard.": "direct", "atmosphere of fear and violence": "partial"}
+    assert forms == {
+        "ninja-style.": "partial",
+        "We left.": "direct",
+        "It was hard": "direct",
+        "Very hard.": "direct",
+        "atmosphere of fear and violence": "partial",
+    }

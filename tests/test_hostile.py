@@ -47,7 +47,7 @@ def test_any_text_cleans_and_extracts_with_exact_offsets(text):
     cleaned = clean_text(text).text
     assert "\x1b" not in cleaned and "\x00" not in cleaned
     for item in extract(cleaned):
-        assert cleaned[item.start:item.end] == item.text
+        assert cleaned[item.start : item.end] == item.text
         assert item.kind in {"claim", "quote"}
         assert 0.0 <= item.score <= 1.0
 
@@ -59,15 +59,27 @@ def test_hand_picked_hostile_files_ingest_without_a_traceback(tmp_path):
     files = {
         "unbalanced.txt": "Title\n\n“He said it would never end, she said. ‘And then\n\nNothing.\n\n“Open again.",
         "long-line.txt": "Title\n\n" + long_paragraph,
-        "many-paragraphs.txt": "Title\n\n" + "\n\n".join(f"Paragraph {n} says 5% of {n} firms left." for n in range(20000)),
+        "many-paragraphs.txt": "Title\n\n"
+        + "\n\n".join(f"Paragraph {n} says 5% of {n} firms left." for n in range(20000)),
         "rtl.txt": "Title\n\n\u202eThe park has 750 companies\u202c, said \u200fAnna Petrova.\n",
         "markup.txt": "Title\n\n“[bold red]x[/] [link=file:///etc/passwd]here[/link] <script>alert(1)</script>,” "
-                      "said Eve Hacker, a tester.\n",
+        "said Eve Hacker, a tester.\n",
         "escapes.txt": "Title\n\nThe \x1b[2J\x1b]0;pwned\x07 park has 750 companies.\n",
-        "nested.html": "<html><body>" + "<div>" * 5000 + "<p>The park has 750 companies.</p>" + "</div>" * 5000
-                       + "</body></html>",
-        "records.jsonl": "\n".join([json.dumps({"text": "“Quote,” said A B."}), "[1, 2]", "null", "\"text\"",
-                                    json.dumps({"text": 5}), json.dumps({"text": "Valid record with 5 firms."})]),
+        "nested.html": "<html><body>"
+        + "<div>" * 5000
+        + "<p>The park has 750 companies.</p>"
+        + "</div>" * 5000
+        + "</body></html>",
+        "records.jsonl": "\n".join(
+            [
+                json.dumps({"text": "“Quote,” said A B."}),
+                "[1, 2]",
+                "null",
+                '"text"',
+                json.dumps({"text": 5}),
+                json.dumps({"text": "Valid record with 5 firms."}),
+            ]
+        ),
     }
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -80,8 +92,15 @@ def test_hand_picked_hostile_files_ingest_without_a_traceback(tmp_path):
     assert any("huge.txt: file too large" in line for line in skipped)
     db = open_db(tmp_path / "wb.db")
     paths = {Path(row[0].split("#")[0]).name for row in db.execute("SELECT path FROM sources")}
-    assert {"unbalanced.txt", "long-line.txt", "many-paragraphs.txt", "rtl.txt", "markup.txt", "escapes.txt",
-            "records.jsonl"} <= paths
+    assert {
+        "unbalanced.txt",
+        "long-line.txt",
+        "many-paragraphs.txt",
+        "rtl.txt",
+        "markup.txt",
+        "escapes.txt",
+        "records.jsonl",
+    } <= paths
     text = db.execute("SELECT group_concat(text, ' ') FROM sources").fetchone()[0]
     assert "\x1b" not in text and "\x07" not in text
     assert db.execute("SELECT count(*) FROM items WHERE text LIKE '%[link=file:///etc/passwd]%'").fetchone()[0] >= 1
@@ -97,23 +116,27 @@ def test_exports_stay_valid_whatever_the_corpus_text(texts, speaker):
     import io
     import tempfile
 
+    from workbench.model import ExtractedItem
     from workbench.store.ingest import item_ids, source_id
     from workbench.store.reviews import mark
-    from workbench.model import ExtractedItem
 
     with tempfile.TemporaryDirectory() as folder:
         db_path = Path(folder) / "wb.db"
         db = open_db(db_path)
         body = "\n\n".join(texts)
         sid = source_id("hostile")
-        db.execute("INSERT INTO sources (id, key, path, title, url, sha256, text, format, extractor, ingested_at) "
-                   "VALUES (?, 'hostile', 'hostile.txt', ?, 'javascript:alert(1)', '', ?, 'txt', '', '')",
-                   [sid, texts[0][:80], body])
+        db.execute(
+            "INSERT INTO sources (id, key, path, title, url, sha256, text, format, extractor, ingested_at) "
+            "VALUES (?, 'hostile', 'hostile.txt', ?, 'javascript:alert(1)', '', ?, 'txt', '', '')",
+            [sid, texts[0][:80], body],
+        )
         items = [ExtractedItem("claim", text, 0, len(text)) for text in texts]
         for seq, (id_, text) in enumerate(zip(item_ids(sid, items), texts)):
-            db.execute("INSERT INTO items (id, source_id, seq, kind, text, speaker, start, \"end\", paragraph, "
-                       "first_seen) VALUES (?, ?, ?, 'claim', ?, ?, 0, ?, 0, '')",
-                       [id_, sid, seq, text, speaker or None, len(text)])
+            db.execute(
+                'INSERT INTO items (id, source_id, seq, kind, text, speaker, start, "end", paragraph, '
+                "first_seen) VALUES (?, ?, ?, 'claim', ?, ?, 0, ?, 0, '')",
+                [id_, sid, seq, text, speaker or None, len(text)],
+            )
             mark(db, id_, "false", note=text, reviewer=speaker or "r")
         db.conn.commit()
         outputs = {}

@@ -38,8 +38,9 @@ def test_fixtures_ingest_into_sources_and_items_with_exact_offsets(fixture_db):
     kinds = dict(db.execute("SELECT kind, count(*) FROM items GROUP BY kind").fetchall())
     assert kinds["claim"] > 30 and kinds["quote"] > 20
     mismatched = db.execute(
-        'SELECT count(*) FROM items JOIN sources ON sources.id = items.source_id '
-        'WHERE substr(sources.text, items.start + 1, items."end" - items.start) != items.text').fetchone()[0]
+        "SELECT count(*) FROM items JOIN sources ON sources.id = items.source_id "
+        'WHERE substr(sources.text, items.start + 1, items."end" - items.start) != items.text'
+    ).fetchone()[0]
     assert mismatched == 0
     assert db.execute("SELECT count(*) FROM items WHERE status != 'unreviewed'").fetchone()[0] == 0
     # the full-text index follows the items table
@@ -75,8 +76,10 @@ def test_edited_article_keeps_every_review(fixture_db, corpus):
     text = path.read_text(encoding="utf-8")
     gismart = next(p.strip() for p in text.split("\n\n") if p.strip().startswith("Gismart, a gaming app developer"))
     text = text.replace("since its launching in 2006", "since its launch in 2006").replace(gismart, "")
-    text = text.replace("Neighbouring countries quickly opened their doors.",
-                        "Neighbouring countries quickly opened their doors.\n\nPoland offered 1,000 visas in a week.")
+    text = text.replace(
+        "Neighbouring countries quickly opened their doors.",
+        "Neighbouring countries quickly opened their doors.\n\nPoland offered 1,000 visas in a week.",
+    )
     path.write_text(text, encoding="utf-8")
 
     summary = ingest(db, [str(corpus)], workers=1)
@@ -105,35 +108,46 @@ def test_bad_files_are_named_one_line_each_and_the_rest_goes_in(tmp_path):
     (corpus / "good.txt").write_text("Park grows\n\nThe park has risen to 750 companies since its launch in 2006.\n")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 64)
-    (corpus / "latin.txt").write_bytes("Prices\n\nCafé prices in Minsk rose 5% in August 2020 at the José bakery chain.\n".encode("cp1252"))
+    (corpus / "latin.txt").write_bytes(
+        "Prices\n\nCafé prices in Minsk rose 5% in August 2020 at the José bakery chain.\n".encode("cp1252")
+    )
     (corpus / "broken.html").write_bytes(b"<html><body><div><p")
     (corpus / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<< garbage\n%%EOF")
     write_pdf(corpus / "real.pdf", ["Officials said the park employs 58,000 people in Minsk."], title="Jobs")
     (tmp_path / "nothing").mkdir()
     db_path = tmp_path / "wb.db"
-    result = CliRunner().invoke(cli, ["ingest", str(corpus), str(tmp_path / "missing.txt"), str(tmp_path / "nothing"),
-                                      "--db", str(db_path)])
+    result = CliRunner().invoke(
+        cli, ["ingest", str(corpus), str(tmp_path / "missing.txt"), str(tmp_path / "nothing"), "--db", str(db_path)]
+    )
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("skipped ")]
     named = {Path(line.split(": ")[0].removeprefix("skipped ")).name for line in errors}
     assert named == {"empty.txt", "binary.txt", "broken.html", "corrupt.pdf", "missing.txt", "nothing"}
     assert "Traceback" not in result.output
     db = open_db(db_path)
-    assert sorted(Path(p).name for p, in db.execute("SELECT path FROM sources")) == ["good.txt", "latin.txt", "real.pdf"]
+    assert sorted(Path(p).name for (p,) in db.execute("SELECT path FROM sources")) == [
+        "good.txt",
+        "latin.txt",
+        "real.pdf",
+    ]
     item_like(db, "Café prices in Minsk rose 5%")
 
 
 def test_a_failed_write_leaves_no_half_ingested_source(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("A\n\nThe park has risen to 750 companies since 2006.\n\nPoison gas leaks rose by 12% in Minsk in 2020, officials said.\n")
+    (corpus / "a.txt").write_text(
+        "A\n\nThe park has risen to 750 companies since 2006.\n\nPoison gas leaks rose by 12% in Minsk in 2020, officials said.\n"
+    )
     (corpus / "b.txt").write_text("B\n\nThe park employs 58,000 people in Minsk.\n")
     db = open_db(tmp_path / "wb.db")
-    db.execute("CREATE TRIGGER poison BEFORE INSERT ON items WHEN NEW.text LIKE '%Poison%' "
-               "BEGIN SELECT RAISE(ABORT, 'poisoned'); END")
+    db.execute(
+        "CREATE TRIGGER poison BEFORE INSERT ON items WHEN NEW.text LIKE '%Poison%' "
+        "BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+    )
     summary = ingest(db, [str(corpus)], workers=1)
     assert [str(f) for f in summary.failures] == [f"{corpus / 'a.txt'}: not stored, database error: poisoned"]
-    assert [Path(p).name for p, in db.execute("SELECT path FROM sources")] == ["b.txt"]
+    assert [Path(p).name for (p,) in db.execute("SELECT path FROM sources")] == ["b.txt"]
     assert db.execute("SELECT count(*) FROM items WHERE text LIKE '%750 companies%'").fetchone()[0] == 0
 
 
@@ -158,8 +172,10 @@ def test_corrupt_database_gets_a_clear_error(tmp_path):
 def test_database_from_a_newer_schema_is_refused_and_untouched(tmp_path, corpus):
     path = tmp_path / "future.db"
     db = open_db(path)
-    db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-               "VALUES ('workbench', 'm999_from_the_future', '2030-01-01')")
+    db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('workbench', 'm999_from_the_future', '2030-01-01')"
+    )
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.conn.commit()
     db.execute("PRAGMA journal_mode = DELETE")
@@ -227,5 +243,5 @@ def test_process_pool_gives_the_same_result_as_one_process(tmp_path, corpus):
     single, pooled = open_db(tmp_path / "one.db"), open_db(tmp_path / "pool.db")
     ingest(single, [str(corpus)], workers=1)
     ingest(pooled, [str(corpus)], workers=2)
-    query = "SELECT id, kind, text, speaker, start, \"end\" FROM items ORDER BY id"
+    query = 'SELECT id, kind, text, speaker, start, "end" FROM items ORDER BY id'
     assert list(single.execute(query)) == list(pooled.execute(query))

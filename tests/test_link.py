@@ -33,17 +33,30 @@ def figure(sentence: str, written: str, value, unit: str | None) -> dict:
     return {"text": written, "value": value, "unit": unit, "start": start, "end": start + len(written)}
 
 
-def add(db, source: str, text: str, *, kind: str = "claim", speaker: str | None = None,
-        numbers: list[dict] | None = None, item_id: str | None = None) -> str:
+def add(
+    db,
+    source: str,
+    text: str,
+    *,
+    kind: str = "claim",
+    speaker: str | None = None,
+    numbers: list[dict] | None = None,
+    item_id: str | None = None,
+) -> str:
     """Insert one item (and its source if new) straight into the database."""
     with write_transaction(db):
-        db.execute("INSERT OR IGNORE INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
-                   "VALUES (?, ?, ?, '', '', 'txt', 'test', ?)", [source, source, f"{source}.txt", STAMP])
+        db.execute(
+            "INSERT OR IGNORE INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
+            "VALUES (?, ?, ?, '', '', 'txt', 'test', ?)",
+            [source, source, f"{source}.txt", STAMP],
+        )
         seq = db.execute("SELECT count(*) FROM items").fetchone()[0]
         item_id = item_id or f"{source}-{seq:03d}"
-        db.execute('INSERT INTO items (id, source_id, seq, kind, text, speaker, start, "end", paragraph, numbers, '
-                   "first_seen) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)",
-                   [item_id, source, seq, kind, text, speaker, len(text), json.dumps(numbers or []), STAMP])
+        db.execute(
+            'INSERT INTO items (id, source_id, seq, kind, text, speaker, start, "end", paragraph, numbers, '
+            "first_seen) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)",
+            [item_id, source, seq, kind, text, speaker, len(text), json.dumps(numbers or []), STAMP],
+        )
     return item_id
 
 
@@ -85,10 +98,12 @@ def quote_ids(db) -> list[str]:
 
 # --- through ingest -------------------------------------------------------------------
 
+
 def test_reworded_quote_across_sources_is_linked_as_drift(tmp_path):
     db = open_db(tmp_path / "w.db")
-    summary = ingest(db, [str(write(tmp_path, "a.txt", ARTICLE_A)), str(write(tmp_path, "b.txt", ARTICLE_B))],
-                     workers=1)
+    summary = ingest(
+        db, [str(write(tmp_path, "a.txt", ARTICLE_A)), str(write(tmp_path, "b.txt", ARTICLE_B))], workers=1
+    )
     quotes = quote_ids(db)
     assert len(quotes) == 2 and summary.links >= 1
     link = linked(db, *quotes)
@@ -132,6 +147,7 @@ def test_decisions_survive_relink_and_reingest(tmp_path):
 
 
 # --- matching -------------------------------------------------------------------------
+
 
 def test_numbers_written_differently_link(db):
     s1 = "Unemployment in the capital region rose 5pc last year, official statistics show."
@@ -197,10 +213,20 @@ def test_same_source_duplicates_are_not_cross_source_links(db):
 def test_name_spelling_variants_link(db):
     a = add(db, "s1", "Lukashenko ordered troops to the western border after the disputed presidential election.")
     b = add(db, "s2", "Lukashenka ordered troops to the western border after the disputed presidential election.")
-    q1 = add(db, "s1", "Nobody will take this country away from us, not now and not ever", kind="quote",
-             speaker="Alexander Lukashenko")
-    q2 = add(db, "s2", "Nobody will ever take this country away from us, not now and not ever", kind="quote",
-             speaker="Lukashenka")
+    q1 = add(
+        db,
+        "s1",
+        "Nobody will take this country away from us, not now and not ever",
+        kind="quote",
+        speaker="Alexander Lukashenko",
+    )
+    q2 = add(
+        db,
+        "s2",
+        "Nobody will ever take this country away from us, not now and not ever",
+        kind="quote",
+        speaker="Lukashenka",
+    )
     link_items(db)
     assert linked(db, a, b)["method"] == "fuzzy"
     drift = json.loads(linked(db, q1, q2)["drift"])
@@ -223,8 +249,10 @@ def test_reordered_clauses_and_synonyms_link(db):
 
 def test_containment_links(db):
     short = "Police detained more than two hundred protesters outside the parliament building in Minsk."
-    long = ("Police detained more than two hundred protesters outside the parliament building in Minsk, "
-            "while opposition leaders called for a nationwide strike and new elections.")
+    long = (
+        "Police detained more than two hundred protesters outside the parliament building in Minsk, "
+        "while opposition leaders called for a nationwide strike and new elections."
+    )
     a, b = add(db, "s1", short), add(db, "s2", long)
     link_items(db)
     assert linked(db, a, b)["method"] == "containment"
@@ -280,26 +308,36 @@ def test_incremental_run_through_the_index_reads_only_new_items(tmp_path):
     pair = tuple(sorted(old[:2]))
     db.execute("UPDATE links SET score = 1.5 WHERE item_a = ? AND item_b = ?", pair)  # a marker, not a real score
     db.conn.commit()
-    new = [add(db, "s9", SIMILAR[2]),
-           add(db, "s9", "Doctors at the regional hospital in Gomel signed an open letter against police brutality."),
-           add(db, "s8", "A new sentence about nothing else that was said anywhere before today.")]
+    new = [
+        add(db, "s9", SIMILAR[2]),
+        add(db, "s9", "Doctors at the regional hospital in Gomel signed an open letter against police brutality."),
+        add(db, "s8", "A new sentence about nothing else that was said anywhere before today."),
+    ]
     summary = link_items(db, new)
     assert summary.items == summary.compared == 3  # only the new items were read and normalised
     table = link_table(db)
     assert table[pair][0] == 1.5  # the old pair was not scored again
-    assert {p for p in table if p != pair} == {tuple(sorted((new[0], old[0]))), tuple(sorted((new[0], old[1]))),
-                                               tuple(sorted((new[1], old[2])))}
+    assert {p for p in table if p != pair} == {
+        tuple(sorted((new[0], old[0]))),
+        tuple(sorted((new[0], old[1]))),
+        tuple(sorted((new[1], old[2]))),
+    }
     assert cluster_of(db, new[0]) == cluster_of(db, old[0]) == cluster_of(db, old[1])
     assert db.execute("SELECT count(*) FROM link_signatures").fetchone()[0] == len(old) + len(new)
 
 
 def test_incremental_runs_equal_a_full_relink(tmp_path):
     db = open_db(tmp_path / "grow.db")
-    texts = SIMILAR + OTHER + [text.replace("Minsk", "Brest") for text in OTHER] + [
-        "Railway workers in Brest went on strike against the detention of their union leader.",
-        "Exports of potash to China rose 12 percent in the first quarter, reaching a record.",
-        "Exports of potash to China increased 12 percent in the first quarter.",
-    ]
+    texts = (
+        SIMILAR
+        + OTHER
+        + [text.replace("Minsk", "Brest") for text in OTHER]
+        + [
+            "Railway workers in Brest went on strike against the detention of their union leader.",
+            "Exports of potash to China rose 12 percent in the first quarter, reaching a record.",
+            "Exports of potash to China increased 12 percent in the first quarter.",
+        ]
+    )
     first = [add(db, f"s{i % 5}", text) for i, text in enumerate(texts[:8])]
     link_items(db)
     set_link_state(db, *sorted(first[:2]), "rejected")
@@ -358,7 +396,7 @@ def test_clusters_update_after_reject_and_confirm(db):
 
 
 def test_full_run_refreshes_suggestions_but_not_decisions(db):
-    a, b = (add(db, f"s{i}", text) for i, text in enumerate(SIMILAR[:2]))
+    a, _b = (add(db, f"s{i}", text) for i, text in enumerate(SIMILAR[:2]))
     c = add(db, "s3", "Railway workers in Brest went on strike against the detention of their union leader.")
     link_items(db, threshold=60)
     set_link_state(db, a, c, "confirmed")
@@ -383,27 +421,35 @@ def test_set_link_state_errors(db):
 
 def test_word_diff():
     runs = word_diff("We will not give up our country.", "We will never give up the country!")
-    assert runs == [("equal", "We will", "We will"), ("replace", "not", "never"),
-                    ("equal", "give up", "give up"), ("replace", "our", "the"), ("equal", "country.", "country!")]
+    assert runs == [
+        ("equal", "We will", "We will"),
+        ("replace", "not", "never"),
+        ("equal", "give up", "give up"),
+        ("replace", "our", "the"),
+        ("equal", "country.", "country!"),
+    ]
     assert word_diff("a b c", "a b c d") == [("equal", "a b c", "a b c"), ("insert", "", "d")]
     assert word_diff("a b c", "a c") == [("equal", "a", "a"), ("delete", "b", ""), ("equal", "c", "c")]
 
 
 # --- command line ---------------------------------------------------------------------
 
+
 def test_cli_link_and_link_state(tmp_path):
     path = tmp_path / "cli.db"
     db = open_db(path)
     a, b = add(db, "s1", SIMILAR[0], item_id="aaaa1111"), add(db, "s2", SIMILAR[1], item_id="bbbb2222")
-    other = add(db, "s3", "Doctors in Gomel signed an open letter against police violence on Friday.",
-                item_id="cccc3333")
+    other = add(
+        db, "s3", "Doctors in Gomel signed an open letter against police violence on Friday.", item_id="cccc3333"
+    )
     db.conn.close()
     runner = CliRunner()
     result = runner.invoke(cli, ["link", "--db", str(path)])
     assert result.exit_code == 0, result.output
     assert "1 links" in result.output
-    result = runner.invoke(cli, ["link-state", "aaaa11", "bbbb2222", "confirmed", "--db", str(path),
-                                 "--reviewer", "ana"])
+    result = runner.invoke(
+        cli, ["link-state", "aaaa11", "bbbb2222", "confirmed", "--db", str(path), "--reviewer", "ana"]
+    )
     assert result.exit_code == 0, result.output
     assert "confirmed" in result.output and "cluster aaaa1111" in result.output
     for args, message in (
@@ -425,11 +471,15 @@ def test_cli_link_and_link_state(tmp_path):
 def test_clean_post_turns_a_tweet_into_words():
     from workbench.link.retrieve import clean_post
 
-    tweet = ("Minecraft is NOT closing. #Minecrafthttps://t.co/V4Lzv97qOc Caught on camera.#IranUsapic.twitter.com/TvRk "
-             "see nytimes.com/2019/x cc @realDonaldTrump #FreeIran2020 — Helen Z 🔜 (@HelenAngel) January 2, 2020")
+    tweet = (
+        "Minecraft is NOT closing. #Minecrafthttps://t.co/V4Lzv97qOc Caught on camera.#IranUsapic.twitter.com/TvRk "
+        "see nytimes.com/2019/x cc @realDonaldTrump #FreeIran2020 — Helen Z 🔜 (@HelenAngel) January 2, 2020"
+    )
     cleaned = clean_post(tweet)
-    assert cleaned == ("Minecraft is NOT closing. Minecraft Caught on camera. Iran Usa see cc real Donald Trump "
-                       "Free Iran 2020 Helen Z 🔜")
+    assert cleaned == (
+        "Minecraft is NOT closing. Minecraft Caught on camera. Iran Usa see cc real Donald Trump "
+        "Free Iran 2020 Helen Z 🔜"
+    )
     assert clean_post("U.S. and/or 3.5/10 - fine") == "U.S. and/or 3.5/10 - fine"
 
 
@@ -457,6 +507,7 @@ def test_retriever_ranks_rewordings_and_keeps_the_earliest_duplicate():
 
 # --- index and re-ingest robustness -----------------------------------------------------
 
+
 def test_an_item_whose_keys_share_a_hash_is_indexed_once_per_block(tmp_path):
     # "mfghgrm" and "nhpxqdr" have the same crc32: every key pair with one of them gives
     # the same block as with the other, so the item meets each such block twice.
@@ -466,8 +517,10 @@ def test_an_item_whose_keys_share_a_hash_is_indexed_once_per_block(tmp_path):
     others = [add(db, f"o{i}", text) for i, text in enumerate(OTHER)]
     link_items(db)  # rebuilt the index without a duplicate (block, num)
     assert linked(db, odd, same)["method"] == "exact"
-    blocks = db.execute("SELECT count(*), count(DISTINCT block) FROM link_blocks "
-                        "WHERE num = (SELECT num FROM items WHERE id = ?)", [odd]).fetchone()
+    blocks = db.execute(
+        "SELECT count(*), count(DISTINCT block) FROM link_blocks WHERE num = (SELECT num FROM items WHERE id = ?)",
+        [odd],
+    ).fetchone()
     assert blocks[0] == blocks[1] > 0
     late = add(db, "s3", "Inspectors found mfghgrm nhpxqdr residue in the municipal water supply near Brest.")
     assert link_items(db, [late]).items == 1  # through the index
@@ -562,10 +615,14 @@ def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tm
 
     db = open_db(tmp_path / "follow.db")
     ids = {name: add(db, name, SIMILAR[0], item_id=name) for name in ("b-old", "a-new", "c-x", "d-y", "z-new")}
-    row = "INSERT INTO links (item_a, item_b, score, method, state, drift, conflict, created_at, decided_by, decided_at)"
+    row = (
+        "INSERT INTO links (item_a, item_b, score, method, state, drift, conflict, created_at, decided_by, decided_at)"
+    )
     with write_transaction(db):
-        db.execute(f"{row} VALUES ('b-old', 'c-x', 90, 'fuzzy', 'rejected', ?, NULL, ?, 'ana', ?)",
-                   [json.dumps([["insert", "", "very"]]), STAMP, STAMP])
+        db.execute(
+            f"{row} VALUES ('b-old', 'c-x', 90, 'fuzzy', 'rejected', ?, NULL, ?, 'ana', ?)",
+            [json.dumps([["insert", "", "very"]]), STAMP, STAMP],
+        )
         db.execute(f"{row} VALUES ('a-new', 'c-x', 91, 'fuzzy', 'suggested', NULL, NULL, ?, NULL, NULL)", [STAMP])
         db.execute(f"{row} VALUES ('b-old', 'd-y', 92, 'fuzzy', 'confirmed', NULL, NULL, ?, 'bo', ?)", [STAMP, STAMP])
         db.execute(f"{row} VALUES ('d-y', 'z-new', 93, 'fuzzy', 'rejected', NULL, NULL, ?, 'cy', ?)", [STAMP, STAMP])
@@ -578,9 +635,15 @@ def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tm
         assert _follow_decisions(db, {"b-old": "z-new"}) == 0
     assert linked(db, "d-y", "z-new")["decided_by"] == "cy" and linked(db, "b-old", "d-y")["decided_by"] == "bo"
     with write_transaction(db):  # the new id sorts after the partner: the sides of drift and conflict swap
-        db.execute(f"{row} VALUES ('m-old', 'q', 95, 'number-conflict', 'rejected', ?, ?, ?, 'ana', ?)",
-                   [json.dumps([["insert", "", "very"], ["replace", "5", "7"]]),
-                    json.dumps([{"unit": "%", "value_a": 5, "value_b": 7}]), STAMP, STAMP])
+        db.execute(
+            f"{row} VALUES ('m-old', 'q', 95, 'number-conflict', 'rejected', ?, ?, ?, 'ana', ?)",
+            [
+                json.dumps([["insert", "", "very"], ["replace", "5", "7"]]),
+                json.dumps([{"unit": "%", "value_a": 5, "value_b": 7}]),
+                STAMP,
+                STAMP,
+            ],
+        )
         assert _follow_decisions(db, {"m-old": "r-new"}) == 1
     moved = linked(db, "q", "r-new")
     assert (moved["item_a"], moved["state"]) == ("q", "rejected")

@@ -36,11 +36,32 @@ def db_path(tmp_path) -> Path:
     path = tmp_path / "workbench.db"
     db = open_db(path)
     with write_transaction(db):
-        db["sources"].insert({"id": "src000000001", "key": "k", "path": "p", "sha256": "0", "text": "",
-                              "format": "txt", "extractor": "test", "ingested_at": "2026-01-01"})
+        db["sources"].insert(
+            {
+                "id": "src000000001",
+                "key": "k",
+                "path": "p",
+                "sha256": "0",
+                "text": "",
+                "format": "txt",
+                "extractor": "test",
+                "ingested_at": "2026-01-01",
+            }
+        )
         for seq, (id_, text) in enumerate(TEXTS.items()):
-            db["items"].insert({"id": id_, "source_id": "src000000001", "seq": seq, "kind": "claim", "text": text,
-                                "start": 0, "end": len(text), "paragraph": 0, "first_seen": "2026-01-01"})
+            db["items"].insert(
+                {
+                    "id": id_,
+                    "source_id": "src000000001",
+                    "seq": seq,
+                    "kind": "claim",
+                    "text": text,
+                    "start": 0,
+                    "end": len(text),
+                    "paragraph": 0,
+                    "first_seen": "2026-01-01",
+                }
+            )
     db.conn.close()
     return path
 
@@ -50,8 +71,10 @@ def db_path(tmp_path) -> Path:
 
 def test_functions_in_sqlite_utils_database(db_path):
     db = Database(db_path)  # plugins load through the entry point
-    query = "SELECT id, fuzz_ratio(text, :q), fuzz_partial_ratio(text, :q), fuzz_token_set_ratio(text, :q), " \
-            "fuzz_token_sort_ratio(text, :q), workbench_normalise(text) FROM items ORDER BY id"
+    query = (
+        "SELECT id, fuzz_ratio(text, :q), fuzz_partial_ratio(text, :q), fuzz_token_set_ratio(text, :q), "
+        "fuzz_token_sort_ratio(text, :q), workbench_normalise(text) FROM items ORDER BY id"
+    )
     q = "the minister said unemployment fell by 5% last year"
     for id_, ratio, partial, token_set, token_sort, normalised in db.execute(query, {"q": q}):
         text = TEXTS[id_]
@@ -60,17 +83,26 @@ def test_functions_in_sqlite_utils_database(db_path):
         assert token_set == pytest.approx(fuzz.token_set_ratio(text, q, processor=utils.default_process))
         assert token_sort == pytest.approx(fuzz.token_sort_ratio(text, q, processor=utils.default_process))
         assert normalised == normalise(text)
-    similar = [row[0] for row in db.execute(
-        "SELECT id FROM items WHERE fuzz_token_set_ratio(text, :q) > 80 ORDER BY id", {"q": q})]
+    similar = [
+        row[0]
+        for row in db.execute("SELECT id FROM items WHERE fuzz_token_set_ratio(text, :q) > 80 ORDER BY id", {"q": q})
+    ]
     assert similar == ["a1", "a2", "a3"]
-    assert db.execute("SELECT workbench_normalise(:a) = workbench_normalise(:b)",
-                      {"a": TEXTS["a3"], "b": "unemployment fell by 5% last year"}).fetchone()[0] == 1
+    assert (
+        db.execute(
+            "SELECT workbench_normalise(:a) = workbench_normalise(:b)",
+            {"a": TEXTS["a3"], "b": "unemployment fell by 5% last year"},
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_functions_are_null_safe(db_path):
     db = Database(db_path)
-    row = db.execute("SELECT fuzz_ratio(NULL, 'a'), fuzz_partial_ratio('a', NULL), fuzz_token_set_ratio(NULL, NULL), "
-                     "fuzz_token_sort_ratio(NULL, 'x'), workbench_normalise(NULL), fuzz_ratio(42, '42')").fetchone()
+    row = db.execute(
+        "SELECT fuzz_ratio(NULL, 'a'), fuzz_partial_ratio('a', NULL), fuzz_token_set_ratio(NULL, NULL), "
+        "fuzz_token_sort_ratio(NULL, 'x'), workbench_normalise(NULL), fuzz_ratio(42, '42')"
+    ).fetchone()
     assert row == (None, None, None, None, None, 100.0)
 
 
@@ -78,8 +110,12 @@ def test_functions_are_deterministic(db_path):
     # SQLite accepts only deterministic functions in index expressions.
     db = Database(db_path)
     db.execute("CREATE INDEX items_normalised ON items(workbench_normalise(text))")
-    assert db.execute("SELECT count(*) FROM items WHERE workbench_normalise(text) = ?",
-                      [normalise(TEXTS["a1"])]).fetchone()[0] == 1
+    assert (
+        db.execute(
+            "SELECT count(*) FROM items WHERE workbench_normalise(text) = ?", [normalise(TEXTS["a1"])]
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_workbench_connections_have_the_functions(db_path):
@@ -89,15 +125,26 @@ def test_workbench_connections_have_the_functions(db_path):
 
 def test_sqlite_utils_cli_with_parameters(db_path):
     result = subprocess.run(
-        [str(SQLITE_UTILS), "query", str(db_path),
-         "select id, round(fuzz_token_set_ratio(text, :q)) as score from items "
-         "where fuzz_token_set_ratio(text, :q) > 80 order by id", "-p", "q", "unemployment fell by 5% last year"],
-        capture_output=True, text=True, timeout=60)
+        [
+            str(SQLITE_UTILS),
+            "query",
+            str(db_path),
+            "select id, round(fuzz_token_set_ratio(text, :q)) as score from items "
+            "where fuzz_token_set_ratio(text, :q) > 80 order by id",
+            "-p",
+            "q",
+            "unemployment fell by 5% last year",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert [row["id"] for row in json.loads(result.stdout)] == ["a1", "a2", "a3"]
     plugins = subprocess.run([str(SQLITE_UTILS), "plugins"], capture_output=True, text=True, timeout=60)
     assert {"name": "workbench", "hooks": ["prepare_connection"]}.items() <= next(
-        plugin for plugin in json.loads(plugins.stdout) if plugin["name"] == "workbench").items()
+        plugin for plugin in json.loads(plugins.stdout) if plugin["name"] == "workbench"
+    ).items()
 
 
 def test_plain_sqlite_connection_gets_them_from_the_hook():
@@ -105,8 +152,10 @@ def test_plain_sqlite_connection_gets_them_from_the_hook():
 
     conn = sqlite3.connect(":memory:")
     sqlite_plugin.prepare_connection(conn)
-    assert conn.execute("SELECT fuzz_partial_ratio('fell by 5%', 'Unemployment fell by 5% last year')").fetchone()[0] \
+    assert (
+        conn.execute("SELECT fuzz_partial_ratio('fell by 5%', 'Unemployment fell by 5% last year')").fetchone()[0]
         == 100.0
+    )
 
 
 def test_datasette_plugin(db_path):
@@ -116,7 +165,8 @@ def test_datasette_plugin(db_path):
         instance = datasette.Datasette([str(db_path)])
         result = await instance.get_database("workbench").execute(
             "SELECT id FROM items WHERE fuzz_token_set_ratio(text, ?) > 80 ORDER BY id",
-            ["unemployment fell by 5% last year"])
+            ["unemployment fell by 5% last year"],
+        )
         return [row[0] for row in result.rows]
 
     assert asyncio.run(run()) == ["a1", "a2", "a3"]
@@ -158,8 +208,11 @@ def test_datasette_shows_the_metadata(db_path):
 
 
 def statuses(path: Path) -> list[tuple]:
-    return open_db(path, readonly=True).execute(
-        "SELECT id, label, description, color, position FROM statuses ORDER BY position").fetchall()
+    return (
+        open_db(path, readonly=True)
+        .execute("SELECT id, label, description, color, position FROM statuses ORDER BY position")
+        .fetchall()
+    )
 
 
 def test_example_configuration_matches_the_built_in_vocabulary(db_path):
@@ -180,7 +233,8 @@ def test_config_is_mirrored_into_statuses(db_path, tmp_path):
     db = open_db(db_path)
     mark(db, "a1", "misleading", reviewer="alice")
     config_path = tmp_path / "desk.toml"
-    config_path.write_text("""
+    config_path.write_text(
+        """
 [[statuses]]
 id = "false"
 label = "Pants on fire"
@@ -198,7 +252,9 @@ rating = 3
 id = "needs-context"
 label = "Needs context"
 rating = 2
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = apply_config(db, load_config(config_path))
     rows = {row[0]: row[1:] for row in statuses(db_path)}
     assert rows["false"] == ("Pants on fire", "Ridiculously wrong.", "#ff2200", 0)
@@ -215,7 +271,8 @@ rating = 2
 
 def test_config_beside_the_database_is_applied_by_export(db_path):
     (db_path.parent / "workbench.toml").write_text(
-        '[report]\ntitle = "Belarus desk"\n\n[[statuses]]\nid = "unreviewed"\nlabel = "To do"\n', encoding="utf-8")
+        '[report]\ntitle = "Belarus desk"\n\n[[statuses]]\nid = "unreviewed"\nlabel = "To do"\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "md"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Belarus desk\n") and "| To do | 4 |" in result.stdout
@@ -231,16 +288,19 @@ def test_export_warns_about_statuses_in_use(db_path, tmp_path):
     assert result.stderr == f"warning: status 'false' is not in {config_path} but reviews use it; kept\n"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[report\n", "not valid TOML"),
-    ('statuses = "false"\n', "array of tables"),
-    ('[[statuses]]\nlabel = "No id"\n', "id must be a non-empty string"),
-    ('[[statuses]]\nid = "x"\n[[statuses]]\nid = "x"\n', "defined twice"),
-    ('[[statuses]]\nid = "x"\nrating = "high"\n', "rating must be a number"),
-    ('[[statuses]]\nid = "x"\ncolour = "red"\n', "unknown key 'colour'"),
-    ('[organization]\nname = 3\n', "name must be a string"),
-    ('report = 1\n', "[report] must be a table"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[report\n", "not valid TOML"),
+        ('statuses = "false"\n', "array of tables"),
+        ('[[statuses]]\nlabel = "No id"\n', "id must be a non-empty string"),
+        ('[[statuses]]\nid = "x"\n[[statuses]]\nid = "x"\n', "defined twice"),
+        ('[[statuses]]\nid = "x"\nrating = "high"\n', "rating must be a number"),
+        ('[[statuses]]\nid = "x"\ncolour = "red"\n', "unknown key 'colour'"),
+        ("[organization]\nname = 3\n", "name must be a string"),
+        ("report = 1\n", "[report] must be a table"),
+    ],
+)
 def test_bad_configuration_is_one_clear_error(tmp_path, text, message):
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")

@@ -22,17 +22,31 @@ def read_all(path: Path) -> list:
 def test_fixture_titles_are_taken_apart_from_the_body():
     reuters, moscow = read_article(REUTERS), read_article(MOSCOW_TIMES)
     assert reuters.title == "With warm words and fast visas, neighbours woo IT workers in Belarus"
-    assert moscow.title == ("‘Everyone Who Can Leave, Will Leave’: Violence, Raids and Internet Blackouts "
-                            "Scare Off Belarus’ Entrepreneurs")
+    assert moscow.title == (
+        "‘Everyone Who Can Leave, Will Leave’: Violence, Raids and Internet Blackouts Scare Off Belarus’ Entrepreneurs"
+    )
     assert not reuters.text.startswith("With warm words")
     assert moscow.text.startswith("Young professionals have been at the forefront of protests in Belarus.")
 
 
-@pytest.mark.parametrize("junk", [
-    "Related article", "Amazon sales growth", "Jassy", "EU chamber chief", "Share this Article",
-    "become a member", "The team at Platform Executive", "Reporting by Sergiy Karazy", "http", "Tut.By via AP",
-    "Torture Chamber", "Belarus Needs to Learn", "Yandex Pulls Employees Out of Minsk After Office Raid",
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "Related article",
+        "Amazon sales growth",
+        "Jassy",
+        "EU chamber chief",
+        "Share this Article",
+        "become a member",
+        "The team at Platform Executive",
+        "Reporting by Sergiy Karazy",
+        "http",
+        "Tut.By via AP",
+        "Torture Chamber",
+        "Belarus Needs to Learn",
+        "Yandex Pulls Employees Out of Minsk After Office Raid",
+    ],
+)
 def test_boilerplate_links_and_credits_never_reach_the_text(junk):
     assert junk not in read_article(REUTERS).text
     assert junk not in read_article(MOSCOW_TIMES).text
@@ -69,19 +83,28 @@ def test_one_line_paragraphs_are_kept_as_they_are():
 
 def test_header_block_is_metadata(tmp_path):
     path = tmp_path / "a.txt"
-    path.write_text("title: Park grows\noutlet: Minsk Daily\nurl: https://example.org/a\ndate: 2020-09-01\n"
-                    "author: A. Writer\n\nThe park has 750 companies.\n\nIt employs 58,000 people.\n")
+    path.write_text(
+        "title: Park grows\noutlet: Minsk Daily\nurl: https://example.org/a\ndate: 2020-09-01\n"
+        "author: A. Writer\n\nThe park has 750 companies.\n\nIt employs 58,000 people.\n"
+    )
     article = read_article(path)
     assert (article.title, article.outlet, article.url, article.published, article.author) == (
-        "Park grows", "Minsk Daily", "https://example.org/a", "2020-09-01", "A. Writer")
+        "Park grows",
+        "Minsk Daily",
+        "https://example.org/a",
+        "2020-09-01",
+        "A. Writer",
+    )
     assert article.text == "The park has 750 companies.\n\nIt employs 58,000 people."
     assert article.key == "url:https://example.org/a"
 
 
 def test_markdown_is_reduced_to_text_and_links(tmp_path):
     path = tmp_path / "a.md"
-    path.write_text("# The headline\n\nThe **park** has [750 companies](https://example.org/park).\n\n"
-                    "![chart](https://example.org/c.png)\n\nIt employs *58,000* people.\n")
+    path.write_text(
+        "# The headline\n\nThe **park** has [750 companies](https://example.org/park).\n\n"
+        "![chart](https://example.org/c.png)\n\nIt employs *58,000* people.\n"
+    )
     article = read_article(path)
     assert article.title == "The headline"
     assert article.text == "The park has 750 companies.\n\nIt employs 58,000 people."
@@ -96,7 +119,9 @@ def test_html_goes_through_trafilatura_with_metadata(tmp_path):
         "</head><body><nav>Home | World | Subscribe</nav><article><h1>Park grows</h1>"
         "<p>The Belarus Hi-Tech Park has risen to 750 companies since its launch in 2006, officials said.</p>"
         "<p>“We are not leaving,” said Anna Petrova, a developer in Minsk who has worked there for years.</p>"
-        "</article><footer>© 2020 Minsk Daily</footer></body></html>", encoding="utf-8")
+        "</article><footer>© 2020 Minsk Daily</footer></body></html>",
+        encoding="utf-8",
+    )
     article = read_article(path)
     assert article.title == "Park grows"
     assert article.author == "Jane Doe"
@@ -107,14 +132,17 @@ def test_html_goes_through_trafilatura_with_metadata(tmp_path):
 
 def test_broken_html_is_recovered_when_it_has_text(tmp_path):
     path = tmp_path / "broken.html"
-    path.write_text("<html><body><table><tr><td><p>The park has 750 companies since 2006, officials said "
-                    "on Monday.<td><b>unclosed</div></span></body>")
+    path.write_text(
+        "<html><body><table><tr><td><p>The park has 750 companies since 2006, officials said "
+        "on Monday.<td><b>unclosed</div></span></body>"
+    )
     assert "The park has 750 companies since 2006" in read_article(path).text
 
 
 def test_pdf_text_layer_is_read(tmp_path):
-    path = write_pdf(tmp_path / "a.pdf", ["The park has risen to 750 companies since its", "launch in 2006."],
-                     title="Park grows")
+    path = write_pdf(
+        tmp_path / "a.pdf", ["The park has risen to 750 companies since its", "launch in 2006."], title="Park grows"
+    )
     article = read_article(path)
     assert article.title == "Park grows"
     assert article.text == "The park has risen to 750 companies since its launch in 2006."
@@ -134,8 +162,10 @@ def test_json_lines_records_each_become_an_article_and_bad_records_are_named(tmp
     failures = [str(r) for r in results if isinstance(r, ReadFailure)]
     assert [a.title for a in articles] == ["One", None]
     assert articles[1].outlet == "Wire" and articles[1].published == "2020-09-01"
-    assert failures == [f"{path}#2: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
-                        f"{path}#3: record has no 'text'"]
+    assert failures == [
+        f"{path}#2: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"{path}#3: record has no 'text'",
+    ]
 
 
 def test_json_array_file(tmp_path):
@@ -156,17 +186,20 @@ def test_latin1_text_is_decoded(tmp_path):
     assert "façade" in read_article(path).text and "Zürich" in read_article(path).text
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("empty.txt", b"", "empty file"),
-    ("blank.txt", b"  \n\n \n", "empty file"),
-    ("binary.txt", bytes(range(256)) * 40, "binary file"),
-    ("image.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "binary file (a PNG image)"),
-    ("broken.html", b"<html><body><div><p", "no article text found in HTML"),
-    ("tags-only.html", b"<html><head><title>x</title></head><body><script>var a=1;</script></body>", "no article"),
-    ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF", "PDF"),
-    ("notpdf.pdf", b"hello there, I am text", "not a PDF"),
-    ("empty.jsonl", b"", "empty file"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n \n", "empty file"),
+        ("binary.txt", bytes(range(256)) * 40, "binary file"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "binary file (a PNG image)"),
+        ("broken.html", b"<html><body><div><p", "no article text found in HTML"),
+        ("tags-only.html", b"<html><head><title>x</title></head><body><script>var a=1;</script></body>", "no article"),
+        ("corrupt.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF", "PDF"),
+        ("notpdf.pdf", b"hello there, I am text", "not a PDF"),
+        ("empty.jsonl", b"", "empty file"),
+    ],
+)
 def test_bad_files_fail_with_a_one_line_reason(tmp_path, name, content, reason):
     path = tmp_path / name
     path.write_bytes(content)
@@ -194,8 +227,13 @@ def test_discover_names_missing_paths_empty_folders_and_unsupported_files(tmp_pa
     (tmp_path / "nested" / "deeper" / "a.txt").write_text("T\n\nBody.")
     (tmp_path / "nested" / ".hidden.txt").write_text("T\n\nBody.")
     (tmp_path / "x.docx").write_bytes(b"PK")
-    given = [str(tmp_path / "missing"), str(tmp_path / "empty"), str(tmp_path / "docs"), str(tmp_path / "nested"),
-             str(tmp_path / "x.docx")]
+    given = [
+        str(tmp_path / "missing"),
+        str(tmp_path / "empty"),
+        str(tmp_path / "docs"),
+        str(tmp_path / "nested"),
+        str(tmp_path / "x.docx"),
+    ]
     found = list(discover(given))
     failures = [str(f) for f in found if isinstance(f, ReadFailure)]
     files = [f for f in found if not isinstance(f, ReadFailure)]

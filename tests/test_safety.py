@@ -50,7 +50,7 @@ def test_concurrent_processes_lose_no_mark_and_report_conflicts(fixture_db):
     fixture_db.close()
     workers = [spawn("mark", path, str(MARKS_EACH), str(seed)) for seed in range(PROCESSES)]
     outputs = [worker.communicate(timeout=600) for worker in workers]
-    for worker, (out, err) in zip(workers, outputs):
+    for worker, (_out, err) in zip(workers, outputs):
         assert worker.returncode == 0, err
         assert "locked" not in err
     committed = {int(line.split()[1]) for out, _ in outputs for line in out.splitlines() if line.startswith("ok ")}
@@ -59,8 +59,13 @@ def test_concurrent_processes_lose_no_mark_and_report_conflicts(fixture_db):
     db = open_db(path)
     assert {row[0] for row in db.execute("SELECT id FROM reviews")} == committed
     # every item shows the status of its latest review
-    assert db.execute("SELECT count(*) FROM items JOIN reviews ON reviews.id = items.review_id "
-                      "WHERE reviews.id != (SELECT max(id) FROM reviews r WHERE r.item_id = items.id)").fetchone()[0] == 0
+    assert (
+        db.execute(
+            "SELECT count(*) FROM items JOIN reviews ON reviews.id = items.review_id "
+            "WHERE reviews.id != (SELECT max(id) FROM reviews r WHERE r.item_id = items.id)"
+        ).fetchone()[0]
+        == 0
+    )
     # conflicting marks were refused, never silently applied: every stale attempt is counted
     assert stale > 0
     assert integrity(path) == "ok"
@@ -88,8 +93,9 @@ def test_sigkill_during_ingest_leaves_no_half_ingested_source(tmp_path, corpus):
     folder.mkdir()
     base = (corpus / "000_2b14526b3bd0fd47.txt").read_text(encoding="utf-8")
     for n in range(INGEST_FILES):
-        (folder / f"a{n:03d}.txt").write_text(base.replace("750", str(n)).replace("Korolevsky", f"Korolev{n}"),
-                                              encoding="utf-8")
+        (folder / f"a{n:03d}.txt").write_text(
+            base.replace("750", str(n)).replace("Korolevsky", f"Korolev{n}"), encoding="utf-8"
+        )
     path = str(tmp_path / "killed.db")
     worker = spawn("ingest", path, str(folder))
     stored = 0
@@ -127,18 +133,27 @@ def test_reingest_after_edits_keeps_all_hundred_reviews(tmp_path, corpus):
     ingest(db, [str(folder)], workers=1)
 
     def in_r0(fragment: str) -> str:
-        return db.execute("SELECT items.id FROM items JOIN sources ON sources.id = items.source_id "
-                          "WHERE sources.path = ? AND items.text LIKE ?", [str(edited_file), f"%{fragment}%"]).fetchone()[0]
+        return db.execute(
+            "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id "
+            "WHERE sources.path = ? AND items.text LIKE ?",
+            [str(edited_file), f"%{fragment}%"],
+        ).fetchone()[0]
 
     typo, dropped = in_r0("gravest thret"), in_r0("two employees were arrested")
-    others = [row[0] for row in db.execute("SELECT id FROM items WHERE id NOT IN (?, ?) ORDER BY id LIMIT ?",
-                                            [typo, dropped, REVIEWED - 2])]
+    others = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM items WHERE id NOT IN (?, ?) ORDER BY id LIMIT ?", [typo, dropped, REVIEWED - 2]
+        )
+    ]
     reviewed = [typo, dropped, *others]
     for n, item in enumerate(reviewed):
         mark(db, item, ["true", "false", "misleading", "mostly-true"][n % 4], reviewer="ana", note=f"n{n}")
 
-    text = reuters.replace("Neighbouring countries quickly opened their doors.",
-                           "Neighbouring countries quickly opened their doors.\n\nEstonia offered 200 visas in a week.")
+    text = reuters.replace(
+        "Neighbouring countries quickly opened their doors.",
+        "Neighbouring countries quickly opened their doors.\n\nEstonia offered 200 visas in a week.",
+    )
     gismart = next(p.strip() for p in text.split("\n\n") if p.strip().startswith("Gismart, a gaming app developer"))
     edited_file.write_text(text.replace(gismart, ""), encoding="utf-8")  # typo fixed, paragraph added and removed
     (folder / "m3.txt").unlink()
@@ -200,15 +215,32 @@ def test_opening_the_database_again_in_one_process_keeps_other_connections_safe(
     items = [row[0] for row in fixture_db.execute("SELECT id FROM items LIMIT 2")]
     mark(fixture_db, items[0], "true", reviewer="ana")
     second = open_db(path)
-    other = subprocess.run([sys.executable, "-c", "import sys; from workbench.store.database import open_db; "
-                            "db = open_db(sys.argv[1]); db.execute('SELECT count(*) FROM items'); db.close()", path],
-                           capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    other = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from workbench.store.database import open_db; "
+            "db = open_db(sys.argv[1]); db.execute('SELECT count(*) FROM items'); db.close()",
+            path,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert other.returncode == 0, other.stderr
     mark(fixture_db, items[1], "false", reviewer="ana")
     second.close()
-    fresh = subprocess.run([sys.executable, "-c", "import sqlite3, sys; "
-                            "print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM reviews').fetchone()[0])",
-                            path], capture_output=True, text=True)
+    fresh = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; "
+            "print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM reviews').fetchone()[0])",
+            path,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert fresh.stdout.strip() == "2"
 
 
@@ -225,8 +257,10 @@ def test_paths_with_spaces_and_non_ascii(tmp_path, name):
 def test_two_articles_with_one_identity_in_a_batch_never_overwrite_each_other(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
-    for name, body in (("a.txt", "The park has risen to 750 companies since 2006, officials said on Monday."),
-                       ("b.txt", "Kazakhstan offered a year of free office space to 40 relocating firms.")):
+    for name, body in (
+        ("a.txt", "The park has risen to 750 companies since 2006, officials said on Monday."),
+        ("b.txt", "Kazakhstan offered a year of free office space to 40 relocating firms."),
+    ):
         (corpus / name).write_text(f"title: {name}\nurl: https://example.com/story\n\n{body}\n", encoding="utf-8")
     db = open_db(tmp_path / "wb.db")
     ingest(db, [str(corpus / "a.txt")], workers=1)
@@ -234,7 +268,8 @@ def test_two_articles_with_one_identity_in_a_batch_never_overwrite_each_other(tm
     summary = ingest(db, [str(corpus)], workers=1)
     assert [str(f) for f in summary.failures] == [
         f"{corpus / 'b.txt'}: same article identity (url:https://example.com/story) as {corpus / 'a.txt'} "
-        "in this batch; not stored"]
+        "in this batch; not stored"
+    ]
     assert db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0] == 0
 
 
@@ -242,8 +277,10 @@ def test_json_lines_records_keep_their_reviews_when_records_are_inserted_above(t
     import json
 
     feed = tmp_path / "feed.jsonl"
-    records = [{"text": "The park has risen to 750 companies since 2006, officials said on Monday."},
-               {"text": "Kazakhstan offered a year of free office space to 40 relocating firms."}]
+    records = [
+        {"text": "The park has risen to 750 companies since 2006, officials said on Monday."},
+        {"text": "Kazakhstan offered a year of free office space to 40 relocating firms."},
+    ]
     feed.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     db = open_db(tmp_path / "wb.db")
     ingest(db, [str(feed)], workers=1)
@@ -261,11 +298,12 @@ def test_a_failed_commit_is_rolled_back_so_later_marks_are_committed(fixture_db)
 
     db = fixture_db
     item = db.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError):
-        with write_transaction(db):
-            db.execute("PRAGMA defer_foreign_keys = ON")
-            db.execute("INSERT INTO items (id, source_id, seq, kind, text, start, \"end\", paragraph, first_seen) "
-                       "VALUES ('orphan', 'no-such-source', 0, 'claim', 'x', 0, 1, 0, '')")
+    with pytest.raises(sqlite3.IntegrityError), write_transaction(db):
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        db.execute(
+            'INSERT INTO items (id, source_id, seq, kind, text, start, "end", paragraph, first_seen) '
+            "VALUES ('orphan', 'no-such-source', 0, 'claim', 'x', 0, 1, 0, '')"
+        )
     assert not db.conn.in_transaction
     mark(db, item, "false", reviewer="ana")
     fresh = sqlite3.connect(db_file(db))
@@ -283,8 +321,10 @@ def test_backup_refuses_missing_folders_and_the_databases_own_journal(fixture_db
 def test_stats_shows_markup_in_titles_literally(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("title: Budget row [/bold] deepens [red]now\n\n"
-                                  "The park has risen to 750 companies since 2006, officials said.\n")
+    (corpus / "a.txt").write_text(
+        "title: Budget row [/bold] deepens [red]now\n\n"
+        "The park has risen to 750 companies since 2006, officials said.\n"
+    )
     db_path = str(tmp_path / "wb.db")
     assert CliRunner().invoke(cli, ["ingest", str(corpus), "--db", db_path]).exit_code == 0
     result = CliRunner().invoke(cli, ["stats", "--db", db_path])

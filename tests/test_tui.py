@@ -17,13 +17,13 @@ from workbench.store.reviews import history, mark, now
 
 pytest.importorskip("textual")
 
-from textual.geometry import Region  # noqa: E402
+from textual.geometry import Region
 
-from workbench.tui import data  # noqa: E402
-from workbench.tui.app import NumsReady, ReviewApp  # noqa: E402
-from workbench.tui.item_list import ItemList  # noqa: E402
-from workbench.tui.keys import KEYS  # noqa: E402
-from workbench.tui.screens import ConfirmScreen, HelpScreen, NoteScreen, PickScreen  # noqa: E402
+from workbench.tui import data
+from workbench.tui.app import NumsReady, ReviewApp
+from workbench.tui.item_list import ItemList
+from workbench.tui.keys import KEYS
+from workbench.tui.screens import ConfirmScreen, HelpScreen, NoteScreen, PickScreen
 
 HOSTILE = "[bold red]x[/] [link=file:///etc/passwd]here[/link] \x1b[31m"
 SIZE = (160, 45)
@@ -33,24 +33,35 @@ SIZE = (160, 45)
 def db_path(fixture_db, tmp_path):
     """The fixture corpus plus a known cluster of three linked quotes and a hostile item."""
     db = fixture_db
-    quotes = [row[0] for row in db.execute(
-        "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE kind = 'quote' "
-        "ORDER BY sources.rowid, items.seq")]
+    quotes = [
+        row[0]
+        for row in db.execute(
+            "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE kind = 'quote' "
+            "ORDER BY sources.rowid, items.seq"
+        )
+    ]
     first, second = quotes[0], next(q for q in quotes if _source(db, q) != _source(db, quotes[0]))
     third = quotes[1]
     stamp = now()
     with db.conn:
         db.execute("DELETE FROM links")
-        for a, b, state, drift in ((first, second, "suggested", [["replace", "a", "b"]]),
-                                   (first, third, "confirmed", None)):
+        for a, b, state, drift in (
+            (first, second, "suggested", [["replace", "a", "b"]]),
+            (first, third, "confirmed", None),
+        ):
             a, b = sorted((a, b))
-            db.execute("INSERT INTO links (item_a, item_b, score, method, state, drift, created_at) "
-                       "VALUES (?, ?, 0.9, 'test', ?, ?, ?)", [a, b, state, json.dumps(drift) if drift else None, stamp])
+            db.execute(
+                "INSERT INTO links (item_a, item_b, score, method, state, drift, created_at) "
+                "VALUES (?, ?, 0.9, 'test', ?, ?, ?)",
+                [a, b, state, json.dumps(drift) if drift else None, stamp],
+            )
         refresh_clusters(db)
         source_id = _source(db, first)
         db.execute(
-            "INSERT INTO items (id, source_id, seq, kind, text, speaker, start, \"end\", paragraph, first_seen) "
-            "VALUES ('hostile00000001', ?, 9999, 'quote', ?, ?, 0, 5, 0, ?)", [source_id, HOSTILE, "[i]Mallory[/i]", stamp])
+            'INSERT INTO items (id, source_id, seq, kind, text, speaker, start, "end", paragraph, first_seen) '
+            "VALUES ('hostile00000001', ?, 9999, 'quote', ?, ?, 0, 5, 0, ?)",
+            [source_id, HOSTILE, "[i]Mallory[/i]", stamp],
+        )
     db.close()  # the app must be the only connection in this process (see connect())
     return tmp_path / "wb.db"
 
@@ -78,8 +89,10 @@ def _cluster_head(path):
     """The quote that has two links."""
     db = connect(path)
     try:
-        return db.execute("SELECT id FROM (SELECT item_a AS id FROM links UNION ALL SELECT item_b FROM links) "
-                          "GROUP BY id HAVING count(*) = 2").fetchone()[0]
+        return db.execute(
+            "SELECT id FROM (SELECT item_a AS id FROM links UNION ALL SELECT item_b FROM links) "
+            "GROUP BY id HAVING count(*) = 2"
+        ).fetchone()[0]
     finally:
         db.close()
 
@@ -156,8 +169,14 @@ async def test_mark_writes_a_review_and_moves_on(db_path):
         assert app.item_list.cursor == 1
         assert app.item_list.cache.row(app.item_list.nums, 0).status == "false"
         assert app.counts["false"] == 1
-        for key, status in (("1", "true"), ("2", "mostly-true"), ("3", "misleading"), ("5", "unverifiable"),
-                            ("6", "in-progress"), ("0", "unreviewed")):
+        for key, status in (
+            ("1", "true"),
+            ("2", "mostly-true"),
+            ("3", "misleading"),
+            ("5", "unverifiable"),
+            ("6", "in-progress"),
+            ("0", "unreviewed"),
+        ):
             row = app.item_list.current_row()
             await pilot.press(key)
             assert current_review(db_path, row.id)["status"] == status
@@ -193,8 +212,10 @@ async def test_filters_kind_status_links_drift_source_speaker(db_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         db = connect(db_path)
-        kinds = lambda: {db.execute("SELECT kind FROM items WHERE num = ?", [n]).fetchone()[0]  # noqa: E731
-                         for n in app.item_list.nums}
+
+        def kinds():
+            return {db.execute("SELECT kind FROM items WHERE num = ?", [n]).fetchone()[0] for n in app.item_list.nums}
+
         await pilot.press("k")
         await settle(app, pilot)
         assert kinds() == {"claim"}
@@ -205,7 +226,9 @@ async def test_filters_kind_status_links_drift_source_speaker(db_path):
         await settle(app, pilot)
         await pilot.press("s")
         assert isinstance(app.screen, PickScreen)
-        await pilot.press(*"fal", "down", "down", "down", "down", "down", "enter")  # any, unrev, in-prog, true, m-t, mis
+        await pilot.press(
+            *"fal", "down", "down", "down", "down", "down", "enter"
+        )  # any, unrev, in-prog, true, m-t, mis
         await settle(app, pilot)
         assert app.filter.status == "misleading" and len(app.item_list.nums) == 0
         await pilot.press("escape")
@@ -228,8 +251,10 @@ async def test_filters_kind_status_links_drift_source_speaker(db_path):
         await settle(app, pilot)
         first_source = db.execute("SELECT id FROM sources ORDER BY rowid").fetchone()[0]
         assert app.filter.source == first_source
-        assert len(app.item_list.nums) == db.execute(
-            "SELECT count(*) FROM items WHERE source_id = ?", [first_source]).fetchone()[0]
+        assert (
+            len(app.item_list.nums)
+            == db.execute("SELECT count(*) FROM items WHERE source_id = ?", [first_source]).fetchone()[0]
+        )
         await pilot.press("r")
         await settle(app, pilot)
         scores = [db.execute("SELECT score FROM items WHERE num = ?", [n]).fetchone()[0] for n in app.item_list.nums]
@@ -243,7 +268,7 @@ async def test_search_updates_as_you_type_and_survives_fts_syntax(db_path):
         await pilot.press("slash", *"Lukash")
         await settle(app, pilot)
         db = connect(db_path)
-        expected = [n for n, in db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'Lukash*'")]
+        expected = [n for (n,) in db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'Lukash*'")]
         assert sorted(app.item_list.nums) == sorted(expected) and expected
         app.search.value = ""
         await pilot.press(*'"NEAR(*^ OR')
@@ -287,7 +312,9 @@ async def test_link_confirm_reject_jump_and_back(db_path):
         assert db.execute("SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]).fetchone()[0] == "rejected"
         assert app.links.highlighted.row.id == member.row.id and not app.links.highlighted.in_cluster
         await pilot.press("c")
-        assert db.execute("SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]).fetchone()[0] == "confirmed"
+        assert (
+            db.execute("SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]).fetchone()[0] == "confirmed"
+        )
         assert app.links.highlighted.in_cluster
         await pilot.pause()
         target = app.links.highlighted.row.num
@@ -318,8 +345,7 @@ async def test_mark_on_item_changed_elsewhere_warns_and_keeps_their_verdict(db_p
 
 def other_process(*args: str) -> str:
     """Run the workbench CLI in another process, as a second reviewer would."""
-    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True, check=True).stdout
 
 
 async def test_external_change_is_picked_up_and_no_verdict_is_lost(db_path):
@@ -338,9 +364,17 @@ async def test_external_change_is_picked_up_and_no_verdict_is_lost(db_path):
         await pilot.press("down", "4")
         marked = app.item_list.cache.row(app.item_list.nums, 1)
     reviews = subprocess.run(
-        [sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
-         "'SELECT group_concat(item_id || \":\" || status) FROM reviews').fetchone()[0])", str(db_path)],
-        capture_output=True, text=True, check=True).stdout
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
+            "'SELECT group_concat(item_id || \":\" || status) FROM reviews').fetchone()[0])",
+            str(db_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert f"{row.id}:unverifiable" in reviews and f"{marked.id}:false" in reviews
 
 
@@ -390,10 +424,11 @@ async def test_click_selects_a_row_and_q_quits(db_path):
 
 # ---- the list index: orders, masks, stale results --------------------------------------
 
+
 def _ordered(path, sql):
     db = connect(path)
     try:
-        return [num for num, in db.execute(sql)]
+        return [num for (num,) in db.execute(sql)]
     finally:
         db.close()
 
@@ -414,17 +449,17 @@ def test_every_sort_matches_its_plain_sql_order(db_path):
     db.close()
     expected = {
         "source": "SELECT items.num FROM items JOIN sources ON sources.id = items.source_id "
-                  "ORDER BY sources.rowid, items.seq",
+        "ORDER BY sources.rowid, items.seq",
         "score": "SELECT num FROM items ORDER BY score DESC, num DESC",
         # Reviewed items newest first, then the others in source order.
         "changed": "SELECT num FROM items JOIN sources ON sources.id = items.source_id ORDER BY "
-                   "status_changed_at IS NULL, status_changed_at DESC, "
-                   "CASE WHEN status_changed_at IS NOT NULL THEN num END, sources.rowid, seq",
+        "status_changed_at IS NULL, status_changed_at DESC, "
+        "CASE WHEN status_changed_at IS NOT NULL THEN num END, sources.rowid, seq",
         # Linked items by cluster, biggest first, then the others in source order.
         "cluster": "SELECT num FROM items JOIN sources ON sources.id = items.source_id LEFT JOIN (SELECT "
-                   "cluster_id, count(*) AS size FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) "
-                   "AS c USING (cluster_id) ORDER BY cluster_id IS NULL, c.size DESC, cluster_id, "
-                   "CASE WHEN cluster_id IS NOT NULL THEN source_id END, sources.rowid, seq",
+        "cluster_id, count(*) AS size FROM items WHERE cluster_id IS NOT NULL GROUP BY cluster_id) "
+        "AS c USING (cluster_id) ORDER BY cluster_id IS NULL, c.size DESC, cluster_id, "
+        "CASE WHEN cluster_id IS NOT NULL THEN source_id END, sources.rowid, seq",
     }
     for sort, sql in expected.items():
         assert _select(db_path, data.Filter(sort=sort)) == _ordered(db_path, sql), sort
@@ -432,7 +467,7 @@ def test_every_sort_matches_its_plain_sql_order(db_path):
     assert changed[:3] == [_num(db_path, item_id) for item_id in reversed(claims)]
     conn = sqlite3.connect(db_path)
     for sort in data.SORTS:  # what shows while the whole order is read is its start
-        assert data.first_page(conn, sort).tolist() == _select(db_path, data.Filter(sort=sort))[:data.FIRST_PAGE]
+        assert data.first_page(conn, sort).tolist() == _select(db_path, data.Filter(sort=sort))[: data.FIRST_PAGE]
     conn.close()
 
 
@@ -440,7 +475,8 @@ def test_filters_combine_clauses_in_the_sort_order(db_path):
     index = data.ListIndex()
     quotes_by_score = _select(db_path, data.Filter(kind="quote", sort="score"), index)
     assert quotes_by_score == _ordered(
-        db_path, "SELECT num FROM items WHERE kind = 'quote' ORDER BY score DESC, num DESC")
+        db_path, "SELECT num FROM items WHERE kind = 'quote' ORDER BY score DESC, num DESC"
+    )
     # The kind mask is kept; adding a search reads only the search.
     assert index.get(("kind", "quote")) is not None
     found = _select(db_path, data.Filter(kind="quote", search="Mallory", sort="score"), index)
@@ -477,8 +513,9 @@ def test_a_list_being_read_is_waited_for_not_read_twice():
     first.start()
     started.wait(5)
     results = []
-    second = threading.Thread(target=lambda: results.append(
-        index.get_or_read(("order", "source"), slow_walk, frozenset())))
+    second = threading.Thread(
+        target=lambda: results.append(index.get_or_read(("order", "source"), slow_walk, frozenset()))
+    )
     second.start()
     release.set()
     first.join(5)
@@ -581,7 +618,9 @@ async def test_every_sort_order_is_read_ahead_once_the_list_is_shown(db_path):
         kept = {sort: app.list_index.get(("order", sort)) for sort in data.SORTS}
         assert all(order is not None for order in kept.values())
         with sqlite3.connect(db_path) as conn:
-            assert kept["score"].tolist() == [num for num, in conn.execute("SELECT num FROM items ORDER BY score DESC")]
+            assert kept["score"].tolist() == [
+                num for (num,) in conn.execute("SELECT num FROM items ORDER BY score DESC")
+            ]
         await pilot.press("r")  # sort by check-worthiness: the order read ahead is the one shown
         await settle(app, pilot)
         assert app.list_index.get(("order", "score")) is kept["score"]
@@ -631,7 +670,9 @@ async def test_another_processs_write_drops_only_the_kept_lists_it_changed(db_pa
 
         article = tmp_path / "new" / "late.txt"
         article.parent.mkdir()
-        article.write_text("Bridge costs rise\n\nThe new bridge over the river will cost 40 million euros to build, "
-                           "twice the first estimate, the council said on Monday.\n\n"
-                           "Work is due to start in March and to finish within three years.\n")
+        article.write_text(
+            "Bridge costs rise\n\nThe new bridge over the river will cost 40 million euros to build, "
+            "twice the first estimate, the council said on Monday.\n\n"
+            "Work is due to start in March and to finish within three years.\n"
+        )
         assert await after_other_process("ingest", str(article.parent), "--no-link") == set(keys)

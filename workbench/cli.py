@@ -19,11 +19,11 @@ from rich.text import Text
 
 from .options import db_option
 from .store.database import DatabaseError, default_db_path, open_db
-from .store.reviews import ReviewError, default_reviewer, mark as record_mark
+from .store.reviews import ReviewError, default_reviewer
+from .store.reviews import mark as record_mark
 from .untrusted import visible
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
 
 
 def _console(stderr: bool = False) -> Console:
@@ -82,8 +82,14 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no
     db = _open(db_path)
     err = _console(stderr=True)
     progress = Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-        TextColumn("{task.fields[items]:,} items"), TimeElapsedColumn(), console=err, transient=True,
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TextColumn("{task.fields[items]:,} items"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     )
     with progress:
         task = progress.add_task("ingest", total=None, items=0)
@@ -91,9 +97,16 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no
         def on_file(done: int, total: int, items: int) -> None:
             progress.update(task, completed=done, total=total, items=items)
 
-        summary = run_ingest(db, paths, workers=workers, on_file=on_file, link=not no_link,
-                             on_failure=lambda failure: progress.console.print(
-                                 visible(f"skipped {failure}"), markup=False, soft_wrap=True))
+        summary = run_ingest(
+            db,
+            paths,
+            workers=workers,
+            on_file=on_file,
+            link=not no_link,
+            on_failure=lambda failure: progress.console.print(
+                visible(f"skipped {failure}"), markup=False, soft_wrap=True
+            ),
+        )
     click.echo(
         f"{summary.files} files, {summary.articles} articles: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged; {summary.items_added} items added, {summary.items_removed} removed"
@@ -124,22 +137,37 @@ def stats(db_path: Path | None) -> None:
         table = Table(title=title, title_justify="left")
         for header in headers:
             numeric = header in {"claims", "quotes", "total", "reviewed"}
-            table.add_column(header, justify="right" if numeric else "left", no_wrap=True, overflow="ellipsis",
-                             min_width=len(header) if numeric else None, max_width=None if numeric else 40)
+            table.add_column(
+                header,
+                justify="right" if numeric else "left",
+                no_wrap=True,
+                overflow="ellipsis",
+                min_width=len(header) if numeric else None,
+                max_width=None if numeric else 40,
+            )
         for row in rows:
             # paths and titles are corpus text: Text cells, never parsed as markup
-            table.add_row(*(f"{value:,}" if isinstance(value, int) else Text(visible(str(value or ""))) for value in row))
+            table.add_row(
+                *(f"{value:,}" if isinstance(value, int) else Text(visible(str(value or ""))) for value in row)
+            )
         console.print(table)
     if report["totals"]["sources"] > len(report["by_source"]):
         console.print(f"(first {len(report['by_source'])} of {report['totals']['sources']:,} sources)")
     if report["orphans"]:
         console.print(f"{len(report['orphans'])} reviews belong to items that no longer exist (view orphan_reviews):")
         for row in report["orphans"][:20]:
-            console.print(visible(f"  review {row['id']} of {row['item_id']}: {row['status']} by {row['reviewer']} — "
-                                  f"{(row['item_text'] or '')[:70]}"), markup=False)
+            console.print(
+                visible(
+                    f"  review {row['id']} of {row['item_id']}: {row['status']} by {row['reviewer']} — "
+                    f"{(row['item_text'] or '')[:70]}"
+                ),
+                markup=False,
+            )
     if report["text_changed"]:
-        console.print(f"{report['text_changed']:,} reviewed items changed text since their review "
-                      "(view item_status, column text_changed)")
+        console.print(
+            f"{report['text_changed']:,} reviewed items changed text since their review "
+            "(view item_status, column text_changed)"
+        )
 
 
 @cli.command()
@@ -147,16 +175,22 @@ def stats(db_path: Path | None) -> None:
 @click.argument("status")
 @click.option("--note", default=None, help="A note to keep with the verdict.")
 @click.option("--reviewer", default=None, help="Who is marking (default: $WORKBENCH_REVIEWER or the OS user).")
-@click.option("--expect", "expected", default=None,
-              help="Refuse unless the item's current status is this one (guards against overwriting).")
+@click.option(
+    "--expect",
+    "expected",
+    default=None,
+    help="Refuse unless the item's current status is this one (guards against overwriting).",
+)
 @db_option
-def mark(item_id: str, status: str, note: str | None, reviewer: str | None, expected: str | None,
-         db_path: Path | None) -> None:
+def mark(
+    item_id: str, status: str, note: str | None, reviewer: str | None, expected: str | None, db_path: Path | None
+) -> None:
     """Record a verdict STATUS for ITEM_ID (a full id or a unique prefix)."""
     db = _open(db_path, create=False)
     try:
-        result = record_mark(db, item_id, status, note=note, reviewer=reviewer or default_reviewer(),
-                             expected_status=expected)
+        result = record_mark(
+            db, item_id, status, note=note, reviewer=reviewer or default_reviewer(), expected_status=expected
+        )
     except ReviewError as error:
         fail(str(error))
     click.echo(f"{result.item_id}: {result.previous_status} -> {result.status} (review {result.review_id})")

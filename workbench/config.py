@@ -161,11 +161,16 @@ def _parse_statuses(entries: object, path: Path | None) -> list[StatusConfig]:
         verdict = entry.get("verdict", id_ not in DEFAULT_NON_VERDICTS)
         if not isinstance(verdict, bool):
             raise ConfigError(f"{where} ({id_}): verdict must be true or false")
-        statuses.append(StatusConfig(
-            id=id_, label=_string(entry, "label", where) or id_,
-            description=_string(entry, "description", where), color=_string(entry, "color", where),
-            rating=rating, verdict=verdict,
-        ))
+        statuses.append(
+            StatusConfig(
+                id=id_,
+                label=_string(entry, "label", where) or id_,
+                description=_string(entry, "description", where),
+                color=_string(entry, "color", where),
+                rating=rating,
+                verdict=verdict,
+            )
+        )
     return statuses
 
 
@@ -177,17 +182,20 @@ def _plan(db: Database, config: Config) -> tuple[list[tuple], ApplyResult]:
         status.id: (status.label, status.description, status.color, position)
         for position, status in enumerate(config.statuses or [])
     }
-    current = {row[0]: tuple(row[1:]) for row in db.execute(
-        "SELECT id, label, description, color, position FROM statuses")}
+    current = {
+        row[0]: tuple(row[1:]) for row in db.execute("SELECT id, label, description, color, position FROM statuses")
+    }
     position = len(wanted)
     for id_ in sorted((id_ for id_ in current if id_ not in wanted), key=lambda id_: current[id_][3]):
         in_use = db.execute(
             "SELECT EXISTS (SELECT 1 FROM reviews WHERE status = ?) OR EXISTS (SELECT 1 FROM items WHERE status = ?)",
-            [id_, id_]).fetchone()[0]
+            [id_, id_],
+        ).fetchone()[0]
         if in_use or id_ == "unreviewed":
             if in_use and id_ != "unreviewed":
                 result.warnings.append(
-                    f"status {id_!r} is not in {config.path or 'the configuration'} but reviews use it; kept")
+                    f"status {id_!r} is not in {config.path or 'the configuration'} but reviews use it; kept"
+                )
             wanted[id_] = (*current[id_][:3], position)
             position += 1
         else:
@@ -195,10 +203,14 @@ def _plan(db: Database, config: Config) -> tuple[list[tuple], ApplyResult]:
             result.changed.append(f"removed {id_}")
     for id_, row in wanted.items():
         if current.get(id_) != row:
-            actions.append((
-                "INSERT INTO statuses (id, label, description, color, position) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET label = excluded.label, description = excluded.description, "
-                "color = excluded.color, position = excluded.position", [id_, *row]))
+            actions.append(
+                (
+                    "INSERT INTO statuses (id, label, description, color, position) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET label = excluded.label, description = excluded.description, "
+                    "color = excluded.color, position = excluded.position",
+                    [id_, *row],
+                )
+            )
             result.changed.append(f"{'updated' if id_ in current else 'added'} {id_}")
     return actions, result
 

@@ -13,6 +13,7 @@ from .sqlite_plugin import register_functions
 try:
     from datasette import hookimpl
 except ImportError:  # Datasette not installed: keep the function, skip the marker.
+
     def hookimpl(function):
         return function
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import click
 
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Database file (default: $WORKBENCH_DB or db/workbench.db).",
 )

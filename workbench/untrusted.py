@@ -12,8 +12,12 @@ from __future__ import annotations
 _VISIBLE = {code: chr(0x2400 + code) for code in range(0x20)}
 _VISIBLE[0x7F] = "\u2421"
 _VISIBLE.update({code: f"<U+{code:04X}>" for code in range(0x80, 0xA0)})
-_VISIBLE.update({code: f"<U+{code:04X}>" for code in (
-    *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)})
+_VISIBLE.update(
+    {
+        code: f"<U+{code:04X}>"
+        for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF)
+    }
+)
 _KEEP_NEWLINES = {**_VISIBLE}
 del _KEEP_NEWLINES[0x0A]
 

@@ -51,7 +51,19 @@ _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _TITLE_WORDS = 6
 _TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for with by from is are".split())
 _WHEN = re.compile(r"(?:on|last|this|earlier|yesterday|today|during)\b")
-_TITLE_FOLLOWERS = ("article", "report", "story", "book", "film", "song", "series", "show", "headline", "column", "op-ed")
+_TITLE_FOLLOWERS = (
+    "article",
+    "report",
+    "story",
+    "book",
+    "film",
+    "song",
+    "series",
+    "show",
+    "headline",
+    "column",
+    "op-ed",
+)
 
 
 @dataclass(slots=True)
@@ -119,7 +131,9 @@ def _quote_items(
         spans = sentences[quote.paragraph]
         opening_sentence = _sentence_at(spans, quote.open_at)
         previous = quotes[index - 1] if index and quotes[index - 1].paragraph == quote.paragraph else None
-        following = quotes[index + 1] if index + 1 < len(quotes) and quotes[index + 1].paragraph == quote.paragraph else None
+        following = (
+            quotes[index + 1] if index + 1 < len(quotes) and quotes[index + 1].paragraph == quote.paragraph else None
+        )
         previous_end = previous.after if previous else 0
         head_from = max(opening_sentence[0], previous_end, quote.open_at - _MAX_HEAD)
         found, anchor, runs_on = None, quote.open_at, False
@@ -142,13 +156,25 @@ def _quote_items(
         source, cue = found if found else (None, None)
         form = "partial" if runs_on and not quote.continues else _quote_form(lead, quote)
         item = ExtractedItem(
-            "quote", text[quote.start : quote.end], quote.start, quote.end,
-            cue=cue, attribution=form, paragraph=quote.paragraph,
+            "quote",
+            text[quote.start : quote.end],
+            quote.start,
+            quote.end,
+            cue=cue,
+            attribution=form,
+            paragraph=quote.paragraph,
         )
-        pending.append(_Pending(
-            item, source, anchor, quote, attributed=found is not None, attributed_after=tail_found,
-            introduced=source is not None and _introduces(lead),
-        ))
+        pending.append(
+            _Pending(
+                item,
+                source,
+                anchor,
+                quote,
+                attributed=found is not None,
+                attributed_after=tail_found,
+                introduced=source is not None and _introduces(lead),
+            )
+        )
     return pending, attributions
 
 
@@ -167,7 +193,9 @@ def _after_quote(
 
 
 def _claim_items(
-    text: str, sentences: list[list[tuple[int, int]]], covered: list[tuple[int, int]],
+    text: str,
+    sentences: list[list[tuple[int, int]]],
+    covered: list[tuple[int, int]],
     tails: list[tuple[int, int, Source, str]],
 ) -> list[_Pending]:
     """Claims from sentences, leaving out what ``covered`` (quotes and their attributions) holds."""
@@ -194,8 +222,13 @@ def _claim_items(
                 # A word of its own: "X said that “<whole quote>”" is the quote item already.
                 if _words_outside(sentence, c_start, c_end, inside) >= 1:
                     item = ExtractedItem(
-                        "claim", sentence[c_start:c_end], start + c_start, start + c_end,
-                        cue=indirect.cue, attribution="indirect", paragraph=paragraph,
+                        "claim",
+                        sentence[c_start:c_end],
+                        start + c_start,
+                        start + c_end,
+                        cue=indirect.cue,
+                        attribution="indirect",
+                        paragraph=paragraph,
                     )
                     pending.append(_Pending(item, indirect.source, start + indirect.cue_at))
                     emitted = True
@@ -206,8 +239,12 @@ def _claim_items(
                 # A labelled paragraph ("Matthews: …") is that speaker's words, sentence by sentence.
                 c_start, c_end = _trim(sentence, label[1] if start == spans[0][0] else 0, len(sentence))
                 item = ExtractedItem(
-                    "claim", sentence[c_start:c_end], start + c_start, start + c_end,
-                    attribution="indirect", paragraph=paragraph,
+                    "claim",
+                    sentence[c_start:c_end],
+                    start + c_start,
+                    start + c_end,
+                    attribution="indirect",
+                    paragraph=paragraph,
                 )
                 pending.append(_Pending(item, label[0], start))
                 continue
@@ -217,7 +254,11 @@ def _claim_items(
 
 
 def _writer_main_clause(
-    sentence: str, start: int, paragraph: int, reported: list[Indirect], inside: list[tuple[int, int]],
+    sentence: str,
+    start: int,
+    paragraph: int,
+    reported: list[Indirect],
+    inside: list[tuple[int, int]],
     pending: list[_Pending],
 ) -> None:
     """``After X stated he was beaten, he asked to move``: the report is X's, the main clause
@@ -266,8 +307,10 @@ def _inherit_speakers(entries: list[_Pending], is_text: list[bool], paragraphs: 
             if donor is not None:
                 entry.item.speaker, entry.item.role = donor.item.speaker, donor.item.role
                 entry.item.cue = entry.item.cue or donor.item.cue
-            elif not spoken and _adjacent(last_paragraph, paragraph, is_text) and (
-                entry.quote.continues or entry.quote.open_at == paragraphs[paragraph][0]
+            elif (
+                not spoken
+                and _adjacent(last_paragraph, paragraph, is_text)
+                and (entry.quote.continues or entry.quote.open_at == paragraphs[paragraph][0])
             ):
                 entry.item.speaker, entry.item.role = last_speaker
                 entry.attributed = entry.item.speaker is not None

@@ -14,7 +14,7 @@ import math
 import re
 import zlib
 from functools import lru_cache
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import and_ as _and
 from pathlib import Path
 
@@ -45,11 +45,22 @@ _states: list[int] = []
 _START_STATE = zlib.crc32(b"<s> ")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-")
-_OPENERS = frozenset("“‘\"(")
+_OPENERS = frozenset('“‘"(')
 # Dense hand features live after the hashed block.
 HAND_FEATURES = [
-    "has_number", "many_numbers", "has_percent", "has_money", "has_year", "named_actors",
-    "comparatives", "short", "medium", "long", "very_long", "question", "first_person",
+    "has_number",
+    "many_numbers",
+    "has_percent",
+    "has_money",
+    "has_year",
+    "named_actors",
+    "comparatives",
+    "short",
+    "medium",
+    "long",
+    "very_long",
+    "question",
+    "first_person",
 ]
 FEATURE_COUNT = HASH_SIZE + len(HAND_FEATURES)
 
@@ -97,8 +108,21 @@ def score(sentence: str) -> float:
     distinct = set(tokens)
     numbers = tokens.count("<num>")
     words = len(tokens)
-    (w_number, w_many, w_percent, w_money, w_year, w_actors, w_comparatives,
-     w_short, w_medium, w_long, w_very_long, w_question, w_first_person) = hand_weights
+    (
+        w_number,
+        w_many,
+        w_percent,
+        w_money,
+        w_year,
+        w_actors,
+        w_comparatives,
+        w_short,
+        w_medium,
+        w_long,
+        w_very_long,
+        w_question,
+        w_first_person,
+    ) = hand_weights
     if numbers:
         total += w_number
         total += w_many * (min(numbers, 8) / 8)
@@ -149,7 +173,7 @@ def _capitalised_count(sentence: str) -> int:
     and a letter or hyphen after a word that does not end in an opening mark or parenthesis."""
     words = sentence.split()  # str.split and the regex's \s agree on what whitespace is
     count = 0
-    for previous, word in zip(words, words[1:]):
+    for previous, word in pairwise(words):
         if word[0] in _UPPER and len(word) > 1 and word[1] in _NAME_CHARS and previous[-1] not in _OPENERS:
             count += 1
     return count

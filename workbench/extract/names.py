@@ -36,16 +36,62 @@ NOT_NAME = frozenset(
     oct nov dec read related share photo reporting editing writing according asked""".split()
 )
 TITLES = {
-    "mr": "m", "mr.": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "mrs": "f",
-    "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f", "lady": "f", "queen": "f", "princess": "f",
-    "dr": None, "dr.": None, "prof": None, "prof.": None, "professor": None, "president": None,
-    "sen.": None, "sen": None, "senator": None, "gov.": None, "governor": None, "rep.": None,
-    "rep": None, "representative": None, "secretary": None, "minister": None, "prime": None,
-    "judge": None, "justice": None, "gen.": None, "general": None, "col.": None, "mayor": None,
-    "chancellor": None, "pope": None, "rev.": None, "reverend": None, "vice": None,
-    "speaker": None, "ambassador": None, "director": None, "chairman": None, "chairwoman": None,
-    "ceo": None, "chief": None, "attorney": None, "commissioner": None, "lt.": None, "sgt.": None,
-    "former": None, "candidate": None, "nominee": None,
+    "mr": "m",
+    "mr.": "m",
+    "sir": "m",
+    "lord": "m",
+    "king": "m",
+    "prince": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "lady": "f",
+    "queen": "f",
+    "princess": "f",
+    "dr": None,
+    "dr.": None,
+    "prof": None,
+    "prof.": None,
+    "professor": None,
+    "president": None,
+    "sen.": None,
+    "sen": None,
+    "senator": None,
+    "gov.": None,
+    "governor": None,
+    "rep.": None,
+    "rep": None,
+    "representative": None,
+    "secretary": None,
+    "minister": None,
+    "prime": None,
+    "judge": None,
+    "justice": None,
+    "gen.": None,
+    "general": None,
+    "col.": None,
+    "mayor": None,
+    "chancellor": None,
+    "pope": None,
+    "rev.": None,
+    "reverend": None,
+    "vice": None,
+    "speaker": None,
+    "ambassador": None,
+    "director": None,
+    "chairman": None,
+    "chairwoman": None,
+    "ceo": None,
+    "chief": None,
+    "attorney": None,
+    "commissioner": None,
+    "lt.": None,
+    "sgt.": None,
+    "former": None,
+    "candidate": None,
+    "nominee": None,
 }
 _COURTESY = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dr", "dr."})
 # Words that make a capitalised run an organisation, place or work rather than a person.
@@ -140,7 +186,8 @@ class NameBook:
             if match.group().lower() in NOT_NAME:
                 continue  # the commonest run by far: a capitalised sentence opener ("The", "But")
             if text[match.start() - 1 : match.start()] == "-" and _ADJECTIVE_PREFIX.search(
-                    text, max(0, match.start() - 5), match.start()):
+                text, max(0, match.start() - 5), match.start()
+            ):
                 continue
             mention = split_run(text, match.start(), match.end())
             if mention is None:

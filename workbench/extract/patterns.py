@@ -8,6 +8,7 @@ fails after one or two characters instead: same matches, about five times faster
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
 def alternation(words: list[str] | set[str] | frozenset[str]) -> str:
@@ -31,3 +32,11 @@ def _branch(node: dict) -> str:
         # Greedy optional: the longer word is tried first, the shorter one on backtracking.
         body = f"(?:{body})?"
     return body
+
+
+def last_match(matches: Iterable[re.Match]) -> re.Match | None:
+    """The last of ``matches`` (``finditer`` has no reverse search), or None."""
+    last = None
+    for last in matches:  # noqa: B007 - the loop only runs to the end
+        pass
+    return last

@@ -141,5 +141,5 @@ def _classify(text: str, position: int, p_start: int, p_end: int) -> int | None:
     if before.isalnum() and after.isalnum():
         return None
     if opening_context:
-        return OPEN_SINGLE if mark == "'" and (after.isalnum() or after in "“\"") else None
+        return OPEN_SINGLE if mark == "'" and (after.isalnum() or after in '“"') else None
     return CLOSE_SINGLE

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from workbench.extract.claims import WORD as _WORD
 from workbench.extract.names import NAME_RUN
 from workbench.extract.patterns import alternation
-from workbench.extract.speakers import CUE, CUE_RE, GERUND_RE, Source, clause_subject, parse_source, source_after_cue, subject_before
+from workbench.extract.speakers import (
+    CUE,
+    CUE_RE,
+    GERUND_RE,
+    Source,
+    clause_subject,
+    parse_source,
+    source_after_cue,
+    subject_before,
+)
 
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # "that" after the cue, maybe after a circumstance: "said in a statement on Friday that".
@@ -72,7 +81,9 @@ _ASKED = re.compile(
     r"((?:if|whether|what|why|how|who|when|where|which|about)\b[^,]{5,200}),"
 )
 _LABEL = re.compile(rf"((?:{NAME_RUN.pattern})|[A-Z][A-Z.’' -]{{1,40}}):\s+(?=\S)")
-_NOT_LABELS = frozenset("report update note editor's note photo source watch related read video breaking exclusive correction q a".split())
+_NOT_LABELS = frozenset(
+    "report update note editor's note photo source watch related read video breaking exclusive correction q a".split()
+)
 _COORDINATED = re.compile(r"\s(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$")
 _INTRODUCTORY = re.compile(
     r"(?:After|Before|When|While|In|On|At|During|Asked|Speaking|If|As|Since|Although|Though|Later|Earlier|Then|"
@@ -82,7 +93,9 @@ _QUOTE_MARKS = "“‘\"'«„"
 _WHO_END = re.compile(r"(.*?),\s+who\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+|previously\s+)*$")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+(?:\w+ly\s+)?$")
 # Words that open a clause, not a subject ("If you ask, …", "When …").
-_NOT_SUBJECT = frozenset("if when while as because although though since after before unless until where whether that which who and but or".split())
+_NOT_SUBJECT = frozenset(
+    "if when while as because although though since after before unless until where whether that which who and but or".split()
+)
 _RECIPIENT = re.compile(
     r"\s*(?:(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,5}|reporters|journalists|supporters|the\s+\w+|an?\s+\w+|him|her|them|us|me|police|officials)"
     r"(?:\s+(?:on|in|at|by|during|after|via)\s+[^,]{1,40}?)?(?:,\s*|\s+(?=that\b)|\s+)"

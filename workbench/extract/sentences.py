@@ -57,7 +57,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_real_boundary(text: str, match: re.Match, end: int) -> bool:
-    if text[match.start()] != "." or match.end() - match.start() > 1 and text[match.start() + 1] == ".":
+    if text[match.start()] != "." or (match.end() - match.start() > 1 and text[match.start() + 1] == "."):
         return True  # ?, !, … and closing quotes after them are unambiguous
     before = _LAST_WORD.search(text, max(0, match.start() - 30), match.start())
     if not before:

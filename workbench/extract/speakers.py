@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from workbench.extract.names import NAME_RUN, NOT_NAME, NameBook, is_organisation, split_run
-from workbench.extract.patterns import alternation
+from workbench.extract.patterns import alternation, last_match
 
 _CUE_VERBS = """said says say told tells added adds explained explains wrote writes stated
 noted notes argued argues argue claimed claims claim insisted insists insist warned warns warn asked
@@ -33,9 +33,26 @@ barked cracked gloated jeered confessed echoed exhorted surmised elaborated scof
 demanded pleaded intoned concludes continues reads read wants want wanted plans planned seeks sought
 proposed proposes cited cites expressed mentioned decried invoked""".split()
 _CUE_PHRASES = [
-    "pointed out", "points out", "went on", "goes on", "according to", "made clear", "made it clear", "shot back",
-    "put it", "puts it", "chimed in", "called for", "calls for", "call for", "called on", "calls on",
-    "talked about", "talks about", "spoke about", "pointed to",
+    "pointed out",
+    "points out",
+    "went on",
+    "goes on",
+    "according to",
+    "made clear",
+    "made it clear",
+    "shot back",
+    "put it",
+    "puts it",
+    "chimed in",
+    "called for",
+    "calls for",
+    "call for",
+    "called on",
+    "calls on",
+    "talked about",
+    "talks about",
+    "spoke about",
+    "pointed to",
 ]
 # Gerunds that introduce a partial quote without naming the speaker again.
 _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
@@ -150,7 +167,11 @@ def parse_source(phrase: str) -> Source | None:
             prefix = ""
         if prefix.lower().rstrip(".") in _COURTESY:
             prefix = ""  # "Mrs. Clinton": a courtesy title, not a role
-        title = mention.title if mention.title and mention.title.rstrip(".") not in ("mr", "mrs", "ms", "miss", "dr") else None
+        title = (
+            mention.title
+            if mention.title and mention.title.rstrip(".") not in ("mr", "mrs", "ms", "miss", "dr")
+            else None
+        )
         role = appositive or prefix or (title.capitalize() if title else None)
         return Source(name, role or None)
     # A common noun phrase: "a source", "officials", "the Trump campaign".
@@ -160,7 +181,7 @@ def parse_source(phrase: str) -> Source | None:
         return None
     if first in NOT_NAME and first not in _DETERMINERS:
         return None  # "and", "which", "to": a clause fragment, not a source
-    if any(word.lower() in PRONOUNS for word in words[1:]) or main[0].isdigit() and not share:
+    if any(word.lower() in PRONOUNS for word in words[1:]) or (main[0].isdigit() and not share):
         return None
     return Source(main, appositive or None)
 
@@ -205,18 +226,13 @@ def head_attribution(head: str) -> tuple[Source | None, str] | None:
 
     Returns the source (None when only a gerund cue such as ``accusing`` is present) and cue.
     """
-    last = gerund = None
-    for last in CUE_RE.finditer(head):
-        pass
-    for gerund in GERUND_RE.finditer(head):
-        pass
+    last = last_match(CUE_RE.finditer(head))
+    gerund = last_match(GERUND_RE.finditer(head))
     if gerund is not None and (last is None or gerund.start() > last.start()):
         # "footage of Trump saying, “…”" names the speaker right before the gerund; in
         # "…, accusing the government of creating an “…”" the speaker is not repeated.
         before = head[: gerund.start()].rstrip()
-        name = None
-        for name in NAME_RUN.finditer(before[-60:]):
-            pass
+        name = last_match(NAME_RUN.finditer(before[-60:]))
         if name is not None and name.end() == len(before[-60:]):
             return parse_source(name.group()), gerund.group().lower()
         return None, gerund.group().lower()
@@ -240,9 +256,7 @@ def colon_attribution(lead: str) -> tuple[Source, None] | None:
     if not lead.endswith(":"):
         return None
     body = lead[:-1].rstrip()
-    last = None
-    for last in NAME_RUN.finditer(body):
-        pass
+    last = last_match(NAME_RUN.finditer(body))
     if last is not None and last.end() == len(body) and len(last.group().split()) >= 2:
         source = parse_source(last.group())
         if source:
@@ -293,9 +307,7 @@ def subject_before(prefix: str) -> Source | None:
     if last_word in PRONOUNS:
         return Source(words[-1], pronoun=last_word)
     tail_words = " ".join(words[-4:])
-    match = None
-    for match in NAME_RUN.finditer(tail_words):
-        pass
+    match = last_match(NAME_RUN.finditer(tail_words))
     if match and match.end() == len(tail_words):
         return parse_source(tail_words[match.start() :])
     for size in (3, 2):
@@ -388,4 +400,3 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
         else:
             high = middle
     return low < len(spans) and spans[low][0] <= position
-

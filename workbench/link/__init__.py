@@ -13,6 +13,12 @@ from .linker import LinkSummary, link_items
 from .scoring import DEFAULT_THRESHOLD
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "STATES", "LinkError", "LinkSummary", "cluster_members", "link_items", "set_link_state",
+    "DEFAULT_THRESHOLD",
+    "STATES",
+    "LinkError",
+    "LinkSummary",
+    "cluster_members",
+    "link_items",
+    "set_link_state",
     "word_diff",
 ]

@@ -63,11 +63,14 @@ def key_hashes(names: Sequence[str]) -> np.ndarray:
 
 def block_of(hash_a: np.ndarray, hash_b: np.ndarray) -> np.ndarray:
     """The block of each pair of keys (given by their hashes), whatever their order."""
-    return ((np.minimum(hash_a, hash_b) * MIX + np.maximum(hash_a, hash_b)) & ((1 << BLOCK_BITS) - 1))
+    return (np.minimum(hash_a, hash_b) * MIX + np.maximum(hash_a, hash_b)) & ((1 << BLOCK_BITS) - 1)
 
 
-def prefixes(indptr: np.ndarray, keys: np.ndarray, df: np.ndarray | None = None,
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def prefixes(
+    indptr: np.ndarray,
+    keys: np.ndarray,
+    df: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every item's prefix keys, rarest first, item after item: (items, keys) entries and
     the prefix sizes. ``df``: each key's document frequency (default: counted in ``keys``);
     ties are broken by key id, so ids must follow one fixed order of the keys."""
@@ -86,8 +89,9 @@ def prefixes(indptr: np.ndarray, keys: np.ndarray, df: np.ndarray | None = None,
     return items[order][keep], keys[order][keep], size
 
 
-def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndarray | None = None,
-           max_block: int = MAX_BLOCK) -> Groups:
+def groups(
+    indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndarray | None = None, max_block: int = MAX_BLOCK
+) -> Groups:
     """Items grouped by the block of every pair of their prefix keys (``hashes``: each key
     id's :func:`key_hashes` value; ``df`` as for :func:`prefixes`).
 
@@ -107,7 +111,7 @@ def groups(indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndar
         left, right = _pair_positions(starts[part], size[part])
         owners = np.repeat(np.arange(part.start, part.stop, dtype=np.int64), counts[part])
         found = block_of(hashes[prefix_keys[left]], hashes[prefix_keys[right]])
-        packed[filled:filled + len(found)] = (found << item_bits) | owners
+        packed[filled : filled + len(found)] = (found << item_bits) | owners
         filled += len(found)
     del prefix_keys
     packed.sort()
@@ -132,7 +136,7 @@ def _block_starts(packed: np.ndarray, item_bits: int) -> np.ndarray:
     found = [np.zeros(min(len(packed), 1), dtype=np.int64)]
     for begin in range(1, len(packed), GROUP_BATCH):
         end = min(begin + GROUP_BATCH, len(packed))
-        changed = (packed[begin:end] ^ packed[begin - 1:end - 1]) >> item_bits  # nonzero where the block differs
+        changed = (packed[begin:end] ^ packed[begin - 1 : end - 1]) >> item_bits  # nonzero where the block differs
         found.append(begin + np.flatnonzero(changed))
     return np.concatenate(found)
 
@@ -190,8 +194,9 @@ def _encode(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.minimum(a, b) << 32) | np.maximum(a, b)
 
 
-def candidate_pairs(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
-                    new: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, new: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct candidate pairs ``(a, b)``, ``a < b``, as item positions: the members of
     each group ``members[starts[g]:starts[g] + sizes[g]]``, two by two (pass only the
     usable groups of :class:`Groups`).

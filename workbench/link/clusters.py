@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 ACTIVE = "links.state != 'rejected' AND links.method != 'number-conflict'"
-BOTH_EXIST = ("EXISTS (SELECT 1 FROM items WHERE items.id = links.item_a) "
-              "AND EXISTS (SELECT 1 FROM items WHERE items.id = links.item_b)")
+BOTH_EXIST = (
+    "EXISTS (SELECT 1 FROM items WHERE items.id = links.item_a) "
+    "AND EXISTS (SELECT 1 FROM items WHERE items.id = links.item_b)"
+)
 BATCH = 500
 
 
@@ -41,11 +43,15 @@ def _components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[
 def _active_edges(db: Database, ids: list[str]) -> list[tuple[str, str]]:
     edges = []
     for begin in range(0, len(ids), BATCH):
-        part = ids[begin:begin + BATCH]
+        part = ids[begin : begin + BATCH]
         marks = ",".join("?" * len(part))
-        edges.extend(db.execute(
-            f"SELECT item_a, item_b FROM links WHERE {ACTIVE} AND {BOTH_EXIST} "
-            f"AND (item_a IN ({marks}) OR item_b IN ({marks}))", part * 2).fetchall())
+        edges.extend(
+            db.execute(
+                f"SELECT item_a, item_b FROM links WHERE {ACTIVE} AND {BOTH_EXIST} "
+                f"AND (item_a IN ({marks}) OR item_b IN ({marks}))",
+                part * 2,
+            ).fetchall()
+        )
     return edges
 
 
@@ -54,10 +60,15 @@ def _region(db: Database, seeds: Iterable[str]) -> tuple[set[str], list[tuple[st
     seeds = list(dict.fromkeys(seeds))
     nodes = set(seeds)
     for begin in range(0, len(seeds), BATCH):
-        part = seeds[begin:begin + BATCH]
-        nodes.update(row[0] for row in db.execute(
-            "SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM items WHERE cluster_id IS NOT NULL "
-            f"AND id IN ({','.join('?' * len(part))}))", part))
+        part = seeds[begin : begin + BATCH]
+        nodes.update(
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM items WHERE cluster_id IS NOT NULL "
+                f"AND id IN ({','.join('?' * len(part))}))",
+                part,
+            )
+        )
     edges: set[tuple[str, str]] = set()
     frontier = list(nodes)
     while frontier:
@@ -82,9 +93,12 @@ def refresh_clusters(db: Database, seeds: Iterable[str] | None = None) -> int:
         current = {}
         listed = list(nodes)
         for begin in range(0, len(listed), BATCH):
-            part = listed[begin:begin + BATCH]
-            current.update(db.execute(
-                f"SELECT id, cluster_id FROM items WHERE id IN ({','.join('?' * len(part))})", part).fetchall())
+            part = listed[begin : begin + BATCH]
+            current.update(
+                db.execute(
+                    f"SELECT id, cluster_id FROM items WHERE id IN ({','.join('?' * len(part))})", part
+                ).fetchall()
+            )
         scope = current
     # In id order, so the updates walk the items index instead of jumping around it.
     changes = [(clusters.get(node), node) for node in sorted(scope) if clusters.get(node) != current.get(node)]
@@ -95,9 +109,11 @@ def refresh_clusters(db: Database, seeds: Iterable[str] | None = None) -> int:
 def cluster_members(db: Database, item_id: str) -> list[dict]:
     """Every item in ``item_id``'s cluster (just the item when it has none; nothing for
     an unknown id), with its source's title and outlet, ordered by item id."""
-    columns = ("SELECT items.id, items.kind, items.text, items.speaker, items.source_id, items.status, "
-               "items.cluster_id, sources.title AS source_title, sources.outlet "
-               "FROM items JOIN sources ON sources.id = items.source_id ")
+    columns = (
+        "SELECT items.id, items.kind, items.text, items.speaker, items.source_id, items.status, "
+        "items.cluster_id, sources.title AS source_title, sources.outlet "
+        "FROM items JOIN sources ON sources.id = items.source_id "
+    )
     row = db.execute("SELECT cluster_id FROM items WHERE id = ?", [item_id]).fetchone()
     if row is None:
         return []

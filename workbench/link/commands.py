@@ -13,11 +13,14 @@ import click
 from ..options import db_option
 
 
-
 @click.command()
 @db_option
-@click.option("--threshold", type=click.FloatRange(0, 100), default=None,
-              help="Minimum match score, 0-100 (default: the linker's).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Minimum match score, 0-100 (default: the linker's).",
+)
 def link(db_path: Path | None, threshold: float | None) -> None:
     """Link items from different sources that state the same claim or quote."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,8 +29,14 @@ def link(db_path: Path | None, threshold: float | None) -> None:
     from . import link_items
 
     db = _open(db_path, create=False)
-    progress = Progress(TextColumn("[bold]link {task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=_console(stderr=True), transient=True)
+    progress = Progress(
+        TextColumn("[bold]link {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    )
     with progress:
         task = progress.add_task("reading", total=None)
 
@@ -60,8 +69,10 @@ def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_pa
     except LinkError as error:
         fail(str(error))
     cluster = db.execute("SELECT cluster_id FROM items WHERE id = ?", [row["item_a"]]).fetchone()[0]
-    click.echo(f"{row['item_a']} {row['item_b']}: {row['state']} ({row['method']}, score {row['score']:g})"
-               + (f"; cluster {cluster}" if cluster else "; not in a cluster"))
+    click.echo(
+        f"{row['item_a']} {row['item_b']}: {row['state']} ({row['method']}, score {row['score']:g})"
+        + (f"; cluster {cluster}" if cluster else "; not in a cluster")
+    )
 
 
 COMMANDS = [link, link_state]

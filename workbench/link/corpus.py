@@ -76,14 +76,22 @@ def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, prog
     renumber = np.empty(len(key_ids), dtype=np.int64)
     renumber[[key_ids[name] for name in key_names]] = np.arange(len(key_names))
     return Corpus(
-        np.array(nums, dtype=np.int64), np.array(sources, dtype=np.int64), np.array(sizes, dtype=np.int64),
-        texts, figures, np.r_[0, np.cumsum(lengths, dtype=np.int64)], renumber[np.array(keys, dtype=np.int64)],
-        len(nums) + len(unlinkable), key_names, list(source_ids), unlinkable,
+        np.array(nums, dtype=np.int64),
+        np.array(sources, dtype=np.int64),
+        np.array(sizes, dtype=np.int64),
+        texts,
+        figures,
+        np.r_[0, np.cumsum(lengths, dtype=np.int64)],
+        renumber[np.array(keys, dtype=np.int64)],
+        len(nums) + len(unlinkable),
+        key_names,
+        list(source_ids),
+        unlinkable,
     )
 
 
 def in_batches(db: Database, sql: str, values: list) -> Iterator[tuple]:
     """Rows of ``sql`` (with one ``IN ({})``) for ``values``, 500 at a time."""
     for begin in range(0, len(values), 500):
-        part = values[begin:begin + 500]
+        part = values[begin : begin + 500]
         yield from db.execute(sql.format(",".join("?" * len(part))), part)

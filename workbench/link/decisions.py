@@ -32,7 +32,8 @@ def set_link_state(db: Database, item_a: str, item_b: str, state: str, reviewer:
             raise LinkError(f"{first}: an item cannot be linked to itself")
         changed = db.execute(
             "UPDATE links SET state = ?, decided_by = ?, decided_at = ? WHERE item_a = ? AND item_b = ?",
-            [state, reviewer or default_reviewer(), now(), first, second]).rowcount
+            [state, reviewer or default_reviewer(), now(), first, second],
+        ).rowcount
         if not changed:
             raise LinkError(f"{first} and {second} are not linked")
         refresh_clusters(db, [first, second])

@@ -24,10 +24,10 @@ def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
     keys_b = [_key(word) for word in words_b]
     runs: list[tuple[str, str, str]] = []
     for op in Levenshtein.opcodes(keys_a, keys_b):
-        a_words = " ".join(words_a[op.src_start:op.src_end])
-        b_words = " ".join(words_b[op.dest_start:op.dest_end])
+        a_words = " ".join(words_a[op.src_start : op.src_end])
+        b_words = " ".join(words_b[op.dest_start : op.dest_end])
         if runs and runs[-1][0] == op.tag:  # one run per stretch, however the edits fell
-            tag, prev_a, prev_b = runs.pop()
+            _tag, prev_a, prev_b = runs.pop()
             a_words, b_words = f"{prev_a} {a_words}".strip(), f"{prev_b} {b_words}".strip()
         runs.append((op.tag, a_words, b_words))
     return runs

@@ -102,14 +102,22 @@ def _insert_pairs(db: Database, insert: str, rows: np.ndarray) -> None:
 def _signatures(corpus: Corpus) -> Iterator[tuple]:
     names = corpus.key_names
     for position, num in enumerate(corpus.nums.tolist()):
-        keys = corpus.keys[corpus.indptr[position]:corpus.indptr[position + 1]].tolist()
-        yield (num, corpus.source_names[corpus.sources[position]], corpus.texts[position],
-               int(corpus.sizes[position]), json.dumps(corpus.figures[position]),
-               " ".join(names[key] for key in keys))
+        keys = corpus.keys[corpus.indptr[position] : corpus.indptr[position + 1]].tolist()
+        yield (
+            num,
+            corpus.source_names[corpus.sources[position]],
+            corpus.texts[position],
+            int(corpus.sizes[position]),
+            json.dumps(corpus.figures[position]),
+            " ".join(names[key] for key in keys),
+        )
 
 
-def candidates(db: Database, new_nums: list[int], progress: Progress | None = None,
-               ) -> tuple[Corpus, np.ndarray, np.ndarray, Corpus, Groups]:
+def candidates(
+    db: Database,
+    new_nums: list[int],
+    progress: Progress | None = None,
+) -> tuple[Corpus, np.ndarray, np.ndarray, Corpus, Groups]:
     """Candidate pairs for the new items against each other and the indexed items.
 
     Returns the corpus to score (the new items first, then their indexed partners), the
@@ -117,8 +125,9 @@ def candidates(db: Database, new_nums: list[int], progress: Progress | None = No
     """
     if progress:
         progress("reading", 0, len(new_nums))
-    new = build_corpus(in_batches(db, "SELECT num, source_id, text, numbers FROM items WHERE num IN ({}) ORDER BY num",
-                                  new_nums))
+    new = build_corpus(
+        in_batches(db, "SELECT num, source_id, text, numbers FROM items WHERE num IN ({}) ORDER BY num", new_nums)
+    )
     frozen = dict(in_batches(db, "SELECT key, df FROM link_keys WHERE key IN ({})", new.key_names))
     df = np.array([frozen.get(name, 0) for name in new.key_names], dtype=np.int64)
     grouped = groups(new.indptr, new.keys, key_hashes(new.key_names), df)
@@ -129,13 +138,13 @@ def candidates(db: Database, new_nums: list[int], progress: Progress | None = No
     partners: dict[int, int] = {}  # num -> position in the corpus to score
     pairs: set[tuple[int, int]] = set()
     for block, start, size in zip(grouped.blocks.tolist(), grouped.starts.tolist(), grouped.sizes.tolist()):
-        fresh = grouped.members[start:start + size].tolist()
+        fresh = grouped.members[start : start + size].tolist()
         # an indexed item whose signature is gone was deleted since the index was written
         others = [num for num in indexed.get(block, ()) if num in signatures]
         if not 2 <= len(fresh) + len(others) <= MAX_BLOCK:  # as a full run would see the group
             continue
         for position, item in enumerate(fresh):
-            pairs.update((item, other) for other in fresh[position + 1:])
+            pairs.update((item, other) for other in fresh[position + 1 :])
             pairs.update((item, partners.setdefault(other, len(new.nums) + len(partners))) for other in others)
     a, b = (np.array(side, dtype=np.int64) for side in zip(*pairs)) if pairs else (np.zeros(0, np.int64),) * 2
     return _with_partners(new, list(partners), signatures), a, b, new, grouped
@@ -150,9 +159,14 @@ def _indexed_members(db: Database, blocks: list[int], new_nums: set[int]) -> dic
 
 
 def _signatures_of(db: Database, nums: list[int]) -> dict[int, tuple]:
-    return {row[0]: row[1:] for row in in_batches(
-        db, "SELECT num, source_id, tokens, size, figures FROM link_signatures WHERE num IN ({}) AND keys != ''",
-        nums)}
+    return {
+        row[0]: row[1:]
+        for row in in_batches(
+            db,
+            "SELECT num, source_id, tokens, size, figures FROM link_signatures WHERE num IN ({}) AND keys != ''",
+            nums,
+        )
+    }
 
 
 def _with_partners(new: Corpus, partner_nums: list[int], signatures: dict[int, tuple]) -> Corpus:
@@ -161,18 +175,23 @@ def _with_partners(new: Corpus, partner_nums: list[int], signatures: dict[int, t
     source_ids = {name: code for code, name in enumerate(new.source_names)}
     codes = new.sources.tolist() + [source_ids.setdefault(source, len(source_ids)) for source, *_ in partners]
     return Corpus(
-        np.r_[new.nums, np.array(partner_nums, dtype=np.int64)], np.array(codes, dtype=np.int64),
+        np.r_[new.nums, np.array(partner_nums, dtype=np.int64)],
+        np.array(codes, dtype=np.int64),
         np.r_[new.sizes, np.array([size for _, _, size, _ in partners], dtype=np.int64)],
         new.texts + [tokens for _, tokens, _, _ in partners],
         new.figures + [[Figure(*figure) for figure in json.loads(figures)] for *_, figures in partners],
-        new.indptr, new.keys, new.loaded,
+        new.indptr,
+        new.keys,
+        new.loaded,
     )
 
 
 def stale_members(db: Database) -> set[str]:
     """Items in clusters that lost a member since the last run."""
-    return {row[0] for row in db.execute(
-        "SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM link_stale_clusters)")}
+    return {
+        row[0]
+        for row in db.execute("SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM link_stale_clusters)")
+    }
 
 
 def clear_stale(db: Database) -> None:

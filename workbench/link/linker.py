@@ -49,17 +49,29 @@ class LinkSummary:
 
 
 def _nums(db: Database, item_ids: Iterable[str]) -> list[int]:
-    return sorted(row[0] for row in in_batches(db, "SELECT num FROM items WHERE id IN ({})",
-                                                list(dict.fromkeys(item_ids))))
+    return sorted(
+        row[0] for row in in_batches(db, "SELECT num FROM items WHERE id IN ({})", list(dict.fromkeys(item_ids)))
+    )
 
 
 def _details(db: Database, nums: np.ndarray) -> dict[int, tuple]:
-    return {num: tuple(rest) for num, *rest in in_batches(
-        db, "SELECT num, id, kind, text, speaker FROM items WHERE num IN ({})", np.unique(nums).tolist())}
+    return {
+        num: tuple(rest)
+        for num, *rest in in_batches(
+            db, "SELECT num, id, kind, text, speaker FROM items WHERE num IN ({})", np.unique(nums).tolist()
+        )
+    }
 
 
-def classify(score: float, contained: bool, threshold: float, item_a: tuple, item_b: tuple,
-             figures_a: list[Figure], figures_b: list[Figure]) -> dict | None:
+def classify(
+    score: float,
+    contained: bool,
+    threshold: float,
+    item_a: tuple,
+    item_b: tuple,
+    figures_a: list[Figure],
+    figures_b: list[Figure],
+) -> dict | None:
     """The link row for a scored pair (``item_*`` = id, kind, text, speaker), or None.
 
     ``item_a`` must have the smaller id.
@@ -68,8 +80,14 @@ def classify(score: float, contained: bool, threshold: float, item_a: tuple, ite
     if conflicts:
         if score < max(threshold, CONFLICT_MIN):
             return None
-        return {"item_a": item_a[0], "item_b": item_b[0], "score": round(score, 1), "method": "number-conflict",
-                "drift": None, "conflict": json.dumps(conflicts)}
+        return {
+            "item_a": item_a[0],
+            "item_b": item_b[0],
+            "score": round(score, 1),
+            "method": "number-conflict",
+            "drift": None,
+            "conflict": json.dumps(conflicts),
+        }
     if plain(item_a[2]) == plain(item_b[2]):
         method, score = "exact", 100.0
     else:
@@ -77,8 +95,14 @@ def classify(score: float, contained: bool, threshold: float, item_a: tuple, ite
     changes = None
     if item_a[1] == item_b[1] == "quote" and same_speaker(item_a[3], item_b[3]):
         changes = drift(item_a[2], item_b[2])
-    return {"item_a": item_a[0], "item_b": item_b[0], "score": round(score, 1), "method": method,
-            "drift": json.dumps(changes, ensure_ascii=False) if changes else None, "conflict": None}
+    return {
+        "item_a": item_a[0],
+        "item_b": item_b[0],
+        "score": round(score, 1),
+        "method": method,
+        "drift": json.dumps(changes, ensure_ascii=False) if changes else None,
+        "conflict": None,
+    }
 
 
 def cross_source(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,8 +112,9 @@ def cross_source(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
     return a[cross], b[cross]
 
 
-def score_candidates(db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray, threshold: float,
-                     progress: Progress | None = None) -> tuple[list[dict], int]:
+def score_candidates(
+    db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray, threshold: float, progress: Progress | None = None
+) -> tuple[list[dict], int]:
     """Link rows for the cross-source pairs ``(a, b)`` (positions in ``corpus``; see
     :func:`cross_source`) at the threshold, and how many pairs were scored."""
     if progress:
@@ -105,8 +130,9 @@ def score_candidates(db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray,
             continue
         if item_i[0] > item_j[0]:
             i, j, item_i, item_j = j, i, item_j, item_i
-        row = classify(float(scores[hit]), bool(contained[hit]), threshold, item_i, item_j,
-                       corpus.figures[i], corpus.figures[j])
+        row = classify(
+            float(scores[hit]), bool(contained[hit]), threshold, item_i, item_j, corpus.figures[i], corpus.figures[j]
+        )
         if row:
             rows.append(row)
         if progress and done % 10_000 == 0:
@@ -139,14 +165,19 @@ def write_links(db: Database, rows: list[dict], full: bool) -> tuple[int, int]:
         db.conn.executemany("INSERT INTO temp.link_run VALUES (?, ?)", ((r["item_a"], r["item_b"]) for r in rows))
         removed = db.execute(
             "DELETE FROM links WHERE state = 'suggested' AND NOT EXISTS (SELECT 1 FROM temp.link_run r "
-            "WHERE r.item_a = links.item_a AND r.item_b = links.item_b)").rowcount
+            "WHERE r.item_a = links.item_a AND r.item_b = links.item_b)"
+        ).rowcount
         db.execute("DROP TABLE temp.link_run")
     after = db.execute("SELECT count(*) FROM links").fetchone()[0]
     return after - before + removed, removed
 
 
-def link_items(db: Database, item_ids: Iterable[str] | None = None, threshold: float | None = None,
-               progress: Progress | None = None) -> LinkSummary:
+def link_items(
+    db: Database,
+    item_ids: Iterable[str] | None = None,
+    threshold: float | None = None,
+    progress: Progress | None = None,
+) -> LinkSummary:
     """Link items that state the same claim or quote across sources.
 
     ``item_ids=None`` links everything against everything (and drops suggestions no
@@ -169,8 +200,9 @@ def link_items(db: Database, item_ids: Iterable[str] | None = None, threshold: f
     return summary
 
 
-def _link_in_memory(db: Database, new_nums: list[int] | None, threshold: float,
-                    progress: Progress | None) -> LinkSummary:
+def _link_in_memory(
+    db: Database, new_nums: list[int] | None, threshold: float, progress: Progress | None
+) -> LinkSummary:
     """Normalise every item, group them all, score (all pairs or those with a new item),
     and rebuild the blocking index on the way."""
     version = index.data_version(db)  # before reading: a commit by anyone else from here on shows
@@ -185,16 +217,18 @@ def _link_in_memory(db: Database, new_nums: list[int] | None, threshold: float,
     # Only the usable groups from here on: every block of every item was for the index.
     members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
     del grouped
-    a, b = (cross_source(corpus, *candidate_pairs(members, starts, sizes, new)) if summary.compared
-            else (np.zeros(0, np.int64),) * 2)
+    a, b = (
+        cross_source(corpus, *candidate_pairs(members, starts, sizes, new))
+        if summary.compared
+        else (np.zeros(0, np.int64),) * 2
+    )
     del members
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
     _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress, version=version)
     return summary
 
 
-def _link_through_index(db: Database, new_nums: list[int], threshold: float,
-                        progress: Progress | None) -> LinkSummary:
+def _link_through_index(db: Database, new_nums: list[int], threshold: float, progress: Progress | None) -> LinkSummary:
     """Normalise only the new items; look their partners up in the blocking index."""
     version = index.data_version(db)
     corpus, a, b, new, grouped = index.candidates(db, new_nums, progress)
@@ -207,9 +241,17 @@ def _link_through_index(db: Database, new_nums: list[int], threshold: float,
     return summary
 
 
-def _write(db: Database, rows: list[dict], summary: LinkSummary, *, full: bool, seeds: set[str] | None,
-           progress: Progress | None, indexed: tuple[Corpus, Groups] | None = None,
-           version: int | None = None) -> None:
+def _write(
+    db: Database,
+    rows: list[dict],
+    summary: LinkSummary,
+    *,
+    full: bool,
+    seeds: set[str] | None,
+    progress: Progress | None,
+    indexed: tuple[Corpus, Groups] | None = None,
+    version: int | None = None,
+) -> None:
     """Write the run's links, clusters and (incremental) index entries in one transaction.
 
     ``version``: :func:`index.data_version` when the run started reading. If another
@@ -221,8 +263,14 @@ def _write(db: Database, rows: list[dict], summary: LinkSummary, *, full: bool, 
         progress("writing", 0, 1)
     with write_transaction(db):
         if version is not None and index.data_version(db) != version:
-            present = {row[0] for row in in_batches(db, "SELECT id FROM items WHERE id IN ({})",
-                                                    sorted({row[key] for row in rows for key in ("item_a", "item_b")}))}
+            present = {
+                row[0]
+                for row in in_batches(
+                    db,
+                    "SELECT id FROM items WHERE id IN ({})",
+                    sorted({row[key] for row in rows for key in ("item_a", "item_b")}),
+                )
+            }
             rows = [row for row in rows if row["item_a"] in present and row["item_b"] in present]
             full, indexed = False, None
             if seeds is not None:  # clusters that lost a member meanwhile are recomputed too

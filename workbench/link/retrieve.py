@@ -93,7 +93,7 @@ def char_grams(text: str, sizes: tuple[int, int] | None = None) -> list[str]:
             if len(padded) <= n:
                 grams.append(padded)
                 continue
-            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
 
 
@@ -165,7 +165,7 @@ class Retriever:
         chars = self.chars
         self.char_idf = np.log((self.size + 1) / (chars.df + 1)) + 1
         weights = (1 + np.log(chars.counts)) * self.char_idf[chars.cols]
-        norms = np.sqrt(np.bincount(chars.rows, weights=weights ** 2, minlength=self.size))
+        norms = np.sqrt(np.bincount(chars.rows, weights=weights**2, minlength=self.size))
         chars.set_weights(weights / np.maximum(norms[chars.rows], 1e-12))
 
     def word_scores(self, text: str, numbers: Iterable[Mapping] = ()) -> np.ndarray:
@@ -176,7 +176,7 @@ class Retriever:
         """Cosine of every document's character n-grams with the query's."""
         counted = self.chars.columns(char_grams(text))
         weights = {column: (1 + math.log(count)) * self.char_idf[column] for column, count in counted.items()}
-        norm = math.sqrt(sum(weight ** 2 for weight in weights.values())) or 1.0
+        norm = math.sqrt(sum(weight**2 for weight in weights.values())) or 1.0
         return self.chars.accumulate({column: weight / norm for column, weight in weights.items()})
 
     def candidates(self, text: str, numbers: Iterable[Mapping] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,8 +189,11 @@ class Retriever:
                 fused[index] = fused.get(index, 0.0) + weight / (RRF_K + rank + 1)
                 best_rank[index] = min(rank, best_rank.get(index, rank))
         found = np.array(sorted(fused), dtype=np.int64)
-        return (found, np.array([fused[index] for index in found.tolist()]),
-                np.array([best_rank[index] for index in found.tolist()], dtype=np.int64))
+        return (
+            found,
+            np.array([fused[index] for index in found.tolist()]),
+            np.array([best_rank[index] for index in found.tolist()], dtype=np.int64),
+        )
 
     def linker_scores(self, text: str, numbers: Iterable[Mapping], found: np.ndarray) -> np.ndarray:
         """The linker's score (0-100) of the query against each document in ``found``."""
@@ -201,8 +204,14 @@ class Retriever:
         scores, _ = score_pairs(texts, counts, np.full(len(found), len(found)), pairs, 0, workers=1)
         return scores.astype(np.float64)
 
-    def search(self, text: str, numbers: Iterable[Mapping] = (), limit: int = 5,
-               linker_weight: float = LINKER_WEIGHT, candidate_weight: float = 1.0) -> list[tuple[int, float]]:
+    def search(
+        self,
+        text: str,
+        numbers: Iterable[Mapping] = (),
+        limit: int = 5,
+        linker_weight: float = LINKER_WEIGHT,
+        candidate_weight: float = 1.0,
+    ) -> list[tuple[int, float]]:
         """The ``limit`` best documents for a query as (index, score) pairs, best first.
 
         ``candidate_weight=0`` ranks by the linker's score alone, ``linker_weight=0`` by

@@ -36,7 +36,12 @@ def contained(text_a: str, text_b: str) -> bool:
 
 
 def score_pairs(
-    texts: Sequence[str], sizes: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float, workers: int = WORKERS,
+    texts: Sequence[str],
+    sizes: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float,
+    workers: int = WORKERS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores of pairs ``(a[i], b[i])`` of ``texts`` (sorted token strings; ``sizes`` their
     distinct token counts) and whether each score came from containment. Scores below
@@ -54,14 +59,16 @@ def score_pairs(
     return scores, inside_flags
 
 
-def _score(texts: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float,
-           workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _score(
+    texts: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float, workers: int
+) -> tuple[np.ndarray, np.ndarray]:
     scores = np.zeros(len(a), dtype=np.float32)
     left, right = texts[a], texts[b]
     # token_ratio is the better of token_sort (= ratio: the texts are sorted) and
     # token_set in one pass; only pairs it puts at the threshold need telling apart.
-    best = process.cpdist(left.tolist(), right.tolist(), scorer=fuzz.token_ratio, score_cutoff=threshold,
-                          workers=workers)
+    best = process.cpdist(
+        left.tolist(), right.tolist(), scorer=fuzz.token_ratio, score_cutoff=threshold, workers=workers
+    )
     hits = np.flatnonzero(best >= threshold) if threshold > 0 else np.arange(len(best))
     sort = process.cpdist(left[hits].tolist(), right[hits].tolist(), scorer=fuzz.ratio, workers=workers)
     inside = (best[hits] > sort) & (np.minimum(sizes[a][hits], sizes[b][hits]) >= CONTAIN_MIN)
@@ -72,8 +79,9 @@ def _score(texts: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, t
     return scores, inside_flags
 
 
-def _worth_scoring(texts: np.ndarray, masks: TokenMasks, a: np.ndarray, b: np.ndarray, threshold: float,
-                   workers: int) -> np.ndarray:
+def _worth_scoring(
+    texts: np.ndarray, masks: TokenMasks, a: np.ndarray, b: np.ndarray, threshold: float, workers: int
+) -> np.ndarray:
     """Which pairs may score at the threshold: a pair reaches it through ``ratio`` or
     through containment, and both are ruled out far more cheaply than ``token_ratio``
     (five times the cost of ``ratio``) computes them; most candidate pairs fail both."""
@@ -163,13 +171,15 @@ def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[d
         side_b = [f for f in figures_b if f.key == key]
         only_a = [f for f in side_a if not any(same_value(f.value, g.value) for g in side_b)]
         only_b = [g for g in side_b if not any(same_value(f.value, g.value) for f in side_a)]
-        if (only_a if len(side_a) <= len(side_b) else only_b):
+        if only_a if len(side_a) <= len(side_b) else only_b:
             for index in range(max(len(only_a), len(only_b))):
                 fa = only_a[index] if index < len(only_a) else None
                 fb = only_b[index] if index < len(only_b) else None
-                conflicts.append({
-                    "unit": (fa or fb).unit or (fb or fa).unit,
-                    "value_a": fa.value if fa else None,
-                    "value_b": fb.value if fb else None,
-                })
+                conflicts.append(
+                    {
+                        "unit": (fa or fb).unit or (fb or fa).unit,
+                        "value_a": fa.value if fa else None,
+                        "value_b": fb.value if fb else None,
+                    }
+                )
     return conflicts

@@ -20,8 +20,16 @@ from ..model import Article
 from .clean import clean_text, strip_controls
 
 FORMATS = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-    ".htm": "html", ".pdf": "pdf", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
 }
 # One article larger than this is not an article; JSON lines files are streamed instead.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
@@ -30,9 +38,14 @@ HEADER_KEYS = {"title", "outlet", "url", "date", "published", "author", "source"
 HEADER_ALIASES = {"date": "published", "source": "outlet", "site": "outlet", "byline": "author"}
 BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAGIC = {
-    b"%PDF": "a PDF", b"PK\x03\x04": "a ZIP/Office archive", b"\x89PNG": "a PNG image",
-    b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image", b"SQLite format 3": "a SQLite database",
-    b"\x1f\x8b": "a gzip archive", b"\x7fELF": "an executable",
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP/Office archive",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"SQLite format 3": "a SQLite database",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x7fELF": "an executable",
 }
 
 
@@ -111,7 +124,9 @@ def read_article(path: str | Path) -> Article:
 def _read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
-        raise ReadError(f"file too large for one article ({size / 2**20:.0f} MB, limit {MAX_ARTICLE_BYTES // 2**20} MB)")
+        raise ReadError(
+            f"file too large for one article ({size / 2**20:.0f} MB, limit {MAX_ARTICLE_BYTES // 2**20} MB)"
+        )
     return path.read_bytes()
 
 
@@ -162,7 +177,7 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
     for index, line in enumerate(lines):
         if not line.strip():
             if meta:
-                return meta, "\n".join(lines[index + 1:])
+                return meta, "\n".join(lines[index + 1 :])
             break
         key, sep, value = line.partition(":")
         key = key.strip().lower()
@@ -177,9 +192,15 @@ def _read_plain(given: str, path: Path, data: bytes, *, markdown: bool) -> Artic
     cleaned = clean_text(body, has_title_line="title" not in meta, markdown=markdown)
     article = Article(
         key="url:" + meta["url"] if meta.get("url") else _file_key(path),
-        path=given, text=cleaned.text, title=meta.get("title") or cleaned.title,
-        outlet=meta.get("outlet"), author=meta.get("author"), url=meta.get("url"),
-        published=meta.get("published"), links=cleaned.links, format="md" if markdown else "txt",
+        path=given,
+        text=cleaned.text,
+        title=meta.get("title") or cleaned.title,
+        outlet=meta.get("outlet"),
+        author=meta.get("author"),
+        url=meta.get("url"),
+        published=meta.get("published"),
+        links=cleaned.links,
+        format="md" if markdown else "txt",
     )
     return _finish(article, data)
 
@@ -201,8 +222,15 @@ def _read_html(given: str, path: Path, data: bytes) -> Article:
     cleaned = clean_text("\n\n".join(body.split("\n")), has_title_line=False)
     article = Article(
         key="url:" + document.url if document.url else _file_key(path),
-        path=given, text=cleaned.text, title=document.title, outlet=document.sitename or document.hostname,
-        author=document.author, url=document.url, published=document.date, links=cleaned.links, format="html",
+        path=given,
+        text=cleaned.text,
+        title=document.title,
+        outlet=document.sitename or document.hostname,
+        author=document.author,
+        url=document.url,
+        published=document.date,
+        links=cleaned.links,
+        format="html",
     )
     return _finish(article, data)
 
@@ -227,8 +255,13 @@ def _read_pdf(given: str, path: Path, data: bytes) -> Article:
         raise ReadError("PDF has no text layer (scanned image?)")
     cleaned = clean_text(text, has_title_line=not title)
     article = Article(
-        key=_file_key(path), path=given, text=cleaned.text, title=str(title) if title else cleaned.title,
-        author=str(author) if author else None, links=cleaned.links, format="pdf",
+        key=_file_key(path),
+        path=given,
+        text=cleaned.text,
+        title=str(title) if title else cleaned.title,
+        author=str(author) if author else None,
+        links=cleaned.links,
+        format="pdf",
     )
     return _finish(article, data)
 
@@ -240,13 +273,18 @@ def _article_from_record(given: str, path: Path, number: int, record: object, ra
     if not isinstance(text, str) or not text.strip():
         raise ReadError("record has no 'text'")
     fields = {name: record.get(name) for name in ("title", "url", "outlet", "author", "published")}
-    fields = {name: strip_controls(str(value)).strip() or None if value is not None else None for name, value in fields.items()}
+    fields = {
+        name: strip_controls(str(value)).strip() or None if value is not None else None
+        for name, value in fields.items()
+    }
     cleaned = clean_text(text, has_title_line=False)
     # Without a url or id, the text identifies the record: a line number would shift when
     # records are inserted, and re-ingesting would take one article for another.
     identity = record.get("id") or "sha:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     key = f"url:{fields['url']}" if fields["url"] else f"{_file_key(path)}#{identity}"
-    article = Article(key=key, path=f"{given}#{number}", text=cleaned.text, links=cleaned.links, format="jsonl", **fields)
+    article = Article(
+        key=key, path=f"{given}#{number}", text=cleaned.text, links=cleaned.links, format="jsonl", **fields
+    )
     return _finish(article, raw)
 
 
@@ -289,4 +327,4 @@ def _read_json(given: str, path: Path, data: bytes) -> Iterator[Article | ReadFa
             yield ReadFailure(f"{given}#{number}", str(error))
 
 
-__all__ = ["ReadError", "ReadFailure", "discover", "read_path", "read_article", "decode_text", "FORMATS"]
+__all__ = ["FORMATS", "ReadError", "ReadFailure", "decode_text", "discover", "read_article", "read_path"]

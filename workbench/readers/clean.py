@@ -35,8 +35,28 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufef
 TERMINAL = tuple(".!?:;\"”’'»)…")
 # Prefixes that keep their hyphen when a line break falls after them (anti-business).
 KEEP_HYPHEN_PREFIXES = {
-    "anti", "non", "pro", "co", "self", "ex", "post", "pre", "well", "long", "high",
-    "low", "multi", "semi", "mid", "half", "cross", "full", "part", "so", "all", "vice",
+    "anti",
+    "non",
+    "pro",
+    "co",
+    "self",
+    "ex",
+    "post",
+    "pre",
+    "well",
+    "long",
+    "high",
+    "low",
+    "multi",
+    "semi",
+    "mid",
+    "half",
+    "cross",
+    "full",
+    "part",
+    "so",
+    "all",
+    "vice",
 }
 MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
@@ -126,7 +146,9 @@ def _join_hyphenated(left: str, right: str, vocabulary: set[str]) -> str:
     if not head or not tail:
         return left + right
     joined = (head.group(1) + tail.group(1)).lower()
-    keep = head.group(1).lower() in KEEP_HYPHEN_PREFIXES or head.group(1)[:1].isupper() and tail.group(1)[:1].isupper()
+    keep = head.group(1).lower() in KEEP_HYPHEN_PREFIXES or (
+        head.group(1)[:1].isupper() and tail.group(1)[:1].isupper()
+    )
     if joined in vocabulary:
         keep = False
     elif f"{head.group(1)}-{tail.group(1)}".lower() in vocabulary:
@@ -167,7 +189,7 @@ def _continues(previous: str, following: str, width: int) -> bool:
 
 def _is_title_line(line: str) -> bool:
     words = re.findall(r"[^\W\d_][\w’'-]*", line)
-    if not words or len(line) > 150 or line.rstrip().endswith((".", "?", "!")) and len(words) > 14:
+    if not words or len(line) > 150 or (line.rstrip().endswith((".", "?", "!")) and len(words) > 14):
         return False
     small = {"a", "an", "and", "or", "the", "of", "in", "on", "to", "for", "at", "by", "off", "with", "as", "but"}
     capitalised = sum(1 for w in words if w[0].isupper() or w.lower() in small)

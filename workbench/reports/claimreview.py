@@ -22,7 +22,8 @@ def check_config(config: Config) -> None:
     if not config.organization_name or not safe_url(config.organization_url):
         where = config.path or "workbench.toml beside the database"
         raise ExportError(
-            f"ClaimReview needs [organization] name and an http(s) url in {where} (see workbench.toml.example)")
+            f"ClaimReview needs [organization] name and an http(s) url in {where} (see workbench.toml.example)"
+        )
     if config.claimreview_url is not None and "{id}" not in config.claimreview_url:
         raise ExportError(f"{config.path}: [claimreview] url must contain {{id}}")
 
@@ -54,9 +55,13 @@ def claim_review(item: dict, config: Config, scale: dict, labels: dict) -> dict:
     verdict = item["verdict"]
     rating = {"@type": "Rating", "alternateName": labels.get(item["status"], item["status"])}
     if item["status"] in scale["ratings"]:
-        rating = {"@type": "Rating", "ratingValue": scale["ratings"][item["status"]],
-                  "bestRating": scale["best"], "worstRating": scale["worst"],
-                  "alternateName": rating["alternateName"]}
+        rating = {
+            "@type": "Rating",
+            "ratingValue": scale["ratings"][item["status"]],
+            "bestRating": scale["best"],
+            "worstRating": scale["worst"],
+            "alternateName": rating["alternateName"],
+        }
     claim: dict = {"@type": "Claim"}
     if item["speaker"]:
         claim["author"] = {"@type": "Person", "name": item["speaker"]}
@@ -83,16 +88,21 @@ def write(selection: Selection, out: TextIO) -> int:
     """Write a JSON array of ClaimReview objects; return how many."""
     check_config(selection.config)
     ratings = {status["id"]: status["rating"] for status in selection.statuses() if status["rating"] is not None}
-    scale = {"ratings": ratings, "best": max(ratings.values(), default=None),
-             "worst": min(ratings.values(), default=None)}
+    scale = {
+        "ratings": ratings,
+        "best": max(ratings.values(), default=None),
+        "worst": min(ratings.values(), default=None),
+    }
     labels = {status["id"]: status["label"] for status in selection.statuses()}
     # Only verdicts are published, whatever the other filters say.
     reviewed = Selection(selection.db, replace(selection.filters, reviewed_only=True), selection.config)
     out.write("[")
     count = 0
     for item in reviewed.items(cluster=True):
-        out.write(("\n" if count == 0 else ",\n") + json.dumps(
-            claim_review(item, selection.config, scale, labels), ensure_ascii=False, indent=1))
+        out.write(
+            ("\n" if count == 0 else ",\n")
+            + json.dumps(claim_review(item, selection.config, scale, labels), ensure_ascii=False, indent=1)
+        )
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -17,16 +17,31 @@ import click
 from ..options import db_option
 
 FORMATS = ("md", "html", "csv", "json", "jsonl", "claimreview")
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
-            ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonld": "claimreview"}
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonld": "claimreview",
+}
 
 
 def writer_for(format_: str):
     """The ``write(selection, out) -> count`` function of a format."""
     from . import claimreview, csv_export, html, json_export, markdown
 
-    return {"md": markdown.write, "html": html.write, "csv": csv_export.write, "json": json_export.write_json,
-            "jsonl": json_export.write_jsonl, "claimreview": claimreview.write}[format_]
+    return {
+        "md": markdown.write,
+        "html": html.write,
+        "csv": csv_export.write,
+        "json": json_export.write_json,
+        "jsonl": json_export.write_jsonl,
+        "claimreview": claimreview.write,
+    }[format_]
 
 
 @contextlib.contextmanager
@@ -60,20 +75,49 @@ def open_output(output: str, *, newline: str | None) -> Iterator[TextIO]:
 
 
 @click.command()
-@click.option("--format", "-f", "format_", default=None, metavar="|".join(FORMATS),
-              help="Output format (default: from the -o file's extension, else md).")
+@click.option(
+    "--format",
+    "-f",
+    "format_",
+    default=None,
+    metavar="|".join(FORMATS),
+    help="Output format (default: from the -o file's extension, else md).",
+)
 @click.option("-o", "--output", default="-", metavar="FILE|-", help="Where to write (default: - for stdout).")
-@click.option("--status", "statuses", multiple=True, metavar="S",
-              help="Only items with this status (repeat, or separate with commas).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="S",
+    help="Only items with this status (repeat, or separate with commas).",
+)
 @click.option("--kind", default=None, metavar="claim|quote", help="Only claims or only quotes.")
-@click.option("--source", "sources", multiple=True, metavar="ID",
-              help="Only items from this source id or unique id prefix (repeatable).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID",
+    help="Only items from this source id or unique id prefix (repeatable).",
+)
 @click.option("--reviewed-only", is_flag=True, help="Only items with a verdict (not unreviewed or in progress).")
 @db_option
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Configuration file (default: workbench.toml beside the database).")
-def export(format_: str | None, output: str, statuses: tuple[str, ...], kind: str | None, sources: tuple[str, ...],
-           reviewed_only: bool, db_path: Path | None, config_path: Path | None) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: workbench.toml beside the database).",
+)
+def export(
+    format_: str | None,
+    output: str,
+    statuses: tuple[str, ...],
+    kind: str | None,
+    sources: tuple[str, ...],
+    reviewed_only: bool,
+    db_path: Path | None,
+    config_path: Path | None,
+) -> None:
     """Export verdicts and items: a report (md, html), data (csv, json, jsonl) or ClaimReview JSON-LD."""
     from ..cli import _open, fail
     from ..config import ConfigError, load_config
@@ -94,7 +138,9 @@ def export(format_: str | None, output: str, statuses: tuple[str, ...], kind: st
         fail(str(error))
     filters = Filters(
         statuses=tuple(dict.fromkeys(part.strip() for value in statuses for part in value.split(",") if part.strip())),
-        kind=kind, sources=sources, reviewed_only=reviewed_only,
+        kind=kind,
+        sources=sources,
+        reviewed_only=reviewed_only,
     )
     try:
         with read_snapshot(db):

@@ -40,7 +40,7 @@ def when(stamp: str | None) -> str:
     if len(stamp) <= 10:
         return stamp
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.UTC)
     return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
 
 
@@ -61,7 +61,7 @@ def css_color(color: str | None) -> str:
 
 def ink_for(background: str) -> str:
     """Black or white, whichever reads better on ``background`` (``#rrggbb``)."""
-    red, green, blue = (int(background[index:index + 2], 16) for index in (1, 3, 5))
+    red, green, blue = (int(background[index : index + 2], 16) for index in (1, 3, 5))
     return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
 
 
@@ -82,8 +82,10 @@ def figure_text(value: object, unit: str | None) -> str:
 
 def conflict_text(figures: list[dict]) -> str:
     """``5% here, 7% there`` for every disagreeing figure of a number conflict."""
-    return "; ".join(f"{figure_text(figure['this'], figure['unit'])} here, "
-                     f"{figure_text(figure['other'], figure['unit'])} there" for figure in figures)
+    return "; ".join(
+        f"{figure_text(figure['this'], figure['unit'])} here, {figure_text(figure['other'], figure['unit'])} there"
+        for figure in figures
+    )
 
 
 def filters_text(filters) -> str:
@@ -102,4 +104,4 @@ def filters_text(filters) -> str:
 
 def now() -> str:
     """UTC now, ISO 8601 to the second."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -9,10 +9,37 @@ from .common import source_name
 from .query import Selection
 
 COLUMNS = (
-    "id", "kind", "status", "status_label", "text", "speaker", "role", "attribution", "cue", "score", "numbers",
-    "note", "reviewer", "reviewed_at", "review_count", "text_changed",
-    "source_id", "source_title", "source_outlet", "source_author", "source_url", "source_published", "source_path",
-    "paragraph", "start", "end", "cluster_id", "cluster_size", "cluster_sources", "first_seen", "status_changed_at",
+    "id",
+    "kind",
+    "status",
+    "status_label",
+    "text",
+    "speaker",
+    "role",
+    "attribution",
+    "cue",
+    "score",
+    "numbers",
+    "note",
+    "reviewer",
+    "reviewed_at",
+    "review_count",
+    "text_changed",
+    "source_id",
+    "source_title",
+    "source_outlet",
+    "source_author",
+    "source_url",
+    "source_published",
+    "source_path",
+    "paragraph",
+    "start",
+    "end",
+    "cluster_id",
+    "cluster_size",
+    "cluster_sources",
+    "first_seen",
+    "status_changed_at",
 )
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,16 +57,40 @@ def row(item: dict) -> list:
     source, verdict, cluster = item["source"], item["verdict"] or {}, item["cluster"]
     others = dict.fromkeys(
         member["source"]["url"] or source_name(member["source"])
-        for member in cluster if member["source"]["id"] != source["id"])
+        for member in cluster
+        if member["source"]["id"] != source["id"]
+    )
     values = (
-        item["id"], item["kind"], item["status"], item["status_label"], item["text"], item["speaker"], item["role"],
-        item["attribution"], item["cue"], item["score"],
+        item["id"],
+        item["kind"],
+        item["status"],
+        item["status_label"],
+        item["text"],
+        item["speaker"],
+        item["role"],
+        item["attribution"],
+        item["cue"],
+        item["score"],
         "; ".join(number.get("text", "") for number in item["numbers"]),
-        verdict.get("note"), verdict.get("reviewer"), verdict.get("created_at"), item["review_count"],
+        verdict.get("note"),
+        verdict.get("reviewer"),
+        verdict.get("created_at"),
+        item["review_count"],
         int(verdict.get("text_changed", False)),
-        source["id"], source["title"], source["outlet"], source["author"], source["url"], source["published"],
-        source["path"], item["paragraph"], item["start"], item["end"], item["cluster_id"],
-        len(cluster) + 1 if item["cluster_id"] else "", "; ".join(others), item["first_seen"],
+        source["id"],
+        source["title"],
+        source["outlet"],
+        source["author"],
+        source["url"],
+        source["published"],
+        source["path"],
+        item["paragraph"],
+        item["start"],
+        item["end"],
+        item["cluster_id"],
+        len(cluster) + 1 if item["cluster_id"] else "",
+        "; ".join(others),
+        item["first_seen"],
         item["status_changed_at"],
     )
     return [neutralise(value) for value in values]

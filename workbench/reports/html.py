@@ -16,7 +16,6 @@ from .common import conflict_text, css_color, filters_text, ink_for, now, safe_u
 from .query import Selection, marked_drift
 
 
-
 def escape(text: str) -> str:
     """Corpus text as inert HTML, with no control characters left in the file."""
     return html_escape(visible(text, newlines=True))
@@ -81,7 +80,8 @@ def _link(label: str | None, url: str | None) -> str:
 def _source(source: dict) -> str:
     details = [escape(part) for part in (source["outlet"], source["published"]) if part]
     return _link(source_name(source), source["url"]) + (
-        f' <span class="muted">({", ".join(details)})</span>' if details else "")
+        f' <span class="muted">({", ".join(details)})</span>' if details else ""
+    )
 
 
 def chart(by_status: list[dict]) -> str:
@@ -89,52 +89,72 @@ def chart(by_status: list[dict]) -> str:
     bar_height, gap, label_width, bar_width = 22, 8, 150, 420
     peak = max((row["count"] for row in by_status), default=0) or 1
     height = len(by_status) * (bar_height + gap) + gap
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
-             f'viewBox="0 0 {label_width + bar_width + 90} {height}" aria-label="Items per status" '
-             'font-family="sans-serif" font-size="13">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="100%" '
+        f'viewBox="0 0 {label_width + bar_width + 90} {height}" aria-label="Items per status" '
+        'font-family="sans-serif" font-size="13">'
+    ]
     for index, row in enumerate(by_status):
         y = gap + index * (bar_height + gap)
         width = round(bar_width * row["count"] / peak, 1)
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + bar_height * .7}" text-anchor="end" fill="#1d1d1f">'
-            f'{escape(row["label"])}</text>'
+            f'<text x="{label_width - 8}" y="{y + bar_height * 0.7}" text-anchor="end" fill="#1d1d1f">'
+            f"{escape(row['label'])}</text>"
             f'<rect x="{label_width}" y="{y}" width="{max(width, 1)}" height="{bar_height}" rx="3" '
             f'fill="{css_color(row["color"])}"/>'
-            f'<text x="{label_width + max(width, 1) + 6}" y="{y + bar_height * .7}" fill="#1d1d1f">'
-            f'{row["count"]:,}</text>')
+            f'<text x="{label_width + max(width, 1) + 6}" y="{y + bar_height * 0.7}" fill="#1d1d1f">'
+            f"{row['count']:,}</text>"
+        )
     return "".join(parts) + "</svg>"
 
 
 def summary_html(summary: dict) -> str:
     """The summary section: totals, the status chart, sources, reviewers, dates."""
     totals = summary["totals"]
-    cards = "".join(f"<li><b>{value:,}</b>{label}</li>" for label, value in (
-        ("items", totals["items"]), ("claims", totals["claims"]), ("quotes", totals["quotes"]),
-        ("with a verdict", totals["reviewed"]), ("sources", totals["sources"])))
+    cards = "".join(
+        f"<li><b>{value:,}</b>{label}</li>"
+        for label, value in (
+            ("items", totals["items"]),
+            ("claims", totals["claims"]),
+            ("quotes", totals["quotes"]),
+            ("with a verdict", totals["reviewed"]),
+            ("sources", totals["sources"]),
+        )
+    )
     parts = ['<section class="summary"><h2>Summary</h2>', f'<ul class="totals">{cards}</ul>']
     dates = []
     if summary["reviewed_from"]:
-        dates.append(f"Verdicts given from {escape(when(summary['reviewed_from']))} "
-                     f"to {escape(when(summary['reviewed_to']))}.")
+        dates.append(
+            f"Verdicts given from {escape(when(summary['reviewed_from']))} to {escape(when(summary['reviewed_to']))}."
+        )
     if summary["published_from"]:
-        dates.append(f"Sources published from {escape(summary['published_from'])} "
-                     f"to {escape(summary['published_to'])}.")
+        dates.append(
+            f"Sources published from {escape(summary['published_from'])} to {escape(summary['published_to'])}."
+        )
     if dates:
-        parts.append(f'<p>{" ".join(dates)}</p>')
+        parts.append(f"<p>{' '.join(dates)}</p>")
     parts.append(f"<figure>{chart(summary['by_status'])}<figcaption>Items per status</figcaption></figure>")
-    parts.append('<h3>By source</h3><table><thead><tr><th>Source</th><th class="n">Items</th>'
-                 '<th class="n">With a verdict</th></tr></thead><tbody>')
-    parts += [f'<tr><td>{_source(row)}</td><td class="n">{row["items"]:,}</td>'
-              f'<td class="n">{row["reviewed"]:,}</td></tr>' for row in summary["by_source"]]
+    parts.append(
+        '<h3>By source</h3><table><thead><tr><th>Source</th><th class="n">Items</th>'
+        '<th class="n">With a verdict</th></tr></thead><tbody>'
+    )
+    parts += [
+        f'<tr><td>{_source(row)}</td><td class="n">{row["items"]:,}</td><td class="n">{row["reviewed"]:,}</td></tr>'
+        for row in summary["by_source"]
+    ]
     parts.append("</tbody></table>")
     if summary["more_sources"]:
         parts.append(f'<p class="muted">… and {summary["more_sources"]:,} more sources.</p>')
     if summary["reviewers"]:
-        parts.append('<h3>Reviewers</h3><table><thead><tr><th>Reviewer</th><th class="n">Current verdicts</th>'
-                     '<th>First</th><th>Last</th></tr></thead><tbody>')
-        parts += [f'<tr><td>{escape(row["reviewer"]) or "(unknown)"}</td><td class="n">{row["items"]:,}</td>'
-                  f'<td>{escape(when(row["first"]))}</td><td>{escape(when(row["last"]))}</td></tr>'
-                  for row in summary["reviewers"]]
+        parts.append(
+            '<h3>Reviewers</h3><table><thead><tr><th>Reviewer</th><th class="n">Current verdicts</th>'
+            "<th>First</th><th>Last</th></tr></thead><tbody>"
+        )
+        parts += [
+            f'<tr><td>{escape(row["reviewer"]) or "(unknown)"}</td><td class="n">{row["items"]:,}</td>'
+            f"<td>{escape(when(row['first']))}</td><td>{escape(when(row['last']))}</td></tr>"
+            for row in summary["reviewers"]
+        ]
         parts.append("</tbody></table>")
     return "".join(parts) + "</section>"
 
@@ -178,7 +198,8 @@ def item_html(item: dict, colors: dict[str, str]) -> str:
         entries = "".join(
             f"<li>{_source(conflict['source'])}: “{escape(conflict['text'])}” "
             f'<span class="conflict">{escape(conflict_text(conflict["figures"]))}</span></li>'
-            for conflict in item["conflicts"])
+            for conflict in item["conflicts"]
+        )
         parts.append(f'<div class="cluster"><h3>Figures disagree in</h3><ul>{entries}</ul></div>')
     return "".join(parts) + "</article>\n"
 
@@ -197,10 +218,12 @@ def write(selection: Selection, out: TextIO) -> int:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{title}</title><style>{STYLE}</style></head>\n<body>"
         f'<header><h1>{title}</h1><p class="meta">{meta}</p></header>\n'
-        f"{summary_html(summary)}\n<section class=\"items\"><h2>Items</h2>\n")
+        f'{summary_html(summary)}\n<section class="items"><h2>Items</h2>\n'
+    )
     count = 0
-    for count, item in enumerate(selection.items(cluster=True, conflicts=True), 1):
+    for item in selection.items(cluster=True, conflicts=True):
         out.write(item_html(item, colors))
+        count += 1
     if not count:
         out.write('<p class="muted">No items match.</p>')
     out.write("</section>\n</body></html>\n")

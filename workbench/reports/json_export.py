@@ -15,9 +15,30 @@ from .query import Selection
 FORMAT = "workbench-export"
 VERSION = 1
 ITEM_KEYS = (
-    "id", "kind", "text", "speaker", "role", "cue", "attribution", "status", "status_label", "status_changed_at",
-    "score", "numbers", "paragraph", "start", "end", "seq", "first_seen", "cluster_id",
-    "source", "verdict", "review_count", "reviews", "links", "cluster",
+    "id",
+    "kind",
+    "text",
+    "speaker",
+    "role",
+    "cue",
+    "attribution",
+    "status",
+    "status_label",
+    "status_changed_at",
+    "score",
+    "numbers",
+    "paragraph",
+    "start",
+    "end",
+    "seq",
+    "first_seen",
+    "cluster_id",
+    "source",
+    "verdict",
+    "review_count",
+    "reviews",
+    "links",
+    "cluster",
 )
 
 
@@ -52,9 +73,15 @@ def write_json(selection: Selection, out: TextIO) -> int:
     """One JSON document: header fields, the status vocabulary, then ``items``; return the count."""
     filters = selection.filters
     header = {
-        "format": FORMAT, "version": VERSION, "exported_at": now(),
-        "filters": {"statuses": list(filters.statuses), "kind": filters.kind, "sources": list(filters.sources),
-                    "reviewed_only": filters.reviewed_only},
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now(),
+        "filters": {
+            "statuses": list(filters.statuses),
+            "kind": filters.kind,
+            "sources": list(filters.sources),
+            "reviewed_only": filters.reviewed_only,
+        },
         "statuses": selection.statuses(),
     }
     # The header is written as a complete object minus its closing brace so the items

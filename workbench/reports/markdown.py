@@ -49,34 +49,51 @@ def _table(headers: tuple[str, ...], rows, align: str) -> list[str]:
 def summary_lines(selection: Selection, summary: dict) -> list[str]:
     """The summary section: totals, counts per status and source, reviewers, dates."""
     totals = summary["totals"]
-    lines = ["## Summary", "",
-             f"**{totals['items']:,} items** ({totals['claims']:,} claims, {totals['quotes']:,} quotes) "
-             f"from {totals['sources']:,} sources; {totals['reviewed']:,} with a verdict.", ""]
+    lines = [
+        "## Summary",
+        "",
+        f"**{totals['items']:,} items** ({totals['claims']:,} claims, {totals['quotes']:,} quotes) "
+        f"from {totals['sources']:,} sources; {totals['reviewed']:,} with a verdict.",
+        "",
+    ]
     if summary["reviewed_from"]:
         lines += [f"Verdicts given from {when(summary['reviewed_from'])} to {when(summary['reviewed_to'])}.", ""]
     if summary["published_from"]:
-        lines += [f"Sources published from {escape(summary['published_from'])} "
-                  f"to {escape(summary['published_to'])}.", ""]
+        lines += [
+            f"Sources published from {escape(summary['published_from'])} to {escape(summary['published_to'])}.",
+            "",
+        ]
     lines += ["### By status", ""] + _table(
-        ("Status", "Items"), ((escape(row["label"]), f"{row['count']:,}") for row in summary["by_status"]), "lr")
+        ("Status", "Items"), ((escape(row["label"]), f"{row['count']:,}") for row in summary["by_status"]), "lr"
+    )
     lines += ["### By source", ""] + _table(
         ("Source", "Items", "With a verdict"),
-        ((_source(row), f"{row['items']:,}", f"{row['reviewed']:,}") for row in summary["by_source"]), "lrr")
+        ((_source(row), f"{row['items']:,}", f"{row['reviewed']:,}") for row in summary["by_source"]),
+        "lrr",
+    )
     if summary["more_sources"]:
         lines += [f"… and {summary['more_sources']:,} more sources.", ""]
     if summary["reviewers"]:
         lines += ["### Reviewers", ""] + _table(
             ("Reviewer", "Current verdicts", "First", "Last"),
-            ((escape(row["reviewer"]) or "(unknown)", f"{row['items']:,}", when(row["first"]), when(row["last"]))
-             for row in summary["reviewers"]), "lrll")
+            (
+                (escape(row["reviewer"]) or "(unknown)", f"{row['items']:,}", when(row["first"]), when(row["last"]))
+                for row in summary["reviewers"]
+            ),
+            "lrll",
+        )
     return lines
 
 
 def item_lines(number: int, item: dict) -> list[str]:
     """One item's section."""
     verdict = item["verdict"]
-    lines = [f"### {number}. {escape(item['status_label'])}: {item['kind']} `{item['id']}`", "",
-             f"> {escape(item['text'])}", ""]
+    lines = [
+        f"### {number}. {escape(item['status_label'])}: {item['kind']} `{item['id']}`",
+        "",
+        f"> {escape(item['text'])}",
+        "",
+    ]
     if verdict:
         by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
         lines.append(f"- **Verdict:** {escape(item['status_label'])}{by}, {when(verdict['created_at'])}")
@@ -100,8 +117,11 @@ def item_lines(number: int, item: dict) -> list[str]:
                     lines.append(f"    - Drift: {marked}")
     if item["conflicts"]:
         lines.append("- **Figures disagree in:**")
-        lines += [f"  - {_source(conflict['source'])}: “{escape(conflict['text'])}” "
-                  f"({escape(conflict_text(conflict['figures']))})" for conflict in item["conflicts"]]
+        lines += [
+            f"  - {_source(conflict['source'])}: “{escape(conflict['text'])}” "
+            f"({escape(conflict_text(conflict['figures']))})"
+            for conflict in item["conflicts"]
+        ]
     return lines + [""]
 
 

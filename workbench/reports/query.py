@@ -21,8 +21,25 @@ from ..config import Config
 from ..store.database import resolve_id
 
 KINDS = ("claim", "quote")
-ITEM_COLUMNS = ("id", "kind", "text", "speaker", "role", "cue", "attribution", "paragraph", "start", '"end"', "seq",
-                "score", "numbers", "cluster_id", "status", "status_changed_at", "first_seen")
+ITEM_COLUMNS = (
+    "id",
+    "kind",
+    "text",
+    "speaker",
+    "role",
+    "cue",
+    "attribution",
+    "paragraph",
+    "start",
+    '"end"',
+    "seq",
+    "score",
+    "numbers",
+    "cluster_id",
+    "status",
+    "status_changed_at",
+    "first_seen",
+)
 SOURCE_COLUMNS = ("id", "title", "outlet", "author", "url", "published", "path", "format")
 ITEM_KEYS = tuple(column.strip('"') for column in ITEM_COLUMNS)
 # Largest number of sources listed by name in a report summary; the rest are counted.
@@ -76,7 +93,9 @@ class Selection:
         if filters.kind is not None and filters.kind not in KINDS:
             raise ExportError(f"{filters.kind!r}: unknown kind (claim or quote)")
         self.filters = Filters(
-            statuses=filters.statuses, kind=filters.kind, reviewed_only=filters.reviewed_only,
+            statuses=filters.statuses,
+            kind=filters.kind,
+            reviewed_only=filters.reviewed_only,
             sources=tuple(dict.fromkeys(_resolve_source(db, given) for given in filters.sources)),
         )
         self.non_verdicts = sorted(config.non_verdicts())
@@ -117,42 +136,68 @@ class Selection:
         """Counts for a report's summary, by aggregate queries over the selection."""
         base = f"FROM items WHERE {self.where}"
         workflow = ", ".join("?" * len(self.non_verdicts))
-        totals = dict(zip(("items", "claims", "quotes", "reviewed", "sources"), self.db.execute(
-            f"""SELECT count(*), count(*) FILTER (WHERE kind = 'claim'), count(*) FILTER (WHERE kind = 'quote'),
+        totals = dict(
+            zip(
+                ("items", "claims", "quotes", "reviewed", "sources"),
+                self.db.execute(
+                    f"""SELECT count(*), count(*) FILTER (WHERE kind = 'claim'), count(*) FILTER (WHERE kind = 'quote'),
                        count(*) FILTER (WHERE status NOT IN ({workflow})),
                        count(DISTINCT source_id) {base}""",
-            [*self.non_verdicts, *self.params]).fetchone()))
+                    [*self.non_verdicts, *self.params],
+                ).fetchone(),
+            )
+        )
         counts = dict(self.db.execute(f"SELECT status, count(*) {base} GROUP BY status", self.params).fetchall())
         by_status = [{**status, "count": counts.pop(status["id"], 0)} for status in self.statuses()]
         # A status removed from the vocabulary while items still carry it is still counted.
-        by_status += [{"id": id_, "label": id_, "color": None, "rating": None, "verdict": True, "count": count}
-                      for id_, count in counts.items()]
-        by_source = list(self.db.query(
-            f"""SELECT sources.id, sources.title, sources.outlet, sources.url, sources.path, sources.published,
+        by_status += [
+            {"id": id_, "label": id_, "color": None, "rating": None, "verdict": True, "count": count}
+            for id_, count in counts.items()
+        ]
+        by_source = list(
+            self.db.query(
+                f"""SELECT sources.id, sources.title, sources.outlet, sources.url, sources.path, sources.published,
                        count(*) AS items,
                        count(*) FILTER (WHERE items.status NOT IN ({workflow})) AS reviewed
                 FROM items JOIN sources ON sources.id = items.source_id WHERE {self.where}
                 GROUP BY sources.id ORDER BY items DESC, sources.path LIMIT {SUMMARY_SOURCES}""",
-            [*self.non_verdicts, *self.params]))
-        reviewers = list(self.db.query(
-            f"""SELECT coalesce(reviews.reviewer, '') AS reviewer, count(*) AS items,
+                [*self.non_verdicts, *self.params],
+            )
+        )
+        reviewers = list(
+            self.db.query(
+                f"""SELECT coalesce(reviews.reviewer, '') AS reviewer, count(*) AS items,
                        min(reviews.created_at) AS first, max(reviews.created_at) AS last
                 FROM items JOIN reviews ON reviews.id = items.review_id WHERE {self.where}
-                GROUP BY reviews.reviewer ORDER BY items DESC, reviewer""", self.params))
+                GROUP BY reviews.reviewer ORDER BY items DESC, reviewer""",
+                self.params,
+            )
+        )
         first, last = self.db.execute(
             f"""SELECT min(reviews.created_at), max(reviews.created_at)
-                FROM items JOIN reviews ON reviews.id = items.review_id WHERE {self.where}""", self.params).fetchone()
+                FROM items JOIN reviews ON reviews.id = items.review_id WHERE {self.where}""",
+            self.params,
+        ).fetchone()
         published = self.db.execute(
             f"""SELECT min(published), max(published) FROM sources
-                WHERE id IN (SELECT source_id {base})""", self.params).fetchone()
+                WHERE id IN (SELECT source_id {base})""",
+            self.params,
+        ).fetchone()
         return {
-            "totals": totals, "by_status": by_status, "by_source": by_source,
-            "more_sources": max(totals["sources"] - len(by_source), 0), "reviewers": reviewers,
-            "reviewed_from": first, "reviewed_to": last, "published_from": published[0], "published_to": published[1],
+            "totals": totals,
+            "by_status": by_status,
+            "by_source": by_source,
+            "more_sources": max(totals["sources"] - len(by_source), 0),
+            "reviewers": reviewers,
+            "reviewed_from": first,
+            "reviewed_to": last,
+            "published_from": published[0],
+            "published_to": published[1],
         }
 
-    def items(self, *, history: bool = False, links: bool = False, cluster: bool = True,
-              conflicts: bool = False) -> Iterator[dict]:
+    def items(
+        self, *, history: bool = False, links: bool = False, cluster: bool = True, conflicts: bool = False
+    ) -> Iterator[dict]:
         """Stream the selected items (by source publication date, source, then position).
 
         Each item is a dict: its own columns (``numbers`` parsed), ``source`` (a dict),
@@ -169,7 +214,7 @@ class Selection:
             extra.append(f"""CASE WHEN items.cluster_id IS NULL THEN '[]' ELSE (
                 SELECT json_group_array(json(member)) FROM (
                     SELECT json_object('item_id', m.id, 'kind', m.kind, 'text', m.text, 'speaker', m.speaker,
-                                       'status', m.status, 'source', {_source_json('ms')}) AS member
+                                       'status', m.status, 'source', {_source_json("ms")}) AS member
                     FROM items m JOIN sources ms ON ms.id = m.source_id
                     WHERE m.cluster_id = items.cluster_id AND m.id != items.id
                     ORDER BY ms.published IS NULL, ms.published, ms.path, m.seq)) END AS cluster""")
@@ -191,23 +236,26 @@ class Selection:
                     ORDER BY l.score DESC, l.item_a, l.item_b)) AS links""")
         if conflicts:
             extra.append(f"""(SELECT json_group_array(json(conflict)) FROM (
-                    SELECT json_object('item_id', o.id, 'text', o.text, 'source', {_source_json('os')},
+                    SELECT json_object('item_id', o.id, 'text', o.text, 'source', {_source_json("os")},
                                        'figures', json(l.conflict), 'this_is_a', l.item_a = items.id) AS conflict
                     FROM links l JOIN items o ON o.id = CASE WHEN l.item_a = items.id THEN l.item_b ELSE l.item_a END
                     JOIN sources os ON os.id = o.source_id
                     WHERE (l.item_a = items.id OR l.item_b = items.id) AND l.method = 'number-conflict'
                       AND l.state != 'rejected' AND json_valid(l.conflict)
                     ORDER BY os.published IS NULL, os.published, os.path)) AS conflicts""")
-        wanted = [name for name, asked in (("cluster", cluster), ("reviews", history), ("links", links),
-                                           ("conflicts", conflicts)) if asked]
+        wanted = [
+            name
+            for name, asked in (("cluster", cluster), ("reviews", history), ("links", links), ("conflicts", conflicts))
+            if asked
+        ]
         with self._source_order() as order:
             sql = f"""
-                SELECT {', '.join('items.' + column for column in ITEM_COLUMNS)},
-                       {', '.join('sources.' + column for column in SOURCE_COLUMNS)},
+                SELECT {", ".join("items." + column for column in ITEM_COLUMNS)},
+                       {", ".join("sources." + column for column in SOURCE_COLUMNS)},
                        reviews.id, reviews.note, reviews.reviewer, reviews.created_at,
                        reviews.item_text IS NOT NULL AND reviews.item_text != items.text,
                        (SELECT count(*) FROM reviews r WHERE r.item_id = items.id)
-                       {''.join(', ' + column for column in extra)}
+                       {"".join(", " + column for column in extra)}
                 FROM temp.{order} AS source_order CROSS JOIN items ON items.source_id = source_order.id
                 JOIN sources ON sources.id = items.source_id
                 LEFT JOIN reviews ON reviews.id = items.review_id
@@ -231,7 +279,8 @@ class Selection:
         """
         name = f"export_order_{id(self)}"
         self.db.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT id FROM sources ORDER BY published IS NULL, published, path, id")
+            f"CREATE TEMP TABLE {name} AS SELECT id FROM sources ORDER BY published IS NULL, published, path, id"
+        )
         try:
             yield name
         finally:
@@ -248,25 +297,35 @@ def _shape(row: tuple, labels: dict[str, str], extra: list[str]) -> dict:
     width, sources = len(ITEM_KEYS), len(SOURCE_COLUMNS)
     item = dict(zip(ITEM_KEYS, row[:width]))
     item["status_label"] = labels.get(item["status"], item["status"])
-    item["source"] = dict(zip(SOURCE_COLUMNS, row[width:width + sources]))
-    review_id, note, reviewer, created_at, text_changed, review_count = row[width + sources:width + sources + 6]
-    item["verdict"] = None if review_id is None else {
-        "review_id": review_id, "status": item["status"], "note": note, "reviewer": reviewer,
-        "created_at": created_at, "text_changed": bool(text_changed),
-    }
+    item["source"] = dict(zip(SOURCE_COLUMNS, row[width : width + sources]))
+    review_id, note, reviewer, created_at, text_changed, review_count = row[width + sources : width + sources + 6]
+    item["verdict"] = (
+        None
+        if review_id is None
+        else {
+            "review_id": review_id,
+            "status": item["status"],
+            "note": note,
+            "reviewer": reviewer,
+            "created_at": created_at,
+            "text_changed": bool(text_changed),
+        }
+    )
     item["review_count"] = review_count
     numbers = item["numbers"]
     try:
         item["numbers"] = json.loads(numbers) if numbers and numbers != "[]" else []
     except json.JSONDecodeError:
         item["numbers"] = []
-    for key, value in zip(extra, row[width + sources + 6:]):
+    for key, value in zip(extra, row[width + sources + 6 :]):
         item[key] = json.loads(value) if value else []
     for conflict in item.get("conflicts", ()):
         # links.conflict says value_a/value_b by link side; reports speak of "this" and "other".
         this, other = ("value_a", "value_b") if conflict.pop("this_is_a") else ("value_b", "value_a")
-        conflict["figures"] = [{"unit": figure.get("unit"), "this": figure.get(this), "other": figure.get(other)}
-                               for figure in conflict["figures"]]
+        conflict["figures"] = [
+            {"unit": figure.get("unit"), "this": figure.get(this), "other": figure.get(other)}
+            for figure in conflict["figures"]
+        ]
     return item
 
 

@@ -52,9 +52,16 @@ def _refusal(path: Path, error: sqlite3.DatabaseError) -> DatabaseError:
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        known = {name for name, in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])} if conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone() else set()
+        known = (
+            {
+                name
+                for (name,) in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+                )
+            }
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
+            else set()
+        )
     except sqlite3.DatabaseError as error:
         conn.close()
         raise _refusal(path, error) from None
@@ -143,8 +150,10 @@ def resolve_id(db: Database, table: str, given: str, noun: str) -> str:
         return given
     matches = []
     if len(given) >= 6:
-        matches = [row[0] for row in db.execute(
-            f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT 2", [given, given + "\uffff"])]
+        matches = [
+            row[0]
+            for row in db.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT 2", [given, given + "\uffff"])
+        ]
     if len(matches) == 1:
         return matches[0]
     raise LookupError(f"{given}: {f'ambiguous {noun} id prefix' if matches else f'no such {noun}'}")

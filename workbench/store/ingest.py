@@ -37,6 +37,7 @@ FOLLOW_THRESHOLD = 85
 # Below this many files the pool's start-up costs more than it saves.
 POOL_MIN_FILES = 16
 
+
 def _extractor_version() -> str:
     """A fingerprint of the extraction code: when it changes, unchanged files are re-extracted."""
     digest = hashlib.sha1()
@@ -47,8 +48,9 @@ def _extractor_version() -> str:
 
 
 EXTRACTOR_VERSION = _extractor_version()
-QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
-                             "–": "-", "—": "-", "\u00a0": " "})
+QUOTE_CHARS = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "\u00a0": " "}
+)
 
 
 def normalise(text: str) -> str:
@@ -138,8 +140,23 @@ def _prepared_stream(files: list[tuple[str, Path]], workers: int) -> Iterator[li
                 break
 
 
-ITEM_COLUMNS = ("id", "source_id", "seq", "kind", "text", "speaker", "role", "cue", "attribution", "start", "end",
-                "paragraph", "score", "numbers", "first_seen")
+ITEM_COLUMNS = (
+    "id",
+    "source_id",
+    "seq",
+    "kind",
+    "text",
+    "speaker",
+    "role",
+    "cue",
+    "attribution",
+    "start",
+    "end",
+    "paragraph",
+    "score",
+    "numbers",
+    "first_seen",
+)
 # A hand-written upsert: this is the hot path of ingest, and sqlite-utils' generic
 # upsert_all costs more than the insert itself. Review state and first_seen are kept.
 _QUOTED_COLUMNS = ", ".join(f'"{column}"' for column in ITEM_COLUMNS)
@@ -148,8 +165,22 @@ UPSERT_ITEM = (
     "ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f'"{c}" = excluded."{c}"' for c in ITEM_COLUMNS if c not in {"id", "first_seen"})
 )
-SOURCE_COLUMNS = ("id", "key", "path", "title", "outlet", "author", "url", "published", "sha256", "text", "links",
-                  "format", "extractor", "ingested_at")
+SOURCE_COLUMNS = (
+    "id",
+    "key",
+    "path",
+    "title",
+    "outlet",
+    "author",
+    "url",
+    "published",
+    "sha256",
+    "text",
+    "links",
+    "format",
+    "extractor",
+    "ingested_at",
+)
 UPSERT_SOURCE = (
     f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) VALUES ({', '.join('?' * len(SOURCE_COLUMNS))}) "
     "ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in SOURCE_COLUMNS if c != "id")
@@ -159,24 +190,50 @@ UPSERT_SOURCE = (
 def _prepare(article: Article, items: list[ExtractedItem]) -> Prepared:
     sid = source_id(article.key)
     rows = [
-        (id_, sid, seq, item.kind, item.text, item.speaker, item.role, item.cue, item.attribution, item.start,
-         item.end, item.paragraph, round(item.score, 4),
-         json.dumps([{"text": n.text, "value": n.value, "unit": n.unit, "start": n.start, "end": n.end}
-                     for n in item.numbers], ensure_ascii=False))
+        (
+            id_,
+            sid,
+            seq,
+            item.kind,
+            item.text,
+            item.speaker,
+            item.role,
+            item.cue,
+            item.attribution,
+            item.start,
+            item.end,
+            item.paragraph,
+            round(item.score, 4),
+            json.dumps(
+                [
+                    {"text": n.text, "value": n.value, "unit": n.unit, "start": n.start, "end": n.end}
+                    for n in item.numbers
+                ],
+                ensure_ascii=False,
+            ),
+        )
         for seq, (id_, item) in enumerate(zip(item_ids(sid, items), items))
     ]
     return Prepared(article, sid, rows)
 
 
-def _successors(db: Database, vanished: dict[str, tuple[str, str]], arrived: dict[str, tuple[str, str]],
-                ) -> dict[str, str]:
+def _successors(
+    db: Database,
+    vanished: dict[str, tuple[str, str]],
+    arrived: dict[str, tuple[str, str]],
+) -> dict[str, str]:
     """The new item each vanished item with reviews or link decisions became: the most
     similar arrived item of the same kind, each taken at most once."""
     marks = ",".join("?" * len(vanished))
-    followed = {row[0] for row in db.execute(
-        f"SELECT item_id FROM reviews WHERE item_id IN ({marks}) UNION "
-        f"SELECT item_a FROM links WHERE state != 'suggested' AND item_a IN ({marks}) UNION "
-        f"SELECT item_b FROM links WHERE state != 'suggested' AND item_b IN ({marks})", list(vanished) * 3)}
+    followed = {
+        row[0]
+        for row in db.execute(
+            f"SELECT item_id FROM reviews WHERE item_id IN ({marks}) UNION "
+            f"SELECT item_a FROM links WHERE state != 'suggested' AND item_a IN ({marks}) UNION "
+            f"SELECT item_b FROM links WHERE state != 'suggested' AND item_b IN ({marks})",
+            list(vanished) * 3,
+        )
+    }
     successors: dict[str, str] = {}
     candidates = {new_id: (new_kind, normalise(new_text)) for new_id, (new_kind, new_text) in arrived.items()}
     for old_id in sorted(followed):  # sorted: the same winner whatever the hash seed
@@ -191,9 +248,13 @@ def _successors(db: Database, vanished: dict[str, tuple[str, str]], arrived: dic
 
 def _follow_reviews(db: Database, successors: dict[str, str]) -> int:
     """Move reviews of vanished items to the items they became."""
-    return sum(db.execute(
-        "UPDATE reviews SET moved_from = coalesce(moved_from, item_id), item_id = ? WHERE item_id = ?",
-        [new_id, old_id]).rowcount for old_id, new_id in successors.items())
+    return sum(
+        db.execute(
+            "UPDATE reviews SET moved_from = coalesce(moved_from, item_id), item_id = ? WHERE item_id = ?",
+            [new_id, old_id],
+        ).rowcount
+        for old_id, new_id in successors.items()
+    )
 
 
 def _swap_sides(drift: str | None, conflict: str | None) -> tuple[str | None, str | None]:
@@ -202,8 +263,10 @@ def _swap_sides(drift: str | None, conflict: str | None) -> tuple[str | None, st
     if drift:
         drift = json.dumps([[flip.get(tag, tag), b, a] for tag, a, b in json.loads(drift)], ensure_ascii=False)
     if conflict:
-        conflict = json.dumps([{**figure, "value_a": figure["value_b"], "value_b": figure["value_a"]}
-                               for figure in json.loads(conflict)], ensure_ascii=False)
+        conflict = json.dumps(
+            [{**figure, "value_a": figure["value_b"], "value_b": figure["value_a"]} for figure in json.loads(conflict)],
+            ensure_ascii=False,
+        )
     return drift, conflict
 
 
@@ -214,7 +277,9 @@ def _follow_decisions(db: Database, successors: dict[str, str]) -> int:
     marks = ",".join("?" * len(successors))
     decided = db.execute(
         f"SELECT item_a, item_b, drift, conflict FROM links WHERE state != 'suggested' "
-        f"AND (item_a IN ({marks}) OR item_b IN ({marks})) ORDER BY item_a, item_b", list(successors) * 2).fetchall()
+        f"AND (item_a IN ({marks}) OR item_b IN ({marks})) ORDER BY item_a, item_b",
+        list(successors) * 2,
+    ).fetchall()
     moved = 0
     for item_a, item_b, drift, conflict in decided:
         new_a, new_b = successors.get(item_a, item_a), successors.get(item_b, item_b)
@@ -226,9 +291,10 @@ def _follow_decisions(db: Database, successors: dict[str, str]) -> int:
             continue
         if taken:
             db.execute("DELETE FROM links WHERE item_a = ? AND item_b = ?", [new_a, new_b])
-        moved += db.execute("UPDATE links SET item_a = ?, item_b = ?, drift = ?, conflict = ? "
-                            "WHERE item_a = ? AND item_b = ?",
-                            [new_a, new_b, drift, conflict, item_a, item_b]).rowcount
+        moved += db.execute(
+            "UPDATE links SET item_a = ?, item_b = ?, drift = ?, conflict = ? WHERE item_a = ? AND item_b = ?",
+            [new_a, new_b, drift, conflict, item_a, item_b],
+        ).rowcount
     return moved
 
 
@@ -241,16 +307,32 @@ def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> N
         if existing == (article.sha256, EXTRACTOR_VERSION):
             summary.unchanged += 1
             return
-        db.execute(UPSERT_SOURCE, [
-            sid, article.key, article.path, article.title, article.outlet, article.author, article.url,
-            article.published, article.sha256, article.text, json.dumps(article.links, ensure_ascii=False),
-            article.format, EXTRACTOR_VERSION, stamp,
-        ])
+        db.execute(
+            UPSERT_SOURCE,
+            [
+                sid,
+                article.key,
+                article.path,
+                article.title,
+                article.outlet,
+                article.author,
+                article.url,
+                article.published,
+                article.sha256,
+                article.text,
+                json.dumps(article.links, ensure_ascii=False),
+                article.format,
+                EXTRACTOR_VERSION,
+                stamp,
+            ],
+        )
         arrived: dict[str, tuple[str, str]] = {}
         vanished: dict[str, tuple[str, str]] = {}
         if existing:
-            before = {row[0]: (row[1], row[2]) for row in db.execute(
-                "SELECT id, kind, text FROM items WHERE source_id = ?", [sid])}
+            before = {
+                row[0]: (row[1], row[2])
+                for row in db.execute("SELECT id, kind, text FROM items WHERE source_id = ?", [sid])
+            }
             arrived = {row[0]: (row[3], row[4]) for row in prepared.rows if row[0] not in before}
             current = {row[0] for row in prepared.rows}
             vanished = {id_: value for id_, value in before.items() if id_ not in current}
@@ -263,8 +345,11 @@ def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> N
                 _follow_decisions(db, successors)
             placeholders = ",".join("?" * len(vanished))
             db.execute(f"DELETE FROM items WHERE id IN ({placeholders})", list(vanished))
-            db.execute(f"DELETE FROM links WHERE state = 'suggested' AND (item_a IN ({placeholders}) "
-                       f"OR item_b IN ({placeholders}))", list(vanished) * 2)
+            db.execute(
+                f"DELETE FROM links WHERE state = 'suggested' AND (item_a IN ({placeholders}) "
+                f"OR item_b IN ({placeholders}))",
+                list(vanished) * 2,
+            )
         db.conn.executemany(UPSERT_ITEM, [row + (stamp,) for row in prepared.rows])
         summary.items_added += len(arrived)
         summary.items_removed += len(vanished)
@@ -317,8 +402,10 @@ def ingest(
                     continue
                 first_path = written.setdefault(result.source_id, result.article.path)
                 if first_path != result.article.path:
-                    failure = ReadFailure(result.article.path, f"same article identity ({result.article.key}) as "
-                                          f"{first_path} in this batch; not stored")
+                    failure = ReadFailure(
+                        result.article.path,
+                        f"same article identity ({result.article.key}) as {first_path} in this batch; not stored",
+                    )
                     summary.failures.append(failure)
                     if on_failure:
                         on_failure(failure)

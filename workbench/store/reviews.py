@@ -38,10 +38,13 @@ class StaleReview(ReviewError):
         self.item_id = item_id
         self.current = current
         who = current.get("reviewer") or "someone"
-        super().__init__(message or (
-            f"{item_id}: changed by {who} at {current.get('created_at')} to {current.get('status')!r} "
-            "since you loaded it; reload and mark again"
-        ))
+        super().__init__(
+            message
+            or (
+                f"{item_id}: changed by {who} at {current.get('created_at')} to {current.get('status')!r} "
+                "since you loaded it; reload and mark again"
+            )
+        )
 
 
 @dataclass
@@ -54,7 +57,7 @@ class Mark:
 
 def now() -> str:
     """UTC timestamp with microseconds, ISO 8601: sorts as text."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def default_reviewer() -> str:
@@ -84,7 +87,7 @@ def mark(
     *,
     note: str | None = None,
     reviewer: str | None = None,
-    expected: int | None | object = ANY,
+    expected: int | object | None = ANY,
     expected_status: str | None = None,
 ) -> Mark:
     """Record a verdict on one item and return it.
@@ -98,15 +101,27 @@ def mark(
         if status not in status_ids(db):
             raise UnknownStatus(f"{status!r}: unknown status (one of: {', '.join(status_ids(db))})")
         text, current_id, previous = db.execute(
-            "SELECT text, review_id, status FROM items WHERE id = ?", [item_id]).fetchone()
+            "SELECT text, review_id, status FROM items WHERE id = ?", [item_id]
+        ).fetchone()
         if expected_status is not None and expected_status != previous:
-            raise StaleReview(item_id, {"status": previous}, f"{item_id}: current status is {previous!r}, "
-                              f"not {expected_status!r}; not marked")
+            raise StaleReview(
+                item_id,
+                {"status": previous},
+                f"{item_id}: current status is {previous!r}, not {expected_status!r}; not marked",
+            )
         if expected is not ANY and expected != current_id:
-            raise StaleReview(item_id, dict(zip(
-                ("status", "reviewer", "created_at"),
-                db.execute("SELECT status, reviewer, created_at FROM reviews WHERE id = ?", [current_id]).fetchone()
-                or (previous, None, None))))
+            raise StaleReview(
+                item_id,
+                dict(
+                    zip(
+                        ("status", "reviewer", "created_at"),
+                        db.execute(
+                            "SELECT status, reviewer, created_at FROM reviews WHERE id = ?", [current_id]
+                        ).fetchone()
+                        or (previous, None, None),
+                    )
+                ),
+            )
         cursor = db.execute(
             "INSERT INTO reviews (item_id, status, note, reviewer, created_at, based_on, item_text) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",

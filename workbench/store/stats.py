@@ -22,17 +22,27 @@ def collect(db: Database) -> dict:
                       count(items.num) FILTER (WHERE items.kind = 'claim'),
                       count(items.num) FILTER (WHERE items.kind = 'quote')
                FROM statuses LEFT JOIN items ON items.status = statuses.id
-               GROUP BY statuses.id ORDER BY statuses.position""")
+               GROUP BY statuses.id ORDER BY statuses.position"""
+        )
     ]
-    by_source = list(db.execute(
-        """SELECT sources.path, sources.title,
+    by_source = list(
+        db.execute(
+            """SELECT sources.path, sources.title,
                   count(items.num) FILTER (WHERE items.kind = 'claim'),
                   count(items.num) FILTER (WHERE items.kind = 'quote'),
                   count(items.num) FILTER (WHERE items.status != 'unreviewed')
            FROM sources LEFT JOIN items ON items.source_id = sources.id
-           GROUP BY sources.id ORDER BY sources.path LIMIT 200"""))
+           GROUP BY sources.id ORDER BY sources.path LIMIT 200"""
+        )
+    )
     orphans = list(db.query("SELECT * FROM orphan_reviews ORDER BY id"))
     text_changed = db.execute("SELECT count(*) FROM item_status WHERE text_changed").fetchone()[0]
     path = db.execute("PRAGMA database_list").fetchone()[2]
-    return {"path": path, "totals": totals, "by_status": by_status, "by_source": by_source,
-            "orphans": orphans, "text_changed": text_changed}
+    return {
+        "path": path,
+        "totals": totals,
+        "by_status": by_status,
+        "by_source": by_source,
+        "orphans": orphans,
+        "text_changed": text_changed,
+    }

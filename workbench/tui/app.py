@@ -7,6 +7,7 @@ opens its own read connection. Marks are committed before the screen shows them,
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import sqlite3
@@ -171,8 +172,12 @@ class ReviewApp(App):
         on it, the UI connection's included. Another process closing its connection
         would then think it was the last one and delete the WAL under us.
         """
-        conn = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            f"{self.db_path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return conn
 
@@ -183,10 +188,8 @@ class ReviewApp(App):
         self.complete = False
         self._partial_shown = False
         if self._inflight is not None:
-            try:
+            with contextlib.suppress(sqlite3.ProgrammingError):
                 self._inflight.interrupt()  # the superseded query stops instead of finishing
-            except sqlite3.ProgrammingError:
-                pass
         self._inflight = self._reader()
         self._show_filter()
         self._load_nums(self._inflight, filter_, self.generation, keep)
@@ -194,9 +197,14 @@ class ReviewApp(App):
     @work(thread=True, exclusive=True, group="nums")
     def _load_nums(self, conn: sqlite3.Connection, filter_: Filter, generation: int, keep: int | None) -> None:
         try:
-            nums = data.select_nums(conn, filter_, self.list_index,
-                                    on_first=lambda first: self.post_message(NumsReady(generation, first, False, keep)),
-                                    wanted=lambda: generation == self.generation, open_reader=self._reader)
+            nums = data.select_nums(
+                conn,
+                filter_,
+                self.list_index,
+                on_first=lambda first: self.post_message(NumsReady(generation, first, False, keep)),
+                wanted=lambda: generation == self.generation,
+                open_reader=self._reader,
+            )
         except sqlite3.OperationalError as error:
             self.post_message(NumsFailed(generation, str(error)))
             return
@@ -217,8 +225,11 @@ class ReviewApp(App):
         else:
             self.complete = True
             self._inflight = None
-            moved = self._partial_shown and items.current != message.keep and (
-                message.keep is None or message.keep in message.nums[:data.FIRST_PAGE])
+            moved = (
+                self._partial_shown
+                and items.current != message.keep
+                and (message.keep is None or message.keep in message.nums[: data.FIRST_PAGE])
+            )
             if moved:  # the reader moved in the first page, which the whole list starts with
                 items.set_nums(message.nums, items.current, items.cursor)
             else:
@@ -335,8 +346,10 @@ class ReviewApp(App):
         line = literal(" · ".join(parts))
         shown = len(self.item_list.nums)
         noun = "item" if shown == 1 else "items"
-        line.append(f"   {shown:,} {noun}" if self.complete else f"   {shown:,}+ items, counting…",
-                    style="bold" if self.complete else "dim")
+        line.append(
+            f"   {shown:,} {noun}" if self.complete else f"   {shown:,}+ items, counting…",
+            style="bold" if self.complete else "dim",
+        )
         self.filter_info.update(line)
 
     def _show_item(self, num: int | None) -> None:
@@ -376,16 +389,22 @@ class ReviewApp(App):
         try:
             with write_transaction(self.db):
                 notes = self._notes(rows)
-                results = [mark(self.db, row.id, status, note=note, reviewer=self.reviewer, expected=row.review_id)
-                           for row in rows]
+                results = [
+                    mark(self.db, row.id, status, note=note, reviewer=self.reviewer, expected=row.review_id)
+                    for row in rows
+                ]
         except StaleReview as error:
             self._stale(rows, error)
             return False
         except ReviewError as error:
             self.notify(str(error), severity="error", markup=False)
             return False
-        self.undo_stack.append([Undo(row.num, row.id, result.review_id, result.previous_status, notes.get(row.id))
-                                for row, result in zip(rows, results)])
+        self.undo_stack.append(
+            [
+                Undo(row.num, row.id, result.review_id, result.previous_status, notes.get(row.id))
+                for row, result in zip(rows, results)
+            ]
+        )
         self._marked(rows, [result.previous_status for result in results], status)
         if advance:
             self.item_list.cursor += 1
@@ -393,9 +412,11 @@ class ReviewApp(App):
 
     def _notes(self, rows: Iterable[Row]) -> dict[str, str | None]:
         ids = [row.review_id for row in rows if row.review_id is not None]
-        return dict(self.conn.execute(
-            "SELECT item_id, note FROM reviews WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(ids)]).fetchall())
+        return dict(
+            self.conn.execute(
+                "SELECT item_id, note FROM reviews WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)]
+            ).fetchall()
+        )
 
     def _marked(self, rows: list[Row], previous: list[str], status: str) -> None:
         """Show committed marks: rows re-read, counts adjusted, detail refreshed."""
@@ -408,8 +429,7 @@ class ReviewApp(App):
         self._show_item(self.item_list.current)
 
     def _stale(self, rows: list[Row], error: StaleReview) -> None:
-        self.notify(str(error), title="Not saved: changed by someone else", severity="warning", markup=False,
-                    timeout=8)
+        self.notify(str(error), title="Not saved: changed by someone else", severity="warning", markup=False, timeout=8)
 
         def reload(answer: bool | None) -> None:
             if answer:
@@ -417,8 +437,9 @@ class ReviewApp(App):
                     self.item_list.refresh_num(row.num)
                 self._show_item(self.item_list.current)
 
-        question = Text("Someone else changed this item since you loaded it; your verdict was NOT saved.\n\n",
-                        style="bold")
+        question = Text(
+            "Someone else changed this item since you loaded it; your verdict was NOT saved.\n\n", style="bold"
+        )
         question.append_text(literal(str(error))).append("\n\nReload it to see the current verdict?")
         self.push_screen(ConfirmScreen(question, yes="Reload", no="Keep as is"), reload)
 
@@ -447,8 +468,17 @@ class ReviewApp(App):
         undos = self.undo_stack.pop()
         try:
             with write_transaction(self.db):
-                results = [mark(self.db, undo.item_id, undo.previous_status, note=undo.previous_note,
-                                reviewer=self.reviewer, expected=undo.review_id) for undo in undos]
+                results = [
+                    mark(
+                        self.db,
+                        undo.item_id,
+                        undo.previous_status,
+                        note=undo.previous_note,
+                        reviewer=self.reviewer,
+                        expected=undo.review_id,
+                    )
+                    for undo in undos
+                ]
         except StaleReview as error:
             self.notify(f"Cannot undo: {error}", severity="warning", markup=False, timeout=8)
             return
@@ -463,8 +493,11 @@ class ReviewApp(App):
         self.item_list.select_num(undos[0].num)
         self._show_counts()
         self._show_item(self.item_list.current)
-        self.notify(f"Undone: {len(undos)} item{'s' if len(undos) > 1 else ''} back to "
-                    f"{self._label(undos[0].previous_status)}.", markup=False)
+        self.notify(
+            f"Undone: {len(undos)} item{'s' if len(undos) > 1 else ''} back to "
+            f"{self._label(undos[0].previous_status)}.",
+            markup=False,
+        )
 
     def _label(self, status: str) -> str:
         return self.by_id[status].label if status in self.by_id else status
@@ -494,6 +527,7 @@ class ReviewApp(App):
             question.append("?\n\n")
             for member in rows:
                 question.append_text(literal(f"• {member.source}: {member.text[:90]}")).append("\n")
+
             def apply(yes: bool | None) -> None:
                 if yes and self._record(rows, status):
                     self.notify(f"{len(rows)} items marked {self._label(status)}.", markup=False)
@@ -521,8 +555,9 @@ class ReviewApp(App):
 
     def action_cycle_sort(self) -> None:
         sorts = list(data.SORTS)
-        self.apply_filter(self.filter.with_(sort=sorts[(sorts.index(self.filter.sort) + 1) % len(sorts)]),
-                          keep=self.item_list.current)
+        self.apply_filter(
+            self.filter.with_(sort=sorts[(sorts.index(self.filter.sort) + 1) % len(sorts)]), keep=self.item_list.current
+        )
 
     def action_toggle_links(self) -> None:
         self.apply_filter(self.filter.with_(has_links=not self.filter.has_links), keep=self.item_list.current)
@@ -547,21 +582,25 @@ class ReviewApp(App):
 
     def action_pick_status(self) -> None:
         any_ = (None, Text("any status", style="italic"))
-        self._pick("Show status", lambda term: [any_, *self._status_choices()],
-                   lambda status: self.filter.with_(status=status))
+        self._pick(
+            "Show status", lambda term: [any_, *self._status_choices()], lambda status: self.filter.with_(status=status)
+        )
 
     def action_pick_source(self) -> None:
         def search(term: str) -> list[tuple[object, Text]]:
-            return [((None, None), Text("any source", style="italic")),
-                    *(((id_, label), literal(label)) for id_, label in data.search_sources(self.conn, term))]
+            return [
+                ((None, None), Text("any source", style="italic")),
+                *(((id_, label), literal(label)) for id_, label in data.search_sources(self.conn, term)),
+            ]
 
-        self._pick("Show source", search,
-                   lambda value: self.filter.with_(source=value[0], source_label=value[1]))
+        self._pick("Show source", search, lambda value: self.filter.with_(source=value[0], source_label=value[1]))
 
     def action_pick_speaker(self) -> None:
         def search(term: str) -> list[tuple[object, Text]]:
-            return [(None, Text("any speaker", style="italic")),
-                    *((name, literal(label)) for name, label in data.search_speakers(self.conn, term))]
+            return [
+                (None, Text("any speaker", style="italic")),
+                *((name, literal(label)) for name, label in data.search_speakers(self.conn, term)),
+            ]
 
         self._pick("Show speaker", search, lambda speaker: self.filter.with_(speaker=speaker))
 
@@ -624,8 +663,11 @@ class ReviewApp(App):
         self.notify("Reloaded.")
 
     def action_help(self) -> None:
-        labels = {keys.mark_key(position): Text(status.label, style=f"bold {status.color}")
-                  for position, status in enumerate(self.statuses) if keys.mark_key(position)}
+        labels = {
+            keys.mark_key(position): Text(status.label, style=f"bold {status.color}")
+            for position, status in enumerate(self.statuses)
+            if keys.mark_key(position)
+        }
         self.push_screen(HelpScreen(labels))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -637,8 +679,9 @@ class ReviewApp(App):
             if key.id.startswith("mark."):
                 position = keys.MARK_KEYS.index(key.key)
                 if position < len(self.statuses):
-                    yield SystemCommand(f"Mark as {self.statuses[position].label}", f"key {shown}",
-                                        partial(self.run_action, key.action))
+                    yield SystemCommand(
+                        f"Mark as {self.statuses[position].label}", f"key {shown}", partial(self.run_action, key.action)
+                    )
                 continue
             target = {"app": self, "list": self.item_list, "links": self.links.member_list}[key.scope]
             yield SystemCommand(key.description, f"key {shown}", partial(self.run_action, key.action, target))

@@ -97,8 +97,12 @@ class Row(NamedTuple):
 
 
 def statuses(conn: sqlite3.Connection) -> list[Status]:
-    return [Status(id_, label, color or "default", position) for id_, label, color, position in conn.execute(
-        "SELECT id, label, color, position FROM statuses ORDER BY position")]
+    return [
+        Status(id_, label, color or "default", position)
+        for id_, label, color, position in conn.execute(
+            "SELECT id, label, color, position FROM statuses ORDER BY position"
+        )
+    ]
 
 
 def fts_query(text: str) -> str | None:
@@ -146,7 +150,7 @@ def stale_topics(before: dict[str | None, tuple], after: dict[str | None, tuple]
 # source_rank by _rank_sources) with items in reading order; check-worthiness.
 ORDER_SQL = {
     "source": "SELECT items.num FROM source_rank CROSS JOIN items ON items.source_id = source_rank.id "
-              "ORDER BY source_rank.rank, items.seq",
+    "ORDER BY source_rank.rank, items.seq",
     "score": "SELECT num FROM items ORDER BY score DESC",
 }
 # These sorts put a few items first (read from an index) and the rest in source order,
@@ -154,13 +158,14 @@ ORDER_SQL = {
 HEAD_SQL = {
     "changed": "SELECT num FROM items WHERE status_changed_at IS NOT NULL ORDER BY status_changed_at DESC, num",
     "cluster": "SELECT items.num FROM items JOIN (SELECT cluster_id, count(*) AS size FROM items "
-               "WHERE cluster_id IS NOT NULL GROUP BY cluster_id) AS clusters USING (cluster_id) "
-               "ORDER BY clusters.size DESC, items.cluster_id, items.source_id, items.seq",
+    "WHERE cluster_id IS NOT NULL GROUP BY cluster_id) AS clusters USING (cluster_id) "
+    "ORDER BY clusters.size DESC, items.cluster_id, items.source_id, items.seq",
 }
 ORDER_TOPICS = {"changed": frozenset({STATUS}), "cluster": frozenset({LINKS})}
 # The first page of source order reads only the first sources, so no ranking is needed.
-FIRST_SOURCE_PAGE_SQL = ("SELECT items.num FROM sources CROSS JOIN items ON items.source_id = sources.id "
-                         "ORDER BY sources.rowid, items.seq")
+FIRST_SOURCE_PAGE_SQL = (
+    "SELECT items.num FROM sources CROSS JOIN items ON items.source_id = sources.id ORDER BY sources.rowid, items.seq"
+)
 
 
 @dataclass(frozen=True)
@@ -175,21 +180,34 @@ class Clause:
 
 def clauses(filter_: Filter) -> list[Clause]:
     found = []
-    for column, value in (("kind", filter_.kind), ("status", filter_.status),
-                          ("source_id", filter_.source), ("speaker", filter_.speaker)):
+    for column, value in (
+        ("kind", filter_.kind),
+        ("status", filter_.status),
+        ("source_id", filter_.source),
+        ("speaker", filter_.speaker),
+    ):
         if value is not None:
-            found.append(Clause((column, value), f"SELECT num FROM items WHERE {column} = ?", (value,),
-                                frozenset({STATUS} if column == "status" else ())))
+            found.append(
+                Clause(
+                    (column, value),
+                    f"SELECT num FROM items WHERE {column} = ?",
+                    (value,),
+                    frozenset({STATUS} if column == "status" else ()),
+                )
+            )
     if filter_.has_links:  # the link stage clusters only cross-source links
-        found.append(Clause(("has_links",), "SELECT num FROM items WHERE cluster_id IS NOT NULL",
-                            topics=frozenset({LINKS})))
+        found.append(
+            Clause(("has_links",), "SELECT num FROM items WHERE cluster_id IS NOT NULL", topics=frozenset({LINKS}))
+        )
     if filter_.has_drift:
-        found.append(Clause(("has_drift",), f"SELECT num FROM items WHERE id IN {_drifting_ids_sql()}",
-                            topics=frozenset({LINKS})))
+        found.append(
+            Clause(
+                ("has_drift",), f"SELECT num FROM items WHERE id IN {_drifting_ids_sql()}", topics=frozenset({LINKS})
+            )
+        )
     query = fts_query(filter_.search)
     if query:
-        found.append(Clause(("search", query), "SELECT rowid AS num FROM items_fts WHERE items_fts MATCH ?",
-                            (query,)))
+        found.append(Clause(("search", query), "SELECT rowid AS num FROM items_fts WHERE items_fts MATCH ?", (query,)))
     return found
 
 
@@ -226,6 +244,7 @@ def _walk(conn: sqlite3.Connection, sort: str) -> np.ndarray:
 
 def load_order(conn: sqlite3.Connection, sort: str, index: ListIndex) -> np.ndarray:
     """Every item number in the order of ``sort``, kept in ``index``."""
+
     def read() -> np.ndarray:
         if sort in HEAD_SQL:
             head = read_nums(conn, HEAD_SQL[sort])
@@ -238,11 +257,11 @@ def load_order(conn: sqlite3.Connection, sort: str, index: ListIndex) -> np.ndar
 def first_page(conn: sqlite3.Connection, sort: str) -> np.ndarray:
     """The first :data:`FIRST_PAGE` items of the unfiltered order ``sort``, read without a walk."""
     first_sql = HEAD_SQL.get(sort) or (FIRST_SOURCE_PAGE_SQL if sort == "source" else ORDER_SQL[sort])
-    found = [num for num, in conn.execute(f"{first_sql} LIMIT {FIRST_PAGE}")]
+    found = [num for (num,) in conn.execute(f"{first_sql} LIMIT {FIRST_PAGE}")]
     if sort in HEAD_SQL and len(found) < FIRST_PAGE:
         head = set(found)
         cursor = conn.execute(FIRST_SOURCE_PAGE_SQL)
-        found += islice((num for num, in cursor if num not in head), FIRST_PAGE - len(found))
+        found += islice((num for (num,) in cursor if num not in head), FIRST_PAGE - len(found))
         cursor.close()
     return np.array(found, dtype=np.int64)
 
@@ -329,10 +348,14 @@ class ListIndex:
                 del self._entries[key]
 
 
-def select_nums(conn: sqlite3.Connection, filter_: Filter, index: ListIndex,
-                on_first: Callable[[np.ndarray], None] | None = None,
-                wanted: Callable[[], bool] = lambda: True,
-                open_reader: Callable[[], sqlite3.Connection] | None = None) -> np.ndarray | None:
+def select_nums(
+    conn: sqlite3.Connection,
+    filter_: Filter,
+    index: ListIndex,
+    on_first: Callable[[np.ndarray], None] | None = None,
+    wanted: Callable[[], bool] = lambda: True,
+    open_reader: Callable[[], sqlite3.Connection] | None = None,
+) -> np.ndarray | None:
     """The item numbers of ``filter_`` in its order, from ``index`` where it has them.
 
     ``on_first`` gets a first page when the order has to be read and nothing filters it.
@@ -360,8 +383,9 @@ def _mask(conn: sqlite3.Connection, clause: Clause, index: ListIndex) -> np.ndar
     return index.get_or_read(clause.key, lambda: as_mask(read_nums(conn, clause.sql, clause.params)), clause.topics)
 
 
-def _read_masks_beside(open_reader: Callable[[], sqlite3.Connection], wanted_clauses: list[Clause],
-                       index: ListIndex) -> threading.Thread | None:
+def _read_masks_beside(
+    open_reader: Callable[[], sqlite3.Connection], wanted_clauses: list[Clause], index: ListIndex
+) -> threading.Thread | None:
     """Start reading the masks ``index`` lacks in a thread of their own."""
     missing = [clause for clause in wanted_clauses if index.get(clause.key) is None]
     if not missing:
@@ -418,7 +442,7 @@ class RowCache:
         row = self._rows.get(num)
         if row is None:
             start = index - index % PAGE
-            self._rows.update(fetch_rows(self.conn, [n for n in nums[start:start + PAGE] if n not in self._rows]))
+            self._rows.update(fetch_rows(self.conn, [n for n in nums[start : start + PAGE] if n not in self._rows]))
             while len(self._rows) > self.capacity:
                 self._rows.popitem(last=False)
             row = self._rows.get(num)  # None if the item was deleted meanwhile
@@ -472,26 +496,63 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
                   reviews.note, coalesce(reviews.item_text IS NOT NULL AND reviews.item_text != items.text, 0)
            FROM items JOIN sources ON sources.id = items.source_id
            LEFT JOIN reviews ON reviews.id = items.review_id
-           WHERE items.num = ?""", [CONTEXT_CHARS, CONTEXT_CHARS, CONTEXT_CHARS, num]).fetchone()
+           WHERE items.num = ?""",
+        [CONTEXT_CHARS, CONTEXT_CHARS, CONTEXT_CHARS, num],
+    ).fetchone()
     if found is None:  # deleted by a re-ingest between the two queries
         return None
-    (role, cue, attribution, paragraph_no, start, end, numbers, title, outlet, published, url, path,
-     window_start, window, note, text_changed) = found
+    (
+        role,
+        cue,
+        attribution,
+        paragraph_no,
+        start,
+        end,
+        numbers,
+        title,
+        outlet,
+        published,
+        url,
+        path,
+        window_start,
+        window,
+        note,
+        text_changed,
+    ) = found
     # The paragraph is the text between the blank lines around the item's span.
     lo, hi = start - window_start, end - window_start
     para_start = window.rfind("\n\n", 0, max(lo, 0))
     para_start = 0 if para_start < 0 else para_start + 2
     para_end = window.find("\n\n", hi)
     para_end = len(window) if para_end < 0 else para_end
-    history = [dict(zip(("id", "status", "note", "reviewer", "created_at"), values)) for values in conn.execute(
-        "SELECT id, status, note, reviewer, created_at FROM reviews WHERE item_id = ? ORDER BY id", [row.id])]
+    history = [
+        dict(zip(("id", "status", "note", "reviewer", "created_at"), values))
+        for values in conn.execute(
+            "SELECT id, status, note, reviewer, created_at FROM reviews WHERE item_id = ? ORDER BY id", [row.id]
+        )
+    ]
     try:
         parsed_numbers = json.loads(numbers or "[]")
     except ValueError:
         parsed_numbers = []
-    return Detail(row, role, cue, attribution, paragraph_no, window[para_start:para_end],
-                  (lo - para_start, hi - para_start), parsed_numbers, title, outlet, published, url, path, note,
-                  bool(text_changed), history)
+    return Detail(
+        row,
+        role,
+        cue,
+        attribution,
+        paragraph_no,
+        window[para_start:para_end],
+        (lo - para_start, hi - para_start),
+        parsed_numbers,
+        title,
+        outlet,
+        published,
+        url,
+        path,
+        note,
+        bool(text_changed),
+        history,
+    )
 
 
 @dataclass
@@ -517,32 +578,48 @@ def cluster(db: Database, item_id: str) -> list[Member]:
     in_cluster = {member["id"] for member in cluster_members(db, item_id)} - {item_id}
     links = {}
     for item_a, item_b, state, method, drift, conflict in db.execute(
-            f"SELECT item_a, item_b, state, method, {DRIFT_SQL}, conflict FROM links WHERE item_a = ? OR item_b = ?",
-            [item_id, item_id]):
+        f"SELECT item_a, item_b, state, method, {DRIFT_SQL}, conflict FROM links WHERE item_a = ? OR item_b = ?",
+        [item_id, item_id],
+    ):
         figures = json.loads(conflict or "[]")
         if item_b == item_id:  # orient figures as (this item, the other)
             figures = [{**f, "value_a": f.get("value_b"), "value_b": f.get("value_a")} for f in figures]
         links[item_b if item_a == item_id else item_a] = (state, method, bool(drift), figures)
-    nums = [num for num, in db.execute(
-        "SELECT items.num FROM items JOIN sources ON sources.id = items.source_id "
-        "WHERE items.id IN (SELECT value FROM json_each(?)) ORDER BY sources.rowid, items.seq",
-        [json.dumps(sorted(in_cluster | set(links)))])]
+    nums = [
+        num
+        for (num,) in db.execute(
+            "SELECT items.num FROM items JOIN sources ON sources.id = items.source_id "
+            "WHERE items.id IN (SELECT value FROM json_each(?)) ORDER BY sources.rowid, items.seq",
+            [json.dumps(sorted(in_cluster | set(links)))],
+        )
+    ]
     rows = fetch_rows(db.conn, nums)
-    return [Member(rows[num], rows[num].id in in_cluster, *links.get(rows[num].id, (None, None, False, [])))
-            for num in nums if num in rows]
+    return [
+        Member(rows[num], rows[num].id in in_cluster, *links.get(rows[num].id, (None, None, False, [])))
+        for num in nums
+        if num in rows
+    ]
 
 
 def search_sources(conn: sqlite3.Connection, term: str, limit: int = 100) -> list[tuple[str, str]]:
     """Sources whose title, outlet or path contains ``term``: (id, label)."""
     like = f"%{term}%"
-    return [(id_, label) for id_, label in conn.execute(
-        "SELECT id, coalesce(title, path) || coalesce(' — ' || outlet, '') FROM sources "
-        "WHERE ? = '%%' OR title LIKE ? OR outlet LIKE ? OR path LIKE ? ORDER BY rowid LIMIT ?",
-        [like, like, like, like, limit])]
+    return [
+        (id_, label)
+        for id_, label in conn.execute(
+            "SELECT id, coalesce(title, path) || coalesce(' — ' || outlet, '') FROM sources "
+            "WHERE ? = '%%' OR title LIKE ? OR outlet LIKE ? OR path LIKE ? ORDER BY rowid LIMIT ?",
+            [like, like, like, like, limit],
+        )
+    ]
 
 
 def search_speakers(conn: sqlite3.Connection, term: str, limit: int = 100) -> list[tuple[str, str]]:
     """Speakers starting with ``term`` (an index range scan): (name, name)."""
-    return [(name, name) for name, in conn.execute(
-        "SELECT DISTINCT speaker FROM items WHERE speaker >= ? AND speaker < ? ORDER BY speaker LIMIT ?",
-        [term, term + "\U0010ffff", limit])]
+    return [
+        (name, name)
+        for (name,) in conn.execute(
+            "SELECT DISTINCT speaker FROM items WHERE speaker >= ? AND speaker < ? ORDER BY speaker LIMIT ?",
+            [term, term + "\U0010ffff", limit],
+        )
+    ]

@@ -21,8 +21,10 @@ def _number(number: dict) -> Text:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     shown = f"{value:,}" if isinstance(value, (int, float)) else str(value)
-    return Text.assemble(literal(f"{shown} {unit}" if unit and unit != "date" else shown, "bold"),
-                         literal(f" ← {number.get('text', '')!s}", "dim"))
+    return Text.assemble(
+        literal(f"{shown} {unit}" if unit and unit != "date" else shown, "bold"),
+        literal(f" ← {number.get('text', '')!s}", "dim"),
+    )
 
 
 def render_detail(detail: Detail, statuses: dict[str, Status]) -> RenderableType:
@@ -35,8 +37,9 @@ def render_detail(detail: Detail, statuses: dict[str, Status]) -> RenderableType
     head.append(f"  check-worthiness {row.score:.2f}", style="dim")
     parts: list[RenderableType] = [head]
     if detail.text_changed:
-        parts.append(Text("⚠ the text changed since the last review: check the verdict still holds",
-                          style="bold yellow"))
+        parts.append(
+            Text("⚠ the text changed since the last review: check the verdict still holds", style="bold yellow")
+        )
     parts += [Text(), literal(detail.row.text, "bold", newlines=True), Text()]
     if row.speaker or detail.role:
         who = literal(row.speaker or "—", "italic")
@@ -72,8 +75,10 @@ def render_detail(detail: Detail, statuses: dict[str, Status]) -> RenderableType
             table.add_row(
                 Text((review["created_at"] or "")[:19].replace("T", " "), style="dim"),
                 literal(review["reviewer"] or "?"),
-                Text(review_status.label if review_status else review["status"],
-                     style=review_status.color if review_status else ""),
+                Text(
+                    review_status.label if review_status else review["status"],
+                    style=review_status.color if review_status else "",
+                ),
                 literal(review["note"] or "", "italic", newlines=True),
             )
         parts.append(table)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from array import array
 from functools import lru_cache
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -43,8 +44,13 @@ def _cell(text: Text, width: int) -> Text:
 def header_line(width: int) -> Text:
     kind, status, speaker, source, text, links, drift = columns(width)
     line = Text(style="bold")
-    for title, cell_width in (("kind", kind), ("status", status), ("speaker", speaker), ("source", source),
-                              ("text", text)):
+    for title, cell_width in (
+        ("kind", kind),
+        ("status", status),
+        ("speaker", speaker),
+        ("source", source),
+        ("text", text),
+    ):
         line.append_text(_cell(Text(title), cell_width))
         line.append(" ")
     line.append_text(_cell(Text("lnk"), links))
@@ -56,7 +62,7 @@ def header_line(width: int) -> Text:
 def fit(text: str, width: int) -> str:
     """``text`` cut or padded to exactly ``width`` cells, with an ellipsis when cut."""
     if text.isascii():  # the common case: one cell a character
-        return text.ljust(width) if len(text) <= width else text[:width - 1] + "…"
+        return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
     cells = cell_len(text)
     return text + " " * (width - cells) if cells <= width else set_cell_size(text, width - 1) + "…"
 
@@ -72,11 +78,13 @@ def row_segments(row: Row, width: int, status: Status | None) -> list[Segment]:
     Every corpus string goes through :func:`visible`, so markup stays text and control
     characters stay out of the terminal.
     """
-    kind, status_w, speaker, source, text, links, drift = columns(width)
+    kind, status_w, speaker, source, text, links, _drift = columns(width)
     return [
         Segment(fit(row.kind, kind) + " ", _style("cyan" if row.kind == "quote" else "blue")),
-        Segment(fit(status.label if status else row.status, status_w) + " ",
-                _style(f"bold {status.color}" if status else "bold")),
+        Segment(
+            fit(status.label if status else row.status, status_w) + " ",
+            _style(f"bold {status.color}" if status else "bold"),
+        ),
         Segment(fit(visible(row.speaker) or "—", speaker) + " ", _style("italic" if row.speaker else "dim")),
         Segment(fit(visible(row.source), source) + " ", _style("dim")),
         Segment(fit(visible(row.text), text) + " ", _style("")),
@@ -89,7 +97,7 @@ class ItemList(ScrollView, can_focus=True):
     """The list of claims and quotes matching the current filter, one line each."""
 
     BINDINGS = keys.bindings("list")
-    COMPONENT_CLASSES = {"item-list--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"item-list--cursor"}
     DEFAULT_CSS = """
     ItemList { overflow-x: hidden; }
     ItemList > .item-list--cursor { background: $block-cursor-blurred-background; }

@@ -31,8 +31,15 @@ class Key:
     display: str | None = None
 
     def binding(self) -> Binding:
-        return Binding(self.key, self.action, self.description, show=self.show, id=self.id,
-                       key_display=self.display, group=MARK_GROUP if self.id.startswith("mark.") else None)
+        return Binding(
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            id=self.id,
+            key_display=self.display,
+            group=MARK_GROUP if self.id.startswith("mark.") else None,
+        )
 
 
 KEYS: tuple[Key, ...] = (

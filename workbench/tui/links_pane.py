@@ -111,8 +111,9 @@ class LinksPane(Vertical):
             status = statuses.get(member.row.status)
             prompt = Text()
             prompt.append(f" {badge} ", style=f"bold {colour}")
-            prompt.append(f"{(status.label if status else member.row.status):<12} ",
-                          style=status.color if status else "")
+            prompt.append(
+                f"{(status.label if status else member.row.status):<12} ", style=status.color if status else ""
+            )
             prompt.append("≠ " if member.drift else "  ", style="bold magenta")
             if member.method == "number-conflict":
                 prompt.append("numbers differ ", style="bold red")
@@ -130,13 +131,20 @@ class LinksPane(Vertical):
         if member is None or self.row is None:
             body.update("")
             return
-        caption = Text(f"link: {member.link_state} ({member.method})" if member.link_state
-                       else "no direct link: in the cluster through another item", style="dim")
+        caption = Text(
+            f"link: {member.link_state} ({member.method})"
+            if member.link_state
+            else "no direct link: in the cluster through another item",
+            style="dim",
+        )
         for figure in member.conflict:
-            caption.append_text(literal(f"\n{figure.get('unit') or 'figure'}: {figure.get('value_a')} here, "
-                                        f"{figure.get('value_b')} there", "bold red"))
+            caption.append_text(
+                literal(
+                    f"\n{figure.get('unit') or 'figure'}: {figure.get('value_a')} here, {figure.get('value_b')} there",
+                    "bold red",
+                )
+            )
         if member.drift:
             body.update(Group(caption, side_by_side(self.row.text, member.row.text)))
         else:
             body.update(Group(caption, literal(member.row.text, newlines=True)))
-

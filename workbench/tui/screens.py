@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
@@ -23,7 +24,7 @@ CLOSE = [Binding("escape", "dismiss_none", "Close", show=False)]
 class HelpScreen(ModalScreen[None]):
     """Every key, straight from the registry, with the verdict labels of this database."""
 
-    BINDINGS = [*CLOSE, Binding("question_mark,q", "dismiss_none", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [*CLOSE, Binding("question_mark,q", "dismiss_none", "Close", show=False)]
 
     def __init__(self, mark_labels: dict[str, Text]) -> None:
         super().__init__()
@@ -77,7 +78,10 @@ class NoteScreen(ModalScreen[str | None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question; ``y``/Enter for yes, ``n``/Escape for no."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
 
     def __init__(self, question: Text, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
@@ -110,8 +114,7 @@ class PickScreen(ModalScreen[object]):
 
     BINDINGS = CLOSE
 
-    def __init__(self, title: str, search: Callable[[str], list[tuple[object, Text]]], *,
-                 typing: bool = True) -> None:
+    def __init__(self, title: str, search: Callable[[str], list[tuple[object, Text]]], *, typing: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.search = search
@@ -158,4 +161,3 @@ class PickScreen(ModalScreen[object]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(CANCELLED)
-

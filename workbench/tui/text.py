@@ -15,6 +15,7 @@ from ..untrusted import visible
 
 __all__ = ["literal", "visible"]
 
+
 def literal(text: str | None, style: str | Style = "", *, newlines: bool = False) -> Text:
     """A :class:`Text` showing ``text`` exactly as typed, control characters made visible."""
     return Text(visible(text, newlines=newlines), style=style)
