@@ -32,9 +32,10 @@ from workbench.extract.speakers import (
     head_attribution,
     tail_attribution,
 )
+from workbench.extract.version import extractor_version
 from workbench.model import ExtractedItem
 
-__all__ = ["extract"]
+__all__ = ["extract", "extractor_version"]
 
 # Bounds that keep pathological input (a 1 MB paragraph, stray marks) linear.
 _MAX_HEAD = 300

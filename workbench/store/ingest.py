@@ -25,8 +25,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from sqlite_utils import Database
 
-from .. import extract as extract_package
-from ..extract import extract
+from ..extract import extract, extractor_version
 from ..model import Article, ExtractedItem
 from ..readers import ReadFailure, discover, read_path
 from .database import write_transaction
@@ -38,16 +37,6 @@ FOLLOW_THRESHOLD = 85
 POOL_MIN_FILES = 16
 
 
-def _extractor_version() -> str:
-    """A fingerprint of the extraction code: when it changes, unchanged files are re-extracted."""
-    digest = hashlib.sha1()
-    for path in sorted(Path(extract_package.__file__).parent.rglob("*")):
-        if path.suffix in {".py", ".json"}:
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-EXTRACTOR_VERSION = _extractor_version()
 QUOTE_CHARS = str.maketrans(
     {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "\u00a0": " "}
 )
@@ -304,7 +293,7 @@ def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> N
     stamp = now()
     with write_transaction(db):
         existing = db.execute("SELECT sha256, extractor FROM sources WHERE id = ?", [sid]).fetchone()
-        if existing == (article.sha256, EXTRACTOR_VERSION):
+        if existing == (article.sha256, extractor_version()):
             summary.unchanged += 1
             return
         db.execute(
@@ -322,7 +311,7 @@ def write_article(db: Database, prepared: Prepared, summary: IngestSummary) -> N
                 article.text,
                 json.dumps(article.links, ensure_ascii=False),
                 article.format,
-                EXTRACTOR_VERSION,
+                extractor_version(),
                 stamp,
             ],
         )
