@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 from pdfmaker import write_pdf
 
-from workbench.readers import ReadError, ReadFailure, discover, read_article, read_path
+from workbench.model import Article
+from workbench.readers import (
+    Reader,
+    ReadError,
+    ReadFailure,
+    discover,
+    read_article,
+    read_path,
+    register,
+    unregister,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REUTERS = FIXTURES / "000_2b14526b3bd0fd47.txt"
@@ -250,3 +260,33 @@ def test_control_and_escape_characters_are_removed(tmp_path):
     text = read_article(path).text
     assert "\x1b" not in text and "\x07" not in text and "\r" not in text and "\u200b" not in text
     assert text == "The park[31m has 750 companies. More text."
+
+
+def read_wbtest(given: str, path: Path):
+    """A format defined only here: one article per non-blank line, a failure per line "bad"."""
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if line == "bad":
+            yield ReadFailure(f"{given}#{number}", "bad line")
+        elif line.strip():
+            yield Article(key=f"wbtest:{path.name}#{number}", path=f"{given}#{number}", text=line, format="wbtest")
+
+
+def test_a_registered_reader_is_discovered_and_read_with_no_other_change(tmp_path):
+    feed = tmp_path / "feed.wbtest"
+    feed.write_text("First claim.\nbad\nSecond claim.\n")
+    (tmp_path / "a.txt").write_text("T\n\nBody.")
+    reader = register(Reader("wbtest", (".wbtest",), read_wbtest))
+    try:
+        found = list(discover([str(tmp_path)]))
+        assert [path.name for _, path in found] == ["a.txt", "feed.wbtest"]
+        results = list(read_path(*found[1]))
+        assert [(a.text, a.format) for a in results if isinstance(a, Article)] == [
+            ("First claim.", "wbtest"),
+            ("Second claim.", "wbtest"),
+        ]
+        assert [str(f) for f in results if isinstance(f, ReadFailure)] == [f"{feed}#2: bad line"]
+        with pytest.raises(ValueError, match="already read by wbtest"):
+            register(Reader("other", (".wbtest",), read_wbtest))
+    finally:
+        unregister(reader)
+    assert [str(f) for f in discover([str(feed)])] == [f"{feed}: unsupported file type '.wbtest'"]
