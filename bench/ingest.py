@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.link import link_items  # noqa: E402
+from workbench.pipeline import ingest  # noqa: E402
 from workbench.readers import discover, read_path  # noqa: E402
 from workbench.store.database import open_db  # noqa: E402
-from workbench.store.ingest import ingest  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 FIRST = ["Anna", "Pavel", "Olga", "Ivan", "Maria", "Dmitry", "Elena", "Sergei", "Irina", "Alexei", "Tanya", "Yuri"]

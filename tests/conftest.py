@@ -24,8 +24,8 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def fixture_db(tmp_path: Path, corpus: Path):
     """A real database with the fixture corpus ingested (no process pool, for speed)."""
+    from workbench.pipeline import ingest
     from workbench.store.database import open_db
-    from workbench.store.ingest import ingest
 
     db = open_db(tmp_path / "wb.db")
     summary = ingest(db, [str(corpus)], workers=1)

@@ -40,7 +40,7 @@ def run_marks(db_path: str, count: int, seed: int) -> None:
 
 
 def run_ingest(db_path: str, folder: str) -> None:
-    from workbench.store.ingest import ingest
+    from workbench.pipeline import ingest
 
     db = open_db(db_path)
     ingest(db, [folder], workers=1, on_file=lambda done, total, items: print(f"file {done}", flush=True))

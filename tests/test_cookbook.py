@@ -18,8 +18,8 @@ import pytest
 from newsroom import item_in, write_corpus
 
 from workbench.link import link_items
+from workbench.pipeline import ingest
 from workbench.store.database import open_db
-from workbench.store.ingest import ingest
 from workbench.store.reviews import mark
 
 ROOT = Path(__file__).resolve().parent.parent

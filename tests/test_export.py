@@ -24,9 +24,9 @@ from newsroom import item_in, write_corpus
 
 from workbench.cli import cli
 from workbench.link import link_items
+from workbench.pipeline import ingest
 from workbench.reports import json_export
 from workbench.store.database import open_db, write_transaction
-from workbench.store.ingest import ingest
 from workbench.store.reviews import mark
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from workbench.extract import extract
+from workbench.model import figure_text
 from workbench.extract.checkworthy import score
 from workbench.extract.numbers import find_numbers
 from workbench.extract.sentences import paragraph_spans, sentence_spans
@@ -173,14 +174,11 @@ def test_number_and_date_equivalences():
     assert _normalised("since its launching in 2006") == [("2006", "year")]
     assert _normalised("relocate 20-30 permanently") == [(20.0, None), (30.0, None)]
     more = find_numbers("more than 10% of firms")
-    assert (more[0].text, more[0].value, more[0].unit, more[0].display()) == (
-        "more than 10%",
-        10.0,
-        "percent",
-        "10 percent",
-    )
-    assert find_numbers("$2 billion")[0].display() == "2,000,000,000 USD"
-    assert find_numbers("on the 9th of August")[0].display() == "--08-09"
+    assert (more[0].text, more[0].value, more[0].unit) == ("more than 10%", 10.0, "percent")
+    assert figure_text(more[0].value, more[0].unit) == "10%"
+    billions = find_numbers("$2 billion")[0]
+    assert figure_text(billions.value, billions.unit) == "2,000,000,000 USD"
+    assert find_numbers("on the 9th of August")[0].value == "--08-09"
 
 
 def test_published_date_gives_year_to_dates():

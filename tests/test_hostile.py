@@ -117,7 +117,7 @@ def test_exports_stay_valid_whatever_the_corpus_text(texts, speaker):
     import tempfile
 
     from workbench.model import ExtractedItem
-    from workbench.store.ingest import item_ids, source_id
+    from workbench.store.identity import item_ids, source_id
     from workbench.store.reviews import mark
 
     with tempfile.TemporaryDirectory() as folder:

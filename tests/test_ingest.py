@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from pdfmaker import write_pdf
 
 from workbench.cli import cli
+from workbench.pipeline import ingest
 from workbench.store.database import DatabaseError, open_db
-from workbench.store.ingest import ingest
 from workbench.store.reviews import StaleReview, UnknownItem, UnknownStatus, mark
 from workbench.store.schema import MIGRATION_NAMES, SCHEMA_VERSION
 

@@ -15,8 +15,8 @@ from workbench.cli import cli
 from workbench.link import LinkError, cluster_members, index, link_items, set_link_state, word_diff
 from workbench.link.candidates import candidate_pairs
 from workbench.link.scoring import contained, score_pairs, token_masks
+from workbench.pipeline import ingest
 from workbench.store.database import open_db, write_transaction
-from workbench.store.ingest import ingest
 
 STAMP = "2024-01-01T00:00:00+00:00"
 
@@ -611,7 +611,7 @@ def test_a_decision_follows_an_edited_item_on_reingest(tmp_path):
 
 
 def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tmp_path):
-    from workbench.store.ingest import _follow_decisions
+    from workbench.store.follow import follow_decisions
 
     db = open_db(tmp_path / "follow.db")
     ids = {name: add(db, name, SIMILAR[0], item_id=name) for name in ("b-old", "a-new", "c-x", "d-y", "z-new")}
@@ -626,13 +626,13 @@ def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tm
         db.execute(f"{row} VALUES ('a-new', 'c-x', 91, 'fuzzy', 'suggested', NULL, NULL, ?, NULL, NULL)", [STAMP])
         db.execute(f"{row} VALUES ('b-old', 'd-y', 92, 'fuzzy', 'confirmed', NULL, NULL, ?, 'bo', ?)", [STAMP, STAMP])
         db.execute(f"{row} VALUES ('d-y', 'z-new', 93, 'fuzzy', 'rejected', NULL, NULL, ?, 'cy', ?)", [STAMP, STAMP])
-        assert _follow_decisions(db, {"b-old": "a-new"}) == 2
+        assert follow_decisions(db, {"b-old": "a-new"}) == 2
     assert ids and set(links(db)) == {("a-new", "c-x"), ("a-new", "d-y"), ("d-y", "z-new")}
     assert (linked(db, "a-new", "c-x")["state"], linked(db, "a-new", "c-x")["decided_by"]) == ("rejected", "ana")
     assert linked(db, "a-new", "d-y")["state"] == "confirmed"
     with write_transaction(db):  # the pair already decided otherwise: the old decision stays where it was
         db.execute(f"{row} VALUES ('b-old', 'd-y', 92, 'fuzzy', 'confirmed', NULL, NULL, ?, 'bo', ?)", [STAMP, STAMP])
-        assert _follow_decisions(db, {"b-old": "z-new"}) == 0
+        assert follow_decisions(db, {"b-old": "z-new"}) == 0
     assert linked(db, "d-y", "z-new")["decided_by"] == "cy" and linked(db, "b-old", "d-y")["decided_by"] == "bo"
     with write_transaction(db):  # the new id sorts after the partner: the sides of drift and conflict swap
         db.execute(
@@ -644,7 +644,7 @@ def test_a_followed_decision_replaces_a_suggestion_but_never_another_decision(tm
                 STAMP,
             ],
         )
-        assert _follow_decisions(db, {"m-old": "r-new"}) == 1
+        assert follow_decisions(db, {"m-old": "r-new"}) == 1
     moved = linked(db, "q", "r-new")
     assert (moved["item_a"], moved["state"]) == ("q", "rejected")
     assert json.loads(moved["drift"]) == [["delete", "very", ""], ["replace", "7", "5"]]

@@ -16,10 +16,11 @@ from rapidfuzz import fuzz, utils
 from sqlite_utils import Database
 
 from workbench.cli import cli
-from workbench.config import ConfigError, apply_config, load_config, parse_config
+from workbench.config import ConfigError, load_config, parse_config
 from workbench.store.database import open_db, write_transaction
-from workbench.store.ingest import normalise
+from workbench.store.identity import canonical_text
 from workbench.store.reviews import mark
+from workbench.store.statuses import mirror_statuses, workflow_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_UTILS = Path(sys.executable).parent / "sqlite-utils"
@@ -82,7 +83,7 @@ def test_functions_in_sqlite_utils_database(db_path):
         assert partial == pytest.approx(fuzz.partial_ratio(text, q, processor=utils.default_process))
         assert token_set == pytest.approx(fuzz.token_set_ratio(text, q, processor=utils.default_process))
         assert token_sort == pytest.approx(fuzz.token_sort_ratio(text, q, processor=utils.default_process))
-        assert normalised == normalise(text)
+        assert normalised == canonical_text(text)
     similar = [
         row[0]
         for row in db.execute("SELECT id FROM items WHERE fuzz_token_set_ratio(text, :q) > 80 ORDER BY id", {"q": q})
@@ -112,7 +113,7 @@ def test_functions_are_deterministic(db_path):
     db.execute("CREATE INDEX items_normalised ON items(workbench_normalise(text))")
     assert (
         db.execute(
-            "SELECT count(*) FROM items WHERE workbench_normalise(text) = ?", [normalise(TEXTS["a1"])]
+            "SELECT count(*) FROM items WHERE workbench_normalise(text) = ?", [canonical_text(TEXTS["a1"])]
         ).fetchone()[0]
         == 1
     )
@@ -221,12 +222,12 @@ def test_example_configuration_matches_the_built_in_vocabulary(db_path):
     assert config.organization_name and config.claimreview_url and config.title == "Verdict report"
     db = open_db(db_path)
     changes_before = db.conn.total_changes
-    result = apply_config(db, config)
+    result = mirror_statuses(db, config)
     assert result.changed == [] and result.warnings == []
     assert db.conn.total_changes == changes_before  # nothing written when the table matches
     assert statuses(db_path) == before
     assert config.ratings() == {"true": 4, "mostly-true": 3, "misleading": 2, "false": 1}
-    assert config.non_verdicts() == {"unreviewed", "in-progress"}
+    assert workflow_ids(db) == {"unreviewed", "in-progress"}
 
 
 def test_config_is_mirrored_into_statuses(db_path, tmp_path):
@@ -255,7 +256,7 @@ rating = 2
 """,
         encoding="utf-8",
     )
-    result = apply_config(db, load_config(config_path))
+    result = mirror_statuses(db, load_config(config_path))
     rows = {row[0]: row[1:] for row in statuses(db_path)}
     assert rows["false"] == ("Pants on fire", "Ridiculously wrong.", "#ff2200", 0)
     assert rows["true"] == ("Correct", None, "green", 1)
@@ -265,7 +266,7 @@ rating = 2
     assert set(rows) == {"false", "true", "needs-context", "misleading", "unreviewed"}
     assert result.warnings == [f"status 'misleading' is not in {config_path} but reviews use it; kept"]
     assert "removed mostly-true" in result.changed and "added needs-context" in result.changed
-    assert apply_config(db, load_config(config_path)).changed == []  # idempotent
+    assert mirror_statuses(db, load_config(config_path)).changed == []  # idempotent
     mark(db, "a2", "needs-context", reviewer="alice")  # the new status is usable at once
 
 

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.pipeline import ingest
 from workbench.store.database import open_db
-from workbench.store.ingest import ingest
 from workbench.store.reviews import mark
 from workbench.store.schema import MIGRATION_NAMES, migrations
 

@@ -17,7 +17,12 @@ Every key is optional (see ``workbench.toml.example`` at the repository root):
     ``in-progress``) that are not verdicts and so are left out of ``--reviewed-only``
     exports and ClaimReview.
 
-:func:`apply_config` mirrors the vocabulary into the ``statuses`` table.
+``[keys]``
+    The review screen's key map: a binding id (``?`` in the review screen lists them)
+    and the key or comma-separated keys that run it, e.g. ``note = "N"``.
+
+Reading a file never touches the database: :func:`workbench.store.statuses.mirror_statuses`
+writes the vocabulary into the ``statuses`` table.
 """
 
 from __future__ import annotations
@@ -25,8 +30,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
 
 CONFIG_NAME = "workbench.toml"
 # Ratings for the built-in vocabulary (schema.DEFAULT_STATUSES) when no file says otherwise.
@@ -60,26 +63,14 @@ class Config:
     claimreview_url: str | None = None
     # None: the file does not define the vocabulary, so the database's is left alone.
     statuses: list[StatusConfig] | None = None
+    # Binding id -> key(s) that replace its default in the review screen.
+    keys: dict[str, str] = field(default_factory=dict)
 
     def ratings(self) -> dict[str, int | float]:
         """Status id -> place on the ClaimReview scale (statuses without one are absent)."""
         if self.statuses is None:
             return dict(DEFAULT_RATINGS)
         return {status.id: status.rating for status in self.statuses if status.rating is not None}
-
-    def non_verdicts(self) -> set[str]:
-        """Status ids that are workflow states, not verdicts."""
-        if self.statuses is None:
-            return set(DEFAULT_NON_VERDICTS)
-        configured = {status.id: status.verdict for status in self.statuses}
-        # ``unreviewed`` is never a verdict, whatever the file says or leaves out.
-        return {id_ for id_, verdict in configured.items() if not verdict} | {"unreviewed"}
-
-
-@dataclass
-class ApplyResult:
-    changed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def config_path_for(db_path: str | Path) -> Path:
@@ -138,7 +129,17 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     )
     if "statuses" in data:
         config.statuses = _parse_statuses(data["statuses"], path)
+    config.keys = _parse_keys(_table(data, "keys", path), path)
     return config
+
+
+def _parse_keys(table: dict, path: Path | None) -> dict[str, str]:
+    keys = {}
+    for binding_id, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f'{path}: [keys] {binding_id} must be a key name such as "n" or "ctrl+n"')
+        keys[binding_id] = value.strip()
+    return keys
 
 
 def _parse_statuses(entries: object, path: Path | None) -> list[StatusConfig]:
@@ -172,68 +173,3 @@ def _parse_statuses(entries: object, path: Path | None) -> list[StatusConfig]:
             )
         )
     return statuses
-
-
-def _plan(db: Database, config: Config) -> tuple[list[tuple], ApplyResult]:
-    """The statements that make the ``statuses`` table match ``config``, and what they do."""
-    result = ApplyResult()
-    actions: list[tuple] = []
-    wanted = {
-        status.id: (status.label, status.description, status.color, position)
-        for position, status in enumerate(config.statuses or [])
-    }
-    current = {
-        row[0]: tuple(row[1:]) for row in db.execute("SELECT id, label, description, color, position FROM statuses")
-    }
-    position = len(wanted)
-    for id_ in sorted((id_ for id_ in current if id_ not in wanted), key=lambda id_: current[id_][3]):
-        in_use = db.execute(
-            "SELECT EXISTS (SELECT 1 FROM reviews WHERE status = ?) OR EXISTS (SELECT 1 FROM items WHERE status = ?)",
-            [id_, id_],
-        ).fetchone()[0]
-        if in_use or id_ == "unreviewed":
-            if in_use and id_ != "unreviewed":
-                result.warnings.append(
-                    f"status {id_!r} is not in {config.path or 'the configuration'} but reviews use it; kept"
-                )
-            wanted[id_] = (*current[id_][:3], position)
-            position += 1
-        else:
-            actions.append(("DELETE FROM statuses WHERE id = ?", [id_]))
-            result.changed.append(f"removed {id_}")
-    for id_, row in wanted.items():
-        if current.get(id_) != row:
-            actions.append(
-                (
-                    "INSERT INTO statuses (id, label, description, color, position) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (id) DO UPDATE SET label = excluded.label, description = excluded.description, "
-                    "color = excluded.color, position = excluded.position",
-                    [id_, *row],
-                )
-            )
-            result.changed.append(f"{'updated' if id_ in current else 'added'} {id_}")
-    return actions, result
-
-
-def apply_config(db: Database, config: Config) -> ApplyResult:
-    """Mirror the configured status vocabulary into the ``statuses`` table.
-
-    Labels, descriptions, colours and positions are upserted. A status the file no
-    longer lists is deleted only if no review or item uses it; otherwise it is kept
-    (after the configured ones) and a warning says so. ``unreviewed`` is always kept
-    because new items start with it. When the table already matches, nothing is
-    written and no write lock is taken. Returns what changed and the warnings.
-    """
-    from .store.database import write_transaction
-
-    if config.statuses is None:
-        return ApplyResult()
-    actions, result = _plan(db, config)
-    if not actions:
-        return result
-    with write_transaction(db):
-        # Plan again inside the lock: a review may have arrived since.
-        actions, result = _plan(db, config)
-        for sql, params in actions:
-            db.execute(sql, params)
-    return result

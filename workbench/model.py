@@ -47,12 +47,6 @@ class NumberMention:
     start: int = 0
     end: int = 0
 
-    def display(self) -> str:
-        if isinstance(self.value, str):
-            return self.value
-        value = int(self.value) if float(self.value).is_integer() else self.value
-        return f"{value:,} {self.unit}" if self.unit else f"{value:,}"
-
 
 @dataclass
 class ExtractedItem:
@@ -73,3 +67,13 @@ class ExtractedItem:
     paragraph: int = 0
     score: float = 0.0  # check-worthiness in [0, 1]; quotes get one too
     numbers: list[NumberMention] = field(default_factory=list)
+
+
+def figure_text(value: object, unit: str | None) -> str:
+    """A figure as people write it: ``5%``, ``1,200 people``, ``800``, ``2020-08-09``."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    shown = f"{value:,}" if isinstance(value, (int, float)) else str(value)
+    if unit == "percent":
+        return f"{shown}%"
+    return f"{shown} {unit}" if unit and unit != "date" else shown

@@ -36,13 +36,13 @@ def _scorer(name: str) -> Callable[[object, object], float | None]:
     return score
 
 
-def normalise(text: object) -> str | None:
-    """``workbench.store.ingest.normalise`` made NULL-safe (imported on first use)."""
+def canonical_text(text: object) -> str | None:
+    """:func:`workbench.store.identity.canonical_text` made NULL-safe (imported on first use)."""
     if text is None:
         return None
-    from .store.ingest import normalise as ingest_normalise
+    from .store.identity import canonical_text as identity_text
 
-    return ingest_normalise(str(text))
+    return identity_text(str(text))
 
 
 FUNCTIONS: dict[str, tuple[int, Callable]] = {
@@ -50,7 +50,7 @@ FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "fuzz_partial_ratio": (2, _scorer("partial_ratio")),
     "fuzz_token_set_ratio": (2, _scorer("token_set_ratio")),
     "fuzz_token_sort_ratio": (2, _scorer("token_sort_ratio")),
-    "workbench_normalise": (1, normalise),
+    "workbench_normalise": (1, canonical_text),
 }
 
 

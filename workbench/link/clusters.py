@@ -11,12 +11,14 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-ACTIVE = "links.state != 'rejected' AND links.method != 'number-conflict'"
+from ..store.database import in_batches
+from ..store.links import clustering
+
+ACTIVE = clustering()
 BOTH_EXIST = (
     "EXISTS (SELECT 1 FROM items WHERE items.id = links.item_a) "
     "AND EXISTS (SELECT 1 FROM items WHERE items.id = links.item_b)"
 )
-BATCH = 500
 
 
 def _components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -41,34 +43,23 @@ def _components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[
 
 
 def _active_edges(db: Database, ids: list[str]) -> list[tuple[str, str]]:
-    edges = []
-    for begin in range(0, len(ids), BATCH):
-        part = ids[begin : begin + BATCH]
-        marks = ",".join("?" * len(part))
-        edges.extend(
-            db.execute(
-                f"SELECT item_a, item_b FROM links WHERE {ACTIVE} AND {BOTH_EXIST} "
-                f"AND (item_a IN ({marks}) OR item_b IN ({marks}))",
-                part * 2,
-            ).fetchall()
-        )
-    return edges
+    sql = f"SELECT item_a, item_b FROM links WHERE {ACTIVE} AND {BOTH_EXIST} AND (item_a IN ({{}}) OR item_b IN ({{}}))"
+    return list(in_batches(db, sql, ids))
 
 
 def _region(db: Database, seeds: Iterable[str]) -> tuple[set[str], list[tuple[str, str]]]:
     """The seeds, the members of their current clusters, and everything connected to them."""
     seeds = list(dict.fromkeys(seeds))
     nodes = set(seeds)
-    for begin in range(0, len(seeds), BATCH):
-        part = seeds[begin : begin + BATCH]
-        nodes.update(
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM items WHERE cluster_id IS NOT NULL "
-                f"AND id IN ({','.join('?' * len(part))}))",
-                part,
-            )
+    nodes.update(
+        row[0]
+        for row in in_batches(
+            db,
+            "SELECT id FROM items WHERE cluster_id IN (SELECT cluster_id FROM items WHERE cluster_id IS NOT NULL "
+            "AND id IN ({}))",
+            seeds,
         )
+    )
     edges: set[tuple[str, str]] = set()
     frontier = list(nodes)
     while frontier:
@@ -90,15 +81,7 @@ def refresh_clusters(db: Database, seeds: Iterable[str] | None = None) -> int:
     else:
         nodes, edges = _region(db, seeds)
         clusters = _components(nodes, edges)
-        current = {}
-        listed = list(nodes)
-        for begin in range(0, len(listed), BATCH):
-            part = listed[begin : begin + BATCH]
-            current.update(
-                db.execute(
-                    f"SELECT id, cluster_id FROM items WHERE id IN ({','.join('?' * len(part))})", part
-                ).fetchall()
-            )
+        current = dict(in_batches(db, "SELECT id, cluster_id FROM items WHERE id IN ({})", list(nodes)))
         scope = current
     # In id order, so the updates walk the items index instead of jumping around it.
     changes = [(clusters.get(node), node) for node in sorted(scope) if clusters.get(node) != current.get(node)]

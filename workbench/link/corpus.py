@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,10 +88,3 @@ def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, prog
         list(source_ids),
         unlinkable,
     )
-
-
-def in_batches(db: Database, sql: str, values: list) -> Iterator[tuple]:
-    """Rows of ``sql`` (with one ``IN ({})``) for ``values``, 500 at a time."""
-    for begin in range(0, len(values), 500):
-        part = values[begin : begin + 500]
-        yield from db.execute(sql.format(",".join("?" * len(part))), part)

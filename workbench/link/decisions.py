@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from ..store.database import write_transaction
-from ..store.reviews import ReviewError, default_reviewer, now, resolve_item_id
+from ..store.database import now, write_transaction
+from ..store.reviews import ReviewError, default_reviewer, resolve_item_id
 from .clusters import refresh_clusters
 
 STATES = ("confirmed", "rejected")

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 import numpy as np
 from sqlite_utils import Database
 
+from ..store.database import in_batches
 from .candidates import MAX_BLOCK, Groups, groups, key_hashes
-from .corpus import Corpus, Progress, build_corpus, in_batches
+from .corpus import Corpus, Progress, build_corpus
 from .normalise import Figure
 
 WRITE_BATCH = 500_000

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
-from ..store.database import write_transaction
-from ..store.reviews import now
+from ..store.database import in_batches, now, write_transaction
+from ..store.links import suggested
 from . import index
 from .candidates import Groups, candidate_pairs, groups, key_hashes
 from .clusters import refresh_clusters
-from .corpus import Corpus, Progress, in_batches, load_corpus
+from .corpus import Corpus, Progress, load_corpus
 from .drift import drift, same_speaker
 from .normalise import Figure, plain
 from .scoring import CONFLICT_MIN, DEFAULT_THRESHOLD, figure_conflicts, score_pairs
@@ -140,12 +140,12 @@ def score_candidates(
     return rows, len(a)
 
 
-UPSERT = """
+UPSERT = f"""
 INSERT INTO links (item_a, item_b, score, method, state, drift, conflict, created_at)
 VALUES (:item_a, :item_b, :score, :method, 'suggested', :drift, :conflict, :created_at)
 ON CONFLICT (item_a, item_b) DO UPDATE SET
     score = excluded.score, method = excluded.method, drift = excluded.drift, conflict = excluded.conflict
-WHERE links.state = 'suggested'
+WHERE {suggested()}
 """
 
 
@@ -164,7 +164,7 @@ def write_links(db: Database, rows: list[dict], full: bool) -> tuple[int, int]:
         db.execute("DELETE FROM temp.link_run")
         db.conn.executemany("INSERT INTO temp.link_run VALUES (?, ?)", ((r["item_a"], r["item_b"]) for r in rows))
         removed = db.execute(
-            "DELETE FROM links WHERE state = 'suggested' AND NOT EXISTS (SELECT 1 FROM temp.link_run r "
+            f"DELETE FROM links WHERE {suggested()} AND NOT EXISTS (SELECT 1 FROM temp.link_run r "
             "WHERE r.item_a = links.item_a AND r.item_b = links.item_b)"
         ).rowcount
         db.execute("DROP TABLE temp.link_run")

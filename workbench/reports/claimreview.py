@@ -14,6 +14,7 @@ from typing import TextIO
 
 from ..config import Config
 from .common import day, safe_url
+from .formats import ExportFormat, register
 from .query import ExportError, Selection
 
 
@@ -106,3 +107,6 @@ def write(selection: Selection, out: TextIO) -> int:
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count
+
+
+register(ExportFormat("claimreview", (".jsonld",), write, check=check_config))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote, urlsplit
 
+from ..model import figure_text
+
 # Characters kept as they are when a URL is re-quoted; everything else (spaces,
 # quotes, angle brackets, parentheses, backslashes) is percent-encoded.
 URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
@@ -70,16 +72,6 @@ def source_name(source: dict) -> str:
     return source.get("title") or source.get("outlet") or source.get("path") or source.get("id") or ""
 
 
-def figure_text(value: object, unit: str | None) -> str:
-    """A figure from a number conflict as people write it: ``5%``, ``1,200 people``, ``2020-08-09``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    shown = f"{value:,}" if isinstance(value, (int, float)) else str(value)
-    if unit == "percent":
-        return f"{shown}%"
-    return f"{shown} {unit}" if unit and unit != "date" else shown
-
-
 def conflict_text(figures: list[dict]) -> str:
     """``5% here, 7% there`` for every disagreeing figure of a number conflict."""
     return "; ".join(
@@ -100,8 +92,3 @@ def filters_text(filters) -> str:
     if filters.reviewed_only:
         parts.append("items with a verdict only")
     return "; ".join(parts)
-
-
-def now() -> str:
-    """UTC now, ISO 8601 to the second."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

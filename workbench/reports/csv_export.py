@@ -6,6 +6,7 @@ import csv
 from typing import TextIO
 
 from .common import source_name
+from .formats import ExportFormat, register
 from .query import Selection
 
 COLUMNS = (
@@ -105,3 +106,6 @@ def write(selection: Selection, out: TextIO) -> int:
         writer.writerow(row(item))
         count += 1
     return count
+
+
+register(ExportFormat("csv", (".csv",), write, newline=""))

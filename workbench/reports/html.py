@@ -11,8 +11,10 @@ from __future__ import annotations
 from html import escape as html_escape
 from typing import TextIO
 
+from ..store.database import now
 from ..untrusted import visible
-from .common import conflict_text, css_color, filters_text, ink_for, now, safe_url, source_name, when
+from .common import conflict_text, css_color, filters_text, ink_for, safe_url, source_name, when
+from .formats import ExportFormat, register
 from .query import Selection, marked_drift
 
 
@@ -207,7 +209,7 @@ def item_html(item: dict, colors: dict[str, str]) -> str:
 def write(selection: Selection, out: TextIO) -> int:
     """Write the HTML report; return the number of items in it."""
     title = escape(selection.config.title)
-    meta = f"Generated {escape(when(now()))}."
+    meta = f"Generated {escape(when(now('seconds')))}."
     if filters_text(selection.filters):
         meta += f" Filters: {escape(filters_text(selection.filters))}."
     summary = selection.summary()
@@ -228,3 +230,6 @@ def write(selection: Selection, out: TextIO) -> int:
         out.write('<p class="muted">No items match.</p>')
     out.write("</section>\n</body></html>\n")
     return count
+
+
+register(ExportFormat("html", (".html", ".htm"), write))

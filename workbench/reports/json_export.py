@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from .common import now
+from ..store.database import now
+from .formats import ExportFormat, register
 from .query import Selection
 
 FORMAT = "workbench-export"
@@ -75,7 +76,7 @@ def write_json(selection: Selection, out: TextIO) -> int:
     header = {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": now(),
+        "exported_at": now("seconds"),
         "filters": {
             "statuses": list(filters.statuses),
             "kind": filters.kind,
@@ -93,3 +94,7 @@ def write_json(selection: Selection, out: TextIO) -> int:
         count += 1
     out.write("\n ]\n}\n" if count else "]\n}\n")
     return count
+
+
+register(ExportFormat("json", (".json",), write_json))
+register(ExportFormat("jsonl", (".jsonl", ".ndjson"), write_jsonl))

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from ..store.database import now
 from ..untrusted import visible
-from .common import conflict_text, filters_text, now, safe_url, source_name, when
+from .common import conflict_text, filters_text, safe_url, source_name, when
+from .formats import ExportFormat, register
 from .query import Selection, marked_drift
 
 # Everything CommonMark or GitHub Markdown gives a meaning inline, plus ``&`` (entities).
@@ -127,7 +129,7 @@ def item_lines(number: int, item: dict) -> list[str]:
 
 def write(selection: Selection, out: TextIO) -> int:
     """Write the Markdown report; return the number of items in it."""
-    head = [f"# {escape(selection.config.title)}", "", f"Generated {when(now())}."]
+    head = [f"# {escape(selection.config.title)}", "", f"Generated {when(now('seconds'))}."]
     if filters_text(selection.filters):
         head[-1] += f" Filters: {escape(filters_text(selection.filters))}."
     out.write("\n".join(head + [""] + summary_lines(selection, selection.summary()) + ["## Items", "", ""]))
@@ -137,3 +139,6 @@ def write(selection: Selection, out: TextIO) -> int:
     if not count:
         out.write("No items match.\n")
     return count
+
+
+register(ExportFormat("md", (".md", ".markdown"), write))

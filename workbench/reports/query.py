@@ -19,6 +19,8 @@ from sqlite_utils import Database
 
 from ..config import Config
 from ..store.database import resolve_id
+from ..store.links import conflicting, figures_seen_from, shown
+from ..store.statuses import reviewed, workflow_ids
 
 KINDS = ("claim", "quote")
 ITEM_COLUMNS = (
@@ -98,15 +100,15 @@ class Selection:
             reviewed_only=filters.reviewed_only,
             sources=tuple(dict.fromkeys(_resolve_source(db, given) for given in filters.sources)),
         )
-        self.non_verdicts = sorted(config.non_verdicts())
+        self.workflow = workflow_ids(db)
         self.where, self.params = self._where()
 
     def _where(self) -> tuple[str, list]:
         clauses: list[str] = []
         params: list = []
 
-        def among(column: str, values: tuple[str, ...] | list[str], negate: bool = False) -> None:
-            clauses.append(f"{column} {'NOT ' if negate else ''}IN ({', '.join('?' * len(values))})")
+        def among(column: str, values: tuple[str, ...]) -> None:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
 
         if self.filters.statuses:
@@ -117,12 +119,12 @@ class Selection:
         if self.filters.sources:
             among("items.source_id", self.filters.sources)
         if self.filters.reviewed_only:
-            among("items.status", self.non_verdicts, negate=True)
+            clauses.append(reviewed())
         return " AND ".join(clauses) or "1", params
 
     def is_verdict(self, status: str) -> bool:
         """Whether ``status`` is a verdict rather than a workflow state such as ``unreviewed``."""
-        return status not in self.non_verdicts
+        return status not in self.workflow
 
     def statuses(self) -> list[dict]:
         """The vocabulary in display order, each with its rating (``None`` when off the scale)."""
@@ -135,15 +137,14 @@ class Selection:
     def summary(self) -> dict:
         """Counts for a report's summary, by aggregate queries over the selection."""
         base = f"FROM items WHERE {self.where}"
-        workflow = ", ".join("?" * len(self.non_verdicts))
         totals = dict(
             zip(
                 ("items", "claims", "quotes", "reviewed", "sources"),
                 self.db.execute(
                     f"""SELECT count(*), count(*) FILTER (WHERE kind = 'claim'), count(*) FILTER (WHERE kind = 'quote'),
-                       count(*) FILTER (WHERE status NOT IN ({workflow})),
+                       count(*) FILTER (WHERE {reviewed("status")}),
                        count(DISTINCT source_id) {base}""",
-                    [*self.non_verdicts, *self.params],
+                    self.params,
                 ).fetchone(),
             )
         )
@@ -158,10 +159,10 @@ class Selection:
             self.db.query(
                 f"""SELECT sources.id, sources.title, sources.outlet, sources.url, sources.path, sources.published,
                        count(*) AS items,
-                       count(*) FILTER (WHERE items.status NOT IN ({workflow})) AS reviewed
+                       count(*) FILTER (WHERE {reviewed()}) AS reviewed
                 FROM items JOIN sources ON sources.id = items.source_id WHERE {self.where}
                 GROUP BY sources.id ORDER BY items DESC, sources.path LIMIT {SUMMARY_SOURCES}""",
-                [*self.non_verdicts, *self.params],
+                self.params,
             )
         )
         reviewers = list(
@@ -240,8 +241,8 @@ class Selection:
                                        'figures', json(l.conflict), 'this_is_a', l.item_a = items.id) AS conflict
                     FROM links l JOIN items o ON o.id = CASE WHEN l.item_a = items.id THEN l.item_b ELSE l.item_a END
                     JOIN sources os ON os.id = o.source_id
-                    WHERE (l.item_a = items.id OR l.item_b = items.id) AND l.method = 'number-conflict'
-                      AND l.state != 'rejected' AND json_valid(l.conflict)
+                    WHERE (l.item_a = items.id OR l.item_b = items.id) AND {conflicting("l")}
+                      AND {shown("l")} AND json_valid(l.conflict)
                     ORDER BY os.published IS NULL, os.published, os.path)) AS conflicts""")
         wanted = [
             name
@@ -320,12 +321,7 @@ def _shape(row: tuple, labels: dict[str, str], extra: list[str]) -> dict:
     for key, value in zip(extra, row[width + sources + 6 :]):
         item[key] = json.loads(value) if value else []
     for conflict in item.get("conflicts", ()):
-        # links.conflict says value_a/value_b by link side; reports speak of "this" and "other".
-        this, other = ("value_a", "value_b") if conflict.pop("this_is_a") else ("value_b", "value_a")
-        conflict["figures"] = [
-            {"unit": figure.get("unit"), "this": figure.get(this), "other": figure.get(other)}
-            for figure in conflict["figures"]
-        ]
+        conflict["figures"] = figures_seen_from(conflict["figures"], this_is_a=bool(conflict.pop("this_is_a")))
     return item
 
 

@@ -9,9 +9,10 @@ several reviewers and an ingest can share one file.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -21,6 +22,8 @@ from .schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION, migrations
 DEFAULT_DB = Path("db") / "workbench.db"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+# Values bound per statement by :func:`in_batches`, well under SQLite's limit.
+BATCH = 500
 
 
 class DatabaseError(Exception):
@@ -157,3 +160,17 @@ def resolve_id(db: Database, table: str, given: str, noun: str) -> str:
     if len(matches) == 1:
         return matches[0]
     raise LookupError(f"{given}: {f'ambiguous {noun} id prefix' if matches else f'no such {noun}'}")
+
+
+def in_batches(db: Database, sql: str, values: Sequence) -> Iterator[tuple]:
+    """Rows of ``sql`` for ``values``, 500 at a time: each ``{}`` in ``sql`` becomes the
+    placeholders of one batch (``... WHERE item_a IN ({}) OR item_b IN ({})``)."""
+    slots = sql.count("{}")
+    for begin in range(0, len(values), BATCH):
+        part = list(values[begin : begin + BATCH])
+        yield from db.execute(sql.format(*[",".join("?" * len(part))] * slots), part * slots)
+
+
+def now(timespec: str = "microseconds") -> str:
+    """UTC now in ISO 8601, the form of every stamp the database keeps (it sorts as text)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec=timespec)

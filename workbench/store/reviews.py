@@ -7,14 +7,14 @@ the meantime the mark is refused with :class:`StaleReview`, never silently appli
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import os
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from .database import resolve_id, write_transaction
+from .database import now, resolve_id, write_transaction
+from .statuses import status_ids
 
 ANY = object()  # ``expected=ANY``: apply whatever the item's current review is
 
@@ -55,21 +55,12 @@ class Mark:
     previous_status: str
 
 
-def now() -> str:
-    """UTC timestamp with microseconds, ISO 8601: sorts as text."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
 def default_reviewer() -> str:
     """``$WORKBENCH_REVIEWER``, else the OS user name."""
     try:
         return os.environ.get("WORKBENCH_REVIEWER") or getpass.getuser()
     except OSError:
         return "unknown"
-
-
-def status_ids(db: Database) -> list[str]:
-    return [row[0] for row in db.execute("SELECT id FROM statuses ORDER BY position")]
 
 
 def resolve_item_id(db: Database, item_id: str) -> str:

@@ -266,5 +266,18 @@ def m005_change_counters(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_status_verdicts(db: Database) -> None:
+    """Which statuses are verdicts, kept in the database so that the review screen, ``stats``,
+    reports and scripts count "reviewed" the same way."""
+    db.executescript(
+        """
+        -- 1: a verdict on the item; 0: a workflow state (unreviewed, in progress).
+        ALTER TABLE statuses ADD COLUMN verdict INTEGER NOT NULL DEFAULT 1 CHECK (verdict IN (0, 1));
+        UPDATE statuses SET verdict = 0 WHERE id IN ('unreviewed', 'in-progress');
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)

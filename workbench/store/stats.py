@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from .links import shown
+from .statuses import reviewed
+
 
 def collect(db: Database) -> dict:
     """Totals, counts by status and by source, and reviews that lost or outlived their item text."""
@@ -11,9 +14,9 @@ def collect(db: Database) -> dict:
         "sources": db.execute("SELECT count(*) FROM sources").fetchone()[0],
         "claims": db.execute("SELECT count(*) FROM items WHERE kind = 'claim'").fetchone()[0],
         "quotes": db.execute("SELECT count(*) FROM items WHERE kind = 'quote'").fetchone()[0],
-        "reviewed items": db.execute("SELECT count(*) FROM items WHERE status != 'unreviewed'").fetchone()[0],
+        "reviewed items": db.execute(f"SELECT count(*) FROM items WHERE {reviewed()}").fetchone()[0],
         "reviews": db.execute("SELECT count(*) FROM reviews").fetchone()[0],
-        "links": db.execute("SELECT count(*) FROM links WHERE state != 'rejected'").fetchone()[0],
+        "links": db.execute(f"SELECT count(*) FROM links WHERE {shown()}").fetchone()[0],
     }
     by_status = [
         (label, claims, quotes, claims + quotes)
@@ -27,10 +30,10 @@ def collect(db: Database) -> dict:
     ]
     by_source = list(
         db.execute(
-            """SELECT sources.path, sources.title,
+            f"""SELECT sources.path, sources.title,
                   count(items.num) FILTER (WHERE items.kind = 'claim'),
                   count(items.num) FILTER (WHERE items.kind = 'quote'),
-                  count(items.num) FILTER (WHERE items.status != 'unreviewed')
+                  count(items.num) FILTER (WHERE {reviewed()})
            FROM sources LEFT JOIN items ON items.source_id = sources.id
            GROUP BY sources.id ORDER BY sources.path LIMIT 200"""
         )

@@ -1,8 +1,5 @@
-"""``workbench link`` and ``workbench link-state``.
-
-``workbench.cli`` imports this module to register the commands, so the shared CLI
-helpers are imported inside the functions (a top-level import would be a cycle).
-"""
+"""``workbench link`` (cross-link everything again) and ``workbench link-state`` (a reviewer's
+decision on one link)."""
 
 from __future__ import annotations
 
@@ -10,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option
+from .common import console, db_option, fail, open_database, reviewer_option
 
 
 @click.command()
@@ -25,16 +22,15 @@ def link(db_path: Path | None, threshold: float | None) -> None:
     """Link items from different sources that state the same claim or quote."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..cli import _console, _open
-    from . import link_items
+    from ..link import link_items
 
-    db = _open(db_path, create=False)
+    db = open_database(db_path, create=False)
     progress = Progress(
         TextColumn("[bold]link {task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=_console(stderr=True),
+        console=console(stderr=True),
         transient=True,
     )
     with progress:
@@ -56,14 +52,13 @@ def link(db_path: Path | None, threshold: float | None) -> None:
 @click.argument("item_a")
 @click.argument("item_b")
 @click.argument("state")
-@click.option("--reviewer", default=None, help="Who decides (default: $WORKBENCH_REVIEWER or the OS user).")
+@reviewer_option
 @db_option
 def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_path: Path | None) -> None:
     """Mark the link between ITEM_A and ITEM_B (ids or unique prefixes) STATE: confirmed or rejected."""
-    from ..cli import _open, fail
-    from . import LinkError, set_link_state
+    from ..link import LinkError, set_link_state
 
-    db = _open(db_path, create=False)
+    db = open_database(db_path, create=False)
     try:
         row = set_link_state(db, item_a, item_b, state, reviewer=reviewer)
     except LinkError as error:
@@ -75,4 +70,6 @@ def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_pa
     )
 
 
-COMMANDS = [link, link_state]
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(link)
+    cli.add_command(link_state)

@@ -1,0 +1,103 @@
+"""``workbench export``: verdict reports and data in any registered format."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import ConfigError, load_config
+from ..reports.formats import export_formats, format_for_suffix, format_named
+from ..reports.output import open_output
+from ..reports.query import ExportError, Filters, Selection, read_snapshot
+from .common import database_path, db_option, fail, open_database
+
+
+@click.command()
+@click.option(
+    "--format",
+    "-f",
+    "format_",
+    default=None,
+    metavar="|".join(export_formats()),
+    help="Output format (default: from the -o file's extension, else md).",
+)
+@click.option("-o", "--output", default="-", metavar="FILE|-", help="Where to write (default: - for stdout).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="S",
+    help="Only items with this status (repeat, or separate with commas).",
+)
+@click.option("--kind", default=None, metavar="claim|quote", help="Only claims or only quotes.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID",
+    help="Only items from this source id or unique id prefix (repeatable).",
+)
+@click.option("--reviewed-only", is_flag=True, help="Only items with a verdict (not unreviewed or in progress).")
+@db_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: workbench.toml beside the database).",
+)
+def export(
+    format_: str | None,
+    output: str,
+    statuses: tuple[str, ...],
+    kind: str | None,
+    sources: tuple[str, ...],
+    reviewed_only: bool,
+    db_path: Path | None,
+    config_path: Path | None,
+) -> None:
+    """Export verdicts and items: a report (md, html), data (csv, json, jsonl) or ClaimReview JSON-LD."""
+    try:
+        chosen = format_named(format_) if format_ else format_for_suffix(Path(output).suffix if output != "-" else "")
+    except ExportError as error:
+        fail(str(error))
+    if output != "-" and not Path(output).parent.resolve().is_dir():
+        fail(f"{output}: no such folder {Path(output).parent}")
+    db_path = database_path(db_path)
+    db = open_database(db_path, config_path, create=False)  # mirrors the configuration's statuses
+    try:
+        config = load_config(config_path, db_path=db_path)
+    except ConfigError as error:
+        fail(str(error))
+    filters = Filters(
+        statuses=tuple(dict.fromkeys(part.strip() for value in statuses for part in value.split(",") if part.strip())),
+        kind=kind,
+        sources=sources,
+        reviewed_only=reviewed_only,
+    )
+    try:
+        with read_snapshot(db):
+            selection = Selection(db, filters, config)
+            if chosen.check:
+                chosen.check(config)  # before the output file is created
+            with open_output(output, newline=chosen.newline) as stream:
+                count = chosen.write(selection, stream)
+    except ExportError as error:
+        fail(str(error))
+    except BrokenPipeError:
+        # The reader (``| head``) went away; what it wanted was written.
+        sys.stderr.close()
+        sys.exit(0)
+    except OSError as error:
+        fail(f"{output}: {error.strerror or error}")
+    except sqlite3.DatabaseError as error:
+        fail(f"{db_path}: {error}")
+    if output != "-":
+        click.echo(f"exported {count:,} items to {output}", err=True)
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(export)

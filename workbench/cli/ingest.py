@@ -1,0 +1,63 @@
+"""``workbench ingest``: files and folders in, with a progress bar and one line per bad file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..untrusted import visible
+from .common import console, db_option, open_database
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--workers", type=int, default=None, help="Extraction processes (default: CPU count, at most 4).")
+@click.option("--no-link", is_flag=True, help="Skip cross-linking (run `workbench link` after a bulk load).")
+def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no_link: bool) -> None:
+    """Ingest articles from PATHS (files or folders: .txt .md .html .pdf .jsonl .json)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..pipeline import ingest as run_ingest
+
+    db = open_database(db_path)
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TextColumn("{task.fields[items]:,} items"),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None, items=0)
+
+        def on_file(done: int, total: int, items: int) -> None:
+            progress.update(task, completed=done, total=total, items=items)
+
+        summary = run_ingest(
+            db,
+            paths,
+            workers=workers,
+            on_file=on_file,
+            link=not no_link,
+            on_failure=lambda failure: progress.console.print(
+                visible(f"skipped {failure}"), markup=False, soft_wrap=True
+            ),
+        )
+    click.echo(
+        f"{summary.files} files, {summary.articles} articles: {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged; {summary.items_added} items added, {summary.items_removed} removed"
+        + (f", {summary.reviews_moved} reviews followed edited items" if summary.reviews_moved else "")
+        + (f"; {len(summary.failures)} failed" if summary.failures else "")
+    )
+    if summary.failures:
+        sys.exit(1)
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(ingest)

@@ -1,0 +1,41 @@
+"""``workbench mark``: record a verdict from the command line (for scripts and other tools)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..store.reviews import ReviewError, default_reviewer
+from ..store.reviews import mark as record_mark
+from .common import db_option, fail, open_database, reviewer_option
+
+
+@click.command()
+@click.argument("item_id")
+@click.argument("status")
+@click.option("--note", default=None, help="A note to keep with the verdict.")
+@reviewer_option
+@click.option(
+    "--expect",
+    "expected",
+    default=None,
+    help="Refuse unless the item's current status is this one (guards against overwriting).",
+)
+@db_option
+def mark(
+    item_id: str, status: str, note: str | None, reviewer: str | None, expected: str | None, db_path: Path | None
+) -> None:
+    """Record a verdict STATUS for ITEM_ID (a full id or a unique prefix)."""
+    db = open_database(db_path, create=False)
+    try:
+        result = record_mark(
+            db, item_id, status, note=note, reviewer=reviewer or default_reviewer(), expected_status=expected
+        )
+    except ReviewError as error:
+        fail(str(error))
+    click.echo(f"{result.item_id}: {result.previous_status} -> {result.status} (review {result.review_id})")
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(mark)

@@ -1,0 +1,34 @@
+"""``workbench review``: open the review screen (Textual is imported only when it runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..config import ConfigError, load_config
+from .common import database_path, db_option, fail, open_database, reviewer_option
+
+
+def open_review(db_path: Path, reviewer: str | None = None) -> None:
+    """Open the review app on ``db_path`` and block until it quits."""
+    open_database(db_path, create=False).conn.close()  # a missing or unusable file is a one-line error
+    try:
+        config = load_config(db_path=db_path)
+    except ConfigError as error:
+        fail(str(error))
+    from ..tui.app import ReviewApp
+
+    ReviewApp(db_path, reviewer=reviewer, keymap=config.keys).run()
+
+
+@click.command()
+@db_option
+@reviewer_option
+def review(db_path: Path | None, reviewer: str | None) -> None:
+    """Open the review screen: mark claims and quotes, compare linked items."""
+    open_review(database_path(db_path), reviewer)
+
+
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(review)
