@@ -40,6 +40,8 @@ class ExportFormat:
 
 _registered: dict[str, ExportFormat] = {}
 _loaded = False
+# Plugins that failed to load, one line each: a broken plugin costs its formats, not the export.
+plugin_errors: list[str] = []
 
 
 def register(export_format: ExportFormat) -> ExportFormat:
@@ -55,7 +57,10 @@ def export_formats() -> dict[str, ExportFormat]:
         for name in BUILTIN_FORMATS:
             importlib.import_module(name)
         for entry in entry_points(group=PLUGIN_GROUP):
-            entry.load()
+            try:
+                entry.load()
+            except Exception as error:
+                plugin_errors.append(f"plugin {entry.name} ({entry.value}) not loaded: {error}")
     return _registered
 
 
