@@ -162,7 +162,11 @@ def test_key_claims_and_numbers(reuters, moscow_times):
         ("2006", "year"),
         ("2019", "year"),
     }
-    assert {figure_text(n.value, n.unit) for n in park.numbers} >= {"750 companies", "58,000 people", "2,000,000,000 USD"}
+    assert {figure_text(n.value, n.unit) for n in park.numbers} >= {
+        "750 companies",
+        "58,000 people",
+        "2,000,000,000 USD",
+    }
     exports = _item(items, "For countries offering to take in IT workers")
     assert [(n.value, n.unit) for n in exports.numbers] == [(5.0, "percent")]
     election = _item(items, "The 30-year-old, head of applications testing")

@@ -217,7 +217,7 @@ def test_a_coordinated_cue_takes_the_subject_before_the_first_verb():
 def test_a_run_on_sentence_of_cues_stays_linear(monkeypatch):
     # Every try at a second report reads the whole prefix for a subject: trying each of a
     # hundred cues in a run-on sentence made a 47 KB paragraph quadratic.
-    from workbench.extract import reported
+    from workbench.extract.attribution import reported
 
     calls = []
     original = reported._content_after

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 from workbench.extract import extract
-from workbench.model import figure_text
 from workbench.extract.checkworthy import score
 from workbench.extract.numbers import find_numbers
 from workbench.extract.sentences import paragraph_spans, sentence_spans
+from workbench.model import figure_text
 
 
 def quotes(text, published=None):

@@ -1,45 +1,26 @@
-"""Which paragraphs and sentences can carry claims.
+"""Which sentences and clauses become claims.
 
-Headings, link lines, captions, bylines and boilerplate never yield items. A sentence
-is a claim when it asserts something; :mod:`workbench.extract.reported` then tells
-whether it reports what someone said, and which part is the reported content.
+A sentence is a claim when it asserts something with words of its own outside quotes. When
+it reports what someone said (:mod:`workbench.extract.attribution.reported`), the reported
+content is the claim, held by its speaker, and a main clause after the report is the
+writer's own claim; a labelled paragraph (``Matthews: …``) is that speaker's, sentence by
+sentence; otherwise the whole sentence is the writer's claim.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 
-_BOILERPLATE_START = re.compile(
-    r"(?:related(?: article| articles| stories| coverage)?\s*:|read (?:more|the rest|also)\b|share this|"
-    r"subscribe\b|sign up\b|click here|follow us|photo:|image:|advertisement$|"
-    r"(?:reporting|writing|editing|additional reporting) by\b|copyright\b|©|all rights reserved)",
-    re.IGNORECASE,
-)
-_BOILERPLATE_NEEDLES = ("http://", "https://", "www.", "hope you enjoyed", "hope you have enjoyed", "become a member")
-_PHOTO_CREDIT = re.compile(r"\bvia (?:AP|Reuters|AFP|Getty)\b|\b(?:AP|Reuters|AFP|Getty Images|TASS)\s*/\s*\w")
-_BYLINE = re.compile(r"^(?:by|from)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*$")
-_TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$|[”\"]$")
-WORD = re.compile(r"[A-Za-z0-9][\w’'-]*")  # a word, for counting (shared with reported speech)
+from workbench.extract.attribution.pending import Pending
+from workbench.extract.attribution.reported import Indirect, find_indirect, main_clause_after, speaker_label
+from workbench.extract.attribution.sources import Source
+from workbench.extract.patterns import WORD
+from workbench.extract.spans import trim, words_outside
+from workbench.model import ExtractedItem
 
-
-def paragraph_is_text(paragraph: str, index: int) -> bool:
-    """False for headings, link lines, captions, bylines and boilerplate."""
-    lowered = paragraph.lower()
-    if (
-        _BOILERPLATE_START.match(paragraph)
-        or any(needle in lowered for needle in _BOILERPLATE_NEEDLES)
-        or (("via " in paragraph or "/" in paragraph) and _PHOTO_CREDIT.search(paragraph))
-        or _BYLINE.match(paragraph)
-    ):
-        return False
-    words = WORD.findall(paragraph)
-    if not _TERMINAL.search(paragraph[-12:]):  # end-anchored: only the tail can match
-        return len(words) > 25  # short unterminated lines are headings
-    if index == 0 and len(words) <= 20:
-        # A first line in Title Case is the headline even when it ends with a period.
-        capitalised = sum(word[0].isupper() or word[0].isdigit() for word in words)
-        return capitalised * 5 < len(words) * 3
-    return True
+# Keeps pathological input (a 1 MB paragraph with no full stop) linear: longer sentences
+# are not read for reported speech.
+_MAX_SENTENCE_FOR_SPEECH = 3000
 
 
 def sentence_is_claim(sentence: str) -> bool:
@@ -47,3 +28,96 @@ def sentence_is_claim(sentence: str) -> bool:
     if sentence.endswith(("?", "?”", '?"')):
         return False
     return len(WORD.findall(sentence)) >= 5
+
+
+def claim_items(
+    text: str,
+    sentences: list[list[tuple[int, int]]],
+    covered: list[tuple[int, int]],
+    tails: list[tuple[int, int, Source, str]],
+) -> list[Pending]:
+    """Claims from sentences, leaving out what ``covered`` (quotes and their attributions) holds."""
+    pending = []
+    tail_at = {start: (source, cue) for start, _, source, cue in tails}
+    covered_ends = [end for _, end in covered]  # sorted too: the spans do not overlap
+    for paragraph, spans in enumerate(sentences):
+        label = speaker_label(text[spans[0][0] : spans[0][1]]) if spans else None
+        for start, end in spans:
+            sentence = text[start:end]
+            inside = []
+            for s, e in covered[bisect_right(covered_ends, start) :]:
+                if s >= end:
+                    break
+                inside.append((max(s, start) - start, min(e, end) - start))
+            if not sentence_is_claim(sentence) or words_outside(sentence, 0, len(sentence), inside) < 4:
+                continue
+            reported = find_indirect(sentence, inside) if len(sentence) <= _MAX_SENTENCE_FOR_SPEECH else []
+            if not reported:
+                reported = _lead_in(sentence, start, inside, tail_at)
+            emitted = False
+            for indirect in reported:
+                c_start, c_end = trim(sentence, indirect.content_start, indirect.content_end)
+                # A word of its own: "X said that “<whole quote>”" is the quote item already.
+                if words_outside(sentence, c_start, c_end, inside) >= 1:
+                    item = ExtractedItem(
+                        "claim",
+                        sentence[c_start:c_end],
+                        start + c_start,
+                        start + c_end,
+                        cue=indirect.cue,
+                        attribution="indirect",
+                        paragraph=paragraph,
+                    )
+                    pending.append(Pending(item, indirect.source, start + indirect.cue_at))
+                    emitted = True
+            if emitted:
+                _writer_main_clause(sentence, start, paragraph, reported, inside, pending)
+                continue
+            if label is not None:
+                # A labelled paragraph ("Matthews: …") is that speaker's words, sentence by sentence.
+                c_start, c_end = trim(sentence, label[1] if start == spans[0][0] else 0, len(sentence))
+                item = ExtractedItem(
+                    "claim",
+                    sentence[c_start:c_end],
+                    start + c_start,
+                    start + c_end,
+                    attribution="indirect",
+                    paragraph=paragraph,
+                )
+                pending.append(Pending(item, label[0], start))
+                continue
+            item = ExtractedItem("claim", sentence, start, end, paragraph=paragraph)
+            pending.append(Pending(item, None, start))
+    return pending
+
+
+def _writer_main_clause(
+    sentence: str,
+    start: int,
+    paragraph: int,
+    reported: list[Indirect],
+    inside: list[tuple[int, int]],
+    pending: list[Pending],
+) -> None:
+    """``After X stated he was beaten, he asked to move``: the report is X's, the main clause
+    after it is the writer's own claim."""
+    last = max(reported, key=lambda indirect: indirect.content_end)
+    clause_at = main_clause_after(sentence, last.content_start)
+    if clause_at is None or clause_at < last.content_end:
+        return
+    c_start, c_end = trim(sentence, clause_at, len(sentence))
+    if words_outside(sentence, c_start, c_end, inside) >= 4:
+        item = ExtractedItem("claim", sentence[c_start:c_end], start + c_start, start + c_end, paragraph=paragraph)
+        pending.append(Pending(item, None, start + c_start))
+
+
+def _lead_in(
+    sentence: str, start: int, inside: list[tuple[int, int]], tail_at: dict[int, tuple[Source, str]]
+) -> list[Indirect]:
+    """``Teachers here are “very pro-Bernie,” Kilfoyle said.``: the words leading into a partial
+    quote are part of what its speaker said."""
+    for s, _ in inside:
+        if start + s in tail_at and s > 0:
+            source, cue = tail_at[start + s]
+            return [Indirect(0, s, source, cue, s)]
+    return []

@@ -1,4 +1,4 @@
-"""Regex helpers shared by the extractors.
+"""Regex helpers shared by the extractors: a word to count, fast word alternations, the last match.
 
 Python's ``re`` tries the branches of ``a|b|c`` one by one at every position, so a
 200-word alternation costs 200 attempts per character. A prefix trie (``sa(?:id|ys)``)
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+WORD = re.compile(r"[A-Za-z0-9][\w’'-]*")  # a word, for counting
 
 
 def alternation(words: list[str] | set[str] | frozenset[str]) -> str:

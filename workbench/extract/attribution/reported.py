@@ -13,25 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.extract.claims import WORD as _WORD
-from workbench.extract.names import NAME_RUN
-from workbench.extract.patterns import alternation
-from workbench.extract.speakers import (
-    CUE,
-    CUE_RE,
-    GERUND_RE,
+from workbench.extract.attribution.cues import CUE, CUE_RE, DAYS, GERUND_RE, STANCE_VERBS
+from workbench.extract.attribution.names import NAME_RUN
+from workbench.extract.attribution.sources import (
     Source,
     clause_subject,
     parse_source,
     source_after_cue,
     subject_before,
 )
+from workbench.extract.patterns import WORD, alternation
+from workbench.extract.spans import inside
 
-_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # "that" after the cue, maybe after a circumstance: "said in a statement on Friday that".
 _THAT = re.compile(
     rf"(?:\s+(?:on|in|at|during|after|before|to|with|via|from|over|last|this|earlier|recently|"
-    rf"repeatedly|again|also|publicly|privately|previously|later|today|yesterday|{_DAYS})\b"
+    rf"repeatedly|again|also|publicly|privately|previously|later|today|yesterday|{DAYS})\b"
     r"[^,;:.!?“”\"]{0,50}?)?\s*(?:,\s*)?that\b\s*"
 )
 # A clause right after the cue ("believes the election is rigged", "thinks he can win"),
@@ -68,14 +65,7 @@ _MAIN_CLAUSE = re.compile(
     r",\s+(?=(?:he|she|they|it|we|I|He|She|They|It|We)\s+[a-z]+"
     r"|(?:[Tt]he\s+|[Aa]n?\s+)?[\w’'-]+(?:\s+(?!and\b|or\b)[\w’'-]+){0,3}?\s+(?:[a-z]+ed|has|have|had|is|was|were|are|will|would)\b)"
 )
-# Stance verbs whose object is what the subject holds; bare forms ("support", "attack") are
-# more often nouns, so only inflected ones count.
-_STANCE_VERBS = """called calls described describes criticized criticizes criticised endorsed endorses defended
-defends praised praises blasted blasts attacked slammed slams rejected rejects dismissed dismisses questioned
-mocked mocks condemned condemns supported supports opposed opposes backed welcomed denounced denounces touted
-touts accused accuses blamed blames urged urges""".split()
-STANCE_CUES = frozenset(_STANCE_VERBS)
-_STANCE_RE = re.compile(rf"\b(?P<verb>{alternation(_STANCE_VERBS)})(?:\s+(?:for|on)\b)?(?=\s)")
+_STANCE_RE = re.compile(rf"\b(?P<verb>{alternation(STANCE_VERBS)})(?:\s+(?:for|on)\b)?(?=\s)")
 _ASKED = re.compile(
     r"(?:When\s+|After\s+being\s+|Later\s+)?(?:[Aa]sked|[Qq]uestioned)\s+(?:by\s+[^,]{1,60}?\s+)?"
     r"((?:if|whether|what|why|how|who|when|where|which|about)\b[^,]{5,200}),"
@@ -149,9 +139,10 @@ def speaker_label(paragraph: str) -> tuple[Source, int] | None:
 
 
 def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect]:
-    """Reported speech in ``sentence``, in text order (cue words inside ``quoted`` spans are
-    ignored): the main attribution, then what a trailing gerund adds (``…, saying …``)."""
-    cues = [m for m in CUE_RE.finditer(sentence) if not _inside(m.start(), quoted)]
+    """Reported speech in ``sentence``, in text order (cue words inside ``quoted`` spans, sorted
+    and not overlapping, are ignored): the main attribution, then what a trailing gerund adds
+    (``…, saying …``)."""
+    cues = [m for m in CUE_RE.finditer(sentence) if not inside(m.start(), quoted)]
     main = _main_attribution(sentence, cues) or _stance(sentence, quoted)
     found = [main] if main else []
     question = _ASKED.match(sentence)
@@ -169,7 +160,7 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
     if main is not None and main.content_start > main.cue_at:
         found += _later_reports(sentence, quoted, cues, found[-1].content_end)
     for gerund in GERUND_RE.finditer(sentence):
-        if _inside(gerund.start(), quoted) or (main and gerund.start() < found[-1].content_end):
+        if inside(gerund.start(), quoted) or (main and gerund.start() < found[-1].content_end):
             continue
         extra = _after_gerund(sentence, gerund, main.source if main else None)
         if extra:
@@ -217,7 +208,7 @@ def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Ind
     whose object is the content, when a named or pronoun subject holds it."""
     for verb in _STANCE_RE.finditer(sentence, after):
         before = sentence[: verb.start()]
-        if _inside(verb.start(), quoted) or _PASSIVE_END.search(before):
+        if inside(verb.start(), quoted) or _PASSIVE_END.search(before):
             continue
         source = subject_before(before)
         if source is None or not (source.pronoun or source.name[:1].isupper()):
@@ -226,7 +217,7 @@ def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Ind
         while start < len(sentence) and sentence[start] in " ,:":
             start += 1
         end = _content_end(sentence, start)
-        if len(_WORD.findall(sentence[start:end])) >= 2:
+        if len(WORD.findall(sentence[start:end])) >= 2:
             return Indirect(start, end, source, verb.group("verb"), verb.start())
     return None
 
@@ -248,7 +239,7 @@ def _after_gerund(sentence: str, gerund: re.Match, source: Source | None) -> Ind
     speaker = source or _leading_subject(before)
     # Without a speaker the gerund's clause is no one's report, only a fragment of the
     # writer's sentence ("…, accusing the government of …"): it stays in that claim.
-    if speaker is None or len(_WORD.findall(sentence[start:end])) < 3:
+    if speaker is None or len(WORD.findall(sentence[start:end])) < 3:
         return None
     return Indirect(start, end, speaker, gerund.group().lower(), gerund.start())
 
@@ -259,16 +250,12 @@ def _leading_subject(clause: str) -> Source | None:
     return parse_source(match.group(1)) if match else None
 
 
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= position < e for s, e in spans)
-
-
 def _parenthetical(sentence: str, cue: re.Match) -> Indirect | None:
     """``A, X said, B.`` / ``A, according to X, B.``: the content is the whole sentence around
     the attribution (items are one span, so the attribution stays inside)."""
     before, after = sentence[: cue.start()], sentence[cue.end() :]
     closing = _PARENTHESIS_END.match(after)
-    if closing is None or len(_WORD.findall(after[closing.end() :])) < 2 or _INTRODUCTORY.match(before):
+    if closing is None or len(WORD.findall(after[closing.end() :])) < 2 or _INTRODUCTORY.match(before):
         return None  # "After the vote, Beck said, …" introduces what follows; it is not inside it
     if after[closing.end() : closing.end() + 1] in _QUOTE_MARKS:
         return None  # "…, Beck said, “…”": the quote item holds it
@@ -283,7 +270,7 @@ def _parenthetical(sentence: str, cue: re.Match) -> Indirect | None:
         if comma <= 0 or len(phrase.split()) > 6 or word in _NOUN_LIKE or "," in before[:comma]:
             return None  # one clause before the attribution, or the content is not the whole sentence
     source = _loose_source(phrase)
-    if source is None or len(_WORD.findall(before)) < 3:
+    if source is None or len(WORD.findall(before)) < 3:
         return None
     return Indirect(0, len(sentence), source, word, cue.start())
 
@@ -350,7 +337,7 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
     while start < len(sentence) and sentence[start] in " ,:":
         start += 1
     end = _content_end(sentence, start)
-    if len(_WORD.findall(sentence[start:end])) < 2:
+    if len(WORD.findall(sentence[start:end])) < 2:
         return None
     if source is None:
         for find in (subject_before, _relative_subject, _sentence_subject, clause_subject):

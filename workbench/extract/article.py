@@ -1,0 +1,63 @@
+"""One article's text in, its items out: the extraction stages in order.
+
+Paragraphs and sentences; the article's body text; quote spans and their items; claims from
+the sentences outside them; speakers resolved in text order; scare quotes and titles dropped;
+then every item's check-worthiness score and numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workbench.extract import checkworthy
+from workbench.extract.attribution.speakers import resolve_speakers
+from workbench.extract.body_text import paragraph_is_text
+from workbench.extract.claims import claim_items
+from workbench.extract.numbers import find_numbers
+from workbench.extract.quote_forms import is_real_quote
+from workbench.extract.quote_items import quote_items
+from workbench.extract.quote_marks import find_quotes
+from workbench.extract.sentences import paragraph_spans, sentence_spans
+from workbench.model import ExtractedItem
+
+
+def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
+    """Extract quotes and claims from an article's cleaned text, in text order.
+
+    ``published`` (ISO date) supplies the year of year-less dates such as ``Aug. 9``.
+    """
+    if not text or not text.strip():
+        return []
+    paragraphs = paragraph_spans(text)
+    is_text = [paragraph_is_text(text[start:end], index) for index, (start, end) in enumerate(paragraphs)]
+    sentences = [sentence_spans(text, start, end) if is_text[i] else [] for i, (start, end) in enumerate(paragraphs)]
+    quotes = [q for q in find_quotes(text, paragraphs) if is_text[q.paragraph]]
+    quoted = [(q.open_at, q.after) for q in quotes]
+
+    pending, tails = quote_items(text, quotes, sentences, paragraphs)
+    pending += claim_items(text, sentences, sorted(quoted + [(s, e) for s, e, _, _ in tails]), tails)
+    pending.sort(key=lambda entry: entry.anchor)
+    resolve_speakers(text, pending, quoted, is_text, paragraphs)
+
+    reference, year = _reference_date(published)
+    items = []
+    for entry in pending:
+        if entry.quote is not None and not is_real_quote(text, entry, paragraphs):
+            continue
+        item = entry.item
+        item.score = round(checkworthy.score(item.text), 4)
+        item.numbers = find_numbers(item.text, year, reference)
+        items.append(item)
+    items.sort(key=lambda item: (item.start, item.kind))
+    return items
+
+
+def _reference_date(published: str | None) -> tuple[date | None, int | None]:
+    """The publication day and its year, or ``(None, None)`` when ``published`` is not an ISO date."""
+    if not published:
+        return None, None
+    try:
+        reference = date.fromisoformat(published[:10])
+    except ValueError:
+        return None, None
+    return reference, reference.year

@@ -1,0 +1,73 @@
+"""The attribution lexicon: the words that say someone said (or holds) something.
+
+Speech cue verbs and phrases (``said``, ``according to``), gerunds that introduce a partial
+quote (``saying``), stance verbs whose object is what the subject holds (``called``,
+``criticized``), and the adverbials that stand between a speaker and a cue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.extract.patterns import alternation
+
+_CUE_VERBS = """said says say told tells added adds explained explains wrote writes stated
+noted notes argued argues argue claimed claims claim insisted insists insist warned warns warn asked
+asks replied replies responded responds recalled recalls estimated estimates acknowledged
+acknowledges admitted admits conceded concedes suggested suggests suggest predicted predicts predict
+continued declared declares announced announces tweeted tweets posted reported reports confirmed
+confirms denied denies alleged alleges believes believe believed thinks think thought contended
+contends maintained maintains complained complains joked quipped observed remarked emphasized
+emphasised stressed concluded testified countered agreed urged vowed promised pledged boasted charged
+accused blamed shouted yelled wondered mused cautioned speculated disclosed revealed reiterated
+lamented recounted indicated indicates assured hinted implied fumed exclaimed asserted asserts
+show shows showed found finds feel feels felt fear fears feared hope hopes hoped expect expects
+worry worries worried know knows knew acknowledge admit concede contend assert learned determined
+signaled signalled projected forecast contend repeated proclaimed retorted recognized recognised
+figured guessed reckoned bragged threatened conceded answered answers interjected beamed boomed
+barked cracked gloated jeered confessed echoed exhorted surmised elaborated scoffed snapped sniped
+demanded pleaded intoned concludes continues reads read wants want wanted plans planned seeks sought
+proposed proposes cited cites expressed mentioned decried invoked""".split()
+_CUE_PHRASES = [
+    "pointed out",
+    "points out",
+    "went on",
+    "goes on",
+    "according to",
+    "made clear",
+    "made it clear",
+    "shot back",
+    "put it",
+    "puts it",
+    "chimed in",
+    "called for",
+    "calls for",
+    "call for",
+    "called on",
+    "calls on",
+    "talked about",
+    "talks about",
+    "spoke about",
+    "pointed to",
+]
+# Gerunds that introduce a partial quote without naming the speaker again.
+_CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
+dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
+denouncing praising yelling shouting chanting tweeting asking answering joking stating explaining
+recalling citing suggesting acknowledging announcing predicting questioning criticizing""".split()
+CUE = alternation(set(_CUE_PHRASES + _CUE_VERBS))
+# "According to" opens sentences; the verbs are matched in lower case only ("Reports", "States" are names).
+CUE_RE = re.compile(rf"\b(?:{CUE}|According to)\b")
+GERUND_RE = re.compile(rf"\b{alternation(_CUE_GERUNDS)}\b", re.IGNORECASE)
+
+# Stance verbs whose object is what the subject holds; bare forms ("support", "attack") are
+# more often nouns, so only inflected ones count.
+STANCE_VERBS = """called calls described describes criticized criticizes criticised endorsed endorses defended
+defends praised praises blasted blasts attacked slammed slams rejected rejects dismissed dismisses questioned
+mocked mocks condemned condemns supported supports opposed opposes backed welcomed denounced denounces touted
+touts accused accuses blamed blames urged urges""".split()
+STANCE_CUES = frozenset(STANCE_VERBS)
+
+# Words between a subject and its cue: "X has also said", "Y reportedly told".
+ADVERBS = r"(?:also|later|then|previously|once|has|had|have|would|will|reportedly|further|again|recently|repeatedly|publicly|privately|earlier|separately)"
+DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

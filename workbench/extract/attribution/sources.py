@@ -1,0 +1,195 @@
+"""Source phrases: who a phrase names, and the subject that holds a cue.
+
+A source phrase (``Ilya Lashch, Lightpoint Global’s owner``, ``a source``, ``he``) is parsed
+into a :class:`Source`: a name, pronoun or common noun phrase and its role. The subject is
+found before a cue (``Trump, speaking in Ohio, said``), after it (``said Reid in a
+statement``) or at the opening of a clause (``In an interview, Lazar said …``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workbench.extract.attribution.cues import ADVERBS, DAYS
+from workbench.extract.attribution.names import NAME_RUN, NOT_NAME, is_organisation, split_run
+from workbench.extract.patterns import last_match
+
+# Between a subject and its cue: "Trump on Friday said", "Sanders himself has long argued".
+_TRAILING_ADVERBIALS = re.compile(
+    rf"(?:\s+(?:{ADVERBS}|himself|herself|themselves|itself|long|never|often|always|already|frequently|"
+    rf"first|now|still|{DAYS}|on\s+{DAYS}|(?:last|this|earlier\s+this)\s+(?:week|month|year|weekend|morning)))+\s*$"
+)
+_LEADING_CONNECTIVES = re.compile(
+    r"^\s*(?:(?:But|And|So|Yet|Still|Now|Instead|Meanwhile|However|Also|Then|Indeed|Moreover|Later|Earlier|"
+    r"Separately|Previously|Specifically|Similarly|Likewise)\b,?\s*)+"
+)
+
+# "52 percent", "26%", "1,409 teachers": a share of those polled (not a year).
+_SHARE = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)|(?!(?:19|20)\d\d\b)\d[\d,]*\s+[a-z]+s\b")
+# "Representative Lee Zeldin, Republican of New York, gave …" / "The spokesman refused …" /
+# "She then turned …": a name, pronoun or common noun opening a clause, an optional
+# appositive, then a lower-case verb.
+_CLAUSE_SUBJECT = re.compile(
+    rf"(?P<who>(?:He|She|They|It|he|she|they|it)\b|{NAME_RUN.pattern}(?:\s+(?:of|for)\s+(?:the\s+)?{NAME_RUN.pattern})?"
+    r"|(?:The|A|An|Other|Some|Many|Most|Several)\s+(?:[\w-]+\s+){0,2}?[a-z][\w-]*)"
+    r"(?:,[^,:]{1,80},)?\s+(?:then\s+|also\s+|later\s+|again\s+|simply\s+|recently\s+|\w+ly\s+)?[a-z]+(?:ed|s)\b"
+)
+_COMMA = re.compile(r",\s+")
+# "…, even though a number of attendees said …": the subject follows the subordinator.
+_LEADING_SUBORDINATOR = re.compile(
+    r"^\s*(?:even\s+though|although|though|while|because|since|whereas|unless|until|and|but|so|as|when|if)\s+"
+)
+_SUBJECT_REACH = 200  # characters of a sentence searched for a clause subject
+_NAME_OF = re.compile(rf"({NAME_RUN.pattern})\s+(?:of|from)\s+\S.{{0,80}}$")
+_COURTESY = frozenset("mr mrs ms miss dr".split())
+# After a cue, the source phrase ends where a circumstance begins ("said Reid in a statement",
+# "said Sanders as he closed out") or at a party label ("Dick Durbin (D-Ill.)").
+_SOURCE_END = re.compile(
+    r"\s*\([^()]{0,40}\)|\s+(?:in|on|at|during|after|before|as|when|while|who|which|whose|via|to|told|according)\b"
+)
+PRONOUNS = frozenset("he she it they i we".split())
+_DETERMINERS = frozenset(
+    """the a an his her its their our one another some several both two three many other these
+    those this that most""".split()
+)
+_ROLE_SPLIT = re.compile(r"\s*(?:,|\s[—–]\s)\s*")
+_ROLE_END = re.compile(r"\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
+_LEADING_JUNK = re.compile(r"^[\s,—–:(-]+|[\s,—–:;.)-]+$")
+
+
+@dataclass(slots=True)
+class Source:
+    """A parsed source phrase: a name (or pronoun / common noun phrase) and its role."""
+
+    name: str
+    role: str | None = None
+    pronoun: str | None = None
+
+
+def parse_source(phrase: str) -> Source | None:
+    """Split a source phrase into name and role; None when it cannot be a source.
+
+    ``Ilya Lashch, Lightpoint Global’s owner`` -> name ``Ilya Lashch``, role ``Lightpoint Global’s owner``;
+    ``administrative director Eugene Nagel`` -> name ``Eugene Nagel``, role ``administrative director``.
+    """
+    phrase = _LEADING_JUNK.sub("", phrase)
+    if not phrase:
+        return None
+    lowered = phrase.lower()
+    if lowered in PRONOUNS:
+        return Source(phrase, pronoun=lowered)
+    parts = _ROLE_SPLIT.split(phrase, maxsplit=1)
+    main = parts[0].strip()
+    appositive = _ROLE_END.split(parts[1], maxsplit=1)[0].strip() if len(parts) > 1 else ""
+    words = main.split()
+    if not words or len(words) > 9:
+        return None
+    placed = _person_of_place(main)
+    if placed is not None:
+        return Source(placed, appositive or None)
+    last_run = last_match(NAME_RUN.finditer(main))
+    if last_run is not None and last_run.end() == len(main):
+        both = re.fullmatch(rf"(?:Both\s+)?({NAME_RUN.pattern})\s+and\s+({NAME_RUN.pattern})", main)
+        if both:
+            return Source(f"{both.group(1)} and {both.group(2)}", appositive or None)
+        mention = split_run(main, last_run.start(), last_run.end())
+        if mention is None:
+            return None
+        name = " ".join(mention.tokens)
+        prefix = main[: mention.start].strip()
+        if prefix.endswith(("’s", "'s")):
+            prefix = ""  # "Deepdee’s Kuzmenkov": the possessive is an affiliation, not a role
+        if prefix.lower() in _DETERMINERS or prefix.split()[0].lower() in NOT_NAME if prefix else False:
+            prefix = ""
+        if prefix.lower().rstrip(".") in _COURTESY:
+            prefix = ""  # "Mrs. Clinton": a courtesy title, not a role
+        title = mention.title if mention.title and mention.title.rstrip(".") not in _COURTESY else None
+        role = appositive or prefix or (title.capitalize() if title else None)
+        return Source(name, role or None)
+    # A common noun phrase: "a source", "officials", "the Trump campaign".
+    first = words[0].lower()
+    share = _SHARE.match(main)
+    if len(words) > 6 or (first not in _DETERMINERS and not words[0][0].isupper() and len(words) > 3 and not share):
+        return None
+    if first in NOT_NAME and first not in _DETERMINERS:
+        return None  # "and", "which", "to": a clause fragment, not a source
+    if any(word.lower() in PRONOUNS for word in words[1:]) or (main[0].isdigit() and not share):
+        return None
+    return Source(main, appositive or None)
+
+
+def _person_of_place(main: str) -> str | None:
+    """``Gov. Phil Bryant of Mississippi`` / ``Stephen Vladeck of the University of Texas``: the
+    person, not the last capitalised run (the place or institution)."""
+    match = _NAME_OF.match(main)
+    if match is None:
+        return None
+    mention = split_run(main, match.start(1), match.end(1))
+    if mention is None or len(mention.tokens) < 2 or is_organisation(mention.tokens):
+        return None
+    return " ".join(mention.tokens)
+
+
+def clause_subject(lead: str) -> Source | None:
+    """The subject opening the sentence, or a clause after one of its first commas
+    (``In an interview last year, Lazar said …``): who a gerund or a bare cue
+    (``…, saying “…”``, ``… and added, “…”``) belongs to."""
+    body = _LEADING_CONNECTIVES.sub("", lead)
+    starts = [0] + [comma.end() for comma in _COMMA.finditer(body, 0, _SUBJECT_REACH)][:3]
+    for start in starts:
+        match = _CLAUSE_SUBJECT.match(body, start)
+        source = parse_source(match.group("who")) if match else None
+        if source:
+            return source
+    return None
+
+
+def subject_before(prefix: str) -> Source | None:
+    """The source phrase that ends ``prefix`` (the text just before a cue verb)."""
+    prefix = _LEADING_CONNECTIVES.sub("", _TRAILING_ADVERBIALS.sub("", prefix.rstrip()))
+    if not prefix:
+        return None
+    if prefix.endswith((",", "—", "–")):
+        # "Trump, speaking in Ohio, said" / "Both X and Y — entrepreneurs — say": the subject
+        # precedes the appositive.
+        inner = prefix[:-1]
+        cut = inner.rfind(prefix[-1])
+        if cut > 0:
+            source = subject_before(inner[:cut])
+            if source:
+                source.role = source.role or inner[cut + 1 :].strip(" ,—") or None
+                return source
+    prefix = _LEADING_SUBORDINATOR.sub("", prefix)
+    words = prefix.split()
+    if "," in prefix:
+        # "But in a statement Friday, Trump said": the subject follows the last comma.
+        source = parse_source(_LEADING_SUBORDINATOR.sub("", prefix[prefix.rfind(",") + 1 :]))
+        if source:
+            return source
+    if len(words) <= 8:
+        return parse_source(prefix)
+    last_word = words[-1].lower()
+    if last_word in PRONOUNS:
+        return Source(words[-1], pronoun=last_word)
+    tail_words = " ".join(words[-4:])
+    match = last_match(NAME_RUN.finditer(tail_words))
+    if match and match.end() == len(tail_words):
+        return parse_source(tail_words[match.start() :])
+    for size in (3, 2):
+        phrase = words[-size:]
+        if phrase[0].lower() in _DETERMINERS:
+            return parse_source(" ".join(phrase))
+    return None
+
+
+def source_after_cue(rest: str) -> str:
+    """The source phrase after a cue verb: ``Elena Izraylevych, CFO at S-PRO, referring…`` keeps
+    the name and its first appositive, never a following participle clause."""
+    parts = re.split(r"\s*,\s*", rest.strip(), maxsplit=2)
+    cut = _SOURCE_END.search(parts[0])
+    if cut is not None and cut.start() > 0:
+        return parts[0][: cut.start()]
+    if len(parts) >= 2 and parts[1] and not parts[1].split()[0].endswith("ing"):
+        return f"{parts[0]}, {parts[1]}"
+    return parts[0]
