@@ -1,5 +1,5 @@
-"""Built-in commands and export formats are registered the way a plugin registers its own:
-a real plugin package on disk, found through its entry points, adds both."""
+"""Built-in commands, readers and export formats are registered the way a plugin registers
+its own: a real plugin package on disk, found through its entry points, adds each."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from workbench.store.database import open_db
 
 PLUGIN = '''
 import click
@@ -35,6 +37,24 @@ def hello():
 
 def register_commands(cli):
     cli.add_command(hello)
+'''
+
+
+READER_PLUGIN = '''
+from workbench.model import Article
+from workbench.readers import Reader, register
+from workbench.readers.article import file_key, finish_article
+
+
+def read_shouting(given, path):
+    """A newsroom's wire format: one article per file, in capitals."""
+    raw = path.read_bytes()
+    headline, _, body = raw.decode("utf-8").lower().partition("\\n\\n")
+    article = Article(key=file_key(path), path=given, text=body, title=headline.strip(), format="shout")
+    return finish_article(article, raw)
+
+
+register(Reader("shout", (".shout",), read_shouting))
 '''
 
 
@@ -105,3 +125,22 @@ def test_a_broken_export_plugin_is_one_warning_and_the_built_in_formats_still_wo
     assert result.returncode == 0
     assert result.stderr.splitlines()[0] == "warning: plugin broken (wb_broken_format) not loaded: bad format plugin"
     assert (tmp_path / "report.csv").read_text(encoding="utf-8").startswith("id,")
+
+
+def test_a_plugin_adds_an_input_format(site, tmp_path):
+    install_plugin(site, "wb_reader_plugin", READER_PLUGIN, "[workbench.readers]\nshout = wb_reader_plugin\n")
+    corpus = tmp_path / "wire"
+    corpus.mkdir()
+    (corpus / "story.shout").write_text(
+        "MINISTRY CUTS BUDGET\n\nTHE MINISTRY CUT THE EDUCATION BUDGET BY 12% IN 2020, OFFICIALS SAID.\n",
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "wire.db"
+    result = run_workbench(site, "ingest", str(corpus), "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("1 files, 1 articles: 1 new")
+    db = open_db(db_path)
+    assert db.execute("SELECT format, title FROM sources").fetchall() == [("shout", "ministry cuts budget")]
+    (text,) = db.execute("SELECT text FROM items").fetchone()
+    assert text.startswith("the ministry cut the education budget by 12% in 2020")
+    db.close()

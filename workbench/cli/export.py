@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..config import ConfigError, load_config
-from ..reports.formats import export_formats, format_for_suffix, format_named, plugin_errors
+from ..reports.formats import export_formats, format_for_suffix, format_named, plugin_problems
 from ..reports.output import open_output
 from ..reports.query import ExportError, Filters, Selection, read_snapshot
 from .common import database_path, db_option, fail, open_database, warn
@@ -60,7 +60,7 @@ def export(
     config_path: Path | None,
 ) -> None:
     """Export verdicts and items: a report (md, html), data (csv, json, jsonl) or ClaimReview JSON-LD."""
-    for problem in plugin_errors:
+    for problem in plugin_problems():
         warn(problem)
     try:
         chosen = format_named(format_) if format_ else format_for_suffix(Path(output).suffix if output != "-" else "")

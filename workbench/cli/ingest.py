@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..readers import plugin_problems
 from ..untrusted import visible
-from .common import console, db_option, open_database
+from .common import console, db_option, open_database, warn
 
 
 @click.command()
@@ -23,6 +24,8 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no
     from ..pipeline import ingest as run_ingest
 
     db = open_database(db_path)
+    for problem in plugin_problems():
+        warn(problem)
     progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),

@@ -12,6 +12,16 @@ from __future__ import annotations
 from .discovery import discover
 from .dispatch import read_article, read_path
 from .failures import ReadError, ReadFailure
-from .registry import Reader, register, unregister
+from .registry import Reader, plugin_problems, register, unregister
 
-__all__ = ["ReadError", "ReadFailure", "Reader", "discover", "read_article", "read_path", "register", "unregister"]
+__all__ = [
+    "ReadError",
+    "ReadFailure",
+    "Reader",
+    "discover",
+    "plugin_problems",
+    "read_article",
+    "read_path",
+    "register",
+    "unregister",
+]

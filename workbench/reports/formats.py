@@ -41,7 +41,7 @@ class ExportFormat:
 _registered: dict[str, ExportFormat] = {}
 _loaded = False
 # Plugins that failed to load, one line each: a broken plugin costs its formats, not the export.
-plugin_errors: list[str] = []
+_plugin_errors: list[str] = []
 
 
 def register(export_format: ExportFormat) -> ExportFormat:
@@ -60,8 +60,14 @@ def export_formats() -> dict[str, ExportFormat]:
             try:
                 entry.load()
             except Exception as error:
-                plugin_errors.append(f"plugin {entry.name} ({entry.value}) not loaded: {error}")
+                _plugin_errors.append(f"plugin {entry.name} ({entry.value}) not loaded: {error}")
     return _registered
+
+
+def plugin_problems() -> list[str]:
+    """Why plugins' formats could not be loaded, one line each (loading them first)."""
+    export_formats()
+    return list(_plugin_errors)
 
 
 def format_named(name: str) -> ExportFormat:
