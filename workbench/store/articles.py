@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from ..model import Article, ExtractedItem
-from .database import now, write_transaction
+from .database import now, run_in_batches, write_transaction
 from .follow import follow_decisions, follow_reviews, successors
 from .identity import item_ids, source_id
 from .links import suggested
@@ -166,12 +166,9 @@ def write_article(db: Database, prepared: PreparedArticle) -> Written:
             if moves:
                 written.reviews_moved = follow_reviews(db, moves)
                 follow_decisions(db, moves)
-            gone = json.dumps(list(vanished))
-            db.execute("DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))", [gone])
-            db.execute(
-                f"DELETE FROM links WHERE {suggested()} AND (item_a IN (SELECT value FROM json_each(:gone)) "
-                "OR item_b IN (SELECT value FROM json_each(:gone)))",
-                {"gone": gone},
+            run_in_batches(db, "DELETE FROM items WHERE id IN ({})", list(vanished))
+            run_in_batches(
+                db, f"DELETE FROM links WHERE {suggested()} AND (item_a IN ({{}}) OR item_b IN ({{}}))", list(vanished)
             )
         db.conn.executemany(UPSERT_ITEM, [row + (stamp,) for row in prepared.rows])
     return written

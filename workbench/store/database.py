@@ -162,13 +162,23 @@ def resolve_id(db: Database, table: str, given: str, noun: str) -> str:
     raise LookupError(f"{given}: {f'ambiguous {noun} id prefix' if matches else f'no such {noun}'}")
 
 
-def in_batches(db: Database, sql: str, values: Sequence) -> Iterator[tuple]:
-    """Rows of ``sql`` for ``values``, 500 at a time: each ``{}`` in ``sql`` becomes the
-    placeholders of one batch (``... WHERE item_a IN ({}) OR item_b IN ({})``)."""
+def _batches(sql: str, values: Sequence) -> Iterator[tuple[str, list]]:
     slots = sql.count("{}")
     for begin in range(0, len(values), BATCH):
         part = list(values[begin : begin + BATCH])
-        yield from db.execute(sql.format(*[",".join("?" * len(part))] * slots), part * slots)
+        yield sql.format(*[",".join("?" * len(part))] * slots), part * slots
+
+
+def in_batches(db: Database, sql: str, values: Sequence) -> Iterator[tuple]:
+    """Rows of ``sql`` for ``values``, 500 at a time: each ``{}`` in ``sql`` becomes the
+    placeholders of one batch (``... WHERE item_a IN ({}) OR item_b IN ({})``)."""
+    for statement, params in _batches(sql, values):
+        yield from db.execute(statement, params)
+
+
+def run_in_batches(db: Database, sql: str, values: Sequence) -> int:
+    """Run a write ``sql`` (``DELETE ... WHERE id IN ({})``) over ``values`` in batches; return the rows changed."""
+    return sum(db.execute(statement, params).rowcount for statement, params in _batches(sql, values))
 
 
 def now(timespec: str = "microseconds") -> str:
