@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from paths import FIXTURES
 
 
 def write_corpus(folder: Path, planet_extra: str = "") -> None:

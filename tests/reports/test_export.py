@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from newsroom import item_in, write_corpus
+from paths import ROOT
 
 from workbench.cli import cli
 from workbench.link import link_items
@@ -29,7 +30,6 @@ from workbench.reports import json_export
 from workbench.store.database import open_db, write_transaction
 from workbench.store.reviews import mark
 
-ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_SOURCE = "badbadbad000"
 HOSTILE = {
     "h-script": ("claim", "We will <script>alert('x')</script> win [click](javascript:alert(1)) and *win* _big_"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 
 from workbench.cli import cli
 from workbench.pipeline import ingest
@@ -225,7 +226,7 @@ def test_opening_the_database_again_in_one_process_keeps_other_connections_safe(
         ],
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
     )
     assert other.returncode == 0, other.stderr
     mark(fixture_db, items[1], "false", reviewer="ana")

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from newsroom import item_in, write_corpus
+from paths import ROOT
 
 from workbench.link import link_items
 from workbench.pipeline import ingest
 from workbench.store.database import open_db
 from workbench.store.reviews import mark
 
-ROOT = Path(__file__).resolve().parent.parent
 COOKBOOK = ROOT / "docs" / "COOKBOOK.md"
 SQLITE_UTILS = Path(sys.executable).parent / "sqlite-utils"
 # What a recipe's output must contain, by recipe number, beyond "some rows".

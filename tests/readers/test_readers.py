@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from paths import FIXTURES
 from pdfmaker import write_pdf
 
 from workbench.model import Article
@@ -20,7 +21,6 @@ from workbench.readers import (
     unregister,
 )
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 REUTERS = FIXTURES / "000_2b14526b3bd0fd47.txt"
 MOSCOW_TIMES = FIXTURES / "003_9c5ba6eb5ac01bd5.txt"
 

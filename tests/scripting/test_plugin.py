@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import ROOT
 from rapidfuzz import fuzz, utils
 from sqlite_utils import Database
 
@@ -22,7 +23,6 @@ from workbench.store.identity import canonical_text
 from workbench.store.reviews import mark
 from workbench.store.statuses import mirror_statuses, workflow_ids
 
-ROOT = Path(__file__).resolve().parent.parent
 SQLITE_UTILS = Path(sys.executable).parent / "sqlite-utils"
 TEXTS = {
     "a1": "Unemployment fell by 5% last year, the minister said.",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from paths import FIXTURES
 
 from workbench.extract import extract
 from workbench.model import figure_text
 from workbench.readers import read_article
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REUTERS = FIXTURES / "000_2b14526b3bd0fd47.txt"
 MOSCOW_TIMES = FIXTURES / "003_9c5ba6eb5ac01bd5.txt"
 
