@@ -10,7 +10,7 @@ from .failures import ReadFailure
 from .registry import reader_for, supported_suffixes
 
 
-def discover(paths: Iterable[str]) -> Iterator[tuple[str, Path] | ReadFailure]:
+def discover(paths: Iterable[str], *, follow_links: bool = False) -> Iterator[tuple[str, Path] | ReadFailure]:
     """Expand the paths given on the command line into ``(as_given, file)`` pairs.
 
     Folders are searched recursively for supported files (hidden ones skipped).
