@@ -254,14 +254,16 @@ async def measure(path: Path) -> dict:
     started = time.perf_counter()
     app = ReviewApp(path, reviewer="bench", poll_seconds=3600)
     async with app.run_test(size=(160, 45)) as pilot:
-        items = app.item_list
+        screen = app.review
+        items, loader = screen.item_list, screen.loader
         await _wait(
-            pilot, lambda: len(items.nums) > 0 and items.current_row() is not None and app.detail.num == items.current
+            pilot,
+            lambda: len(items.nums) > 0 and items.current_row() is not None and screen.detail.num == items.current,
         )
         results["first screen"] = time.perf_counter() - started
-        await _wait(pilot, lambda: bool(app.counts))
+        await _wait(pilot, lambda: bool(screen.counts))
         results["status counts shown"] = time.perf_counter() - started
-        await _wait(pilot, lambda: app.complete)
+        await _wait(pilot, lambda: loader.complete)
         results["whole list known"] = time.perf_counter() - started
         await pilot.pause(0.5)  # past the detail throttle and any startup work
 
@@ -293,22 +295,22 @@ async def measure(path: Path) -> dict:
         steps("cursor down", [await step("down") for _ in range(40)])
         await pilot.pause(0.3)
         begun = time.perf_counter()
-        app._show_item(items.current)
+        screen._show_item(items.current)
         results["detail + links pane update"] = time.perf_counter() - begun
 
         async def change(*keys: str) -> tuple[float, float]:
             """Wall seconds from the last key to (first rows drawn, whole list and its count drawn)."""
             await pilot.press(*keys[:-1])
             await pilot.pause(0.2)
-            generation = app.generation
+            generation = loader.generation
             begun = time.perf_counter()
             app.simulate_key(keys[-1])
-            while not (app.generation > generation and (app.complete or app._partial_shown)):
+            while not (loader.generation > generation and (loader.complete or loader.partial_shown)):
                 await asyncio.sleep(0.001)
             await pilot.pause(0)
             draw_list()
             first = time.perf_counter() - begun
-            while not app.complete:
+            while not loader.complete:
                 await asyncio.sleep(0.001)
             await pilot.pause(0)
             draw_list()
@@ -319,18 +321,18 @@ async def measure(path: Path) -> dict:
             results[label] = await change(*keys)
         # Another reviewer marks an item: the app re-reads what depends on status only.
         await pilot.press("k")
-        await _wait(pilot, lambda: app.complete)
+        await _wait(pilot, lambda: loader.complete)
         other = open_db(path)
         mark(other, items.current_row().id, "false", reviewer="someone-else")
         other.close()
         app._poll()
-        await _wait(pilot, lambda: app.complete)
+        await _wait(pilot, lambda: loader.complete)
         results["after another reviewer's mark: kind=quote (k)"] = await change("k")
         # The worst case: nothing kept, as after another process's ingest (new items make
         # every kept order and mask stale).
         await pilot.press("k")
-        await _wait(pilot, lambda: app.complete)
-        app.list_index.forget()
+        await _wait(pilot, lambda: loader.complete)
+        loader.index.forget()
         results["nothing kept (after an ingest): kind=quote (k)"] = await change("k")
     results["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..config import ConfigError, load_config
+from ..tui.keys import KeymapError, check_keymap
 from .common import database_path, db_option, fail, open_database, reviewer_option
 
 
@@ -15,8 +16,11 @@ def open_review(db_path: Path, reviewer: str | None = None) -> None:
     open_database(db_path, create=False).conn.close()  # a missing or unusable file is a one-line error
     try:
         config = load_config(db_path=db_path)
+        check_keymap(config.keys)
     except ConfigError as error:
         fail(str(error))
+    except KeymapError as error:
+        fail(f"{config.path}: {error}")
     from ..tui.app import ReviewApp
 
     ReviewApp(db_path, reviewer=reviewer, keymap=config.keys).run()

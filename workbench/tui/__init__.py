@@ -1,5 +1,6 @@
 """The review screen: a Textual app over the workbench database.
 
-Only :mod:`workbench.tui.app` and the widget modules import Textual; :mod:`.data`,
-:mod:`.text` and :mod:`.commands` do not, so the CLI starts without it.
+:mod:`.app` starts it. The modules that read and write the database (:mod:`.filters`,
+:mod:`.lists`, :mod:`.rows`, :mod:`.detail_query`, :mod:`.marking`, ...), :mod:`.keys`
+and :mod:`.text` do not import Textual, so the command line can use them without it.
 """

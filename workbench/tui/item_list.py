@@ -1,8 +1,8 @@
 """The item list: a virtual list that renders only the lines on screen.
 
 It holds the current filter's item numbers (an ``array('q')``) and asks a
-:class:`~workbench.tui.data.RowCache` for the rows it draws, so a million items cost
-8 MB and a screenful of rows, never a widget per row.
+:class:`~workbench.tui.rows.RowCache` for the rows it draws, so a million items cost
+8 MB and a screenful of rows, never a widget per row. :class:`ListHeader` titles its columns.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
-from . import keys
-from .data import Row, RowCache, Status
+from .bindings import bindings
+from .rows import Row, RowCache
+from .statuses import Status
 from .text import visible
 
 KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, LINKS_WIDTH = 5, 12, 18, 20, 3
@@ -96,7 +98,7 @@ def row_segments(row: Row, width: int, status: Status | None) -> list[Segment]:
 class ItemList(ScrollView, can_focus=True):
     """The list of claims and quotes matching the current filter, one line each."""
 
-    BINDINGS = keys.bindings("list")
+    BINDINGS = bindings("list")
     COMPONENT_CLASSES: ClassVar[set[str]] = {"item-list--cursor"}
     DEFAULT_CSS = """
     ItemList { overflow-x: hidden; }
@@ -220,3 +222,16 @@ class ItemList(ScrollView, can_focus=True):
 
     def action_open_links(self) -> None:
         self.post_message(self.Opened())
+
+
+class ListHeader(Widget):
+    """Column titles, aligned with the list below."""
+
+    DEFAULT_CSS = "ListHeader { height: 1; }"
+
+    def __init__(self, item_list: ItemList) -> None:
+        super().__init__()
+        self.item_list = item_list
+
+    def render(self) -> Text:
+        return header_line(self.item_list.scrollable_content_region.width or self.size.width)

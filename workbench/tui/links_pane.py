@@ -10,8 +10,12 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from . import keys
-from .data import Member, Row, Status
+from ..link import word_diff
+from ..model import figure_text
+from .bindings import bindings
+from .detail_query import Member
+from .rows import Row
+from .statuses import Status
 from .text import literal
 
 LINK_BADGES = {"confirmed": ("✔", "green"), "rejected": ("✘", "red"), "suggested": ("?", "yellow"), None: ("·", "dim")}
@@ -19,8 +23,6 @@ LINK_BADGES = {"confirmed": ("✔", "green"), "rejected": ("✘", "red"), "sugge
 
 def side_by_side(text_a: str, text_b: str) -> Table:
     """Two columns, this item and the linked one, with the words that differ highlighted."""
-    from ..link import word_diff
-
     left, right = Text(), Text()
     for tag, a_words, b_words in word_diff(text_a, text_b):
         changed = tag != "equal"
@@ -40,7 +42,7 @@ def side_by_side(text_a: str, text_b: str) -> Table:
 class MemberList(OptionList):
     """The cluster members; the keys here act on the highlighted one."""
 
-    BINDINGS = keys.bindings("links")
+    BINDINGS = bindings("links")
 
     class Act(Message):
         """A key asked to confirm, reject or jump to the highlighted member."""
@@ -89,7 +91,9 @@ class LinksPane(Vertical):
         return self.members[int(option_id)] if option_id is not None and option_id.isdigit() else None
 
     def show(self, row: Row | None, members: list[Member], statuses: dict[str, Status]) -> None:
-        keep = self.highlighted.row.id if self.highlighted and self.row == row else None
+        # The same item again (re-read after a link decision): the highlight stays on its member.
+        same_item = self.row is not None and row is not None and self.row.id == row.id
+        keep = self.highlighted.row.id if self.highlighted and same_item else None
         showing_none = self.row is not None and not self.members
         self.row, self.members = row, members
         if showing_none and not members:
@@ -115,7 +119,7 @@ class LinksPane(Vertical):
                 f"{(status.label if status else member.row.status):<12} ", style=status.color if status else ""
             )
             prompt.append("≠ " if member.drift else "  ", style="bold magenta")
-            if member.method == "number-conflict":
+            if member.number_conflict:
                 prompt.append("numbers differ ", style="bold red")
             elif not member.in_cluster:
                 prompt.append("not in cluster ", style="dim")
@@ -137,13 +141,9 @@ class LinksPane(Vertical):
             else "no direct link: in the cluster through another item",
             style="dim",
         )
-        for figure in member.conflict:
-            caption.append_text(
-                literal(
-                    f"\n{figure.get('unit') or 'figure'}: {figure.get('value_a')} here, {figure.get('value_b')} there",
-                    "bold red",
-                )
-            )
+        for figure in member.figures:
+            this, other = (figure_text(figure[side], figure["unit"]) for side in ("this", "other"))
+            caption.append("\n").append_text(literal(f"{this} here, {other} there", "bold red"))
         if member.drift:
             body.update(Group(caption, side_by_side(self.row.text, member.row.text)))
         else:

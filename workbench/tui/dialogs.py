@@ -14,35 +14,45 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .keys import KEYS
+from .keys import KEYS, Key
 
 CANCELLED = object()  # what PickScreen returns on Escape (None can be a real choice)
-SCOPE_TITLES = {"app": "anywhere", "list": "in the list", "links": "in linked items"}
+SCOPE_TITLES = {"app": "anywhere", "screen": "anywhere", "list": "in the list", "links": "in linked items"}
 CLOSE = [Binding("escape", "dismiss_none", "Close", show=False)]
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, straight from the registry, with the verdict labels of this database."""
+    """Every key, straight from the registry, with the verdict labels of this database.
+
+    ``mark_labels`` are the labels of the statuses by position; ``key_display`` writes the
+    key that runs a binding now (after the key map); the id column names each binding for ``[keys]``.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [*CLOSE, Binding("question_mark,q", "dismiss_none", "Close", show=False)]
 
-    def __init__(self, mark_labels: dict[str, Text]) -> None:
+    def __init__(self, mark_labels: dict[int, Text], key_display: Callable[[Key], str]) -> None:
         super().__init__()
         self.mark_labels = mark_labels
+        self.key_display = key_display
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
+        table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=True)
         table.add_column("key", style="bold cyan", no_wrap=True)
-        table.add_column("does")
-        table.add_column("where", style="dim")
+        table.add_column("does", ratio=1)
+        table.add_column("id", style="dim", no_wrap=True)
+        where = None
         for key in KEYS:
-            if key.id.startswith("mark."):
-                if key.key not in self.mark_labels:
+            position = key.mark_position
+            if position is not None:
+                if position not in self.mark_labels:
                     continue
-                does = Text("Mark as ").append_text(self.mark_labels[key.key]).append(" and go to the next item")
+                does = Text("Mark as ").append_text(self.mark_labels[position]).append(" and go to the next item")
             else:
                 does = Text(key.description)
-            table.add_row(key.display or self.app.get_key_display(key.binding()), does, SCOPE_TITLES[key.scope])
+            if SCOPE_TITLES[key.scope] != where:  # the keys come grouped by where they work
+                where = SCOPE_TITLES[key.scope]
+                table.add_row("", Text(where.capitalize(), style="bold underline"), "")
+            table.add_row(self.key_display(key), does, key.id)
         with Vertical(id="dialog", classes="help"):
             yield Static("Keys", classes="title")
             with VerticalScroll():

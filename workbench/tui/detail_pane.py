@@ -8,7 +8,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .data import Detail, Status
+from ..model import figure_text
+from .detail_query import Detail
+from .statuses import Status
 from .text import literal
 
 
@@ -17,12 +19,8 @@ def _field(label: str, value: Text | str) -> Text:
 
 
 def _number(number: dict) -> Text:
-    value, unit = number.get("value"), number.get("unit")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    shown = f"{value:,}" if isinstance(value, (int, float)) else str(value)
     return Text.assemble(
-        literal(f"{shown} {unit}" if unit and unit != "date" else shown, "bold"),
+        literal(figure_text(number.get("value"), number.get("unit")), "bold"),
         literal(f" ← {number.get('text', '')!s}", "dim"),
     )
 

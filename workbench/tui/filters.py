@@ -1,0 +1,127 @@
+"""What the list shows: the filter, its clauses as SQL, and the choices of the pickers.
+
+A :class:`Filter` is a sort order narrowed by clauses; each :class:`Clause` is a query
+listing the items that meet it, kept as a mask by :mod:`.lists`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+
+from ..store.links import drifting, shown
+from .changes import LINKS, STATUS
+
+SORTS = {
+    "source": "source order",
+    "score": "check-worthiness",
+    "cluster": "cluster size",
+    "changed": "last change",
+}
+KINDS = (None, "claim", "quote")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the list shows and in which order; every field narrows the list."""
+
+    kind: str | None = None
+    status: str | None = None
+    source: str | None = None  # a source id
+    source_label: str | None = None
+    speaker: str | None = None
+    has_links: bool = False
+    has_drift: bool = False
+    search: str = ""
+    sort: str = "source"
+
+    def with_(self, **changes) -> Filter:
+        return replace(self, **changes)
+
+    @property
+    def is_default(self) -> bool:
+        return self.with_(sort="source") == Filter()
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query: every word a quoted prefix.
+
+    Only word characters survive, so quotes, ``NEAR``, ``*``, ``:`` and brackets in the
+    input can never be read as FTS syntax.
+    """
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"*' for word in words) or None
+
+
+# The items with a shown link that records quote drift (as in the quote_drift view).
+DRIFTING_IDS_SQL = (
+    f"SELECT item_a FROM links WHERE {shown()} AND {drifting()} "
+    f"UNION SELECT item_b FROM links WHERE {shown()} AND {drifting()}"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One condition of a filter: the query listing the items that meet it, and the
+    topics (see :mod:`.changes`) a write to which makes its answer stale."""
+
+    key: tuple
+    sql: str
+    params: tuple = ()
+    topics: frozenset = frozenset()
+
+
+def clauses(filter_: Filter) -> list[Clause]:
+    found = []
+    for column, value in (
+        ("kind", filter_.kind),
+        ("status", filter_.status),
+        ("source_id", filter_.source),
+        ("speaker", filter_.speaker),
+    ):
+        if value is not None:
+            found.append(
+                Clause(
+                    (column, value),
+                    f"SELECT num FROM items WHERE {column} = ?",
+                    (value,),
+                    frozenset({STATUS} if column == "status" else ()),
+                )
+            )
+    if filter_.has_links:  # the link stage clusters only cross-source links
+        found.append(
+            Clause(("has_links",), "SELECT num FROM items WHERE cluster_id IS NOT NULL", topics=frozenset({LINKS}))
+        )
+    if filter_.has_drift:
+        found.append(
+            Clause(("has_drift",), f"SELECT num FROM items WHERE id IN ({DRIFTING_IDS_SQL})", topics=frozenset({LINKS}))
+        )
+    query = fts_query(filter_.search)
+    if query:
+        found.append(Clause(("search", query), "SELECT rowid AS num FROM items_fts WHERE items_fts MATCH ?", (query,)))
+    return found
+
+
+def search_sources(conn: sqlite3.Connection, term: str, limit: int = 100) -> list[tuple[str, str]]:
+    """Sources whose title, outlet or path contains ``term``: (id, label)."""
+    like = f"%{term}%"
+    return [
+        (id_, label)
+        for id_, label in conn.execute(
+            "SELECT id, coalesce(title, path) || coalesce(' — ' || outlet, '') FROM sources "
+            "WHERE ? = '%%' OR title LIKE ? OR outlet LIKE ? OR path LIKE ? ORDER BY rowid LIMIT ?",
+            [like, like, like, like, limit],
+        )
+    ]
+
+
+def search_speakers(conn: sqlite3.Connection, term: str, limit: int = 100) -> list[tuple[str, str]]:
+    """Speakers starting with ``term`` (an index range scan): (name, name)."""
+    return [
+        (name, name)
+        for (name,) in conn.execute(
+            "SELECT DISTINCT speaker FROM items WHERE speaker >= ? AND speaker < ? ORDER BY speaker LIMIT ?",
+            [term, term + "\U0010ffff", limit],
+        )
+    ]

@@ -1,0 +1,129 @@
+"""Filling the item list: a filter's item numbers read by worker threads, the newest filter winning.
+
+Threads: each worker opens its own read connection; a newer filter interrupts the query
+of the one it supersedes. The first screenful of a long order is shown while the rest is
+read, and once a list is complete the sort orders not kept yet are read ahead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from array import array
+from collections.abc import Callable
+from functools import partial
+
+from textual.dom import DOMNode
+from textual.worker import get_current_worker
+
+from .filters import SORTS, Filter
+from .item_list import ItemList
+from .list_index import ListIndex
+from .lists import FIRST_PAGE, load_order, select_nums
+from .messages import NumsFailed, NumsReady
+
+
+class ListLoader:
+    """Reads filters for ``item_list`` in workers of ``node``, which gets their messages
+    (:class:`NumsReady`, :class:`NumsFailed`) and passes them to :meth:`show` and :meth:`failed`."""
+
+    def __init__(self, node: DOMNode, item_list: ItemList, open_reader: Callable[[], sqlite3.Connection]) -> None:
+        self.node = node
+        self.item_list = item_list
+        self.open_reader = open_reader
+        self.index = ListIndex()
+        self.generation = 0  # of the filter being shown; messages of older ones are dropped
+        self.complete = False  # the whole list is shown, not only its first screenful
+        self.partial_shown = False
+        self._inflight: sqlite3.Connection | None = None
+
+    def load(self, filter_: Filter, keep: int | None = None) -> None:
+        """Read ``filter_``, the cursor to stay on item ``keep``; the first screenful first."""
+        self.generation += 1
+        self.complete = False
+        self.partial_shown = False
+        if self._inflight is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                self._inflight.interrupt()  # the superseded query stops instead of finishing
+        self._inflight = self.open_reader()
+        self.node.run_worker(
+            partial(self._read, self._inflight, filter_, self.generation, keep),
+            name="read list",
+            group="nums",
+            exclusive=True,
+            thread=True,
+        )
+
+    def _read(self, conn: sqlite3.Connection, filter_: Filter, generation: int, keep: int | None) -> None:
+        post = self.node.post_message
+        try:
+            nums = select_nums(
+                conn,
+                filter_,
+                self.index,
+                on_first=lambda first: post(NumsReady(generation, first, False, keep)),
+                wanted=lambda: generation == self.generation,
+                open_reader=self.open_reader,
+            )
+        except sqlite3.OperationalError as error:
+            post(NumsFailed(generation, str(error)))
+            return
+        finally:
+            conn.close()
+        if nums is not None:
+            post(NumsReady(generation, nums, True, keep))
+
+    def show(self, message: NumsReady) -> bool:
+        """Put what a worker read in the list; False (and nothing shown) when a newer filter superseded it."""
+        if message.generation != self.generation:
+            return False
+        items = self.item_list
+        if not message.complete:
+            # The first screenful at once; the cursor returns to the kept item when the
+            # whole list is known, if the item is further down.
+            self.partial_shown = True
+            items.set_nums(message.nums, message.keep, message.position)
+            return True
+        self.complete = True
+        self._inflight = None
+        moved = (
+            self.partial_shown
+            and items.current != message.keep
+            and (message.keep is None or message.keep in message.nums[:FIRST_PAGE])
+        )
+        if moved:  # the reader moved in the first page, which the whole list starts with
+            items.set_nums(message.nums, items.current, items.cursor)
+        else:
+            items.set_nums(message.nums, message.keep, message.position)
+        return True
+
+    def failed(self, message: NumsFailed) -> bool:
+        """Whether the current filter failed (not a superseded one interrupted); the list is then empty."""
+        if message.generation != self.generation or "interrupted" in message.error:
+            return False
+        self.item_list.set_nums(array("q"))
+        self.complete = True
+        return True
+
+    def read_ahead(self, order_bytes: int) -> None:
+        """Read the sort orders not kept yet, in the background, so a sort keystroke finds
+        its order ready instead of walking a million items; ``order_bytes`` is one order's size."""
+        self.node.run_worker(
+            partial(self._read_orders, order_bytes), name="read orders", group="prefetch", exclusive=True, thread=True
+        )
+
+    def _read_orders(self, order_bytes: int) -> None:
+        worker = get_current_worker()
+        conn = self.open_reader()
+        try:
+            for sort in SORTS:
+                if worker.is_cancelled:
+                    return
+                # Never push out what the screen uses: read ahead only into free room.
+                if self.index.get(("order", sort)) is None and not self.index.has_room(order_bytes):
+                    continue
+                load_order(conn, sort, self.index)
+        except sqlite3.OperationalError:
+            pass  # only a head start: the list's own read reports any failure
+        finally:
+            conn.close()

@@ -1,0 +1,86 @@
+"""The list's rows: one line's worth of an item, read a page at a time and kept in a cache.
+
+The list itself keeps only item numbers; :class:`RowCache` reads the rows it draws.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from ..store.links import drifting, shown
+
+PAGE = 64
+CACHE_ROWS = 4096
+
+
+class Row(NamedTuple):
+    """One line of the list.
+
+    A tuple of plain values, which the garbage collector stops tracking: thousands of
+    cached rows then cost nothing in the full collections that would pause a keystroke.
+    """
+
+    num: int
+    id: str
+    kind: str
+    status: str
+    review_id: int | None
+    speaker: str | None
+    source_id: str
+    source: str
+    text: str
+    score: float
+    changed_at: str | None
+    links: int
+    drift: bool
+
+
+ROW_SQL = f"""
+SELECT items.num, items.id, items.kind, items.status, items.review_id, items.speaker, items.source_id,
+       coalesce(sources.title, sources.path), items.text, items.score, items.status_changed_at,
+       (SELECT count(*) FROM items AS other
+        WHERE other.cluster_id = items.cluster_id AND other.source_id != items.source_id),
+       EXISTS (SELECT 1 FROM links WHERE (links.item_a = items.id OR links.item_b = items.id)
+               AND {shown()} AND {drifting()})
+FROM items JOIN sources ON sources.id = items.source_id
+WHERE items.num IN (SELECT value FROM json_each(?))
+"""
+
+
+def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
+    rows = conn.execute(ROW_SQL, [json.dumps(list(nums))]).fetchall()
+    return {row[0]: Row(*row[:-1], bool(row[-1])) for row in rows}
+
+
+class RowCache:
+    """Rows by item number, least recently used dropped first, read a page at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, capacity: int = CACHE_ROWS):
+        self.conn = conn
+        self.capacity = capacity
+        self._rows: OrderedDict[int, Row] = OrderedDict()
+
+    def row(self, nums: Sequence[int], index: int) -> Row | None:
+        """The row at ``index`` of ``nums``, reading its whole page on a miss."""
+        num = nums[index]
+        row = self._rows.get(num)
+        if row is None:
+            start = index - index % PAGE
+            self._rows.update(fetch_rows(self.conn, [n for n in nums[start : start + PAGE] if n not in self._rows]))
+            while len(self._rows) > self.capacity:
+                self._rows.popitem(last=False)
+            row = self._rows.get(num)  # None if the item was deleted meanwhile
+        else:
+            self._rows.move_to_end(num)
+        return row
+
+    def forget(self, num: int | None = None) -> None:
+        """Drop one row (or all) so the next read sees the database."""
+        if num is None:
+            self._rows.clear()
+        else:
+            self._rows.pop(num, None)
