@@ -2,12 +2,19 @@
 
 Reading, cleaning and extraction run in a process pool (they are pure CPU work); the main
 process does all writes, so SQLite sees one writer, one transaction per article. After the
-batch, the new items are cross-linked through the linker's stored index.
+batch, sources whose files are gone are marked, and every item stored and not yet linked
+(by this batch or by an earlier one that was interrupted) is cross-linked.
+
+A problem with one file or record is a :class:`ReadFailure` and the rest of the batch goes
+in; a database that cannot be written (locked, read-only, disk full, failing) stops the
+batch with one :class:`~workbench.store.database.DatabaseError`: the articles already
+written stay whole, and what they still need (linking, marking) is done by the next run.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -17,9 +24,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .extract import extract, extractor_version
-from .link import link_items
+from .link.linker import link_pending
 from .readers import ReadFailure, discover, read_path
-from .store.articles import PreparedArticle, Written, prepare, write_article
+from .store.articles import Batch, PreparedArticle, Written, mark_gone, prepare, write_article
+from .store.database import affects_one_write, explain
 
 # Below this many files the pool's start-up costs more than it saves.
 POOL_MIN_FILES = 16
@@ -32,23 +40,28 @@ class IngestSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    moved: int = 0  # stored sources found under another name or folder (renamed, moved, re-keyed)
+    apart: int = 0  # different articles claiming the key of another, stored apart from it
+    replaced: list[str] = field(default_factory=list)  # sources a different article took the key of
+    gone: list[str] = field(default_factory=list)  # sources marked gone: their files no longer hold them
     items_added: int = 0
     items_removed: int = 0
     reviews_moved: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
     new_item_ids: list[str] = field(default_factory=list)
-    links: int = 0  # cross-source links found for the new items
+    links: int = 0  # cross-source links found for the items not linked before
 
 
 def prepare_file(given: str, path: Path) -> list[PreparedArticle | ReadFailure]:
     """Read one file and extract every article in it (runs in a worker process)."""
     results: list[PreparedArticle | ReadFailure] = []
+    file = os.path.realpath(path)
     for result in read_path(given, path):
         if isinstance(result, ReadFailure):
             results.append(result)
             continue
         try:
-            results.append(prepare(result, extract(result.text, result.published), extractor_version()))
+            results.append(prepare(result, extract(result.text, result.published), extractor_version(), file))
         except RecursionError:
             results.append(ReadFailure(result.path, "text too deeply nested to extract"))
     return results
@@ -83,13 +96,18 @@ def ingest(
     on_file: Callable[[int, int, int], None] | None = None,
     on_failure: Callable[[ReadFailure], None] | None = None,
     link: bool = True,
+    follow_links: bool = False,
 ) -> IngestSummary:
     """Ingest files and folders into ``db`` and return what happened.
 
     ``on_file(done, total, items_found)`` is called after each file (for progress bars);
-    ``on_failure`` with each file or record that could not be read. ``link=False``
-    leaves cross-linking to a later ``workbench link`` (for bulk loads in several runs).
+    ``on_failure`` with each file or record that could not be read or stored. ``link=False``
+    leaves cross-linking to a later run (for bulk loads in several runs). ``follow_links``
+    follows symbolic links out of the folders given. Raises
+    :class:`~workbench.store.database.DatabaseError` (one line) when the database cannot be
+    written: the batch stops there.
     """
+    paths = list(paths)
     summary = IngestSummary()
 
     def failed(failure: ReadFailure) -> None:
@@ -98,59 +116,71 @@ def ingest(
             on_failure(failure)
 
     files: list[tuple[str, Path]] = []
-    for found in discover(paths):
+    for found in discover(paths, follow_links=follow_links):
         if isinstance(found, ReadFailure):
             failed(found)
         else:
             files.append(found)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    # The writer commits once per article; NORMAL is crash-safe in WAL mode, and a larger
-    # checkpoint interval copies the log back in fewer, bigger steps.
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA wal_autocheckpoint = 16384")
-    items_found = 0
-    written_by: dict[str, str] = {}  # source id -> the path that gave it in this batch
+    batch = Batch([os.path.realpath(path) for path in paths])
     try:
-        for done, results in enumerate(_prepared_stream(files, workers), 1):
+        # The writer commits once per article; NORMAL is crash-safe in WAL mode, and a larger
+        # checkpoint interval copies the log back in fewer, bigger steps.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA wal_autocheckpoint = 16384")
+        items_found = 0
+        for done, ((_, path), results) in enumerate(zip(files, _prepared_stream(files, workers)), 1):
             summary.files += 1
+            prepared = [result for result in results if isinstance(result, PreparedArticle)]
+            file = os.path.realpath(path)
+            batch.begin_file(file, [key for p in prepared for key in p.keys], len(prepared) == len(results))
             for result in results:
                 if isinstance(result, ReadFailure):
                     failed(result)
                     continue
-                first_path = written_by.setdefault(result.source_id, result.article.path)
-                if first_path != result.article.path:
-                    failed(
-                        ReadFailure(
-                            result.article.path,
-                            f"same article identity ({result.article.key}) as {first_path} in this batch; not stored",
-                        )
-                    )
-                    continue
                 try:
-                    written = write_article(db, result)
+                    written = write_article(db, result, batch)
                 except sqlite3.Error as error:  # rolled back: the source is wholly absent
+                    if not affects_one_write(error):
+                        raise
+                    batch.failed(file)
                     failed(ReadFailure(result.article.path, f"not stored, database error: {error}"))
                     continue
+                if written.outcome == "refused":
+                    failed(ReadFailure(result.article.path, written.refused))
+                    continue
                 _count(summary, written)
-                summary.articles += 1
                 items_found += len(result.rows)
             if on_file:
                 on_file(done, len(files), items_found)
+        summary.gone = mark_gone(db, batch)
+        if link:
+            summary.links = link_pending(db).links
+    except sqlite3.Error as error:
+        raise explain(error, _db_path(db)) from None
     finally:
-        db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA wal_autocheckpoint = 1000")
-    # Removed items can split clusters too, so a run with none added still refreshes them.
-    if link and (summary.new_item_ids or summary.items_removed):
-        summary.links = link_items(db, summary.new_item_ids).links
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA wal_autocheckpoint = 1000")
     return summary
 
 
+def _db_path(db: Database) -> str:
+    return db.execute("PRAGMA database_list").fetchone()[2]
+
+
 def _count(summary: IngestSummary, written: Written) -> None:
+    summary.articles += 1
+    summary.apart += bool(written.apart_from)
+    if written.replaced:
+        summary.replaced.append(written.replaced)
     if written.outcome == "unchanged":
         summary.unchanged += 1
         return
     if written.outcome == "new":
         summary.new += 1
+    elif written.outcome == "moved":
+        summary.moved += 1
     else:
         summary.updated += 1
     summary.items_added += len(written.new_item_ids)

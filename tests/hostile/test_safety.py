@@ -265,12 +265,15 @@ def test_two_articles_with_one_identity_in_a_batch_never_overwrite_each_other(tm
         (corpus / name).write_text(f"title: {name}\nurl: https://example.com/story\n\n{body}\n", encoding="utf-8")
     db = open_db(tmp_path / "wb.db")
     ingest(db, [str(corpus / "a.txt")], workers=1)
-    mark(db, db.execute("SELECT id FROM items").fetchone()[0], "false", reviewer="ana")
+    reviewed = db.execute("SELECT id FROM items").fetchone()[0]
+    mark(db, reviewed, "false", reviewer="ana")
     summary = ingest(db, [str(corpus)], workers=1)
-    assert [str(f) for f in summary.failures] == [
-        f"{corpus / 'b.txt'}: same article identity (url:https://example.com/story) as {corpus / 'a.txt'} "
-        "in this batch; not stored"
-    ]
+    assert not summary.failures and summary.apart == 1  # a different article: kept, apart
+    assert dict(db.execute("SELECT path, key FROM sources")) == {
+        str(corpus / "a.txt"): "url:https://example.com/story",
+        str(corpus / "b.txt"): f"url:https://example.com/story @ file:{corpus / 'b.txt'}",
+    }
+    assert db.execute("SELECT item_id, moved_from FROM reviews").fetchall() == [(reviewed, None)]
     assert db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0] == 0
 
 

@@ -435,6 +435,9 @@ def test_word_diff():
 # --- command line ---------------------------------------------------------------------
 
 
+BAD_THRESHOLDS = ["150", "-1", "nan", "NaN", "inf", "-inf", "1e400", "abc", "", "50%"]
+
+
 def test_cli_link_and_link_state(tmp_path):
     path = tmp_path / "cli.db"
     db = open_db(path)
@@ -462,8 +465,9 @@ def test_cli_link_and_link_state(tmp_path):
         assert result.output.strip().count("\n") == 0 and message in result.output
     result = runner.invoke(cli, ["link", "--db", str(tmp_path / "missing.db")])
     assert result.exit_code == 1 and "no such database" in result.output
-    result = runner.invoke(cli, ["link", "--db", str(path), "--threshold", "150"])
-    assert result.exit_code == 2
+    for bad in BAD_THRESHOLDS:
+        result = runner.invoke(cli, ["link", "--db", str(path), "--threshold", bad])
+        assert (result.exit_code, result.output) == (1, f"error: --threshold {bad}: not a number from 0 to 100\n")
     db = open_db(path)
     assert linked(db, a, b)["decided_by"] == "ana"
 

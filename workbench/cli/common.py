@@ -7,7 +7,10 @@ status 1; corpus and configuration text in them is made visible, never run by th
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,7 +19,7 @@ from rich.console import Console
 from sqlite_utils import Database
 
 from ..config import ConfigError, load_config
-from ..store.database import DatabaseError, default_db_path, open_db
+from ..store.database import DatabaseError, default_db_path, explain, open_db
 from ..store.statuses import mirror_statuses
 from ..untrusted import visible
 
@@ -54,12 +57,22 @@ def database_path(db_path: Path | None) -> Path:
 def open_database(db_path: Path | None, config_path: Path | None = None, **kwargs) -> Database:
     """Open the database (``kwargs`` go to :func:`~workbench.store.database.open_db`), mirroring
     the status vocabulary of ``config_path`` (default: ``workbench.toml`` beside the database)
-    into ``statuses``. Any problem is a one-line error."""
+    into ``statuses``. Any problem is a one-line error; a repaired schema is a warning."""
     path = database_path(db_path)
-    try:
-        db = open_db(path, **kwargs)
+    with database_errors(path):
+        db = open_db(path, on_repair=warn, **kwargs)
         for warning in mirror_statuses(db, load_config(config_path, db_path=path)).warnings:
             warn(warning)
+    return db
+
+
+@contextlib.contextmanager
+def database_errors(path: Path) -> Iterator[None]:
+    """Turn a database that cannot be opened or used (locked, read-only, disk full, corrupt,
+    a bad configuration) into one error line naming it, exit status 1."""
+    try:
+        yield
     except (DatabaseError, ConfigError) as error:
         fail(str(error))
-    return db
+    except sqlite3.Error as error:
+        fail(str(explain(error, path)))

@@ -8,19 +8,22 @@ from pathlib import Path
 import click
 
 from ..untrusted import visible
-from .common import console, db_option, fail, open_database
+from .common import console, database_errors, database_path, db_option, fail, open_database
 
 
 @click.command()
 @db_option
 def stats(db_path: Path | None) -> None:
-    """Counts by source, kind and status; reviews whose item disappeared or changed."""
+    """Counts by source, kind and status; reviews whose item disappeared or changed; sources
+    whose file is gone."""
     from rich.table import Table
     from rich.text import Text
 
     from ..store.stats import collect
 
-    report = collect(open_database(db_path, create=False))
+    db = open_database(db_path, create=False)
+    with database_errors(database_path(db_path)):
+        report = collect(db)
     out = console()
     overview = Table(title=Text(visible(report["path"])), show_header=False, box=None)
     for label, value in report["totals"].items():
@@ -59,11 +62,23 @@ def stats(db_path: Path | None) -> None:
                 ),
                 markup=False,
             )
-    if report["text_changed"]:
+    for change, count in report["changed"].items():
+        if count:
+            out.print(
+                f"{count:,} reviewed items changed {change} since their review (view item_status, column {change}_changed)"
+            )
+    if report["gone"]:
         out.print(
-            f"{report['text_changed']:,} reviewed items changed text since their review "
-            "(view item_status, column text_changed)"
+            f"{len(report['gone']):,} sources whose file no longer holds them, kept with their items and reviews:"
         )
+        for row in report["gone"][:20]:
+            out.print(
+                visible(
+                    f"  {row['path']}: {row['gone_reason']} (since {row['gone_at'][:10]}; "
+                    f"{row['reviewed']} reviewed items)"
+                ),
+                markup=False,
+            )
 
 
 @click.command()

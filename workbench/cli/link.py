@@ -3,18 +3,32 @@ decision on one link)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
 
-from .common import console, db_option, fail, open_database, reviewer_option
+from .common import console, database_errors, database_path, db_option, fail, open_database, reviewer_option
+
+
+def _threshold(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    """A finite number from 0 to 100 (``nan`` compares false with every bound, so it is named)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and 0 <= number <= 100):
+        fail(f"--threshold {value}: not a number from 0 to 100")
+    return number
 
 
 @click.command()
 @db_option
 @click.option(
     "--threshold",
-    type=click.FloatRange(0, 100),
+    callback=_threshold,
     default=None,
     help="Minimum match score, 0-100 (default: the linker's).",
 )
@@ -39,7 +53,8 @@ def link(db_path: Path | None, threshold: float | None) -> None:
         def report(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        summary = link_items(db, threshold=threshold, progress=report)
+        with database_errors(database_path(db_path)):
+            summary = link_items(db, threshold=threshold, progress=report)
     click.echo(
         f"{summary.items:,} items, {summary.candidates:,} candidate pairs scored: {summary.links:,} links "
         f"({summary.added:,} new, {summary.removed:,} stale suggestions removed), {summary.conflicts:,} number "
@@ -60,7 +75,8 @@ def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_pa
 
     db = open_database(db_path, create=False)
     try:
-        row = set_link_state(db, item_a, item_b, state, reviewer=reviewer)
+        with database_errors(database_path(db_path)):
+            row = set_link_state(db, item_a, item_b, state, reviewer=reviewer)
     except LinkError as error:
         fail(str(error))
     cluster = db.execute("SELECT cluster_id FROM items WHERE id = ?", [row["item_a"]]).fetchone()[0]

@@ -8,7 +8,7 @@ import click
 
 from ..store.reviews import ReviewError, default_reviewer
 from ..store.reviews import mark as record_mark
-from .common import db_option, fail, open_database, reviewer_option
+from .common import database_errors, database_path, db_option, fail, open_database, reviewer_option
 
 
 @click.command()
@@ -29,9 +29,10 @@ def mark(
     """Record a verdict STATUS for ITEM_ID (a full id or a unique prefix)."""
     db = open_database(db_path, create=False)
     try:
-        result = record_mark(
-            db, item_id, status, note=note, reviewer=reviewer or default_reviewer(), expected_status=expected
-        )
+        with database_errors(database_path(db_path)):
+            result = record_mark(
+                db, item_id, status, note=note, reviewer=reviewer or default_reviewer(), expected_status=expected
+            )
     except ReviewError as error:
         fail(str(error))
     click.echo(f"{result.item_id}: {result.previous_status} -> {result.status} (review {result.review_id})")

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import numpy as np
 from sqlite_utils import Database
 
-from ..store.database import in_batches
+from ..store.database import in_batches, run_in_batches
 from .candidates import MAX_BLOCK, Groups, groups, key_hashes
 from .corpus import Corpus, Progress, build_corpus
 from .normalise import Figure
@@ -185,6 +185,32 @@ def _with_partners(new: Corpus, partner_nums: list[int], signatures: dict[int, t
         new.keys,
         new.loaded,
     )
+
+
+def queue_marker(db: Database) -> int:
+    """The highest row id of the link queue (items added or changed since a run last covered
+    them): the rows up to it were queued before a run that reads it began."""
+    return db.execute("SELECT max(id) FROM link_queue").fetchone()[0] or 0
+
+
+def queued(db: Database, marker: int) -> list[int]:
+    """The items queued up to ``marker`` that still exist."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT num FROM link_queue WHERE id <= ? AND num IN (SELECT num FROM items) ORDER BY num",
+            [marker],
+        )
+    ]
+
+
+def dequeue(db: Database, marker: int, nums: list[int] | None) -> None:
+    """Drop the queue rows up to ``marker`` (of ``nums`` only, when given); call in the
+    transaction that writes their links. Rows queued since stay for the next run."""
+    if nums is None:
+        db.execute("DELETE FROM link_queue WHERE id <= ?", [marker])
+    else:
+        run_in_batches(db, f"DELETE FROM link_queue WHERE id <= {int(marker)} AND num IN ({{}})", nums)
 
 
 def stale_members(db: Database) -> set[str]:

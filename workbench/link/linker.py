@@ -185,23 +185,56 @@ def link_items(
     (an incremental run after ingest): when the blocking index covers every other item,
     only the new items are read and normalised and their partners are looked up in it.
     ``threshold`` is the minimum score, 0-100. ``progress(stage, done, total)`` is
-    called as the run advances.
+    called as the run advances. The items a run covers leave the link queue in the
+    transaction that writes their links.
     """
+    marker = index.queue_marker(db)
+    new_nums = None if item_ids is None else _nums(db, item_ids)
+    return _run(db, new_nums, new_nums, marker, threshold, progress)
+
+
+def link_pending(db: Database, threshold: float | None = None, progress: Progress | None = None) -> LinkSummary:
+    """Link every item in the link queue: those stored and not linked yet, whether by this
+    ingest or by an earlier run that was interrupted (killed, disk full) before linking."""
+    marker = index.queue_marker(db)
+    nums = index.queued(db, marker)
+    if not nums and not db.execute("SELECT EXISTS (SELECT 1 FROM link_stale_clusters)").fetchone()[0]:
+        if marker:  # only items deleted since they were queued
+            with write_transaction(db):
+                index.dequeue(db, marker, None)
+        return LinkSummary()
+    return _run(db, nums, None, marker, threshold, progress)
+
+
+def _run(
+    db: Database,
+    new_nums: list[int] | None,
+    dequeued: list[int] | None,
+    marker: int,
+    threshold: float | None,
+    progress: Progress | None,
+) -> LinkSummary:
+    """Link ``new_nums`` (None: everything); drop queue rows up to ``marker`` (of
+    ``dequeued`` only, when given) with the links."""
     started = time.monotonic()
     threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
     if not 0 <= threshold <= 100:
         raise ValueError(f"threshold {threshold:g} is not between 0 and 100")
-    new_nums = None if item_ids is None else _nums(db, item_ids)
+    queue = (marker, dequeued)
     if new_nums is not None and index.covers(db, new_nums):
-        summary = _link_through_index(db, new_nums, threshold, progress)
+        summary = _link_through_index(db, new_nums, threshold, progress, queue)
     else:
-        summary = _link_in_memory(db, new_nums, threshold, progress)
+        summary = _link_in_memory(db, new_nums, threshold, progress, queue)
     summary.seconds = time.monotonic() - started
     return summary
 
 
 def _link_in_memory(
-    db: Database, new_nums: list[int] | None, threshold: float, progress: Progress | None
+    db: Database,
+    new_nums: list[int] | None,
+    threshold: float,
+    progress: Progress | None,
+    queue: tuple[int, list[int] | None],
 ) -> LinkSummary:
     """Normalise every item, group them all, score (all pairs or those with a new item),
     and rebuild the blocking index on the way."""
@@ -224,11 +257,13 @@ def _link_in_memory(
     )
     del members
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
-    _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress, version=version)
+    _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress, version=version, queue=queue)
     return summary
 
 
-def _link_through_index(db: Database, new_nums: list[int], threshold: float, progress: Progress | None) -> LinkSummary:
+def _link_through_index(
+    db: Database, new_nums: list[int], threshold: float, progress: Progress | None, queue: tuple[int, list[int] | None]
+) -> LinkSummary:
     """Normalise only the new items; look their partners up in the blocking index."""
     version = index.data_version(db)
     corpus, a, b, new, grouped = index.candidates(db, new_nums, progress)
@@ -237,7 +272,17 @@ def _link_through_index(db: Database, new_nums: list[int], threshold: float, pro
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
     ids = [row[0] for row in in_batches(db, "SELECT id FROM items WHERE num IN ({})", new_nums)]
     seeds = set(ids) | {row[key] for row in rows for key in ("item_a", "item_b")} | index.stale_members(db)
-    _write(db, rows, summary, full=False, seeds=seeds, progress=progress, indexed=(new, grouped), version=version)
+    _write(
+        db,
+        rows,
+        summary,
+        full=False,
+        seeds=seeds,
+        progress=progress,
+        indexed=(new, grouped),
+        version=version,
+        queue=queue,
+    )
     return summary
 
 
@@ -251,8 +296,10 @@ def _write(
     progress: Progress | None,
     indexed: tuple[Corpus, Groups] | None = None,
     version: int | None = None,
+    queue: tuple[int, list[int] | None] = (0, []),
 ) -> None:
-    """Write the run's links, clusters and (incremental) index entries in one transaction.
+    """Write the run's links, clusters and (incremental) index entries in one transaction,
+    and drop the queue rows it covered (``queue``: see :func:`index.dequeue`).
 
     ``version``: :func:`index.data_version` when the run started reading. If another
     connection committed since, what was read may be out of date: links to items gone
@@ -283,3 +330,4 @@ def _write(
         summary.added, summary.removed = write_links(db, rows, full=full)
         summary.clusters_changed = refresh_clusters(db, seeds)
         index.clear_stale(db)
+        index.dequeue(db, *queue)

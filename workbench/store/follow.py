@@ -23,7 +23,9 @@ def successors(
     db: Database, vanished: dict[str, tuple[str, str]], arrived: dict[str, tuple[str, str]]
 ) -> dict[str, str]:
     """The new item each vanished item with reviews or link decisions became: the most
-    similar arrived item of the same kind, each taken at most once.
+    similar arrived item, of the same kind if one is similar enough, else of another kind
+    (the sentence is now read as a quote, or no longer as one: ``item_status.kind_changed``
+    says so); each taken at most once.
 
     ``vanished`` and ``arrived`` map item ids to ``(kind, text)``.
     """
@@ -39,13 +41,16 @@ def successors(
     }
     found: dict[str, str] = {}
     candidates = {new_id: (kind, canonical_text(text)) for new_id, (kind, text) in arrived.items()}
-    for old_id in sorted(followed):  # sorted: the same winner whatever the hash seed
-        kind, text = vanished[old_id]
-        choices = {new_id: text_ for new_id, (new_kind, text_) in candidates.items() if new_kind == kind}
-        best = process.extractOne(canonical_text(text), choices, scorer=fuzz.ratio, score_cutoff=FOLLOW_THRESHOLD)
-        if best:
-            found[old_id] = best[2]
-            del candidates[best[2]]
+    for same_kind in (True, False):
+        for old_id in sorted(followed - found.keys()):  # sorted: the same winner whatever the hash seed
+            kind, text = vanished[old_id]
+            choices = {
+                new_id: text_ for new_id, (new_kind, text_) in candidates.items() if (new_kind == kind) == same_kind
+            }
+            best = process.extractOne(canonical_text(text), choices, scorer=fuzz.ratio, score_cutoff=FOLLOW_THRESHOLD)
+            if best:
+                found[old_id] = best[2]
+                del candidates[best[2]]
     return found
 
 

@@ -91,9 +91,7 @@ def mark(
         item_id = resolve_item_id(db, item_id)
         if status not in status_ids(db):
             raise UnknownStatus(f"{status!r}: unknown status (one of: {', '.join(status_ids(db))})")
-        text, current_id, previous = db.execute(
-            "SELECT text, review_id, status FROM items WHERE id = ?", [item_id]
-        ).fetchone()
+        current_id, previous = db.execute("SELECT review_id, status FROM items WHERE id = ?", [item_id]).fetchone()
         if expected_status is not None and expected_status != previous:
             raise StaleReview(
                 item_id,
@@ -113,11 +111,14 @@ def mark(
                     )
                 ),
             )
+        # The item as the reviewer saw it (item_text, item_kind, ...) is recorded by a trigger.
         cursor = db.execute(
-            "INSERT INTO reviews (item_id, status, note, reviewer, created_at, based_on, item_text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [item_id, status, note, reviewer or default_reviewer(), now(), current_id, text],
+            "INSERT INTO reviews (item_id, status, note, reviewer, created_at, based_on) VALUES (?, ?, ?, ?, ?, ?)",
+            [item_id, status, note, reviewer or default_reviewer(), now(), current_id],
         )
+        # Checked, not assumed: a mark whose status did not reach the item is rolled back.
+        if db.execute("SELECT review_id FROM items WHERE id = ?", [item_id]).fetchone()[0] != cursor.lastrowid:
+            raise ReviewError(f"{item_id}: the item's status did not follow the review (damaged schema?); not marked")
         return Mark(cursor.lastrowid, item_id, status, previous)
 
 

@@ -8,6 +8,8 @@ is the number of migrations, so a file from a newer release is recognised and re
 
 from __future__ import annotations
 
+import os
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "workbench"
@@ -275,6 +277,115 @@ def m006_status_verdicts(db: Database) -> None:
         -- 1: a verdict on the item; 0: a workflow state (unreviewed, in progress).
         ALTER TABLE statuses ADD COLUMN verdict INTEGER NOT NULL DEFAULT 1 CHECK (verdict IN (0, 1));
         UPDATE statuses SET verdict = 0 WHERE id IN ('unreviewed', 'in-progress');
+        """
+    )
+
+
+def _file_of(key: str, path: str, format_: str) -> str:
+    """Where a source stored before m007 was read from: the path in its file key, else its
+    ``path`` resolved here (the best that can be known after the ingest that wrote it)."""
+    if key.startswith("file:") and format_ != "jsonl":
+        return key.removeprefix("file:")
+    given = path.rpartition("#")[0] if format_ == "jsonl" else path
+    resolved = os.path.realpath(given or path)
+    if key.startswith("file:") and not key.startswith(f"file:{resolved}#"):
+        return key.removeprefix("file:").rpartition("#")[0]  # ingested from another working folder
+    return resolved
+
+
+@migrations()
+def m007_source_files(db: Database) -> None:
+    """The file each article was read from, and a mark on sources whose file no longer holds
+    them, so that renames, moves and deletions are told apart from new articles."""
+    db.executescript(
+        """
+        -- The resolved path of the file the article was read from (for JSON, the file of the record).
+        ALTER TABLE sources ADD COLUMN file TEXT;
+        -- When an ingest found that the file no longer holds the article, and why; NULL while it does.
+        ALTER TABLE sources ADD COLUMN gone_at TEXT;
+        ALTER TABLE sources ADD COLUMN gone_reason TEXT;
+        CREATE INDEX sources_file ON sources(file);
+        CREATE INDEX sources_sha256 ON sources(sha256);
+        CREATE INDEX sources_gone ON sources(gone_at) WHERE gone_at IS NOT NULL;
+        """
+    )
+    files = [
+        (_file_of(key, path, format_), id_)
+        for id_, key, path, format_ in db.execute("SELECT id, key, path, format FROM sources").fetchall()
+    ]
+    db.conn.executemany("UPDATE sources SET file = ? WHERE id = ?", files)
+
+
+# A review's figures as one comparable string: value and unit of each, in order; offsets
+# (which move when the sentence is edited) do not count. Malformed JSON counts as none.
+_FIGURES = """(SELECT group_concat(json_extract(figure.value, '$.value') || ' '
+                                    || ifnull(json_extract(figure.value, '$.unit'), ''), '; ')
+               FROM json_each(CASE WHEN json_valid({0}) THEN {0} ELSE '[]' END) AS figure
+               WHERE figure.type = 'object')"""
+
+
+@migrations()
+def m008_review_snapshots(db: Database) -> None:
+    """What the reviewer saw besides the text (kind, speaker, figures), so a verdict whose item
+    changed in any of these since is flagged."""
+    db.executescript(
+        f"""
+        ALTER TABLE reviews ADD COLUMN item_kind TEXT;
+        ALTER TABLE reviews ADD COLUMN item_speaker TEXT;
+        ALTER TABLE reviews ADD COLUMN item_numbers TEXT;
+        -- Reviews given before this migration: the item as it is now is the best record left.
+        UPDATE reviews SET (item_kind, item_speaker, item_numbers) =
+            (SELECT kind, speaker, numbers FROM items WHERE items.id = reviews.item_id)
+        WHERE EXISTS (SELECT 1 FROM items WHERE items.id = reviews.item_id);
+        -- Every new review records the item as it was when marked, whoever inserts it.
+        CREATE TRIGGER reviews_snapshot AFTER INSERT ON reviews
+        WHEN NEW.item_kind IS NULL AND EXISTS (SELECT 1 FROM items WHERE id = NEW.item_id) BEGIN
+            UPDATE reviews SET (item_text, item_kind, item_speaker, item_numbers) = (
+                SELECT coalesce(NEW.item_text, text), kind, speaker, numbers FROM items WHERE id = NEW.item_id)
+            WHERE id = NEW.id;
+        END;
+
+        DROP VIEW item_status;
+        CREATE VIEW item_status AS
+            SELECT *, coalesce(text_changed, 0) OR kind_changed OR speaker_changed OR figures_changed
+                      AS changed_since_review
+            FROM (
+                SELECT items.id AS item_id, items.kind, items.source_id, items.speaker, items.text,
+                       items.status, reviews.note, reviews.reviewer, reviews.created_at AS reviewed_at,
+                       reviews.item_text IS NOT NULL AND reviews.item_text != items.text AS text_changed,
+                       reviews.item_kind IS NOT NULL AND reviews.item_kind != items.kind AS kind_changed,
+                       reviews.item_kind IS NOT NULL AND reviews.item_speaker IS NOT items.speaker
+                           AS speaker_changed,
+                       reviews.item_kind IS NOT NULL
+                           AND {_FIGURES.format("reviews.item_numbers")} IS NOT {_FIGURES.format("items.numbers")}
+                           AS figures_changed,
+                       sources.gone_at IS NOT NULL AS source_gone
+                FROM items LEFT JOIN reviews ON reviews.id = items.review_id
+                LEFT JOIN sources ON sources.id = items.source_id
+            );
+        """
+    )
+
+
+@migrations()
+def m009_link_queue(db: Database) -> None:
+    """A durable list of items that need linking, so a killed ingest or link run leaves its
+    work to the next one instead of losing it."""
+    db.executescript(
+        """
+        -- One row per item added or changed since a link run last covered it; a run deletes
+        -- the rows it read (up to the highest id it saw) in the transaction that writes its links.
+        CREATE TABLE link_queue (id INTEGER PRIMARY KEY, num INTEGER NOT NULL);
+        CREATE TRIGGER items_queue_new AFTER INSERT ON items BEGIN
+            INSERT INTO link_queue (num) VALUES (NEW.num);
+        END;
+        CREATE TRIGGER items_queue_changed AFTER UPDATE OF text, numbers, speaker, kind ON items
+        WHEN OLD.text IS NOT NEW.text OR OLD.numbers IS NOT NEW.numbers OR OLD.speaker IS NOT NEW.speaker
+             OR OLD.kind IS NOT NEW.kind BEGIN
+            INSERT INTO link_queue (num) VALUES (NEW.num);
+        END;
+        -- Items the linker's index has never seen were never linked (an ingest killed before linking).
+        INSERT INTO link_queue (num) SELECT num FROM items WHERE num NOT IN (SELECT num FROM link_signatures);
         """
     )
 

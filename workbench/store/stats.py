@@ -9,7 +9,8 @@ from .statuses import reviewed
 
 
 def collect(db: Database) -> dict:
-    """Totals, counts by status and by source, and reviews that lost or outlived their item text."""
+    """Totals, counts by status and by source, reviews that lost their item or whose item
+    changed since (text, kind, speaker, figures), and sources whose file no longer holds them."""
     totals = {
         "sources": db.execute("SELECT count(*) FROM sources").fetchone()[0],
         "claims": db.execute("SELECT count(*) FROM items WHERE kind = 'claim'").fetchone()[0],
@@ -39,7 +40,24 @@ def collect(db: Database) -> dict:
         )
     )
     orphans = list(db.query("SELECT * FROM orphan_reviews ORDER BY id"))
-    text_changed = db.execute("SELECT count(*) FROM item_status WHERE text_changed").fetchone()[0]
+    changed = dict(
+        zip(
+            ("text", "kind", "speaker", "figures"),
+            db.execute(
+                "SELECT count(*) FILTER (WHERE text_changed), count(*) FILTER (WHERE kind_changed), "
+                "count(*) FILTER (WHERE speaker_changed), count(*) FILTER (WHERE figures_changed) "
+                "FROM item_status"
+            ).fetchone(),
+        )
+    )
+    gone = list(
+        db.query(
+            "SELECT sources.id, sources.path, sources.gone_at, sources.gone_reason, "
+            f"count(items.num) FILTER (WHERE {reviewed()}) AS reviewed "
+            "FROM sources LEFT JOIN items ON items.source_id = sources.id "
+            "WHERE sources.gone_at IS NOT NULL GROUP BY sources.id ORDER BY sources.gone_at DESC, sources.path"
+        )
+    )
     path = db.execute("PRAGMA database_list").fetchone()[2]
     return {
         "path": path,
@@ -47,5 +65,6 @@ def collect(db: Database) -> dict:
         "by_status": by_status,
         "by_source": by_source,
         "orphans": orphans,
-        "text_changed": text_changed,
+        "changed": changed,
+        "gone": gone,
     }
