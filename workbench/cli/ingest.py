@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,20 +10,36 @@ import click
 
 from ..readers import plugin_problems
 from ..untrusted import visible
-from .common import console, db_option, open_database, warn
+from .common import console, db_option, fail, open_database, warn
+
+
+def most_workers() -> int:
+    """More extraction processes than twice the CPUs only cost memory and start-up."""
+    return 2 * (os.cpu_count() or 1)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--workers", type=int, default=None, help="Extraction processes (default: CPU count, at most 4).")
+@click.option(
+    "--workers", type=int, default=None, help="Extraction processes (default: CPU count, at most 4; at most 2 x CPUs)."
+)
 @click.option("--no-link", is_flag=True, help="Skip cross-linking (run `workbench link` after a bulk load).")
-def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no_link: bool) -> None:
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Follow symbolic links that lead out of the folders given (by default each is skipped and named).",
+)
+def ingest(
+    paths: tuple[str, ...], db_path: Path | None, workers: int | None, no_link: bool, follow_links: bool
+) -> None:
     """Ingest articles from PATHS (files or folders: .txt .md .html .pdf .jsonl .json)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..pipeline import ingest as run_ingest
 
+    if workers is not None and not 1 <= workers <= most_workers():
+        fail(f"--workers must be between 1 and {most_workers()} (twice this machine's {os.cpu_count()} CPUs)")
     db = open_database(db_path)
     for problem in plugin_problems():
         warn(problem)
@@ -48,6 +65,7 @@ def ingest(paths: tuple[str, ...], db_path: Path | None, workers: int | None, no
             workers=workers,
             on_file=on_file,
             link=not no_link,
+            follow_links=follow_links,
             on_failure=lambda failure: progress.console.print(
                 visible(f"skipped {failure}"), markup=False, soft_wrap=True
             ),

@@ -7,6 +7,11 @@ that junk, and every extracted item's offsets point into the text returned here,
 this is the one place where text is changed.
 
 The result has one paragraph per line and paragraphs separated by a blank line.
+
+Every pattern here sees untrusted text and runs in linear time: no two quantifiers can
+share the characters they match (possessive ``*+``/``++`` where they could), and a
+pattern that scans ahead from a start stops at the next character that could start
+another match, so the scans from successive starts do not overlap.
 """
 
 from __future__ import annotations
@@ -15,21 +20,24 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-URL_LINE = re.compile(r"^\s*<?(https?://|www\.)\S+>?\s*$", re.IGNORECASE)
+URL_LINE = re.compile(r"\s*+<?(?:https?://|www\.)\S++\s*+$", re.IGNORECASE)
 RELATED_LINE = re.compile(r"^\s*(related( article| story| content)?|read more|see also|also read)\s*:", re.I)
 BOILERPLATE_LINE = re.compile(
     r"^\s*(share this( article| story)?|share on (facebook|twitter)|click here to subscribe"
     r"|sign up for our newsletter|advertisement)\s*$"
     r"|become a member for|subscribe (now|today|to our)|hope you have enjoyed"
-    r"|all rights reserved|^\s*©"
-    r"|\bReporting by\b.*\b(Writing|Editing) by\b",
+    r"|all rights reserved|^\s*©",
     re.IGNORECASE,
 )
+# An agency's credit line names its reporters, then its writers or editors (two searches:
+# one pattern with ``.*`` between them rescans the rest of the line at every "Reporting by").
+REPORTING_BY = re.compile(r"\bReporting by\b", re.IGNORECASE)
+WRITING_BY = re.compile(r"\b(?:Writing|Editing) by\b", re.IGNORECASE)
 AGENCY = r"(AP|AFP|Reuters|TASS|EPA|Getty Images|Shutterstock|Sputnik|Pixabay|Unsplash)"
 PHOTO_CREDIT = re.compile(
     rf"^\s*\(?(?i:photo|image|picture|illustration)(?i: credit)?\s*(:|by\b)"
-    rf"|\b(via|photo by|credit:?)\s+{AGENCY}(\s*/\s*[\w.]+)*\s*\)?\s*$"
-    rf"|\b{AGENCY}\s*/\s*[\w.]+\s*\)?\s*$",
+    rf"|\b(via|photo by|credit:?)\s++{AGENCY}(?:\s*+/\s*+[\w.]++)*+\s*+\)?\s*+$"
+    rf"|\b{AGENCY}\s*+/\s*+[\w.]++\s*+\)?\s*+$",
 )
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufeff]")
 TERMINAL = tuple(".!?:;\"”’'»)…")
@@ -58,10 +66,26 @@ KEEP_HYPHEN_PREFIXES = {
     "all",
     "vice",
 }
-MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
-MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)(?:\s+\"[^\"]*\")?\)")
+# Brackets hold no brackets and a target no whitespace and at most one level of
+# parentheses (wiki/Foo_(bar)): a scan from one bracket ends at the next.
+LINK_TARGET = r"(?:[^()\s]|\([^()\s]*+\))++"
+MARKDOWN_IMAGE = re.compile(rf"!\[[^\[\]]*+\]\((?:{LINK_TARGET})?(?:\s++[^()\n]*+)?\)")
+MARKDOWN_LINK = re.compile(rf"\[([^\[\]]++)\]\(({LINK_TARGET})(?:\s++\"[^\"]*+\")?\)")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)")
+# **strong**, __strong__ (a lone * or _ inside), *emphasis*; none crosses its closing run.
+MARKDOWN_EMPHASIS = re.compile(
+    r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"
+    r"|__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"
+    r"|(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)"
+)
+# A word split at a line end is looked for this far back: longer runs are not words, and
+# searching a whole paragraph again at every line would be quadratic.
+LONGEST_WORD = 64
+WORD_BEFORE_HYPHEN = re.compile(r"(\w+)-$")
+FIRST_WORD = re.compile(r"\w+")
+WHITESPACE = re.compile(r"\s+")
+# Whether a paragraph ends in a heading is judged on this many of its last characters.
+LAST_LINE_CHARS = 200
 
 
 @dataclass
@@ -90,11 +114,14 @@ def markdown_to_text(text: str, links: list[str]) -> str:
     text = MARKDOWN_LINK.sub(keep_link, text)
     lines = [MARKDOWN_HEADING.sub("", line) for line in text.split("\n")]
     text = "\n".join(lines)
-    return MARKDOWN_EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+    return MARKDOWN_EMPHASIS.sub(lambda match: match.group(match.lastindex), text)
 
 
 def is_junk_line(line: str) -> bool:
-    return bool(BOILERPLATE_LINE.search(line) or PHOTO_CREDIT.search(line))
+    if BOILERPLATE_LINE.search(line) or PHOTO_CREDIT.search(line):
+        return True
+    reporting = REPORTING_BY.search(line)
+    return bool(reporting and WRITING_BY.search(line, reporting.end()))
 
 
 def _blocks(lines: list[str], links: list[str]) -> list[list[str]]:
@@ -139,52 +166,70 @@ def _wrap_width(blocks: list[list[str]]) -> int:
     return int(statistics.median(wrapped))
 
 
-def _join_hyphenated(left: str, right: str, vocabulary: set[str]) -> str:
-    """Join a word split across lines: keep real compounds, rejoin split words."""
-    head = re.search(r"(\w+)-$", left)
-    tail = re.match(r"(\w+)", right)
+def _keeps_hyphen(before: str, after: str, vocabulary: set[str]) -> bool:
+    """Whether a line ending ``before`` in a hyphen joins ``after`` as a compound (anti-business)
+    rather than as one word split in two (busi-ness)."""
+    head = WORD_BEFORE_HYPHEN.search(before)
+    tail = FIRST_WORD.match(after)
     if not head or not tail:
-        return left + right
-    joined = (head.group(1) + tail.group(1)).lower()
-    keep = head.group(1).lower() in KEEP_HYPHEN_PREFIXES or (
-        head.group(1)[:1].isupper() and tail.group(1)[:1].isupper()
-    )
-    if joined in vocabulary:
-        keep = False
-    elif f"{head.group(1)}-{tail.group(1)}".lower() in vocabulary:
-        keep = True
-    return left + right if keep else left[:-1] + right
+        return True
+    first, second = head.group(1), tail.group(0)
+    if (first + second).lower() in vocabulary:
+        return False
+    if f"{first}-{second}".lower() in vocabulary:
+        return True
+    return first.lower() in KEEP_HYPHEN_PREFIXES or (first[:1].isupper() and second[:1].isupper())
 
 
 def _reflow(block: list[str], width: int, vocabulary: set[str]) -> list[str]:
     """Join a block's lines into paragraphs; short lines ending a sentence end one."""
     paragraphs: list[str] = []
-    current = ""
+    pieces: list[str] = []  # the paragraph so far, joined once it ends
+    tail = ""  # its last characters: enough to find a word split at the line end
     for line in block:
         line = line.strip()
-        if not current:
-            current = line
-        elif current.endswith("-") and not current.endswith(" -"):
-            current = _join_hyphenated(current, line, vocabulary)
+        if not pieces:
+            pieces.append(line)
+        elif tail.endswith("-") and not tail.endswith(" -"):
+            if not _keeps_hyphen(tail, line, vocabulary):
+                pieces[-1] = pieces[-1][:-1]
+                tail = tail[:-1]
+            pieces.append(line)
         else:
-            current = f"{current} {line}"
+            pieces += (" ", line)
+            tail += " "
+        tail = (tail + line)[-LONGEST_WORD:]
         if width and line.endswith(TERMINAL) and len(line) < 0.6 * width:
-            paragraphs.append(current)
-            current = ""
-    if current:
-        paragraphs.append(current)
+            paragraphs.append("".join(pieces))
+            pieces, tail = [], ""
+    if pieces:
+        paragraphs.append("".join(pieces))
     return paragraphs
 
 
-def _continues(previous: str, following: str, width: int) -> bool:
-    """Whether a paragraph was cut in two by page furniture rather than ended."""
-    if previous.endswith(TERMINAL) or not following:
+def _continues(previous: list[str], previous_length: int, following: str, width: int) -> bool:
+    """Whether a paragraph (the ``previous`` pieces, joined by spaces) was cut in two by
+    page furniture rather than ended."""
+    if previous[-1].endswith(TERMINAL) or not following:
         return False
     if following[0].islower():
         return True
     # A hard-wrapped paragraph cut mid-sentence ends in a full-width line; a heading is short.
-    last_line = previous[-width:] if width else previous
-    return bool(width) and len(previous) >= 0.8 * width and not last_line.istitle()
+    if not width or previous_length < 0.8 * width:
+        return False
+    return not _last_chars(previous, min(width, LAST_LINE_CHARS)).istitle()
+
+
+def _last_chars(pieces: list[str], count: int) -> str:
+    """The last ``count`` characters of ``pieces`` joined by spaces, reading no further back."""
+    taken: list[str] = []
+    length = 0
+    for piece in reversed(pieces):
+        taken.append(piece)
+        length += len(piece) + 1
+        if length >= count:
+            break
+    return " ".join(reversed(taken))[-count:]
 
 
 def _is_title_line(line: str) -> bool:
@@ -204,14 +249,15 @@ def _take_title(blocks: list[list[str]]) -> str | None:
             return None
         blocks.pop(0)
         return first[0].strip()
-    title_lines = []
-    while first and _is_title_line(first[0]):
-        title_lines.append(first.pop(0).strip())
-    if not title_lines:
-        title_lines.append(first.pop(0).strip())
+    count = 0
+    while count < len(first) and _is_title_line(first[count]):
+        count += 1
+    count = max(count, 1)  # no title-like line: the first line is the headline anyway
+    title = " ".join(line.strip() for line in first[:count])
+    del first[:count]
     if not first:
         blocks.pop(0)
-    return " ".join(title_lines)
+    return title
 
 
 def clean_text(raw: str, *, has_title_line: bool = True, markdown: bool = False) -> CleanText:
@@ -231,15 +277,17 @@ def clean_text(raw: str, *, has_title_line: bool = True, markdown: bool = False)
     width = _wrap_width(blocks)
     # Only needed to judge words hyphenated at a line end, which most texts lack.
     vocabulary = set(re.findall(r"[\w-]+", text.lower())) if "-\n" in text else set()
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # each the reflowed pieces of one paragraph
+    length = 0  # of the last paragraph, joined
     for block in blocks:
         for paragraph in _reflow(block, width, vocabulary):
             if is_junk_line(paragraph):
                 continue
-            if paragraphs and _continues(paragraphs[-1], paragraph, width):
-                paragraphs[-1] = f"{paragraphs[-1]} {paragraph}"
+            if paragraphs and _continues(paragraphs[-1], length, paragraph, width):
+                paragraphs[-1].append(paragraph)
+                length += 1 + len(paragraph)
             else:
-                paragraphs.append(paragraph)
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in paragraphs]
-    paragraphs = [p for p in paragraphs if p]
-    return CleanText("\n\n".join(paragraphs), title, links)
+                paragraphs.append([paragraph])
+                length = len(paragraph)
+    joined = (WHITESPACE.sub(" ", " ".join(pieces)).strip() for pieces in paragraphs)
+    return CleanText("\n\n".join(text for text in joined if text), title, links)

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import Article
-from .failures import ReadError, ReadFailure
+from .decode import storable_text
+from .failures import ReadError, ReadFailure, os_reason
 from .registry import reader_for
 
 # read_path on a file of a type no reader claims (discover never yields one) reads plain text.
@@ -14,18 +15,36 @@ FALLBACK_SUFFIX = ".txt"
 
 
 def read_path(given: str, path: Path) -> Iterator[Article | ReadFailure]:
-    """Read one file: one article, or one per record for JSON (lines)."""
+    """Read one file: one article, or one per record for JSON (lines).
+
+    Nothing is raised: every problem is a :class:`ReadFailure`, and every string that
+    comes out can be encoded (stored, printed), whatever the file's name or contents.
+    """
+    given = storable_text(given)
     reader = reader_for(path.suffix) or reader_for(FALLBACK_SUFFIX)
     try:
         result = reader.read(given, path)
-        if isinstance(result, Article):
-            yield result
-        else:
-            yield from result
+        for read in [result] if isinstance(result, Article) else result:
+            yield _storable(read)
     except ReadError as error:
         yield ReadFailure(given, str(error))
     except OSError as error:
-        yield ReadFailure(given, f"cannot read: {error.strerror or error}")
+        yield ReadFailure(given, f"cannot read: {os_reason(error)}")
+    except UnicodeDecodeError as error:
+        yield ReadFailure(given, f"invalid {error.encoding.upper()} text")
+    except RecursionError:
+        yield ReadFailure(given, "nested too deeply to read")
+
+
+def _storable(read: Article | ReadFailure) -> Article | ReadFailure:
+    """``read`` with every string made storable (a reader's article is its own to change)."""
+    if isinstance(read, ReadFailure):
+        return ReadFailure(storable_text(read.path), storable_text(read.reason))
+    for name, value in list(vars(read).items()):
+        if isinstance(value, str):
+            setattr(read, name, storable_text(value))
+    read.links = [storable_text(link) for link in read.links]
+    return read
 
 
 def read_article(path: str | Path) -> Article:

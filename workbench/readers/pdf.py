@@ -9,25 +9,35 @@ from ..model import Article
 from .article import file_key, finish_article
 from .clean import clean_text
 from .decode import read_article_bytes
-from .failures import ReadError
+from .failures import ReadError, library_messages_dropped
 from .registry import Reader, register
+
+PASSWORD_PROTECTED = "password-protected PDF (encrypted); decrypt it first"
 
 
 def read_pdf(given: str, path: Path) -> Article:
-    """A PDF's text, reflowed; a PDF without a text layer is refused."""
+    """A PDF's text, reflowed; a PDF without a text layer is refused, and so is an
+    encrypted one, even one that opens with an empty password."""
     from pypdf import PdfReader  # imported late: it is slow to import and only PDF needs it
-    from pypdf.errors import PyPdfError
 
     data = read_article_bytes(path)
     if not data.startswith(b"%PDF"):
         raise ReadError("not a PDF (no %PDF header)" if data.strip() else "empty file")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
-        title, author = info.get("/Title"), info.get("/Author")
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise ReadError(f"corrupt PDF ({type(error).__name__}: {str(error)[:80]})") from None
+    with library_messages_dropped("pypdf"):
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise ReadError(PASSWORD_PROTECTED)
+            pages = [page.extract_text() or "" for page in reader.pages]
+            info = reader.metadata or {}
+            title, author = info.get("/Title"), info.get("/Author")
+        except ReadError:
+            raise
+        except Exception as error:  # pypdf raises many types on broken files, not only PyPdfError
+            # Opening an encrypted file tries the empty password, which can fail in its own way.
+            if b"/Encrypt" in data:
+                raise ReadError(PASSWORD_PROTECTED) from None
+            raise ReadError(f"corrupt PDF ({type(error).__name__}: {str(error)[:80]})") from None
     text = "\n".join(pages)
     if not text.strip():
         raise ReadError("PDF has no text layer (scanned image?)")
