@@ -69,9 +69,14 @@ def not_regular(mode: int) -> str | None:
     return f"not a regular file ({FILE_KINDS.get(stat.S_IFMT(mode), 'a special file')})"
 
 
+def _amount(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size:,} bytes"
+
+
 def _too_large(limit: int, size: int | None = None) -> ReadError:
-    found = f"{size / 2**20:,.0f} MB" if size is not None else f"more than {limit // 2**20:,} MB"
-    return ReadError(f"file too large ({found}, limit {limit // 2**20:,} MB)")
+    if size is None:  # it said it was smaller
+        return ReadError(f"file too large (over the limit of {_amount(limit)})")
+    return ReadError(f"file too large ({_amount(size)}, limit {_amount(limit)})")
 
 
 def open_regular(path: Path, limit: int) -> BinaryIO:
@@ -91,20 +96,27 @@ def open_regular(path: Path, limit: int) -> BinaryIO:
         raise
 
 
-class _Bounded(io.FileIO):
+class _Bounded(io.RawIOBase):
     """An open file that fails once more than ``limit`` bytes were read, whatever size it claimed."""
 
     def __init__(self, descriptor: int, limit: int) -> None:
-        super().__init__(descriptor, "r")
+        self.file = io.FileIO(descriptor, "r")
         self.limit = limit
         self.consumed = 0
 
+    def readable(self) -> bool:
+        return True
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        count = super().readinto(buffer) or 0
+        count = self.file.readinto(buffer) or 0
         self.consumed += count
         if self.consumed > self.limit:
             raise _too_large(self.limit)
         return count
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
 
 
 def read_article_bytes(path: Path) -> bytes:
