@@ -207,8 +207,9 @@ def read_json(given: str, path: Path) -> Iterator[Article | ReadFailure]:
 
 
 def _list_records(given: str, source: str, values: _Values) -> Iterator[Article | ReadFailure]:
-    """The records of a JSON list, one at a time; a record that is not valid JSON ends the
-    list (where the next one starts cannot be known), one that is too large only itself."""
+    """The records of a JSON list, one at a time. A record too large is refused alone once
+    parsed; one that is not valid JSON, or too large to parse within twice the limit, ends
+    the list: where the next record starts cannot be known."""
     values.take("[")
     number = 0
     more = values.next_char() != "]"
