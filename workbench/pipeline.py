@@ -97,13 +97,15 @@ def ingest(
     on_failure: Callable[[ReadFailure], None] | None = None,
     link: bool = True,
     follow_links: bool = False,
+    link_progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into ``db`` and return what happened.
 
     ``on_file(done, total, items_found)`` is called after each file (for progress bars);
     ``on_failure`` with each file or record that could not be read or stored. ``link=False``
-    leaves cross-linking to a later run (for bulk loads in several runs). ``follow_links``
-    follows symbolic links out of the folders given. Raises
+    leaves cross-linking to a later run (for bulk loads in several runs);
+    ``link_progress(stage, done, total)`` follows the linking. ``follow_links`` follows
+    symbolic links out of the folders given. Raises
     :class:`~workbench.store.database.DatabaseError` (one line) when the database cannot be
     written: the batch stops there.
     """
@@ -155,7 +157,7 @@ def ingest(
                 on_file(done, len(files), items_found)
         summary.gone = mark_gone(db, batch)
         if link:
-            summary.links = link_pending(db).links
+            summary.links = link_pending(db, progress=link_progress).links
     except sqlite3.Error as error:
         raise explain(error, _db_path(db)) from None
     finally:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from paths import ROOT
+from paths import FIXTURES, ROOT
 
 from workbench.cli import cli
 from workbench.pipeline import ingest
@@ -28,6 +28,7 @@ PROCESSES, MARKS_EACH = 4, 2000
 CRASH_AFTER_MARKS = 300
 INGEST_FILES = 60
 REVIEWED = 100
+LINK_FILES = 10  # articles that link to one another, for the resumable-linking tests
 
 
 def db_file(db) -> str:
@@ -118,6 +119,75 @@ def test_sigkill_during_ingest_leaves_no_half_ingested_source(tmp_path, corpus):
     # the interrupted batch completes when run again
     ingest(killed, [str(folder)], workers=1)
     assert killed.execute("SELECT count(*) FROM sources").fetchone()[0] == INGEST_FILES
+
+
+def linked_corpus(folder: Path) -> list[Path]:
+    """Versions of the two fixture articles with other figures and wording: exact links,
+    number conflicts and drifting quotes between every pair of files."""
+    folder.mkdir()
+    reuters = (FIXTURES / "000_2b14526b3bd0fd47.txt").read_text(encoding="utf-8")
+    moscow = (FIXTURES / "003_9c5ba6eb5ac01bd5.txt").read_text(encoding="utf-8")
+    files = []
+    for n in range(LINK_FILES):
+        text = reuters if n % 2 else moscow
+        text = text.replace("750", str(750 + n)).replace("50 firms", f"{50 + n} firms")
+        if n % 3 == 0:
+            text = text.replace("gravest threat", "biggest threat").replace("quickly opened", "soon opened")
+        files.append(folder / f"a{n:02d}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    return files
+
+
+def links_and_clusters(db) -> tuple[list, list]:
+    return (
+        db.execute("SELECT item_a, item_b, score, method, state, drift, conflict FROM links ORDER BY 1, 2").fetchall(),
+        db.execute("SELECT id, cluster_id FROM items ORDER BY id").fetchall(),
+    )
+
+
+def killed_at(path: Path, folder: Path, stop: str) -> None:
+    """Run an ingest in another process and SIGKILL it once it has printed ``stop``."""
+    worker = spawn("ingest", str(path), str(folder), stop)
+    for line in worker.stdout:
+        if line.strip() == stop:
+            break
+    else:
+        pytest.fail(f"the ingest never reached {stop!r}: {worker.stderr.read()}")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    assert integrity(str(path)) == "ok"
+
+
+@pytest.mark.parametrize("stop", ["file 4", "link candidates", "link scoring", "link writing"])
+def test_sigkill_mid_ingest_or_mid_link_then_a_rerun_links_as_a_clean_run(tmp_path, stop):
+    folder = tmp_path / "articles"
+    linked_corpus(folder)
+    clean = open_db(tmp_path / "clean.db")
+    ingest(clean, [str(folder)], workers=1)
+    expected = links_and_clusters(clean)
+    assert len(expected[0]) > 500 and {"exact", "number-conflict"} <= {link[3] for link in expected[0]}
+    path = tmp_path / "killed.db"
+    killed_at(path, folder, stop)
+    killed = open_db(path)
+    assert killed.execute("SELECT count(*) FROM links").fetchone()[0] == 0  # nothing linked before the kill
+    ingest(killed, [str(folder)], workers=1)
+    assert links_and_clusters(killed) == expected
+    assert killed.execute("SELECT count(*) FROM link_queue").fetchone()[0] == 0
+
+
+def test_sigkill_mid_second_ingest_then_a_rerun_links_as_a_clean_run(tmp_path):
+    folder = tmp_path / "articles"
+    files = linked_corpus(folder)
+    clean = open_db(tmp_path / "clean.db")
+    ingest(clean, [str(folder)], workers=1)
+    path = tmp_path / "killed.db"
+    first = open_db(path)
+    ingest(first, [str(file) for file in files[:4]], workers=1)  # linked, indexed
+    first.close()
+    killed_at(path, folder, "file 7")  # three new articles stored, none linked
+    killed = open_db(path)
+    ingest(killed, [str(folder)], workers=1)
+    assert links_and_clusters(killed) == links_and_clusters(clean)
 
 
 def test_reingest_after_edits_keeps_all_hundred_reviews(tmp_path, corpus):

@@ -26,7 +26,7 @@ from ..untrusted import visible
 db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # what the path is, open_db checks (one line, whatever it is)
     default=None,
     help="Database file (default: $WORKBENCH_DB or db/workbench.db).",
 )

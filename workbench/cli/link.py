@@ -39,22 +39,23 @@ def link(db_path: Path | None, threshold: float | None) -> None:
     from ..link import link_items
 
     db = open_database(db_path, create=False)
+    errors = console(stderr=True)
     progress = Progress(
         TextColumn("[bold]link {task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console(stderr=True),
+        console=errors,
         transient=True,
+        disable=not errors.is_terminal,  # off a terminal it would leave a blank line before any error
     )
-    with progress:
+    with database_errors(database_path(db_path)), progress:  # the bar is gone before an error is said
         task = progress.add_task("reading", total=None)
 
         def report(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        with database_errors(database_path(db_path)):
-            summary = link_items(db, threshold=threshold, progress=report)
+        summary = link_items(db, threshold=threshold, progress=report)
     click.echo(
         f"{summary.items:,} items, {summary.candidates:,} candidate pairs scored: {summary.links:,} links "
         f"({summary.added:,} new, {summary.removed:,} stale suggestions removed), {summary.conflicts:,} number "

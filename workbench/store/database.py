@@ -93,7 +93,7 @@ def explain(error: sqlite3.Error, path: str | Path) -> DatabaseError:
         SQLITE_READONLY: "read-only (no permission to write the file or its folder, or a read-only disk)",
         SQLITE_FULL: "disk full: nothing more can be written (free some space and run again)",
         SQLITE_IOERR: f"disk I/O error ({error})",
-        SQLITE_CANTOPEN: "cannot open the database or its journal files (check the permissions of the file and folder)",
+        SQLITE_CANTOPEN: "cannot open it or create its journal files beside it (a read-only folder, or no permission)",
         SQLITE_PERM: "permission denied",
         SQLITE_AUTH: "permission denied",
     }
@@ -164,14 +164,17 @@ def open_db(
     """
     path = Path(path) if path is not None else default_db_path()
     _check_file(path, create=create and not readonly)
-    uri = f"{Path(os.path.realpath(path)).as_uri()}?mode=ro" if readonly else str(path)
     conn = None
     try:
-        conn = sqlite3.connect(uri, uri=readonly, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        # Opened as any reader opens it (a read-only open of a WAL file would leave its -wal
+        # and -shm behind); ``readonly`` is then enforced by SQLite on this connection.
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _check_kind(conn, path)
         db = Database(conn)
-        if not readonly:
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        else:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
