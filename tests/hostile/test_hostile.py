@@ -6,14 +6,21 @@ Property-based (Hypothesis) and hand-picked cases; a bad file gets one line at w
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfmaker import write_pdf
+from readers.adversarial import TEXT_BOMBS, adversarial_units
 
 from workbench.cli import cli
 from workbench.extract import extract
+from workbench.model import Article
 from workbench.readers import ReadFailure, read_path
 from workbench.readers.clean import clean_text
 from workbench.store.database import open_db
@@ -39,6 +46,156 @@ def test_random_bytes_never_crash_a_reader(tmp_path, data, suffix):
     for result in read_path(str(path), path):
         if isinstance(result, ReadFailure):
             assert "\n" not in str(result) and str(result).startswith(str(path))
+
+
+def assert_read_safely(path: Path) -> list[Article]:
+    """Read ``path``: nothing raised, each failure one line naming the file, every string
+    storable (no lone surrogates) and free of escape characters in the text."""
+    articles = []
+    for result in read_path(str(path), path):
+        if isinstance(result, ReadFailure):
+            assert "\n" not in str(result) and str(result).startswith(str(path)), str(result)
+            str(result).encode("utf-8")
+            continue
+        articles.append(result)
+        for value in (result.key, result.path, result.text, result.title, result.url, result.author):
+            (value or "").encode("utf-8")
+        assert "\x1b" not in result.text and "\x00" not in result.text
+    return articles
+
+
+# Structured hostile files: what broke the readers before, at sizes Hypothesis picks.
+text_bombs = st.builds(
+    lambda bomb, size: TEXT_BOMBS[bomb](size), st.sampled_from(sorted(TEXT_BOMBS)), st.integers(1, 20_000)
+)
+repeated_units = st.builds(lambda unit, times: unit * times, adversarial_units, st.integers(1, 3_000))
+deep_nesting = st.builds(
+    lambda brackets, depth: brackets[0] * depth + brackets[1] * depth,
+    st.sampled_from([("[", "]"), ('{"a":', "}"), ('{"text": "x", "a": [', "]}")]),
+    st.integers(1, 120_000),
+)
+huge_integers = st.builds(lambda digits: "9" * digits, st.integers(4_000, 30_000))
+surrogate_escapes = st.lists(
+    st.sampled_from(["\\ud800", "\\udc00", "\\udfff", "\\ud83d", "\\ud83d\\ude00", "\\u0000", "\\u001b", "a"]),
+    min_size=1,
+    max_size=6,
+).map(lambda parts: '"' + "".join(parts) + '"')
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=8,
+).map(json.dumps)
+field_values = st.one_of(json_values, huge_integers, surrogate_escapes, deep_nesting, text_bombs.map(json.dumps))
+records = st.builds(
+    lambda values: "{" + ", ".join(f'"{name}": {value}' for name, value in values.items()) + "}",
+    st.dictionaries(st.sampled_from(["text", "title", "url", "outlet", "author", "published", "id"]), field_values),
+)
+
+
+def json_file(layout: str, items: list[str], cut: int) -> str:
+    text = "[" + ", ".join(items) + "]" if layout == "list" else "\n".join(items)
+    return text[: len(text) - cut] if cut else text
+
+
+json_files = st.builds(
+    json_file,
+    st.sampled_from(["list", "lines"]),
+    st.lists(st.one_of(records, deep_nesting, huge_integers), min_size=1, max_size=4),
+    st.sampled_from([0, 0, 1, 7]),
+)
+STRUCTURED_EXAMPLES = 200
+
+
+@settings(max_examples=STRUCTURED_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    case=st.one_of(
+        st.tuples(st.sampled_from([".txt", ".md"]), st.one_of(text_bombs, repeated_units)),
+        st.tuples(st.just(".html"), st.one_of(text_bombs, repeated_units).map(lambda text: f"<p>{text}</p>")),
+        st.tuples(st.sampled_from([".json", ".jsonl"]), json_files),
+    )
+)
+def test_structured_hostile_files_never_crash_a_reader(tmp_path, case):
+    suffix, text = case
+    path = tmp_path / f"hostile{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    assert_read_safely(path)
+
+
+PDF_EXAMPLES = 60
+
+
+@settings(max_examples=PDF_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=6),
+    keep=st.integers(1, 10_000),
+    encrypted=st.booleans(),
+)
+def test_damaged_pdfs_never_crash_the_reader(tmp_path, flips, keep, encrypted):
+    from pypdf import PdfWriter
+
+    path = write_pdf(tmp_path / "a.pdf", ["The park has risen to 750 companies since its", "launch."], title="Park")
+    if encrypted:
+        writer = PdfWriter(clone_from=path)
+        writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+        writer.write(path)
+    data = bytearray(path.read_bytes())
+    for at, byte in flips:
+        data[at % len(data)] = byte
+    path.write_bytes(bytes(data[:keep]))
+    assert_read_safely(path)
+
+
+@pytest.mark.parametrize("workers", ["0", "-2", "1000", str(2 * (os.cpu_count() or 1) + 1)])
+def test_an_unreasonable_number_of_workers_is_one_line(tmp_path, workers):
+    (tmp_path / "a.txt").write_text("Title\n\nThe park has 750 companies.\n")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(tmp_path / "a.txt"), "--workers", workers, "--db", str(tmp_path / "wb.db")]
+    )
+    assert result.exit_code == 1
+    limit = 2 * (os.cpu_count() or 1)
+    assert (
+        result.output
+        == f"error: --workers must be between 1 and {limit} (twice this machine's {os.cpu_count()} CPUs)\n"
+    )
+    assert not (tmp_path / "wb.db").exists()
+
+
+def test_a_hostile_folder_goes_in_around_what_cannot_be_read(tmp_path):
+    """Everything discovery and the readers refuse, in one folder read by a process pool:
+    each refusal is one line naming the file, and the good files are stored."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    good = [f"good{number}.txt" for number in range(20)]  # enough files for the pool
+    for number, name in enumerate(good):
+        (folder / name).write_text(f"Title {number}\n\nThe park has {number} companies, officials said.\n")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "loop.txt").symlink_to("loop.txt")
+    (folder / "deep.json").write_text("[" * 50_000 + "]" * 50_000)
+    (folder / "huge.jsonl").write_text('{"text": "x", "n": ' + "9" * 5_000 + "}\n" + '{"text": "y", "id": [1]}\n')
+    (folder / "bomb.md").write_text("![a](" * 4_000)
+    (folder / "hyphens.txt").write_text("Title\n\n" + "ab-\n" * 8_000)
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"")
+    child = subprocess.run(
+        [sys.executable, "-m", "workbench", "ingest", str(folder), "--workers", "2", "--db", str(tmp_path / "wb.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in child.stderr and child.returncode == 1, child.stderr
+    skipped = sorted(line for line in child.stderr.splitlines() if line.startswith("skipped "))
+    assert skipped == [
+        f"skipped {folder}/caf\\xe9.txt: empty file",
+        f"skipped {folder}/deep.json: record 1 is nested too deeply; the records after it are not read",
+        f"skipped {folder}/huge.jsonl#2: field 'id' is a list, not a string or an integer",
+        f"skipped {folder}/loop.txt: symbolic link loop",
+        f"skipped {folder}/passwd.txt: symbolic link to a file outside the folder, not followed (--follow-links follows it)",
+        f"skipped {folder}/pipe.txt: not a regular file (a named pipe)",
+        f"skipped {folder}/zero.txt: symbolic link to a file outside the folder, not followed (--follow-links follows it)",
+    ]
+    stored = open_db(tmp_path / "wb.db").execute("SELECT path FROM sources")
+    assert {Path(path.split("#")[0]).name for (path,) in stored} == {*good, "huge.jsonl", "bomb.md", "hyphens.txt"}
 
 
 @settings(max_examples=HOSTILE_EXAMPLES, deadline=None)
