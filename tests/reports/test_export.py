@@ -261,10 +261,10 @@ def test_csv_neutralises_formula_cells(newsroom):
     rows = {row["id"]: row for row in csv_rows(newsroom)}
     for id_, (_, text) in HOSTILE.items():
         cell = rows[id_]["text"]
-        if text[0] in "=+-@\t\r":
+        if text[0] in "=+-@":
             assert cell == "'" + text
         else:
-            assert cell == text
+            assert cell == text.replace("\t", "␉").replace("\r", "␍")  # controls made visible
     assert rows["h-eq"]["note"] == "'=1+1"
     assert rows[newsroom["five"]]["note"].startswith("'-Closer")
     assert rows[newsroom["drift_a"]]["note"] == "'@desk check the wording"
@@ -377,7 +377,7 @@ ITEM_KEYS = [
     "cluster",
 ]
 SOURCE_KEYS = ["id", "title", "outlet", "author", "url", "published", "path", "format"]
-VERDICT_KEYS = ["review_id", "status", "note", "reviewer", "created_at", "text_changed"]
+VERDICT_KEYS = ["review_id", "status", "note", "reviewer", "created_at", "text_changed", "changed"]
 REVIEW_KEYS = ["id", "status", "note", "reviewer", "created_at", "based_on", "item_text", "moved_from"]
 LINK_KEYS = ["item_id", "score", "method", "state", "drift", "conflict", "created_at", "decided_by", "decided_at"]
 MEMBER_KEYS = ["item_id", "kind", "text", "speaker", "status", "source"]

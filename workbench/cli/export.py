@@ -8,11 +8,20 @@ from pathlib import Path
 
 import click
 
-from ..config import ConfigError, load_config
+from ..config import ConfigError, config_path_for, load_config
 from ..reports.formats import export_formats, format_for_suffix, format_named, plugin_problems
 from ..reports.output import open_output
 from ..reports.query import ExportError, Filters, Selection, read_snapshot
+from ..untrusted import visible
 from .common import database_path, db_option, fail, open_database, warn
+
+# The files that hold a database's data, beside it: an export must never replace them.
+DATABASE_FILES = {
+    "": "the database",
+    "-wal": "the database's journal",
+    "-shm": "the database's journal index",
+    "-journal": "the database's journal",
+}
 
 
 @click.command()
@@ -80,12 +89,14 @@ def export(
         sources=sources,
         reviewed_only=reviewed_only,
     )
+    protected = {f"{db_path}{suffix}": what for suffix, what in DATABASE_FILES.items()}
+    protected[str(config.path or config_path_for(db_path))] = "the configuration"
     try:
         with read_snapshot(db):
             selection = Selection(db, filters, config)
             if chosen.check:
                 chosen.check(config)  # before the output file is created
-            with open_output(output, newline=chosen.newline) as stream:
+            with open_output(output, newline=chosen.newline, protected=protected) as stream:
                 count = chosen.write(selection, stream)
     except ExportError as error:
         fail(str(error))
@@ -94,11 +105,13 @@ def export(
         sys.stderr.close()
         sys.exit(0)
     except OSError as error:
-        fail(f"{output}: {error.strerror or error}")
+        fail(f"{'standard output' if output == '-' else output}: {error.strerror or error}")
     except sqlite3.DatabaseError as error:
         fail(f"{db_path}: {error}")
+    for warning in selection.warnings:
+        warn(warning)
     if output != "-":
-        click.echo(f"exported {count:,} items to {output}", err=True)
+        click.echo(f"exported {count:,} items to {visible(output)}", err=True)
 
 
 def register_commands(cli: click.Group) -> None:

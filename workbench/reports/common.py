@@ -1,11 +1,14 @@
-"""Small helpers shared by the report formats: safe URLs, dates, colours, labels."""
+"""Small helpers shared by the report formats: safe URLs, safe JSON, dates, colours, labels."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from urllib.parse import quote, urlsplit
 
+from ..config import safe_color
 from ..model import figure_text
+from ..untrusted import replacing_hidden
 
 # Characters kept as they are when a URL is re-quoted; everything else (spaces,
 # quotes, angle brackets, parentheses, backslashes) is percent-encoded.
@@ -26,9 +29,28 @@ def safe_url(url: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+    # A user name or password before the host ("https://trusted.example@evil.example/")
+    # is only ever there to make a link look like it goes somewhere else.
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname or "@" in parts.netloc:
         return None
     return quote(url, safe=URL_SAFE)
+
+
+def _json_escape(char: str) -> str:
+    return json.dumps(char)[1:-1]  # \uXXXX, as a surrogate pair beyond U+FFFF
+
+
+# Every JSON output may end up inside <script type="application/ld+json"> or an HTML
+# page, be cut into lines, or be shown in a terminal: ``<``, ``>`` and ``&`` are escaped
+# (so no ``</script>`` or comment can close the element), and so is every hidden
+# character that ``json.dumps`` leaves raw (DEL, C1 controls, U+2028/2029, bidi and
+# zero-width characters, lone surrogates). The line feeds of indentation stay.
+_JSON_ESCAPES = replacing_hidden(_json_escape, {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\n": "\n"})
+
+
+def json_text(value: object, *, indent: int | None = None) -> str:
+    """``value`` as JSON that is safe to embed in HTML and to print, keys and values alike."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
 
 
 def when(stamp: str | None) -> str:
@@ -52,13 +74,12 @@ def day(stamp: str | None) -> str | None:
 
 
 def css_color(color: str | None) -> str:
-    """A status colour (a Rich colour name or hex, as in ``statuses.color``) as CSS hex."""
-    from rich.color import Color, ColorParseError
+    """A status colour (a Rich colour name or hex, as in ``statuses.color``) as CSS hex;
+    grey when there is none or the stored value is not a colour."""
+    from rich.color import Color
 
-    try:
-        return Color.parse(color or "").get_truecolor().hex if color else FALLBACK_COLOR
-    except ColorParseError:
-        return FALLBACK_COLOR
+    color = safe_color(color, fallback="default")
+    return FALLBACK_COLOR if color == "default" else Color.parse(color).get_truecolor().hex
 
 
 def ink_for(background: str) -> str:
@@ -92,3 +113,8 @@ def filters_text(filters) -> str:
     if filters.reviewed_only:
         parts.append("items with a verdict only")
     return "; ".join(parts)
+
+
+def changed_text(changed: list[str]) -> str:
+    """``the text changed since this verdict was given`` for what changed since a verdict."""
+    return f"the {' and '.join(changed)} changed since this verdict was given"

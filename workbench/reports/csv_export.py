@@ -1,10 +1,16 @@
-"""CSV: one row per item, UTF-8 with a header row, safe to open in a spreadsheet."""
+"""CSV: one row per item, UTF-8 with a header row, safe to open in a spreadsheet.
+
+Every text cell has its hidden characters made visible (:func:`~workbench.untrusted.visible`,
+line feeds kept), and a cell a spreadsheet would run as a formula gets a leading ``'``.
+"""
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from typing import TextIO
 
+from ..untrusted import hidden, visible
 from .common import source_name
 from .formats import ExportFormat, register
 from .query import Selection
@@ -41,16 +47,36 @@ COLUMNS = (
     "cluster_sources",
     "first_seen",
     "status_changed_at",
+    "changed_since_verdict",
 )
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection),
+# and with signs that look like them: compatibility forms (＝ ＋ － ＠ ﹦ ⁺ ₌ …, found by
+# NFKC), the minus sign, heavy plus and minus, the modifier equals; and any dash (‐ – —,
+# Unicode's Pd). A harmless cell that starts with one only gains a '.
+TRIGGERS = frozenset("=+-@\u2212\u2795\u2796\ua78a")
+# What a spreadsheet may skip before it reads the first character: spaces of every
+# width, combining marks, and blank letters (Hangul fillers, the braille blank).
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or hidden(char) or unicodedata.category(char) in {"Mn", "Me"} or char in BLANK_LETTERS
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: its first character that
+    is not blank is ``= + - @`` or a look-alike (full-width, small, superscript or any
+    other compatibility form, a minus sign, a dash)."""
+    first = next((char for char in text if not _blank(char)), "")
+    return bool(first) and (unicodedata.normalize("NFKC", first)[:1] in TRIGGERS or unicodedata.category(first) == "Pd")
 
 
 def neutralise(value: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell made inert: hidden characters made visible (line feeds kept), and
+    a ``'`` in front when a spreadsheet would run it as a formula. Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    return ("'" if is_formula(value) else "") + visible(value, newlines=True)
 
 
 def row(item: dict) -> list:
@@ -93,6 +119,7 @@ def row(item: dict) -> list:
         "; ".join(others),
         item["first_seen"],
         item["status_changed_at"],
+        "; ".join(verdict.get("changed", ())),
     )
     return [neutralise(value) for value in values]
 

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
-from .common import conflict_text, css_color, filters_text, ink_for, safe_url, source_name, when
+from .common import changed_text, conflict_text, css_color, filters_text, ink_for, safe_url, source_name, when
 from .formats import ExportFormat, register
 from .query import Selection, marked_drift
 
@@ -23,7 +23,7 @@ def escape(text: str) -> str:
     return html_escape(visible(text, newlines=True))
 
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 STYLE = """
 :root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9dce1; --paper: #ffffff; --panel: #f6f7f9; }
 * { box-sizing: border-box; }
@@ -171,8 +171,8 @@ def item_html(item: dict, colors: dict[str, str]) -> str:
         rows.append(("Verdict", f"{escape(item['status_label'])}{by}, {escape(when(verdict['created_at']))}"))
         if verdict["note"]:
             rows.append(("Note", escape(verdict["note"])))
-        if verdict["text_changed"]:
-            rows.append(("Warning", '<span class="warning">the text changed since this verdict was given</span>'))
+        if verdict["changed"]:
+            rows.append(("Warning", f'<span class="warning">{escape(changed_text(verdict["changed"]))}</span>'))
     else:
         rows.append(("Verdict", f"none yet ({escape(item['status_label'])})"))
     if item["speaker"]:

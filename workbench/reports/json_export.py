@@ -6,10 +6,10 @@ are only ever added within a version, never renamed or removed.
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from ..store.database import now
+from .common import json_text
 from .formats import ExportFormat, register
 from .query import Selection
 
@@ -48,15 +48,6 @@ def record(item: dict) -> dict:
     return {key: item[key] for key in ITEM_KEYS}
 
 
-# Valid raw in JSON, but line readers (Python's splitlines among them) break lines at
-# them: escaped, one record is always one line.
-LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def _dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False).translate(LINE_BREAKS)
-
-
 def _items(selection: Selection):
     return selection.items(history=True, links=True, cluster=True)
 
@@ -65,7 +56,7 @@ def write_jsonl(selection: Selection, out: TextIO) -> int:
     """One item object per line; return the number of items."""
     count = 0
     for item in _items(selection):
-        out.write(_dump(record(item)) + "\n")
+        out.write(json_text(record(item)) + "\n")
         count += 1
     return count
 
@@ -87,10 +78,10 @@ def write_json(selection: Selection, out: TextIO) -> int:
     }
     # The header is written as a complete object minus its closing brace so the items
     # can follow one by one without ever being held together.
-    out.write(json.dumps(header, ensure_ascii=False, indent=1)[:-2] + ',\n "items": [')
+    out.write(json_text(header, indent=1)[:-2] + ',\n "items": [')
     count = 0
     for item in _items(selection):
-        out.write(("\n  " if count == 0 else ",\n  ") + _dump(record(item)))
+        out.write(("\n  " if count == 0 else ",\n  ") + json_text(record(item)))
         count += 1
     out.write("\n ]\n}\n" if count else "]\n}\n")
     return count

@@ -1,8 +1,9 @@
 """Markdown verdict report: a summary, then every item with its verdict and context.
 
-Corpus text is untrusted: every piece of it goes through :func:`escape`, so a claim
-that contains Markdown or HTML syntax shows as text and never becomes a link, an
-image, emphasis or raw HTML; links are written only for http(s) URLs.
+Corpus text is untrusted: every piece of it goes through :func:`escape` (or
+:func:`code`), so a claim that contains Markdown or HTML syntax or a bare URL shows as
+text and never becomes a link, an image, emphasis or raw HTML; links are written only
+for http(s) URLs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
-from .common import conflict_text, filters_text, safe_url, source_name, when
+from .common import changed_text, conflict_text, filters_text, safe_url, source_name, when
 from .formats import ExportFormat, register
 from .query import Selection, marked_drift
 
@@ -20,6 +21,10 @@ from .query import Selection, marked_drift
 INLINE_SYNTAX = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
 # Markers that would start a block (heading, list, quote, rule) at the start of a line.
 BLOCK_START = re.compile(r"^(\s*)([-=>+]|\d+[.)])")
+# What GitHub and linkify turn into links without any syntax: the ``:`` of a scheme
+# (https://, mailto:), the ``.`` before a domain label (www.evil.example, evil.example),
+# and ``@`` (e-mail addresses, @mentions). Escaped, they render as themselves.
+AUTOLINK = re.compile(r"@|(?<=[^\W\d_]):(?=\S)|(?<=\w)\.(?=[^\W\d_])")
 
 
 def escape(text: str | None) -> str:
@@ -27,8 +32,15 @@ def escape(text: str | None) -> str:
     if not text:
         return ""
     text = " ".join(visible(text).split())
-    text = INLINE_SYNTAX.sub(r"\\\1", text)
+    text = AUTOLINK.sub(r"\\\g<0>", INLINE_SYNTAX.sub(r"\\\1", text))
     return BLOCK_START.sub(lambda match: match.group(1) + "\\" + match.group(2), text)
+
+
+def code(text: str | None) -> str:
+    """Corpus text as a one-line code span, fenced by more backticks than it contains."""
+    text = " ".join(visible(text).split())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if text.startswith("`") or text.endswith("`") else f"{fence}{text}{fence}"
 
 
 def link(label: str | None, url: str | None) -> str:
@@ -59,7 +71,10 @@ def summary_lines(selection: Selection, summary: dict) -> list[str]:
         "",
     ]
     if summary["reviewed_from"]:
-        lines += [f"Verdicts given from {when(summary['reviewed_from'])} to {when(summary['reviewed_to'])}.", ""]
+        lines += [
+            f"Verdicts given from {escape(when(summary['reviewed_from']))} to {escape(when(summary['reviewed_to']))}.",
+            "",
+        ]
     if summary["published_from"]:
         lines += [
             f"Sources published from {escape(summary['published_from'])} to {escape(summary['published_to'])}.",
@@ -79,7 +94,12 @@ def summary_lines(selection: Selection, summary: dict) -> list[str]:
         lines += ["### Reviewers", ""] + _table(
             ("Reviewer", "Current verdicts", "First", "Last"),
             (
-                (escape(row["reviewer"]) or "(unknown)", f"{row['items']:,}", when(row["first"]), when(row["last"]))
+                (
+                    escape(row["reviewer"]) or "(unknown)",
+                    f"{row['items']:,}",
+                    escape(when(row["first"])),
+                    escape(when(row["last"])),
+                )
                 for row in summary["reviewers"]
             ),
             "lrll",
@@ -91,18 +111,18 @@ def item_lines(number: int, item: dict) -> list[str]:
     """One item's section."""
     verdict = item["verdict"]
     lines = [
-        f"### {number}. {escape(item['status_label'])}: {item['kind']} `{item['id']}`",
+        f"### {number}. {escape(item['status_label'])}: {escape(item['kind'])} {code(item['id'])}",
         "",
         f"> {escape(item['text'])}",
         "",
     ]
     if verdict:
         by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
-        lines.append(f"- **Verdict:** {escape(item['status_label'])}{by}, {when(verdict['created_at'])}")
+        lines.append(f"- **Verdict:** {escape(item['status_label'])}{by}, {escape(when(verdict['created_at']))}")
         if verdict["note"]:
             lines.append(f"- **Note:** {escape(verdict['note'])}")
-        if verdict["text_changed"]:
-            lines.append("- **Warning:** the text changed since this verdict was given.")
+        if verdict["changed"]:
+            lines.append(f"- **Warning:** {changed_text(verdict['changed'])}.")
     else:
         lines.append(f"- **Verdict:** none yet ({escape(item['status_label'])})")
     if item["speaker"]:

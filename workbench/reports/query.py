@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from ..config import Config
+from ..config import Config, safe_color
 from ..store.database import resolve_id
 from ..store.links import conflicting, figures_seen_from, shown
 from ..store.statuses import reviewed, workflow_ids
@@ -46,6 +46,16 @@ SOURCE_COLUMNS = ("id", "title", "outlet", "author", "url", "published", "path",
 ITEM_KEYS = tuple(column.strip('"') for column in ITEM_COLUMNS)
 # Largest number of sources listed by name in a report summary; the rest are counted.
 SUMMARY_SOURCES = 50
+# What may have changed in an item since its current verdict was given, as the columns of
+# the ``item_status`` view that tell (the schema defines each once). Those the database's
+# view has are read: a verdict on what changed is flagged in every report and never
+# published as ClaimReview.
+CHANGED_SINCE_VERDICT = {
+    "text": "text_changed",
+    "kind": "kind_changed",
+    "speaker": "speaker_changed",
+    "figures": "figures_changed",
+}
 
 
 class ExportError(Exception):
@@ -102,6 +112,10 @@ class Selection:
         )
         self.workflow = workflow_ids(db)
         self.where, self.params = self._where()
+        view = {row[0] for row in db.execute("SELECT name FROM pragma_table_info('item_status')")}
+        self.changes = {name: column for name, column in CHANGED_SINCE_VERDICT.items() if column in view}
+        # One line each about what a format left out or changed, for the command to show.
+        self.warnings: list[str] = []
 
     def _where(self) -> tuple[str, list]:
         clauses: list[str] = []
@@ -127,10 +141,18 @@ class Selection:
         return status not in self.workflow
 
     def statuses(self) -> list[dict]:
-        """The vocabulary in display order, each with its rating (``None`` when off the scale)."""
+        """The vocabulary in display order, each with its rating (``None`` when off the scale).
+
+        A stored colour that is not one (a script may write anything) is ``None``.
+        """
         ratings = self.config.ratings()
         return [
-            {**row, "rating": ratings.get(row["id"]), "verdict": self.is_verdict(row["id"])}
+            {
+                **row,
+                "color": safe_color(row["color"], fallback=None),
+                "rating": ratings.get(row["id"]),
+                "verdict": self.is_verdict(row["id"]),
+            }
             for row in self.db.query("SELECT id, label, description, color, position FROM statuses ORDER BY position")
         ]
 
@@ -254,7 +276,8 @@ class Selection:
                 SELECT {", ".join("items." + column for column in ITEM_COLUMNS)},
                        {", ".join("sources." + column for column in SOURCE_COLUMNS)},
                        reviews.id, reviews.note, reviews.reviewer, reviews.created_at,
-                       reviews.item_text IS NOT NULL AND reviews.item_text != items.text,
+                       (SELECT json_array({", ".join(self.changes.values())})
+                        FROM item_status WHERE item_status.item_id = items.id),
                        (SELECT count(*) FROM reviews r WHERE r.item_id = items.id)
                        {"".join(", " + column for column in extra)}
                 FROM temp.{order} AS source_order CROSS JOIN items ON items.source_id = source_order.id
@@ -266,7 +289,7 @@ class Selection:
             cursor = self.db.execute(sql, self.params)
             try:
                 for row in cursor:
-                    yield _shape(row, labels, wanted)
+                    yield _shape(row, labels, wanted, list(self.changes))
             finally:
                 cursor.close()  # a reader that stopped early must not keep the temporary table busy
 
@@ -293,13 +316,14 @@ def _source_json(alias: str) -> str:
     return f"json_object({', '.join(pairs)})"
 
 
-def _shape(row: tuple, labels: dict[str, str], extra: list[str]) -> dict:
+def _shape(row: tuple, labels: dict[str, str], extra: list[str], changes: list[str]) -> dict:
     """One result row as a nested item dict."""
     width, sources = len(ITEM_KEYS), len(SOURCE_COLUMNS)
     item = dict(zip(ITEM_KEYS, row[:width]))
     item["status_label"] = labels.get(item["status"], item["status"])
     item["source"] = dict(zip(SOURCE_COLUMNS, row[width : width + sources]))
-    review_id, note, reviewer, created_at, text_changed, review_count = row[width + sources : width + sources + 6]
+    review_id, note, reviewer, created_at, flags, review_count = row[width + sources : width + sources + 6]
+    changed = [name for name, flag in zip(changes, json.loads(flags or "[]")) if flag]
     item["verdict"] = (
         None
         if review_id is None
@@ -309,7 +333,8 @@ def _shape(row: tuple, labels: dict[str, str], extra: list[str]) -> dict:
             "note": note,
             "reviewer": reviewer,
             "created_at": created_at,
-            "text_changed": bool(text_changed),
+            "text_changed": "text" in changed,
+            "changed": changed,
         }
     )
     item["review_count"] = review_count
