@@ -26,7 +26,7 @@ from sqlite_utils import Database
 from .extract import extract, extractor_version
 from .link.linker import link_pending
 from .readers import ReadFailure, discover, read_path
-from .store.articles import Batch, PreparedArticle, Written, mark_gone, prepare, write_article
+from .store.articles import Batch, PreparedArticle, Written, begin_file, mark_gone, prepare, write_article
 from .store.database import affects_one_write, explain
 
 # Below this many files the pool's start-up costs more than it saves.
@@ -135,7 +135,7 @@ def ingest(
             summary.files += 1
             prepared = [result for result in results if isinstance(result, PreparedArticle)]
             file = os.path.realpath(path)
-            batch.begin_file(file, [key for p in prepared for key in p.keys], len(prepared) == len(results))
+            begin_file(batch, file, prepared, complete=len(prepared) == len(results))
             for result in results:
                 if isinstance(result, ReadFailure):
                     failed(result)

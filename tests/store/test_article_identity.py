@@ -311,3 +311,37 @@ def test_giving_a_file_a_url_keeps_its_reviews(tmp_path):
     assert (summary.updated, summary.new) == (1, 0)
     assert db.execute("SELECT key FROM sources").fetchall() == [("url:https://news.example/jobs",)]
     assert list(verdicts(db)) == [reviewed]
+
+
+def test_records_sharing_one_url_keep_their_reviews_when_reordered_and_edited(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    texts = [
+        f"{FIFTEEN} {DISPUTED}",
+        "Kazakhstan offered a year of free office space to 40 relocating firms, its ministry said. "
+        "Few have taken it up.",
+        "Poland issued 1,000 humanitarian visas to Belarusian programmers in a week, officials said. "
+        "Lithuania followed.",
+    ]
+
+    def write(records: list[str]) -> None:
+        feed.write_text("".join(json.dumps({"url": "https://news.example/live", "text": t}) + "\n" for t in records))
+
+    write(texts)
+    db = open_db(tmp_path / "wb.db")
+    ingest(db, [str(feed)], workers=1)
+    old_poland = item_with(db, "Poland")
+    reviewed = {item_with(db, "15%"): "false", item_with(db, "Kazakhstan"): "true", old_poland: "true"}
+    for item, status in reviewed.items():
+        mark(db, item, status, reviewer="ana")
+    sources = db.execute("SELECT id FROM sources ORDER BY id").fetchall()
+    write([texts[2].replace("in a week", "in ten days"), texts[0], texts[1]])  # the last record edited, now first
+    summary = ingest(db, [str(feed)], workers=1)
+    assert (summary.updated, summary.unchanged, summary.new, summary.replaced, summary.gone) == (1, 2, 0, [], [])
+    assert db.execute("SELECT id FROM sources ORDER BY id").fetchall() == sources
+    assert db.execute("SELECT count(*) FROM sources WHERE gone_at IS NOT NULL").fetchone()[0] == 0
+    poland = item_with(db, "ten days")  # the edited sentence took its review along, flagged
+    del reviewed[old_poland]
+    assert {item: row[1] for item, row in verdicts(db).items()} == {**reviewed, poland: "true"}
+    assert db.execute("SELECT moved_from FROM reviews WHERE item_id = ?", [poland]).fetchone()[0] == old_poland
+    assert db.execute("SELECT text_changed FROM item_status WHERE item_id = ?", [poland]).fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0] == 0

@@ -185,6 +185,17 @@ class _Place:
     replaced: str = ""
 
 
+def begin_file(batch: Batch, file: str, prepared: list[PreparedArticle], complete: bool) -> None:
+    """Tell ``batch`` that the articles of ``file`` come next (``complete``: every record of
+    it was read)."""
+    batch.begin_file(
+        file,
+        [key for article in prepared for key in article.keys],
+        [(article.article.sha256, article.sentences) for article in prepared],
+        complete,
+    )
+
+
 def _held(db: Database, key: str) -> Stored | None:
     found = stored(db, "key = ?", [key])
     return found[0] if found else None
@@ -202,7 +213,11 @@ def _place(db: Database, prepared: PreparedArticle, batch: Batch, stamp: str) ->
     ):
         return _Place(stored_apart, apart, apart_from=held.path if held else "")
     key, apart_from, replaced = own, "", ""
-    if held and (held.id in batch.seen or (held.file != prepared.file and batch.holds(held))):
+    if held and (
+        held.id in batch.seen
+        or (held.file != prepared.file and batch.holds(held))
+        or batch.kept_by_another(db, held, article.sha256, prepared.sentences)
+    ):
         if batch.same(db, held, article.sha256, prepared.sentences):
             return _Place(None, own, refused=f"same article as {held.path} ({own}); not stored")
         key, apart_from, held = apart, held.path, stored_apart

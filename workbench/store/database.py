@@ -225,15 +225,15 @@ RESYNC = {
 @functools.cache
 def expected_schema() -> dict[str, tuple[str, str]]:
     """Every table, index, trigger and view the migrations make: name -> (type, SQL).
-    Built once per process in memory (sqlite-utils' own migration bookkeeping left out)."""
+    Built once per process in memory, each migration run outside a transaction (where
+    sqlite-utils runs a script whole instead of splitting it: several times faster)."""
     memory = Database(memory=True, execute_plugins=False)
-    migrations.apply(memory)
+    for migration in migrations.pending(memory):
+        memory.conn.commit()
+        migration.fn(memory)
     schema = {
         name: (type_, sql)
-        for type_, name, sql in memory.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name != ?",
-            [migrations.migrations_table],
-        )
+        for type_, name, sql in memory.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
     }
     memory.conn.close()
     return schema

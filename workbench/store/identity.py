@@ -144,17 +144,28 @@ class Batch:
     complete_files: set[str] = field(default_factory=set)
     file: str = ""  # the file whose articles come now
     file_keys: set[str] = field(default_factory=set)  # the keys its articles may take
+    file_versions: list[tuple[str, frozenset[int]]] = field(default_factory=list)  # their bytes' digest, sentences
     _sentences: dict[str, frozenset[int]] = field(default_factory=dict)
     _left: dict[str, Stored] | None = None  # sources gone or missing under the roots
     _index: dict[int, set[str]] = field(default_factory=dict)  # sentence hash -> ids in _left
     _gone_by_name: dict[str, list[Stored]] = field(default_factory=dict)  # gone elsewhere, by file name
 
-    def begin_file(self, file: str, keys: Iterable[str], complete: bool) -> None:
-        """Say which file's articles come next, the keys they may take, and whether every
-        record of the file was read."""
-        self.file, self.file_keys = file, set(keys)
+    def begin_file(
+        self, file: str, keys: Iterable[str], versions: list[tuple[str, frozenset[int]]], complete: bool
+    ) -> None:
+        """Say which file's articles come next: the keys they may take, their ``(sha256,
+        sentences)``, and whether every record of the file was read."""
+        self.file, self.file_keys, self.file_versions = file, set(keys), versions
         if complete:
             self.complete_files.add(file)
+
+    def kept_by_another(self, db: Database, source: Stored, sha256: str, sentences: frozenset[int]) -> bool:
+        """Whether another article of the current file (a record of a JSON file) is ``source``,
+        so the article ``(sha256, sentences)`` may not replace it."""
+        return source.file == self.file and any(
+            (other_sha, other) != (sha256, sentences) and self.same(db, source, other_sha, other)
+            for other_sha, other in self.file_versions
+        )
 
     def failed(self, file: str) -> None:
         """An article of ``file`` could not be written: what the file holds is not all known."""
