@@ -50,6 +50,7 @@ class ReviewScreen(Screen):
     that runs a binding (the app's key map applied).
     """
 
+    AUTO_FOCUS = "#items"
     BINDINGS = bindings("screen")
 
     def __init__(
@@ -96,7 +97,6 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.detail.border_title = "item"
         self.links.border_title = "linked items"
-        self.item_list.focus()
         self.apply_filter(self.filter)
         self._count()
 
