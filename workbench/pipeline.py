@@ -81,11 +81,15 @@ def _prepared_stream(files: list[tuple[str, Path]], workers: int) -> Iterator[li
             pending.append(pool.submit(prepare_file, given, path))
             if len(pending) >= window:
                 break
-        while pending:
-            yield pending.pop(0).result()
-            for given, path in queue:
-                pending.append(pool.submit(prepare_file, given, path))
-                break
+        try:
+            while pending:
+                yield pending.pop(0).result()
+                for given, path in queue:
+                    pending.append(pool.submit(prepare_file, given, path))
+                    break
+        except GeneratorExit:  # the writer stopped (the database cannot be written): drop what waits
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def ingest(
@@ -125,13 +129,14 @@ def ingest(
             files.append(found)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     batch = Batch([os.path.realpath(path) for path in paths])
+    stream = _prepared_stream(files, workers)  # a generator: nothing runs before the loop asks
     try:
         # The writer commits once per article; NORMAL is crash-safe in WAL mode, and a larger
         # checkpoint interval copies the log back in fewer, bigger steps.
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA wal_autocheckpoint = 16384")
         items_found = 0
-        for done, ((_, path), results) in enumerate(zip(files, _prepared_stream(files, workers)), 1):
+        for done, ((_, path), results) in enumerate(zip(files, stream), 1):
             summary.files += 1
             prepared = [result for result in results if isinstance(result, PreparedArticle)]
             file = os.path.realpath(path)
@@ -161,6 +166,7 @@ def ingest(
     except sqlite3.Error as error:
         raise explain(error, _db_path(db)) from None
     finally:
+        stream.close()
         with contextlib.suppress(sqlite3.Error):
             db.execute("PRAGMA synchronous = FULL")
             db.execute("PRAGMA wal_autocheckpoint = 1000")

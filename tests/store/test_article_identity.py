@@ -345,3 +345,13 @@ def test_records_sharing_one_url_keep_their_reviews_when_reordered_and_edited(tm
     assert db.execute("SELECT moved_from FROM reviews WHERE item_id = ?", [poland]).fetchone()[0] == old_poland
     assert db.execute("SELECT text_changed FROM item_status WHERE item_id = ?", [poland]).fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM orphan_reviews").fetchone()[0] == 0
+
+
+def test_a_deleted_file_named_on_the_command_line_is_marked_gone(tmp_path):
+    page = markdown(tmp_path / "story.md", None, FIFTEEN)
+    db = open_db(tmp_path / "wb.db")
+    ingest(db, [str(page)], workers=1)
+    page.unlink()
+    summary = ingest(db, [str(page)], workers=1)
+    assert [failure.path for failure in summary.failures] == [str(page)] and summary.gone == [str(page)]
+    assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 1

@@ -197,6 +197,20 @@ def test_disk_full_stops_the_ingest_once_and_keeps_every_stored_article_whole(tm
     assert db.execute(links).fetchall() == clean.execute(links).fetchall() != []
 
 
+def test_disk_full_stops_an_ingest_in_a_process_pool_too(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    base = (FIXTURES / "003_9c5ba6eb5ac01bd5.txt").read_text(encoding="utf-8")
+    for n in range(20):  # enough for the pool (POOL_MIN_FILES)
+        (folder / f"a{n}.txt").write_text(base.replace("50 firms", f"{n} firms"))
+    db = open_db(tmp_path / "full.db")
+    db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0] + 40}")
+    failures = []
+    with pytest.raises(DatabaseUnwritable, match="disk full"):
+        ingest(db, [str(folder)], workers=2, on_failure=failures.append)
+    assert failures == [] and 0 < db.execute("SELECT count(*) FROM sources").fetchone()[0] < 20
+
+
 def test_a_write_the_file_system_refuses_is_one_line(small_db):
     """A file-size limit makes every write past it fail for real (EFBIG): a disk I/O error."""
     path, item = small_db
