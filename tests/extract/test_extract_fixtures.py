@@ -157,13 +157,14 @@ def test_key_claims_and_numbers(reuters, moscow_times):
         (750.0, "companies"),
         (58000.0, "people"),
         (2e9, "USD"),
-        ("2006", "year"),
-        ("2019", "year"),
+        ("2006", "date"),
+        ("2019", "date"),
     }
     assert {figure_text(n.value, n.unit) for n in park.numbers} >= {
         "750 companies",
         "58,000 people",
         "2,000,000,000 USD",
+        "2006",
     }
     exports = _item(items, "For countries offering to take in IT workers")
     assert [(n.value, n.unit) for n in exports.numbers] == [(5.0, "percent")]

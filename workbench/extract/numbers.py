@@ -2,8 +2,9 @@
 
 ``5pc``, ``5%`` and ``five percent`` all become ``5 percent``; ``$2bn`` and ``$2 billion``
 become ``2,000,000,000 USD``; ``Aug. 9``, ``9th of August`` and ``August the 9th`` become
-the same ISO day (``--08-09`` when the year is unknown). One combined regex keeps it to a
-single pass per item.
+the same ISO day (``--08-09`` when the year is unknown). A year is a date too, as precise
+as it is written: ``in 2020`` is ``2020``, ``August 2020`` is ``2020-08``; never the count
+``2,020``. One combined regex keeps it to a single pass per item.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ _MONTH = (
 )
 _MONTH_FULL = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
 _ORDINAL = r"(?:st|nd|rd|th)"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
+# Four digits without a thousands separator from 1000 to 2199: "in 1776", "by 2100".
+_YEAR = r"(?:1\d\d\d|2[01]\d\d)"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?:trillion|billion|million|thousand|bn|tn|mn|m|k)"
 _WORD_SCALE = r"(?:trillion|billion|million|thousand)"
@@ -129,6 +131,7 @@ NUMBER_RE = re.compile(
 # pattern away from the (number-free) bulk of the text.
 # Number words only as whole words, as the pattern wants them ("tend", "often" are not anchors).
 _ANCHOR = re.compile(rf"[\d$€£¥]|\b(?i:{alternation(_WORD_NUMBERS)})\b")
+_YEAR_RE = re.compile(_YEAR)
 _LOOK_BEHIND = 25  # longest prefix before an anchor: "approximately ", "the " of "the 9th of"
 _LOOK_AHEAD = 100
 
@@ -141,13 +144,14 @@ def find_numbers(text: str, year: int | None = None, reference: date | None = No
     the plain year would put it more than six months away.
     """
     mentions: list[NumberMention] = []
-    done = 0
+    done = 0  # where the next mention may start: the end of the last one, or past a tried anchor
     for anchor in _ANCHOR.finditer(text):
         position = anchor.start()
         if position < done:
             continue
-        match = NUMBER_RE.search(text, max(done, position - _LOOK_BEHIND), position + _LOOK_AHEAD)
-        if match is None or match.start() > position:
+        match = _mention_at(text, max(done, position - _LOOK_BEHIND), position)
+        if match is None:
+            done = position + 1  # every start up to here is tried: "1.1.1.1…" reads each once
             continue
         done = match.end()
         kind = match.lastgroup
@@ -157,6 +161,18 @@ def find_numbers(text: str, year: int | None = None, reference: date | None = No
         elif mention is not None:
             mentions.append(mention)
     return mentions
+
+
+def _mention_at(text: str, first: int, anchor: int) -> re.Match | None:
+    """The leftmost mention starting from ``first`` up to ``anchor``, read at most
+    :data:`_LOOK_AHEAD` characters past the anchor. Tried start by start: a search would also
+    try every start after the anchor, up to the end of its window, for each anchor."""
+    for start in range(first, anchor + 1):
+        if text[start].isalnum() or text[start] in _CURRENCY_SYMBOLS:  # what a mention opens with
+            match = NUMBER_RE.match(text, start, anchor + _LOOK_AHEAD)
+            if match is not None:
+                return match
+    return None
 
 
 def _iso_day(month: int, day: int, year: str | None, default_year: int | None, reference: date | None) -> str | None:
@@ -212,7 +228,7 @@ def _range(match: re.Match, _year: int | None, _reference: date | None) -> list[
     low, high = match.group("ra_low"), match.group("ra_high")
     if _is_year(low) and len(high) in (2, 4):
         # "2011-12" and "2015-2016" are spans of years
-        return [NumberMention(low, low, "year", *match.span("ra_low"))]
+        return [NumberMention(low, low, "date", *match.span("ra_low"))]
     return [
         NumberMention(low, _to_float(low), unit, *match.span("ra_low")),
         NumberMention(high, _to_float(high), unit, *match.span("ra_high")),
@@ -227,8 +243,10 @@ def _quantity(match: re.Match, _year: int | None, _reference: date | None) -> Nu
     start, end = match.span("qty")
     if word is not None and not (percent or currency or scale) and (unit_word is None or word.lower() == "one"):
         return None  # "one of them", "if one goes", "two" on its own: not a quantity worth keeping
-    if digits and _is_year(digits) and not (scale or percent or currency) and unit_word is None:
-        return NumberMention(digits, digits, "year", *match.span("q_num"))
+    if digits and _is_year(digits) and not (scale or percent or currency or (match.group("q_qual") and unit_word)):
+        # "in 2022 across the country", "the 2020 election": a year, whatever word follows;
+        # only a qualifier and a unit ("more than 2000 troops") make four bare digits a count.
+        return NumberMention(digits, digits, "date", *match.span("q_num"))
     value = (_to_float(digits) if digits else float(_WORD_NUMBERS[word.lower()])) * _SCALES.get(scale, 1)
     if percent:
         unit = "percentage points" if "point" in percent.lower() else "percent"
@@ -250,7 +268,7 @@ def _unit_word(word: str | None) -> str | None:
 
 
 def _is_year(digits: str) -> bool:
-    return len(digits) == 4 and digits.isdigit() and 1800 <= int(digits) <= 2099
+    return _YEAR_RE.fullmatch(digits) is not None
 
 
 def _to_float(digits: str) -> float:

@@ -6,7 +6,8 @@ date the extractor found becomes a placeholder token for its unit (``#percent``)
 its value kept aside as a :class:`Figure`. So ``Output rose 5pc`` and ``output
 increased by five percent`` both become ``#percent increase output`` with the figure
 ``5 percent``: the words decide whether two items say the same thing, the figures
-whether they agree on it.
+whether they agree on it. Years are dates (``in 2020`` becomes ``#date``, figure
+``2020``), never a count of whatever word follows them.
 """
 
 from __future__ import annotations
@@ -135,15 +136,20 @@ def _figure_value(value: float | str) -> float | str:
 
 
 def _spans(text: str, numbers: Iterable[Mapping]) -> list[tuple[int, int, Figure]]:
-    """Where each number mention sits in the item text (offsets first, else by search)."""
+    """Where each number mention sits in the item text (offsets first, else searched for
+    after the previous one: mentions come in text order, and one search per mention from
+    the start would make an item with many of them quadratic)."""
     spans: list[tuple[int, int, Figure]] = []
+    searched_to = 0
     for mention in numbers:
         figure = Figure(unit_key(mention.get("unit")), _figure_value(mention["value"]), mention.get("unit"))
         written = mention.get("text") or ""
         start, end = mention.get("start", -1), mention.get("end", -1)
         if not (0 <= start < end <= len(text) and text[start:end] == written):
-            start = text.find(written) if written else -1
+            start = text.find(written, searched_to) if written else -1
             end = start + len(written)
+        if start >= 0:
+            searched_to = end
         spans.append((start, end, figure))
     return sorted(spans, key=lambda span: span[0])
 

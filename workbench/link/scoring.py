@@ -144,19 +144,25 @@ def _popcount(words: np.ndarray) -> np.ndarray:
 
 
 def same_value(x: float | str, y: float | str) -> bool:
-    """Equal quantities, or dates on the same day (a missing year matches any year)."""
+    """Equal quantities, or dates that agree on every part both give: a day without a year
+    (``--08-09``) matches that day in any year, a year (``2020``) or a month (``2020-08``)
+    every day in it."""
     if isinstance(x, str) or isinstance(y, str):
         if not (isinstance(x, str) and isinstance(y, str)):
             return False
-        (year_x, day_x), (year_y, day_y) = _split_date(x), _split_date(y)
-        return day_x == day_y and (not year_x or not year_y or year_x == year_y)
+        return all(a == b for a, b in zip(_date_parts(x), _date_parts(y)) if a and b)
     return abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1.0)
 
 
-def _split_date(value: str) -> tuple[str, str]:
+def _date_parts(value: str) -> tuple[str, str, str]:
+    """Year, month and day of an ISO date as the extractor writes it (``2020``, ``2020-08``,
+    ``2020-08-09``, ``--08-09``); ``""`` for a part it does not give."""
     if value.startswith("--"):
-        return "", value[2:]
-    return value[:4], value[5:]
+        year, rest = "", value[2:]
+    else:
+        year, _, rest = value.partition("-")
+    month, _, day = rest.partition("-")
+    return year, month, day
 
 
 def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[dict]:
