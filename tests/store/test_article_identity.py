@@ -355,3 +355,40 @@ def test_a_deleted_file_named_on_the_command_line_is_marked_gone(tmp_path):
     summary = ingest(db, [str(page)], workers=1)
     assert [failure.path for failure in summary.failures] == [str(page)] and summary.gone == [str(page)]
     assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 1
+
+
+def test_telling_articles_apart_takes_linear_time_on_hostile_text():
+    """sentence_hashes (run on every article and stored text) and url_key on inputs built to
+    make a backtracking pattern or a parser blow up: doubling the input may not much more
+    than double the time (best of 3, generous factor)."""
+    import time
+
+    from workbench.store.identity import sentence_hashes
+
+    def cost(work, text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            began = time.perf_counter()
+            work(text)
+            best = min(best, time.perf_counter() - began)
+        return best
+
+    texts = {
+        "dots": lambda n: "." * n,
+        "dots and blanks": lambda n: ". " * (n // 2),
+        "blanks then a stop": lambda n: " " * n + ".",
+        "punctuation runs": lambda n: "?!…" * (n // 3) + " x",
+        "short sentences": lambda n: "A b. " * (n // 5),
+        "line breaks": lambda n: "x\n" * (n // 2),
+        "unicode blanks": lambda n: "\u00a0\u2003." * (n // 3),
+    }
+    urls = {
+        "many parameters": lambda n: "https://news.example/a?" + "utm_x=1&a=2&" * (n // 12),
+        "long path": lambda n: "https://news.example/" + "a/" * (n // 2),
+        "brackets": lambda n: "http://[" + ":" * n,
+    }
+    for name, make in [*((name, (sentence_hashes, make)) for name, make in texts.items()),
+                       *((name, (url_key, make)) for name, make in urls.items())]:  # fmt: skip
+        work, build = make
+        small, large = cost(work, build(50_000)), cost(work, build(100_000))
+        assert large <= 3 * small + 0.01, (name, small, large)
