@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from workbench.extract import extract
 from workbench.extract.checkworthy import score
 from workbench.extract.numbers import find_numbers
-from workbench.extract.sentences import paragraph_spans, sentence_spans
+from workbench.extract.sentences import MAX_ITEM_CHARS, paragraph_spans, sentence_spans
 from workbench.model import figure_text
 
 
@@ -171,7 +169,7 @@ def test_number_and_date_equivalences():
         _normalised("Aug. 9") == _normalised("9th of August") == _normalised("August the 9th") == [("--08-09", "date")]
     )
     assert _normalised("1st of September", 2020) == [("2020-09-01", "date")]
-    assert _normalised("since its launching in 2006") == [("2006", "year")]
+    assert _normalised("since its launching in 2006") == [("2006", "date")]
     assert _normalised("relocate 20-30 permanently") == [(20.0, None), (30.0, None)]
     more = find_numbers("more than 10% of firms")
     assert (more[0].text, more[0].value, more[0].unit) == ("more than 10%", 10.0, "percent")
@@ -216,17 +214,13 @@ def test_unbalanced_quotes_do_not_swallow_the_article():
     assert any("300 companies" in c for c in claims)
 
 
-def test_one_megabyte_paragraph_finishes_quickly():
+def test_one_megabyte_paragraph_gives_exact_items_within_the_cap():
+    # How the cost grows with the size is checked in test_linear_time.py, without a stopwatch.
     chunk = "He said “the budget grew by 5% to $2bn, according to officials, while ‘others’ said no "
     text = (chunk * (1_000_000 // len(chunk)))[:1_000_000]
-    began = time.perf_counter()
     items = extract(text)
-    assert time.perf_counter() - began < 10
     check_offsets(text, items)
-    plain = ("Officials said the budget grew by 5% to $2bn in 2020 " * 20_000)[:1_000_000]
-    began = time.perf_counter()
-    extract(plain)
-    assert time.perf_counter() - began < 10
+    assert items and max(len(item.text) for item in items) <= MAX_ITEM_CHARS
 
 
 def _indirect(text):

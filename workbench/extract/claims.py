@@ -10,6 +10,7 @@ sentence; otherwise the whole sentence is the writer's claim.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import islice
 
 from workbench.extract.attribution.pending import Pending
 from workbench.extract.attribution.reported import Indirect, find_indirect, main_clause_after, speaker_label
@@ -17,10 +18,6 @@ from workbench.extract.attribution.sources import Source
 from workbench.extract.patterns import WORD
 from workbench.extract.spans import trim, words_outside
 from workbench.model import ExtractedItem
-
-# Keeps pathological input (a 1 MB paragraph with no full stop) linear: longer sentences
-# are not read for reported speech.
-_MAX_SENTENCE_FOR_SPEECH = 3000
 
 
 def sentence_is_claim(sentence: str) -> bool:
@@ -45,13 +42,13 @@ def claim_items(
         for start, end in spans:
             sentence = text[start:end]
             inside = []
-            for s, e in covered[bisect_right(covered_ends, start) :]:
+            for s, e in islice(covered, bisect_right(covered_ends, start), None):
                 if s >= end:
                     break
                 inside.append((max(s, start) - start, min(e, end) - start))
             if not sentence_is_claim(sentence) or words_outside(sentence, 0, len(sentence), inside) < 4:
                 continue
-            reported = find_indirect(sentence, inside) if len(sentence) <= _MAX_SENTENCE_FOR_SPEECH else []
+            reported = find_indirect(sentence, inside)
             if not reported:
                 reported = _lead_in(sentence, start, inside, tail_at)
             emitted = False

@@ -1,8 +1,18 @@
-"""Regex helpers shared by the extractors: a word to count, fast word alternations, the last match.
+r"""Regex helpers shared by the extractors: a word to count, fast word alternations, the last
+match, a match at the end of a text.
 
 Python's ``re`` tries the branches of ``a|b|c`` one by one at every position, so a
 200-word alternation costs 200 attempts per character. A prefix trie (``sa(?:id|ys)``)
 fails after one or two characters instead: same matches, about five times faster.
+
+The extractors' patterns all see untrusted text and must run in linear time. Python's
+``re`` backtracks, and a search is retried at every position, so: a searched pattern that
+opens with ``\s+`` opens with ``(?<!\s)`` too (a match starts where a run of spaces starts,
+not again inside it); two quantifiers never compete for the same characters
+(``\s*(?:,\s*)?``, not ``\s*,?\s*``; ``[A-Z]\w*+(?:\s+[A-Z]\w*+)*``, not ``(?:[A-Z]\w*\s*)*``);
+a pattern anchored at the end (``…$``) is looked for in the last :data:`TAIL_REACH`
+characters only (:func:`at_end`); and a rule that reads a sentence up to each cue tries a
+bounded number of cues.
 """
 
 from __future__ import annotations
@@ -11,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 WORD = re.compile(r"[A-Za-z0-9][\w’'-]*")  # a word, for counting
+TAIL_REACH = 200  # characters an end-anchored pattern looks back over: a few words
 
 
 def alternation(words: list[str] | set[str] | frozenset[str]) -> str:
@@ -42,3 +53,12 @@ def last_match(matches: Iterable[re.Match]) -> re.Match | None:
     for last in matches:  # noqa: B007 - the loop only runs to the end
         pass
     return last
+
+
+def at_end(pattern: re.Pattern, text: str, end: int | None = None, reach: int = TAIL_REACH) -> re.Match | None:
+    """The match of ``pattern`` (which ends in ``$``) ending at ``end`` (the end of ``text`` by
+    default), looked for in the ``reach`` characters before it only: searched from the start,
+    every earlier position would rescan the text up to ``end``. A match reaching further back
+    than that (a chain of adverbs longer than a few words) is not found."""
+    end = len(text) if end is None else end
+    return pattern.search(text, max(0, end - reach), end)

@@ -13,12 +13,13 @@ import re
 
 from workbench.extract.attribution.cues import CUE, CUE_RE, GERUND_RE
 from workbench.extract.attribution.pending import Pending
+from workbench.extract.patterns import at_end
 from workbench.extract.quote_marks import QuoteSpan
 from workbench.extract.spans import sentence_at
 
 # A speech cue ending the words before a quote: "Ryan said “…”", "the share of voters saying “…”".
 _CUE_AT_END = re.compile(rf"(?:\b(?:{CUE})|{GERUND_RE.pattern})\s*$")
-_THAT_AFTER = re.compile(r"\s+(?:\w+\s+){0,3}?(?:that|whether|if)\b")
+_THAT_AFTER = re.compile(r"(?<!\s)\s+(?:\w+\s+){0,3}?(?:that|whether|if)\b")
 _STATEMENT_END = frozenset(",.?!…")
 _TITLE_WORDS = 6
 _TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for with by from is are".split())
@@ -52,7 +53,7 @@ def quote_form(text: str, quote: QuoteSpan, lead: str, spans: list[tuple[int, in
         return "direct"  # "X said: “…”", "… Saddam Hussein — “He would have loved Stalin,” he said"
     if lead.endswith(","):
         return "direct" if _introduces_speech(lead[:-1]) else "partial"
-    return "direct" if _CUE_AT_END.search(lead) else "partial"
+    return "direct" if at_end(_CUE_AT_END, lead) else "partial"
 
 
 def _writer_goes_on(text: str, quote: QuoteSpan, spans: list[tuple[int, int]], next_open: int) -> bool:
@@ -73,7 +74,9 @@ def introduces(lead: str) -> bool:
     with a colon, a dash or the cue and a comma, not with the cue's object (``added the words,``)
     or a noun that looks like a cue (``the TV show “…”``)."""
     lead = lead.strip()
-    return lead.endswith((":", "—", "–")) or (lead.endswith(",") and _CUE_AT_END.search(lead[:-1]) is not None)
+    return lead.endswith((":", "—", "–")) or (
+        lead.endswith(",") and at_end(_CUE_AT_END, lead, len(lead) - 1) is not None
+    )
 
 
 def _introduces_speech(lead: str) -> bool:

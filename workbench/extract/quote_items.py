@@ -1,8 +1,9 @@
 """Quote items: one per quoted segment, with its attribution and its form.
 
-A quote split by its attribution, or running over paragraphs, gives several items; the
-attribution clauses after quotes (``, said X, role, referring to…``) are returned too, so
-that they are not read again as claims.
+A quote split by its attribution, or running over paragraphs, gives several items, and so
+does one longer than :data:`~workbench.extract.sentences.MAX_ITEM_CHARS` (cut at clause
+boundaries); the attribution clauses after quotes (``, said X, role, referring to…``) are
+returned too, so that they are not read again as claims.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from workbench.extract.attribution.pending import Pending
 from workbench.extract.attribution.sources import Source
 from workbench.extract.quote_forms import introduces, quote_form
 from workbench.extract.quote_marks import QuoteSpan
+from workbench.extract.sentences import pieces
 from workbench.extract.spans import sentence_at
 from workbench.model import ExtractedItem
 
@@ -35,24 +37,20 @@ def quote_items(
         said = attribute_quote(text, quote, spans, paragraphs, lead_from, next_open)
         if said.tail_end is not None:
             attributions.append((quote.after, said.tail_end, said.source, said.cue))
-        item = ExtractedItem(
-            "quote",
-            text[quote.start : quote.end],
-            quote.start,
-            quote.end,
-            cue=said.cue,
-            attribution=quote_form(text, quote, lead, spans, next_open),
-            paragraph=quote.paragraph,
-        )
-        pending.append(
-            Pending(
-                item,
-                said.source,
-                said.anchor,
-                quote,
-                attributed=said.found,
-                attributed_after=said.after,
-                introduced=said.source is not None and introduces(lead),
+        form = quote_form(text, quote, lead, spans, next_open)
+        for start, end in pieces(text, quote.start, quote.end):
+            item = ExtractedItem(
+                "quote", text[start:end], start, end, cue=said.cue, attribution=form, paragraph=quote.paragraph
             )
-        )
+            pending.append(
+                Pending(
+                    item,
+                    said.source,
+                    said.anchor,
+                    quote,
+                    attributed=said.found,
+                    attributed_after=said.after,
+                    introduced=said.source is not None and introduces(lead),
+                )
+            )
     return pending, attributions

@@ -21,7 +21,7 @@ from workbench.extract.attribution.sources import (
     source_after_cue,
     subject_before,
 )
-from workbench.extract.patterns import last_match
+from workbench.extract.patterns import at_end, last_match
 from workbench.extract.quote_marks import QuoteSpan
 from workbench.extract.spans import sentence_at
 
@@ -29,14 +29,14 @@ from workbench.extract.spans import sentence_at
 _MAX_HEAD = 300
 _PASSIVE = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+$")
 # After a quote: ``, said X, role`` / ``, X, role, told Y`` ; bounded lengths keep matching linear.
-_TAIL_CUE_FIRST = re.compile(rf"\s*[,—–-]?\s*(?P<cue>{CUE})\s+(?P<who>[^!?“”\"]{{1,200}})")
+_TAIL_CUE_FIRST = re.compile(rf"\s*+(?:[,—–-]\s*+)?(?P<cue>{CUE})\s+(?P<who>[^!?“”\"]{{1,200}})")
 _TAIL_SUBJECT_FIRST = re.compile(
-    rf"\s*[,—–-]?\s*(?P<who>[^!?“”\";:]{{1,180}}?)\s+(?:{ADVERBS}\s+){{0,2}}(?P<cue>{CUE})\b"
+    rf"\s*+(?:[,—–-]\s*+)?(?P<who>[^!?“”\";:]{{1,180}}?)\s+(?:{ADVERBS}\s+){{0,2}}(?P<cue>{CUE})\b"
 )
 # "” ― Krystal Correa": a dash and a name after the quote, no cue verb.
-_TAIL_DASH_NAME = re.compile(rf"\s*[―—–-]+\s*(?P<who>{NAME_RUN.pattern}(?:\s*,[^.!?]{{1,120}})?)\s*\.?\s*$")
+_TAIL_DASH_NAME = re.compile(rf"\s*[―—–-]+\s*(?P<who>{NAME_RUN.pattern}(?:\s*,[^.!?]{{1,120}})?)\s*(?:\.\s*)?$")
 _BARE_ATTRIBUTION = re.compile(
-    rf"[^.!?“”\"]{{1,60}}?\b(?:{CUE})\b(?:\s*[.!]?\s*$|\s+(?:to|in|at|on|during|after|before|via|from|with|by"
+    rf"[^.!?“”\"]{{1,60}}?\b(?:{CUE})\b(?:\s*(?:[.!]\s*)?$|\s+(?:to|in|at|on|during|after|before|via|from|with|by"
     r"|last|this|earlier|later|today|yesterday|as|while|of)\b)"
 )
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -119,7 +119,7 @@ def tail_attribution(tail: str) -> tuple[Source, str] | None:
         if source:
             return source, match.group("cue")
     match = _TAIL_SUBJECT_FIRST.match(tail)
-    if match and not _PASSIVE.search(match.group("who") + " "):
+    if match and not at_end(_PASSIVE, match.group("who") + " "):
         who = match.group("who")
         last_part = who[who.rfind(",") + 1 :].strip()
         # "“…measure” income, he said": the writer's words run on before the real subject.
@@ -156,7 +156,7 @@ def head_attribution(head: str) -> tuple[Source | None, str] | None:
         source = parse_source(source_after_cue(head[last.end() :]))
         return (source, cue) if source else None
     before = head[: last.start()]
-    if _PASSIVE.search(before):
+    if at_end(_PASSIVE, before):
         return None
     return subject_before(before), cue
 

@@ -178,6 +178,9 @@ class NameBook:
     def __init__(self, text: str) -> None:
         self.mentions: list[Mention] = []
         self._forms: Counter[tuple[str, ...]] = Counter()
+        # Forms of up to four tokens by each shorter form they end with, in order of first use:
+        # fullest() reads only the forms that can answer it, not every name of the article.
+        self._longer: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         self.people: set[tuple[str, ...]] = set()
         self.organisations: set[tuple[str, ...]] = set()
         self.gender: dict[tuple[str, ...], str] = {}
@@ -193,7 +196,7 @@ class NameBook:
             if mention is None:
                 continue
             self.mentions.append(mention)
-            self._forms[mention.tokens] += 1
+            self._add_form(mention.tokens)
             if _looks_like_person(mention):
                 self.people.add(mention.tokens)
                 gender = TITLES.get(mention.title or "")
@@ -202,18 +205,22 @@ class NameBook:
             elif is_organisation(mention.tokens):
                 self.organisations.add(mention.tokens)
 
+    def _add_form(self, tokens: tuple[str, ...]) -> None:
+        if tokens not in self._forms and len(tokens) <= 4:
+            for size in range(1, len(tokens)):
+                self._longer.setdefault(tokens[-size:], []).append(tokens)
+        self._forms[tokens] += 1
+
     def fullest(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """The most frequent longer form ending with ``tokens`` (ties: the longest, then first seen)."""
         cached = self._fullest_cache.get(tokens)
         if cached is not None:
             return cached
-        size = len(tokens)
         best, best_key = tokens, (0, 0)
-        for form, count in self._forms.items():
-            if len(form) > size and form[-size:] == tokens and len(form) <= 4:
-                key = (count, len(form))
-                if key > best_key:
-                    best, best_key = form, key
+        for form in self._longer.get(tokens, ()):
+            key = (self._forms[form], len(form))
+            if key > best_key:
+                best, best_key = form, key
         self._fullest_cache[tokens] = best
         return best
 

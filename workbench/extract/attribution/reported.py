@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from workbench.extract.attribution.cues import CUE, CUE_RE, DAYS, GERUND_RE, STANCE_VERBS
 from workbench.extract.attribution.names import NAME_RUN
@@ -22,7 +23,7 @@ from workbench.extract.attribution.sources import (
     source_after_cue,
     subject_before,
 )
-from workbench.extract.patterns import WORD, alternation
+from workbench.extract.patterns import WORD, alternation, at_end
 from workbench.extract.spans import inside
 
 # "that" after the cue, maybe after a circumstance: "said in a statement on Friday that".
@@ -38,7 +39,7 @@ _AUXILIARY = (
     r"|(?:is|are|was|were|did|does|do|has|have|had|would|could|should|wo|ca)n[’']t)"
 )
 _CLAUSE = re.compile(
-    rf"\s*,?\s*(?:(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
+    rf"\s*(?:,\s*)?(?:(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
     rf"|(?:[\w’'.-]+\s+){{1,6}}?{_AUXILIARY}\b)"
 )
 _IF = re.compile(r"(?:\s+[\w’'.-]+){0,4}?\s+(?:if|whether)\b\s*")
@@ -46,12 +47,12 @@ _ASKING = frozenset("asked asks wondered questioned".split())
 # "…, X said, …" with an optional circumstance before the closing comma.
 _PARENTHESIS_END = re.compile(r"[^,.;:!?“”\"]{0,40}?,\s*")
 _CONTENT_STOP = re.compile(
-    rf";\s|,?\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
+    rf";\s|,?(?<!\s)\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
     # A clause of the writer's own after the report: "…, but he urged …", "…, for whom he …".
     r"|,\s+(?:but|while|though|although|even\s+though|whereas|which|for\s+whom|as\s+well\s+as|rather\s+than"
     r"|meaning|both\s+of\s+whom|based\s+on)\b"
     # The subject's next act: "she wants a safe zone and has expressed support for …".
-    r"|\s+and\s+(?:has|have|had|is|was|will|would)\s+(?:also\s+)?[a-z]+(?:ed|en)\b"
+    r"|(?<!\s)\s+and\s+(?:has|have|had|is|was|will|would)\s+(?:also\s+)?[a-z]+(?:ed|en)\b"
 )
 # A pronoun or a name opening a clause, followed by its verb rather than "of", "and", "on"…
 _LEADING_NAME = re.compile(
@@ -86,11 +87,16 @@ _PASSIVE_END = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+(?:\w+ly\s+)?$
 _NOT_SUBJECT = frozenset(
     "if when while as because although though since after before unless until where whether that which who and but or".split()
 )
+# Up to five capitalised words ("Fox News"), each whole: "(?:[A-Z]\w*\s*){1,5}" could cut one
+# long word ("AAAA…") into five in a number of ways that grows with its fifth power.
 _RECIPIENT = re.compile(
-    r"\s*(?:(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,5}|reporters|journalists|supporters|the\s+\w+|an?\s+\w+|him|her|them|us|me|police|officials)"
+    r"\s*(?:(?:the\s+)?[A-Z][\w’'-]*+(?:\s+[A-Z][\w’'-]*+){0,4}|reporters|journalists|supporters|the\s+\w+|an?\s+\w+|him|her|them|us|me|police|officials)"
     r"(?:\s+(?:on|in|at|by|during|after|via)\s+[^,]{1,40}?)?(?:,\s*|\s+(?=that\b)|\s+)"
 )
-_MAX_LATER_CUES = 8  # cues tried for second reports in one sentence
+# Cues, gerunds or stance verbs one rule tries in a sentence: each try reads the sentence up to
+# its word, so a bound keeps a run-on sentence of cues ("… and has asked … and has asked …")
+# linear; normal sentences hold far fewer.
+_MAX_TRIES = 8
 _SHORT_TAIL = 8  # words after the cue that can still be circumstance ("in a statement on Monday")
 # What may follow "…, X said" at the end of a sentence: nothing, or a circumstance.
 _CIRCUMSTANCE = re.compile(
@@ -151,17 +157,19 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
         found.insert(0, Indirect(question.start(1), question.end(1), None, "asked", question.start()))
     if main is not None:
         # "She declared A and said that B": the coordinated cue reports more of the same speaker's.
-        for cue in cues:
-            if cue.start() >= main.content_end and _COORDINATED.search(sentence, 0, cue.start()):
-                extra = _content_after(sentence, cue, main.source)
-                if extra:
-                    found.append(extra)
-                    break
+        coordinated = (
+            cue for cue in cues if cue.start() >= main.content_end and at_end(_COORDINATED, sentence, cue.start())
+        )
+        for cue in islice(coordinated, _MAX_TRIES):
+            extra = _content_after(sentence, cue, main.source)
+            if extra:
+                found.append(extra)
+                break
     if main is not None and main.content_start > main.cue_at:
         found += _later_reports(sentence, quoted, cues, found[-1].content_end)
-    for gerund in GERUND_RE.finditer(sentence):
-        if inside(gerund.start(), quoted) or (main and gerund.start() < found[-1].content_end):
-            continue
+    reach = found[-1].content_end if main else 0
+    gerunds = (g for g in GERUND_RE.finditer(sentence, reach) if not inside(g.start(), quoted))
+    for gerund in islice(gerunds, _MAX_TRIES):
         extra = _after_gerund(sentence, gerund, main.source if main else None)
         if extra:
             found.append(extra)
@@ -173,9 +181,7 @@ def _later_reports(sentence: str, quoted: list[tuple[int, int]], cues: list[re.M
     """``A said X, but B argued Y`` / ``…, while Democrats called it a stunt``: a clause after
     the first report's content with its own subject and cue reports more."""
     found = []
-    # Each try reads the whole prefix for a subject: a bounded number keeps a run-on sentence of
-    # cues ("… and has asked … and has asked …") linear; normal sentences hold far fewer.
-    for cue in [cue for cue in cues if cue.start() >= after][:_MAX_LATER_CUES]:
+    for cue in [cue for cue in cues if cue.start() >= after][:_MAX_TRIES]:
         if cue.start() < after:
             continue
         extra = _content_after(sentence, cue)
@@ -189,14 +195,14 @@ def _later_reports(sentence: str, quoted: list[tuple[int, int]], cues: list[re.M
 def _main_attribution(sentence: str, cues: list[re.Match]) -> Indirect | None:
     if not cues:
         return None
-    for cue in cues:
+    for cue in cues[:_MAX_TRIES]:
         found = _parenthetical(sentence, cue)
         if found:
             return found
     found = _content_before(sentence, cues[-1])
     if found:
         return found
-    for cue in cues:
+    for cue in cues[:_MAX_TRIES]:
         found = _content_after(sentence, cue)
         if found:
             return found
@@ -206,11 +212,13 @@ def _main_attribution(sentence: str, cues: list[re.Match]) -> Indirect | None:
 def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Indirect | None:
     """``Trump called the deal a disaster`` / ``Sanders criticized Clinton's record``: a stance
     whose object is the content, when a named or pronoun subject holds it."""
-    for verb in _STANCE_RE.finditer(sentence, after):
-        before = sentence[: verb.start()]
-        if inside(verb.start(), quoted) or _PASSIVE_END.search(before):
-            continue
-        source = subject_before(before)
+    verbs = (
+        verb
+        for verb in _STANCE_RE.finditer(sentence, after)
+        if not (inside(verb.start(), quoted) or at_end(_PASSIVE_END, sentence, verb.start()))
+    )
+    for verb in islice(verbs, _MAX_TRIES):
+        source = subject_before(sentence[: verb.start()])
         if source is None or not (source.pronoun or source.name[:1].isupper()):
             continue
         start = verb.end()
@@ -314,7 +322,7 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
         comma = sentence.find(",", after_at)
         source = _loose_source(sentence[after_at:comma]) if comma > 0 else None
         return Indirect(comma + 1, len(sentence), source, word, cue.start()) if source else None
-    if _PASSIVE_END.search(before):
+    if at_end(_PASSIVE_END, before):
         return None
     that = _THAT.match(sentence, after_at)
     if that:
@@ -398,5 +406,9 @@ def _sentence_subject(before: str) -> Source | None:
         # "The opposition called the reply arrogant and demanded …": the subject of the
         # coordinated cue is the one before the first verb.
         verb = verb or _PAST_VERB.search(phrase)
-        return _sentence_subject(_TRAILING_ADVERB.sub("", phrase[: verb.start()])) if verb else None
+        if verb is None:
+            return None
+        subject = phrase[: verb.start()]
+        adverb = at_end(_TRAILING_ADVERB, subject)
+        return _sentence_subject(subject[: adverb.start()] if adverb else subject)
     return None if verb else Source(phrase)  # a subject holds no finite verb

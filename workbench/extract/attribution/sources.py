@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from workbench.extract.attribution.cues import ADVERBS, DAYS
 from workbench.extract.attribution.names import NAME_RUN, NOT_NAME, is_organisation, split_run
-from workbench.extract.patterns import last_match
+from workbench.extract.patterns import at_end, last_match
 
 # Between a subject and its cue: "Trump on Friday said", "Sanders himself has long argued".
 _TRAILING_ADVERBIALS = re.compile(
@@ -46,16 +46,20 @@ _COURTESY = frozenset("mr mrs ms miss dr".split())
 # After a cue, the source phrase ends where a circumstance begins ("said Reid in a statement",
 # "said Sanders as he closed out") or at a party label ("Dick Durbin (D-Ill.)").
 _SOURCE_END = re.compile(
-    r"\s*\([^()]{0,40}\)|\s+(?:in|on|at|during|after|before|as|when|while|who|which|whose|via|to|told|according)\b"
+    r"(?<!\s)(?:\s*\([^()]{0,40}\)|\s+(?:in|on|at|during|after|before|as|when|while|who|which|whose|via|to|told|according)\b)"
 )
+_COMMA_SPLIT = re.compile(r"(?<!\s)\s*,\s*")
 PRONOUNS = frozenset("he she it they i we".split())
 _DETERMINERS = frozenset(
     """the a an his her its their our one another some several both two three many other these
     those this that most""".split()
 )
-_ROLE_SPLIT = re.compile(r"\s*(?:,|\s[—–]\s)\s*")
-_ROLE_END = re.compile(r"\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
-_LEADING_JUNK = re.compile(r"^[\s,—–:(-]+|[\s,—–:;.)-]+$")
+_ROLE_SPLIT = re.compile(r"(?<!\s)\s*(?:,|\s[—–]\s)\s*")
+_ROLE_END = re.compile(r"(?<!\s)\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
+_LEADING_JUNK = frozenset(",—–:(-")
+_TRAILING_JUNK = frozenset(",—–:;.)-")
+# Appositives peeled off before a cue ("Trump, speaking in Ohio, said"): more are not a subject.
+_MAX_APPOSITIVES = 2
 
 
 @dataclass(slots=True)
@@ -73,7 +77,7 @@ def parse_source(phrase: str) -> Source | None:
     ``Ilya Lashch, Lightpoint Global’s owner`` -> name ``Ilya Lashch``, role ``Lightpoint Global’s owner``;
     ``administrative director Eugene Nagel`` -> name ``Eugene Nagel``, role ``administrative director``.
     """
-    phrase = _LEADING_JUNK.sub("", phrase)
+    phrase = _strip_junk(phrase)
     if not phrase:
         return None
     lowered = phrase.lower()
@@ -119,6 +123,17 @@ def parse_source(phrase: str) -> Source | None:
     return Source(main, appositive or None)
 
 
+def _strip_junk(phrase: str) -> str:
+    """``phrase`` without spaces and punctuation at its edges (a loop: the regex ``[…]+$`` rescans
+    a run of them from each of its positions)."""
+    start, end = 0, len(phrase)
+    while start < end and (phrase[start].isspace() or phrase[start] in _LEADING_JUNK):
+        start += 1
+    while end > start and (phrase[end - 1].isspace() or phrase[end - 1] in _TRAILING_JUNK):
+        end -= 1
+    return phrase[start:end]
+
+
 def _person_of_place(main: str) -> str | None:
     """``Gov. Phil Bryant of Mississippi`` / ``Stephen Vladeck of the University of Texas``: the
     person, not the last capitalised run (the place or institution)."""
@@ -145,18 +160,21 @@ def clause_subject(lead: str) -> Source | None:
     return None
 
 
-def subject_before(prefix: str) -> Source | None:
-    """The source phrase that ends ``prefix`` (the text just before a cue verb)."""
-    prefix = _LEADING_CONNECTIVES.sub("", _TRAILING_ADVERBIALS.sub("", prefix.rstrip()))
+def subject_before(prefix: str, appositives: int = _MAX_APPOSITIVES) -> Source | None:
+    """The source phrase that ends ``prefix`` (the text just before a cue verb), looking past
+    at most ``appositives`` appositives."""
+    prefix = prefix.rstrip()
+    adverbials = at_end(_TRAILING_ADVERBIALS, prefix)
+    prefix = _LEADING_CONNECTIVES.sub("", prefix[: adverbials.start()] if adverbials else prefix)
     if not prefix:
         return None
-    if prefix.endswith((",", "—", "–")):
+    if prefix.endswith((",", "—", "–")) and appositives:
         # "Trump, speaking in Ohio, said" / "Both X and Y — entrepreneurs — say": the subject
         # precedes the appositive.
         inner = prefix[:-1]
         cut = inner.rfind(prefix[-1])
         if cut > 0:
-            source = subject_before(inner[:cut])
+            source = subject_before(inner[:cut], appositives - 1)
             if source:
                 source.role = source.role or inner[cut + 1 :].strip(" ,—") or None
                 return source
@@ -186,7 +204,7 @@ def subject_before(prefix: str) -> Source | None:
 def source_after_cue(rest: str) -> str:
     """The source phrase after a cue verb: ``Elena Izraylevych, CFO at S-PRO, referring…`` keeps
     the name and its first appositive, never a following participle clause."""
-    parts = re.split(r"\s*,\s*", rest.strip(), maxsplit=2)
+    parts = _COMMA_SPLIT.split(rest.strip(), maxsplit=2)
     cut = _SOURCE_END.search(parts[0])
     if cut is not None and cut.start() > 0:
         return parts[0][: cut.start()]

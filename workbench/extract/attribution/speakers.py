@@ -8,6 +8,7 @@ Names are mapped to their fullest form through the article's
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import accumulate
 
 from workbench.extract.attribution.cues import STANCE_CUES
 from workbench.extract.attribution.names import NameBook, is_organisation
@@ -106,6 +107,7 @@ def _inherit_speakers(entries: list[Pending], is_text: list[bool], paragraphs: l
     """Unattributed quotes take the speaker of their paragraph's other quote (split quotes)
     or, when their paragraph has no attribution at all, of the previous paragraph."""
     by_paragraph: dict[int, list[Pending]] = {}
+    text_before = [0, *accumulate(is_text)]  # text paragraphs before each paragraph
     for entry in entries:
         by_paragraph.setdefault(entry.item.paragraph, []).append(entry)
     last_speaker: tuple[str | None, str | None] = (None, None)
@@ -126,7 +128,8 @@ def _inherit_speakers(entries: list[Pending], is_text: list[bool], paragraphs: l
                 entry.item.cue = entry.item.cue or donor.item.cue
             elif (
                 not spoken
-                and _adjacent(last_paragraph, paragraph, is_text)
+                and last_paragraph >= 0
+                and text_before[paragraph] == text_before[last_paragraph + 1]  # only headings, links between
                 and (entry.quote.continues or entry.quote.open_at == paragraphs[paragraph][0])
             ):
                 entry.item.speaker, entry.item.role = last_speaker
@@ -135,8 +138,3 @@ def _inherit_speakers(entries: list[Pending], is_text: list[bool], paragraphs: l
         if named:
             last_speaker = (named[-1].item.speaker, named[-1].item.role)
             last_paragraph = paragraph
-
-
-def _adjacent(previous: int, current: int, is_text: list[bool]) -> bool:
-    """True when only non-text paragraphs (links, headings) separate the two."""
-    return previous >= 0 and all(not is_text[i] for i in range(previous + 1, current))

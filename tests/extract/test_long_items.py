@@ -1,0 +1,98 @@
+"""No item is longer than MAX_ITEM_CHARS, and cutting one loses nothing.
+
+A run-on paragraph of megabytes (no full stop), a quote left open over it, a "word" of
+thousands of letters: each becomes several items of at most the cap, cut at clause
+boundaries where there are some, whose spans still slice the article text exactly and
+together hold every word of the run.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+import pytest
+
+from workbench.extract import extract
+from workbench.extract.sentences import MAX_ITEM_CHARS, pieces, sentence_spans
+
+INTRO = "The council met on Tuesday to vote on the budget.\n\n"
+CLAUSE = "the budget for roads and schools in the northern districts grew by five percent this year, "
+
+
+def check(text: str, items) -> None:
+    assert items
+    for item in items:
+        assert text[item.start : item.end] == item.text
+        assert 0 < len(item.text) <= MAX_ITEM_CHARS
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\S+", text)
+
+
+def covered_words(text: str, spans) -> list[str]:
+    return [word for start, end in sorted(spans) for word in words(text[start:end])]
+
+
+def test_a_run_on_paragraph_becomes_clause_sized_claims_that_hold_all_of_it():
+    run_on = (CLAUSE * (200_000 // len(CLAUSE)))[:200_000].rstrip(", ")
+    text = INTRO + run_on
+    items = extract(text)
+    check(text, items)
+    claims = [item for item in items if item.start >= len(INTRO)]
+    assert len(claims) >= 200_000 // MAX_ITEM_CHARS
+    assert all(item.kind == "claim" for item in claims)
+    assert covered_words(text, [(item.start, item.end) for item in claims]) == words(run_on)
+    assert all(item.text.endswith(",") for item in claims[:-1])  # cut after a clause, not inside one
+
+
+def test_a_quote_left_open_over_a_huge_paragraph_becomes_quote_pieces_of_one_speaker():
+    words_said = (CLAUSE * (50_000 // len(CLAUSE))).rstrip(", ")
+    text = INTRO + "The minister said: “" + words_said
+    items = extract(text)
+    check(text, items)
+    quotes = [item for item in items if item.kind == "quote"]
+    assert len(quotes) >= 50_000 // MAX_ITEM_CHARS
+    assert {item.speaker for item in quotes} == {"The minister"}
+    assert covered_words(text, [(q.start, q.end) for q in quotes]) == words(words_said)
+
+
+# Runs with no clause boundary, no space, or nothing but separators: still pieces within the cap.
+RUNS = {
+    "one long word": "x" * 9_000,
+    "digits": "7" * 9_000,
+    "accented letters, decomposed": "e\u0301" * 4_500,
+    "no spaces between words (CJK)": "中文字" * 3_000,
+    "only commas": ", " * 4_500,
+    "only dashes": " — " * 3_000,
+    "only spaces inside words": "a " * 4_500,
+    "tabs and newlines": "a\tb\nc " * 1_500,
+}
+
+
+@pytest.mark.parametrize("run", RUNS.values(), ids=RUNS.keys())
+def test_pieces_of_any_run_fit_the_cap_and_keep_every_character(run):
+    text = "Before. " + run + " After."
+    spans = pieces(text, 8, 8 + len(run))
+    assert all(0 < end - start <= MAX_ITEM_CHARS for start, end in spans)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(spans))
+    kept = "".join(text[start:end] for start, end in spans)
+    assert "".join(kept.split()) == "".join(run.split())  # only spaces are dropped, at the cuts
+    assert all(not text[start].isspace() and not text[end - 1].isspace() for start, end in spans)
+    assert not any(0x300 <= ord(text[start]) <= 0x36F for start, _ in spans)  # no accent without its letter
+
+
+@pytest.mark.parametrize("run", RUNS.values(), ids=RUNS.keys())
+def test_no_item_of_a_run_is_longer_than_the_cap(run):
+    text = INTRO + "The mayor said the figures were wrong: " + run + " and more words follow here."
+    items = extract(text)
+    for item in items:
+        assert text[item.start : item.end] == item.text
+        assert len(item.text) <= MAX_ITEM_CHARS
+
+
+def test_a_sentence_within_the_cap_is_not_cut():
+    sentence = ("word " * (MAX_ITEM_CHARS // 5))[: MAX_ITEM_CHARS - 1] + "."
+    assert len(sentence) == MAX_ITEM_CHARS
+    assert sentence_spans(sentence, 0, len(sentence)) == [(0, MAX_ITEM_CHARS)]
