@@ -39,6 +39,18 @@ def load_corpus(db: Database, progress: Progress | None = None) -> Corpus:
     return build_corpus(db.execute("SELECT num, source_id, text, numbers FROM items ORDER BY num"), total, progress)
 
 
+def _stored_mentions(numbers: str) -> list:
+    """The number mentions of an item's ``numbers`` column; none when it holds no JSON list (a
+    script wrote over it): the figures are derived data, and the item's words still link."""
+    if numbers == "[]":
+        return []
+    try:
+        mentions = json.loads(numbers)
+    except (TypeError, ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+        return []
+    return mentions if isinstance(mentions, list) else []
+
+
 def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, progress: Progress | None = None) -> Corpus:
     """Normalise ``(num, source_id, text, numbers JSON)`` rows into a corpus."""
     nums: list[int] = []
@@ -53,7 +65,7 @@ def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, prog
     key_ids: dict[str, int] = {}
     token_keys: dict[str, int] = {}  # token -> its blocking key's id
     for done, (num, source, text, numbers) in enumerate(rows, 1):
-        item = normalise(text, json.loads(numbers) if numbers != "[]" else ())
+        item = normalise(text, _stored_mentions(numbers))
         if not item.linkable:
             unlinkable.append((num, source))
             continue

@@ -12,6 +12,7 @@ whether they agree on it. Years are dates (``in 2020`` becomes ``#date``, figure
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -131,26 +132,39 @@ def blocking_key(token: str) -> str:
     return token[0] + REPEATS.sub(r"\1", VOWELS.sub("", token[1:]))
 
 
-def _figure_value(value: float | str) -> float | str:
-    return value if isinstance(value, str) else float(f"{float(value):.6g}")
+def _figure_value(value: object) -> float | str | None:
+    """A stored mention's value as compared (six significant digits), or None when it is no
+    finite number or date string."""
+    if isinstance(value, str):
+        return value
+    try:
+        number = float(value) if isinstance(value, (int, float)) else math.nan
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return float(f"{number:.6g}") if math.isfinite(number) else None
 
 
 def _spans(text: str, numbers: Iterable[Mapping]) -> list[tuple[int, int, Figure]]:
     """Where each number mention sits in the item text (offsets first, else searched for
     after the previous one: mentions come in text order, and one search per mention from
-    the start would make an item with many of them quadratic)."""
+    the start would make an item with many of them quadratic). A mention whose value is no
+    finite number or date string (a stored column a script wrote over) is left out."""
     spans: list[tuple[int, int, Figure]] = []
     searched_to = 0
     for mention in numbers:
-        figure = Figure(unit_key(mention.get("unit")), _figure_value(mention["value"]), mention.get("unit"))
-        written = mention.get("text") or ""
-        start, end = mention.get("start", -1), mention.get("end", -1)
-        if not (0 <= start < end <= len(text) and text[start:end] == written):
+        value = _figure_value(mention.get("value")) if isinstance(mention, Mapping) else None
+        if value is None:
+            continue
+        unit = mention.get("unit") if isinstance(mention.get("unit"), str) else None
+        written = mention.get("text") if isinstance(mention.get("text"), str) else ""
+        start, end = mention.get("start"), mention.get("end")
+        placed = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+        if not (placed and text[start:end] == written):
             start = text.find(written, searched_to) if written else -1
             end = start + len(written)
         if start >= 0:
             searched_to = end
-        spans.append((start, end, figure))
+        spans.append((start, end, Figure(unit_key(unit), value, unit)))
     return sorted(spans, key=lambda span: span[0])
 
 
