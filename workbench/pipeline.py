@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from .extract import extract, extractor_version
 from .link.linker import link_pending
-from .readers import ReadFailure, discover, read_path
+from .readers import ReadFailure, discover, read_path, storable_text
 from .store.articles import Batch, PreparedArticle, Written, begin_file, mark_gone, prepare, write_article
 from .store.database import affects_one_write, explain
 
@@ -52,10 +52,16 @@ class IngestSummary:
     links: int = 0  # cross-source links found for the items not linked before
 
 
+def resolved(path: str | Path) -> str:
+    """The resolved path of a file as the store keeps it (``sources.file``): a name that is
+    not UTF-8 has its undecodable bytes written ``\\xNN``, as in the article's key."""
+    return storable_text(os.path.realpath(path))
+
+
 def prepare_file(given: str, path: Path) -> list[PreparedArticle | ReadFailure]:
     """Read one file and extract every article in it (runs in a worker process)."""
     results: list[PreparedArticle | ReadFailure] = []
-    file = os.path.realpath(path)
+    file = resolved(path)
     for result in read_path(given, path):
         if isinstance(result, ReadFailure):
             results.append(result)
@@ -128,7 +134,7 @@ def ingest(
         else:
             files.append(found)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    batch = Batch([os.path.realpath(path) for path in paths])
+    batch = Batch([resolved(path) for path in paths])
     stream = _prepared_stream(files, workers)  # a generator: nothing runs before the loop asks
     try:
         # The writer commits once per article; NORMAL is crash-safe in WAL mode, and a larger
@@ -139,7 +145,7 @@ def ingest(
         for done, ((_, path), results) in enumerate(zip(files, stream), 1):
             summary.files += 1
             prepared = [result for result in results if isinstance(result, PreparedArticle)]
-            file = os.path.realpath(path)
+            file = resolved(path)
             begin_file(batch, file, prepared, complete=len(prepared) == len(results))
             for result in results:
                 if isinstance(result, ReadFailure):

@@ -4,6 +4,7 @@ vanishes. Real files, real readers and extractors, a real SQLite file, the real 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -392,3 +393,23 @@ def test_telling_articles_apart_takes_linear_time_on_hostile_text():
         work, build = make
         small, large = cost(work, build(50_000)), cost(work, build(100_000))
         assert large <= 3 * small + 0.01, (name, small, large)
+
+
+def test_a_file_whose_name_is_not_utf8_is_stored_followed_and_marked_gone(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9 \xff.md")  # bytes that are not UTF-8, as some archives leave them
+    markdown(folder / name, None, FIFTEEN, DISPUTED)
+    db = open_db(tmp_path / "wb.db")
+    assert ingest(db, [str(folder)], workers=1).new == 1
+    assert db.execute("SELECT file FROM sources").fetchone()[0] == f"{folder}/caf\\xe9 \\xff.md"
+    reviewed = item_with(db, "15%")
+    mark(db, reviewed, "false", reviewer="ana")
+    summary = ingest(db, [str(folder)], workers=1)
+    assert (summary.unchanged, summary.gone) == (1, [])
+    (folder / name).rename(folder / os.fsdecode(b"\xfe.md"))
+    summary = ingest(db, [str(folder)], workers=1)
+    assert (summary.moved, summary.new, summary.gone) == (1, 0, [])
+    (folder / os.fsdecode(b"\xfe.md")).unlink()
+    assert ingest(db, [str(folder)], workers=1).gone == [f"{folder}/\\xfe.md"]
+    assert list(verdicts(db)) == [reviewed]

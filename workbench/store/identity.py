@@ -30,6 +30,8 @@ SPACES = re.compile(r"\s+")
 # A sentence ends at a line break or at . ! ? followed by blanks (a one-character look-behind:
 # linear in the text, whatever it holds).
 SENTENCE_BREAK = re.compile(r"\n|(?<=[.!?…])\s+")
+# An undecodable byte of a file name, as the store writes it (\x80 to \xff).
+ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
 # Two versions of an article are the same article when at least this share of the sentences
 # of the longer one appear in both.
 SAME_ARTICLE_SHARE = 0.5
@@ -116,16 +118,25 @@ def stored(db: Database, where: str, params: list) -> list[Stored]:
 
 
 def missing(file: str | None) -> bool:
-    """Whether ``file`` is known not to exist (an unreadable folder is not a deletion)."""
+    """Whether ``file`` is known not to exist (an unreadable folder is not a deletion).
+
+    A stored name may have the undecodable bytes of a name that is not UTF-8 written as
+    ``\\xNN`` (:func:`workbench.readers.storable_text`): such a name is looked for both ways.
+    """
     if not file:
         return True
-    try:
-        os.stat(file)
-    except (FileNotFoundError, NotADirectoryError):
-        return True
-    except (OSError, ValueError):
+    names = [file]
+    if "\\x" in file:
+        names.append(ESCAPED_BYTE.sub(lambda match: chr(0xDC00 + int(match[1], 16)), file))
+    for name in names:
+        try:
+            os.stat(name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except (OSError, ValueError):
+            return False
         return False
-    return False
+    return True
 
 
 def under(root: str) -> tuple[str, list[str]]:
