@@ -73,8 +73,13 @@ def assert_linear(step: Callable[[str], object], bomb: Bomb, sizes: tuple[int, .
         costs.append((size, seconds))
         shown = ", ".join(f"{n:,} chars: {s * 1000:.2f} ms" for n, s in costs)
         assert seconds < BUDGET, f"{seconds:.1f} s for {size:,} characters ({shown})"
-        if len(costs) > 1:
-            assert seconds <= GROWTH * costs[-2][1], f"cost grows faster than the input: {shown}"
+        if len(costs) > 1 and seconds > GROWTH * costs[-2][1]:
+            # A busy machine can slow one timing; growth that is real shows again.
+            smaller = _seconds(step, bomb(costs[-2][0]), number)
+            seconds = _seconds(step, bomb(size), number)
+            assert seconds <= GROWTH * smaller, (
+                f"cost grows faster than the input: {shown}, then {seconds * 1000:.2f} ms"
+            )
 
 
 @pytest.mark.parametrize("bomb", TEXT_BOMBS, ids=str)
