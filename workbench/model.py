@@ -77,3 +77,8 @@ def figure_text(value: object, unit: str | None) -> str:
     if unit == "percent":
         return f"{shown}%"
     return f"{shown} {unit}" if unit and unit != "date" else shown
+
+
+def disagreement_text(figure: dict) -> str:
+    """One figure of a number conflict, seen from one item: ``5% here, 7% there``."""
+    return f"{figure_text(figure['this'], figure['unit'])} here, {figure_text(figure['other'], figure['unit'])} there"

@@ -7,7 +7,7 @@ import json
 from urllib.parse import quote, urlsplit
 
 from ..config import safe_color
-from ..model import figure_text
+from ..model import disagreement_text
 from ..untrusted import replacing_hidden
 
 # Characters kept as they are when a URL is re-quoted; everything else (spaces,
@@ -95,10 +95,7 @@ def source_name(source: dict) -> str:
 
 def conflict_text(figures: list[dict]) -> str:
     """``5% here, 7% there`` for every disagreeing figure of a number conflict."""
-    return "; ".join(
-        f"{figure_text(figure['this'], figure['unit'])} here, {figure_text(figure['other'], figure['unit'])} there"
-        for figure in figures
-    )
+    return "; ".join(disagreement_text(figure) for figure in figures)
 
 
 def filters_text(filters) -> str:

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..link import word_diff
-from ..model import figure_text
+from ..model import disagreement_text
 from .bindings import bindings
 from .detail_query import Member
 from .rows import Row
@@ -142,8 +142,7 @@ class LinksPane(Vertical):
             style="dim",
         )
         for figure in member.figures:
-            this, other = (figure_text(figure[side], figure["unit"]) for side in ("this", "other"))
-            caption.append("\n").append_text(literal(f"{this} here, {other} there", "bold red"))
+            caption.append("\n").append_text(literal(disagreement_text(figure), "bold red"))
         if member.drift:
             body.update(Group(caption, side_by_side(self.row.text, member.row.text)))
         else:

@@ -6,6 +6,9 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..config import safe_color
+from ..untrusted import visible
+
 
 @dataclass(frozen=True)
 class Status:
@@ -21,7 +24,8 @@ class Status:
 
 def statuses(conn: sqlite3.Connection) -> list[Status]:
     return [
-        Status(id_, label, color or "default", position, bool(verdict))
+        # Labels and colours are configuration text, as untrusted as the corpus.
+        Status(id_, visible(label), safe_color(color), position, bool(verdict))
         for id_, label, color, position, verdict in conn.execute(
             "SELECT id, label, color, position, verdict FROM statuses ORDER BY position"
         )
