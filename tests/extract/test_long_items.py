@@ -3,7 +3,7 @@
 A run-on paragraph of megabytes (no full stop), a quote left open over it, a "word" of
 thousands of letters: each becomes several items of at most the cap, cut at clause
 boundaries where there are some, whose spans still slice the article text exactly and
-together hold every word of the run.
+together hold every word of the run. An item's speaker and role are bounded too.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from itertools import pairwise
 import pytest
 
 from workbench.extract import extract
+from workbench.extract.attribution.speakers import MAX_SOURCE_CHARS
 from workbench.extract.sentences import MAX_ITEM_CHARS, pieces, sentence_spans
 
 INTRO = "The council met on Tuesday to vote on the budget.\n\n"
@@ -96,3 +97,29 @@ def test_a_sentence_within_the_cap_is_not_cut():
     sentence = ("word " * (MAX_ITEM_CHARS // 5))[: MAX_ITEM_CHARS - 1] + "."
     assert len(sentence) == MAX_ITEM_CHARS
     assert sentence_spans(sentence, 0, len(sentence)) == [(0, MAX_ITEM_CHARS)]
+
+
+NAME = "Aaaa" * 400  # one capitalised "word" of 1,600 letters
+# Where a speaker or a role is read from, each made of a run-on phrase.
+SOURCES = {
+    "after the cue": f"The budget grew by five percent, said {NAME} Bbbb.",
+    "before the cue": f"{NAME} Bbbb said the budget grew by five percent.",
+    "a role": f"The budget grew by five percent, said John Smith, the {'x' * 1500} of the city.",
+    "a pronoun": f"Mr. {NAME} arrived in town on Monday.\n\nHe said the budget grew by five percent.",
+    "a label": f"{NAME}: The budget grew by five percent this year.",
+    "according to": f"According to {'the report by ' * 100}officials, the budget grew by five percent.",
+    "a long subject": f"{'people with knowledge of the talks ' * 40}said that the budget grew by five percent.",
+    "after a quote": f"“The budget grew by five percent,” said {NAME} Bbbb.",
+    "before a quote": f"{NAME} Bbbb said: “The budget grew by five percent.”",
+    "a dash after a quote": f"“The budget grew by five percent.” — {NAME} Bbbb",
+}
+
+
+@pytest.mark.parametrize("text", SOURCES.values(), ids=SOURCES.keys())
+def test_no_speaker_or_role_is_longer_than_a_source_can_be(text):
+    text = INTRO + text
+    items = extract(text)
+    assert items
+    for item in items:
+        assert text[item.start : item.end] == item.text
+        assert len(item.speaker or "") <= MAX_SOURCE_CHARS and len(item.role or "") <= MAX_SOURCE_CHARS
