@@ -12,6 +12,7 @@ that fails the bound is measured once more before the test fails.
 from __future__ import annotations
 
 import gc
+import signal
 import time
 from collections.abc import Callable
 from itertools import pairwise
@@ -37,6 +38,7 @@ SIZES = (2_000, 8_000, 32_000)
 GROWTH = 9.0  # 4x the text, at most 9x the time
 SLACK = 0.003  # seconds: below this a ratio is timer noise
 REPEATS = 2
+HANG = 60  # seconds of wall time after which one run fails the test instead of hanging it
 
 
 def _repeated(unit: str) -> Callable[[int], str]:
@@ -54,9 +56,10 @@ def _name(number: int) -> str:
 
 def _names(size: int) -> str:
     """Thousands of different people, with titles and pronouns to resolve."""
-    sentences, number = [], 0
-    while sum(map(len, sentences)) < size:
+    sentences, length, number = [], 0, 0
+    while length < size:
         sentences.append(f"Mr. {_name(number)} {_name(number + 1)} said he met Ms. {_name(number + 2)}. ")
+        length += len(sentences[-1])
         number += 3
     return "".join(sentences)[:size]
 
@@ -178,16 +181,32 @@ def _claims(text: str) -> object:
     return claim_items(text, sentences, [], [])
 
 
+class Hung(Exception):
+    pass
+
+
+def _hung(*_) -> None:
+    raise Hung
+
+
 def _cost(step: Callable[[str], object], text: str, repeats: int) -> float:
     best = float("inf")
-    for _ in range(repeats):
-        gc.disable()
-        try:
-            began = time.process_time()
-            step(text)
-            best = min(best, time.process_time() - began)
-        finally:
-            gc.enable()
+    previous = signal.signal(signal.SIGALRM, _hung)
+    try:
+        for _ in range(repeats):
+            gc.disable()
+            signal.alarm(HANG)  # catastrophic backtracking fails the test instead of hanging it
+            try:
+                began = time.process_time()
+                step(text)
+                best = min(best, time.process_time() - began)
+            finally:
+                signal.alarm(0)
+                gc.enable()
+    except Hung:
+        raise AssertionError(f"one run on {len(text):,} characters took over {HANG} s") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
     return best
 
 
@@ -200,7 +219,7 @@ def _too_fast_growing(step: Callable[[str], object], texts: list[str], repeats: 
 
 def assert_linear(step: Callable[[str], object], build: Callable[[int], str]) -> None:
     texts = [build(size) for size in SIZES]
-    assert [len(text) for text in texts] >= list(SIZES)
+    assert all(len(text) >= size for text, size in zip(texts, SIZES))
     if _too_fast_growing(step, texts, REPEATS) is None:
         return
     costs = _too_fast_growing(step, texts, 2 * REPEATS)  # a busy machine: measure again
@@ -255,7 +274,14 @@ _PIECES = [
     "When",
     "X:",
     "ABC",
+    "AAAA",
     "http://",
+    "(D-Ill.)",
+    "“a",
+    "...",
+    "é",
+    "  ",
+    "\t",
 ]
 
 
