@@ -19,9 +19,10 @@ from workbench.extract import extract
 from workbench.extract.numbers import find_numbers
 from workbench.link.normalise import normalise
 from workbench.link.scoring import figure_conflicts
-from workbench.model import figure_text
+from workbench.model import disagreement_text, figure_text
 from workbench.pipeline import ingest
 from workbench.store.database import open_db
+from workbench.store.links import figures_seen_from
 
 # A year followed by whatever word: never a count of that word.
 YEARS = [
@@ -116,15 +117,12 @@ def test_stored_links_show_years_as_years(tmp_path):
     db = open_db(tmp_path / "wb.db")
     try:
         ingest(db, [str(corpus)], workers=1)
-        rows = db.execute("SELECT method, conflict FROM links").fetchall()
+        rows = db.execute("SELECT method, conflict, a.text FROM links JOIN items a ON a.id = links.item_a").fetchall()
     finally:
         db.close()
-    assert [(method, sorted(conflict_values(conflict))) for method, conflict in rows] == [
-        ("number-conflict", [("date", "2021"), ("date", "2022")])
-    ]
-
-
-def conflict_values(conflict: str) -> list[tuple[str, str]]:
-    return [
-        (figure["unit"], value) for figure in json.loads(conflict) for value in (figure["value_a"], figure["value_b"])
-    ]
+    [(method, conflict, text_a)] = rows
+    assert method == "number-conflict"
+    [figure] = figures_seen_from(json.loads(conflict), this_is_a=True)
+    # What the review screen and the reports write for it, from the side of item_a.
+    shown = "2022 here, 2021 there" if "2022" in text_a else "2021 here, 2022 there"
+    assert disagreement_text(figure) == shown
