@@ -252,11 +252,6 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes_escaped(tmp_path):
     assert str(failure) == "gone \\xff.txt: cannot read: no such file or folder"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.prepare_file keys the file by os.path.realpath(path), which keeps the lone "
-    "surrogates of a name that is not UTF-8: storing it raises UnicodeEncodeError (pipeline owner)",
-)
 def test_a_file_name_that_is_not_utf8_is_ingested(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()

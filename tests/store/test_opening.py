@@ -150,6 +150,20 @@ def test_a_read_only_database_reads_and_refuses_writes_with_one_line(small_db, t
     assert path.read_bytes() == before
 
 
+def test_ingest_into_a_read_only_database_is_one_line_and_stores_nothing(small_db, tmp_path):
+    path, _ = small_db
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"new{n}.txt").write_text(f"Title\n\nThe park has risen to {n} companies since 2006.\n")
+    before = path.read_bytes()
+    with read_only(path):
+        code, output = run("ingest", str(folder), "--db", str(path))
+    assert code == 1
+    assert "read-only" in one_error_line(output)
+    assert path.read_bytes() == before
+
+
 def test_a_database_in_a_read_only_folder_is_one_line(small_db):
     path, item = small_db
     with read_only(path.parent):

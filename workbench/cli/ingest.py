@@ -10,7 +10,7 @@ import click
 
 from ..readers import plugin_problems
 from ..untrusted import visible
-from .common import console, db_option, fail, open_database, warn
+from .common import console, database_errors, database_path, db_option, fail, open_database, warn
 
 
 def most_workers() -> int:
@@ -43,6 +43,7 @@ def ingest(
     db = open_database(db_path)
     for problem in plugin_problems():
         warn(problem)
+    errors = console(stderr=True)
     progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -50,10 +51,12 @@ def ingest(
         TextColumn("files"),
         TextColumn("{task.fields[items]:,} items"),
         TimeElapsedColumn(),
-        console=console(stderr=True),
+        console=errors,
         transient=True,
+        disable=not errors.is_terminal,  # a log gets the failure lines, not a bar's leftovers
     )
-    with progress:
+    # A database that cannot be written (locked, read-only, disk full) stops the batch with one line.
+    with database_errors(database_path(db_path)), progress:
         task = progress.add_task("ingest", total=None, items=0)
 
         def on_file(done: int, total: int, items: int) -> None:
@@ -70,10 +73,16 @@ def ingest(
                 visible(f"skipped {failure}"), markup=False, soft_wrap=True
             ),
         )
+    for path in summary.replaced:
+        warn(f"{path}: now holds a different article; the one stored from it is kept, marked gone")
     click.echo(
         f"{summary.files} files, {summary.articles} articles: {summary.new} new, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged; {summary.items_added} items added, {summary.items_removed} removed"
+        f"{summary.unchanged} unchanged"
+        + (f", {summary.moved} moved or renamed" if summary.moved else "")
+        + (f", {summary.apart} stored apart from another article with the same URL" if summary.apart else "")
+        + f"; {summary.items_added} items added, {summary.items_removed} removed"
         + (f", {summary.reviews_moved} reviews followed edited items" if summary.reviews_moved else "")
+        + (f"; {len(summary.gone)} sources marked gone" if summary.gone else "")
         + (f"; {len(summary.failures)} failed" if summary.failures else "")
     )
     if summary.failures:
