@@ -67,6 +67,7 @@ class ExtractedItem:
     paragraph: int = 0
     score: float = 0.0  # check-worthiness in [0, 1]; quotes get one too
     numbers: list[NumberMention] = field(default_factory=list)
+    cut: bool = False  # one piece of a sentence or quotation too long to be one item
 
 
 def figure_text(value: object, unit: str | None) -> str:

@@ -123,3 +123,21 @@ def test_no_speaker_or_role_is_longer_than_a_source_can_be(text):
     for item in items:
         assert text[item.start : item.end] == item.text
         assert len(item.speaker or "") <= MAX_SOURCE_CHARS and len(item.role or "") <= MAX_SOURCE_CHARS
+
+
+def test_the_pieces_of_a_cut_sentence_or_quotation_say_so_and_nothing_else_does():
+    run_on = (CLAUSE * 60).rstrip(", ") + "."
+    quotation = "“" + (CLAUSE * 40).rstrip(", ") + ",” the mayor said."
+    text = INTRO + run_on + " The vote was held at noon.\n\n" + quotation + "\n\nThe council then approved a loan of 2 million euros."
+    items = extract(text)
+    check(text, items)
+    cut = [item for item in items if item.cut]
+    whole = [item for item in items if not item.cut]
+    assert {item.kind for item in cut} == {"claim", "quote"}
+    assert all(CLAUSE.strip(", ")[:20] in item.text or item.text in CLAUSE for item in cut)
+    assert {item.text for item in whole} >= {
+        "The council met on Tuesday to vote on the budget.",
+        "The vote was held at noon.",
+        "The council then approved a loan of 2 million euros.",
+    }
+    assert not any(item.cut for item in extract(INTRO + "The vote was held at noon."))

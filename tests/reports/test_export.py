@@ -368,6 +368,7 @@ ITEM_KEYS = [
     "end",
     "seq",
     "first_seen",
+    "cut",
     "cluster_id",
     "source",
     "verdict",
@@ -527,3 +528,29 @@ def test_claimreview_rating_scale_and_url_are_configurable(newsroom, tmp_path):
 def test_claimreview_respects_filters(newsroom):
     assert set(claim_reviews(newsroom, "--kind", "quote")) == {newsroom["drift_a"]}
     assert set(claim_reviews(newsroom, "--status", "false")) == {newsroom["five"], "h-script"}
+
+
+def test_the_pieces_of_a_cut_sentence_are_flagged_in_every_format(tmp_path):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    clause = "the budget for roads and schools in the northern districts grew by five percent this year, "
+    (folder / "long.txt").write_text(
+        "Council budget\n\n" + (clause * 60).rstrip(", ") + ".\n\nThe vote was held at noon on Tuesday.\n",
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "long.db"
+    assert CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db_path)]).exit_code == 0
+
+    def exported(format_: str) -> str:
+        result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", format_])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    rows = list(csv.DictReader(io.StringIO(exported("csv"))))
+    assert {row["cut"] for row in rows if row["text"].startswith("The vote")} == {"0"}
+    assert {row["cut"] for row in rows if "northern districts" in row["text"]} == {"1"}
+    pieces = [item for item in json.loads(exported("json"))["items"] if item["cut"]]
+    assert len(pieces) == sum(row["cut"] == "1" for row in rows) > 1
+    markdown = exported("md")
+    assert markdown.count("Part of a longer sentence or quotation, cut at a clause boundary.") == len(pieces)
+    assert exported("html").count("Part of a longer sentence or quotation, cut at a clause boundary.") == len(pieces)

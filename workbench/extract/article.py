@@ -7,6 +7,7 @@ then every item's check-worthiness score and numbers.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 
 from workbench.extract import checkworthy
@@ -17,7 +18,7 @@ from workbench.extract.numbers import find_numbers
 from workbench.extract.quote_forms import is_real_quote
 from workbench.extract.quote_items import quote_items
 from workbench.extract.quote_marks import find_quotes
-from workbench.extract.sentences import paragraph_spans, sentence_spans
+from workbench.extract.sentences import MAX_ITEM_CHARS, long_sentences, paragraph_spans, sentence_spans
 from workbench.model import ExtractedItem
 
 
@@ -39,6 +40,11 @@ def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
     pending.sort(key=lambda entry: entry.anchor)
     resolve_speakers(text, pending, quoted, is_text, paragraphs)
 
+    # Sentences and quotations cut into pieces: their items are marked, so a reviewer knows.
+    too_long = _merged(
+        [run for i, (start, end) in enumerate(paragraphs) if is_text[i] for run in long_sentences(text, start, end)]
+        + [(q.start, q.end) for q in quotes if q.end - q.start > MAX_ITEM_CHARS]
+    )
     reference, year = _reference_date(published)
     items = []
     for entry in pending:
@@ -47,9 +53,27 @@ def extract(text: str, published: str | None = None) -> list[ExtractedItem]:
         item = entry.item
         item.score = round(checkworthy.score(item.text), 4)
         item.numbers = find_numbers(item.text, year, reference)
+        item.cut = bool(too_long) and _inside_any(too_long, item.start, item.end)
         items.append(item)
     items.sort(key=lambda item: (item.start, item.kind))
     return items
+
+
+def _merged(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted runs joined where they overlap (a long quotation inside a long sentence)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(runs):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside_any(runs: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside one of ``runs`` (sorted, not overlapping)."""
+    index = bisect_right(runs, (start, float("inf"))) - 1
+    return index >= 0 and runs[index][0] <= start and end <= runs[index][1]
 
 
 def _reference_date(published: str | None) -> tuple[date | None, int | None]:

@@ -60,7 +60,22 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` (one paragraph) into sentences, returning absolute offsets."""
+    """Split ``text[start:end]`` (one paragraph) into sentences, returning absolute offsets;
+    a sentence longer than :data:`MAX_ITEM_CHARS` comes as its :func:`pieces`."""
+    spans = _whole_sentences(text, start, end)
+    if any(e - s > MAX_ITEM_CHARS for s, e in spans):
+        spans = [piece for s, e in spans for piece in pieces(text, s, e)]
+    return spans
+
+
+def long_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` too long to be one item (each comes in pieces)."""
+    if end - start <= MAX_ITEM_CHARS:
+        return []
+    return [(s, e) for s, e in _whole_sentences(text, start, end) if e - s > MAX_ITEM_CHARS]
+
+
+def _whole_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     sentence_start = start
     for match in _BOUNDARY.finditer(text, start, end):
@@ -69,8 +84,6 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         _append_trimmed(text, sentence_start, match.end(), spans)
         sentence_start = match.end()
     _append_trimmed(text, sentence_start, end, spans)
-    if any(e - s > MAX_ITEM_CHARS for s, e in spans):
-        spans = [piece for s, e in spans for piece in pieces(text, s, e)]
     return spans
 
 

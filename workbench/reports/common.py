@@ -12,6 +12,8 @@ from ..untrusted import replacing_hidden
 
 # Characters kept as they are when a URL is re-quoted; everything else (spaces,
 # quotes, angle brackets, parentheses, backslashes) is percent-encoded.
+# Said of an item that is one piece of a sentence or quotation too long to be one item.
+CUT_NOTE = "Part of a longer sentence or quotation, cut at a clause boundary."
 URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 FALLBACK_COLOR = "#888888"
 

@@ -48,6 +48,7 @@ COLUMNS = (
     "first_seen",
     "status_changed_at",
     "changed_since_verdict",
+    "cut",
 )
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection),
 # and with signs that look like them: compatibility forms (＝ ＋ － ＠ ﹦ ⁺ ₌ …, found by
@@ -120,6 +121,7 @@ def row(item: dict) -> list:
         item["first_seen"],
         item["status_changed_at"],
         "; ".join(verdict.get("changed", ())),
+        int(item["cut"]),
     )
     return [neutralise(value) for value in values]
 

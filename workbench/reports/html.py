@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
-from .common import changed_text, conflict_text, css_color, filters_text, ink_for, safe_url, source_name, when
+from .common import CUT_NOTE, changed_text, conflict_text, css_color, filters_text, ink_for, safe_url, source_name, when
 from .formats import ExportFormat, register
 from .query import Selection, marked_drift
 
@@ -184,6 +184,7 @@ def item_html(item: dict, colors: dict[str, str]) -> str:
         f'<header><span class="badge">{escape(item["status_label"])}</span>'
         f'<span class="kind">{escape(item["kind"])}</span><code>{escape(item["id"])}</code></header>',
         f"<blockquote>{escape(item['text'])}</blockquote>",
+        f'<p class="muted">{CUT_NOTE}</p>' if item["cut"] else "",
         "<dl>" + "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows) + "</dl>",
     ]
     if item["cluster"]:

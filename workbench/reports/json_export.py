@@ -33,6 +33,7 @@ ITEM_KEYS = (
     "end",
     "seq",
     "first_seen",
+    "cut",
     "cluster_id",
     "source",
     "verdict",

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
-from .common import changed_text, conflict_text, filters_text, safe_url, source_name, when
+from .common import CUT_NOTE, changed_text, conflict_text, filters_text, safe_url, source_name, when
 from .formats import ExportFormat, register
 from .query import Selection, marked_drift
 
@@ -116,6 +116,8 @@ def item_lines(number: int, item: dict) -> list[str]:
         f"> {escape(item['text'])}",
         "",
     ]
+    if item["cut"]:
+        lines += [f"*{CUT_NOTE}*", ""]
     if verdict:
         by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
         lines.append(f"- **Verdict:** {escape(item['status_label'])}{by}, {escape(when(verdict['created_at']))}")

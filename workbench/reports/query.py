@@ -41,6 +41,7 @@ ITEM_COLUMNS = (
     "status",
     "status_changed_at",
     "first_seen",
+    "cut",
 )
 SOURCE_COLUMNS = ("id", "title", "outlet", "author", "url", "published", "path", "format")
 ITEM_KEYS = tuple(column.strip('"') for column in ITEM_COLUMNS)

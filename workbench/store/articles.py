@@ -49,6 +49,7 @@ ITEM_COLUMNS = (
     "paragraph",
     "score",
     "numbers",
+    "cut",
     "first_seen",
 )
 # A hand-written upsert: this is the hot path of ingest, and sqlite-utils' generic
@@ -168,6 +169,7 @@ def prepare(article: Article, items: list[ExtractedItem], extractor: str, file: 
                 ],
                 ensure_ascii=False,
             ),
+            int(item.cut),
         )
         for seq, (id_, item) in enumerate(zip(item_ids(sid, items), items))
     ]

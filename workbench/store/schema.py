@@ -390,5 +390,18 @@ def m009_link_queue(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_item_pieces(db: Database) -> None:
+    """Which items are pieces of a sentence or quotation too long to be one item, so the
+    reviewer is told that the item is not the whole sentence."""
+    db.executescript(
+        """
+        -- 1: the item is one of the pieces a sentence or quotation of more than 2,000
+        -- characters was cut into, at clause boundaries.
+        ALTER TABLE items ADD COLUMN cut INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
