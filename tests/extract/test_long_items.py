@@ -128,7 +128,13 @@ def test_no_speaker_or_role_is_longer_than_a_source_can_be(text):
 def test_the_pieces_of_a_cut_sentence_or_quotation_say_so_and_nothing_else_does():
     run_on = (CLAUSE * 60).rstrip(", ") + "."
     quotation = "“" + (CLAUSE * 40).rstrip(", ") + ",” the mayor said."
-    text = INTRO + run_on + " The vote was held at noon.\n\n" + quotation + "\n\nThe council then approved a loan of 2 million euros."
+    text = (
+        INTRO
+        + run_on
+        + " The vote was held at noon.\n\n"
+        + quotation
+        + "\n\nThe council then approved a loan of 2 million euros."
+    )
     items = extract(text)
     check(text, items)
     cut = [item for item in items if item.cut]
