@@ -20,13 +20,17 @@ from .common import database_errors, database_path, db_option, fail, open_databa
     "--expect",
     "expected",
     default=None,
-    help="Refuse unless the item's current status is this one (guards against overwriting).",
+    help="Refuse unless the item's current status is this one (an id or a label; guards against overwriting).",
 )
 @db_option
 def mark(
     item_id: str, status: str, note: str | None, reviewer: str | None, expected: str | None, db_path: Path | None
 ) -> None:
-    """Record a verdict STATUS for ITEM_ID (a full id or a unique prefix)."""
+    """Record a verdict STATUS for ITEM_ID.
+
+    STATUS is a status id or label in any case (false, False, "Mostly true"); ITEM_ID is a
+    full id or its first six or more characters.
+    """
     db = open_database(db_path, create=False)
     try:
         with database_errors(database_path(db_path)):

@@ -30,6 +30,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 # Values bound per statement by :func:`in_batches`, well under SQLite's limit.
 BATCH = 500
+# The fewest characters of an id that may stand for it (ids are hex digests: 16 million prefixes).
+SHORTEST_PREFIX = 6
 # SQLite's primary result codes that this module tells apart.
 SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 3, 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_TOOBIG, SQLITE_CONSTRAINT = 11, 13, 14, 18, 19
@@ -318,21 +320,24 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
 
 def resolve_id(db: Database, table: str, given: str, noun: str) -> str:
-    """A full id in ``table``, or the one id that a prefix of 6+ characters matches.
+    """A full id in ``table``, or the one id that a prefix of :data:`SHORTEST_PREFIX`+ characters matches.
 
-    Raises ``LookupError`` with a one-line message ("no such item", "ambiguous item id prefix").
+    Raises ``LookupError`` with a one-line message: "no such item", "ambiguous item id
+    prefix", or, for a shorter prefix that some id starts with, how many characters to give.
     """
     if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [given]).fetchone():
         return given
-    matches = []
-    if len(given) >= 6:
-        matches = [
-            row[0]
-            for row in db.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT 2", [given, given + "\uffff"])
-        ]
+    matches = [
+        row[0]
+        for row in db.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT 2", [given, given + "\uffff"])
+    ]
+    if len(given) < SHORTEST_PREFIX and matches:
+        raise LookupError(f"{given}: too short; an id prefix needs {SHORTEST_PREFIX} or more characters")
     if len(matches) == 1:
         return matches[0]
-    raise LookupError(f"{given}: {f'ambiguous {noun} id prefix' if matches else f'no such {noun}'}")
+    raise LookupError(
+        f"{given}: {f'ambiguous {noun} id prefix; give more characters' if matches else f'no such {noun}'}"
+    )
 
 
 def _batches(sql: str, values: Sequence) -> Iterator[tuple[str, list]]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from .database import now, resolve_id, write_transaction
-from .statuses import status_ids
 
 ANY = object()  # ``expected=ANY``: apply whatever the item's current review is
 
@@ -71,6 +71,32 @@ def resolve_item_id(db: Database, item_id: str) -> str:
         raise UnknownItem(str(error)) from None
 
 
+def _folded(name: str) -> str:
+    """A status name as people may type it: any case, hyphens, underscores or spaces alike."""
+    return " ".join(re.split(r"[\s_-]+", name.casefold())).strip()
+
+
+def resolve_status(db: Database, given: str) -> str:
+    """The status id that ``given`` names: an id, or an id or label in any case
+    (``False``, ``"Mostly true"``, ``mostly_true``)."""
+    statuses = list(db.execute("SELECT id, label FROM statuses ORDER BY position"))
+    if any(id_ == given for id_, _ in statuses):
+        return given
+    wanted = _folded(given)
+    by_id = [id_ for id_, _ in statuses if _folded(id_) == wanted]
+    by_label = [id_ for id_, label in statuses if _folded(label or "") == wanted]
+    # An id wins over another status's label; two statuses alike in one way are ambiguous.
+    for matches in (by_id, by_label):
+        if len(set(matches)) == 1:
+            return matches[0]
+        if matches:
+            raise UnknownStatus(f"{given!r}: ambiguous status (could be {', '.join(matches)}); give its id")
+    known = ", ".join(
+        f"{id_} ({label})" if label and _folded(label) != _folded(id_) else id_ for id_, label in statuses
+    )
+    raise UnknownStatus(f"{given!r}: unknown status (one of: {known})")
+
+
 def mark(
     db: Database,
     item_id: str,
@@ -81,7 +107,8 @@ def mark(
     expected: int | object | None = ANY,
     expected_status: str | None = None,
 ) -> Mark:
-    """Record a verdict on one item and return it.
+    """Record a verdict on one item and return it. ``status`` and ``expected_status`` may
+    be ids or labels, in any case (:func:`resolve_status`).
 
     ``expected`` is the id of the item's latest review as the caller saw it (``None``
     for "never reviewed"); a different current review raises :class:`StaleReview`.
@@ -89,8 +116,9 @@ def mark(
     """
     with write_transaction(db):
         item_id = resolve_item_id(db, item_id)
-        if status not in status_ids(db):
-            raise UnknownStatus(f"{status!r}: unknown status (one of: {', '.join(status_ids(db))})")
+        status = resolve_status(db, status)
+        if expected_status is not None:
+            expected_status = resolve_status(db, expected_status)
         current_id, previous = db.execute("SELECT review_id, status FROM items WHERE id = ?", [item_id]).fetchone()
         if expected_status is not None and expected_status != previous:
             raise StaleReview(

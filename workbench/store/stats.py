@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from .links import shown
+from .links import conflicting, shown
 from .statuses import reviewed
+
+# Sources listed one by one; the rest are counted.
+LISTED_SOURCES = 200
 
 
 def collect(db: Database) -> dict:
@@ -17,7 +20,9 @@ def collect(db: Database) -> dict:
         "quotes": db.execute("SELECT count(*) FROM items WHERE kind = 'quote'").fetchone()[0],
         "reviewed items": db.execute(f"SELECT count(*) FROM items WHERE {reviewed()}").fetchone()[0],
         "reviews": db.execute("SELECT count(*) FROM reviews").fetchone()[0],
-        "links": db.execute(f"SELECT count(*) FROM links WHERE {shown()}").fetchone()[0],
+        "links": db.execute(f"SELECT count(*) FROM links WHERE {shown()} AND NOT {conflicting()}").fetchone()[0],
+        "clusters": db.execute("SELECT count(DISTINCT cluster_id) FROM items").fetchone()[0],
+        "number conflicts": db.execute(f"SELECT count(*) FROM links WHERE {shown()} AND {conflicting()}").fetchone()[0],
     }
     by_status = [
         (label, claims, quotes, claims + quotes)
@@ -29,14 +34,16 @@ def collect(db: Database) -> dict:
                GROUP BY statuses.id ORDER BY statuses.position"""
         )
     ]
+    # The id is what ``export --source`` takes; the name is what people recognise.
     by_source = list(
-        db.execute(
-            f"""SELECT sources.path, sources.title,
-                  count(items.num) FILTER (WHERE items.kind = 'claim'),
-                  count(items.num) FILTER (WHERE items.kind = 'quote'),
-                  count(items.num) FILTER (WHERE {reviewed()})
+        db.query(
+            f"""SELECT sources.id, coalesce(sources.title, sources.outlet, sources.path) AS name,
+                  count(items.num) FILTER (WHERE items.kind = 'claim') AS claims,
+                  count(items.num) FILTER (WHERE items.kind = 'quote') AS quotes,
+                  count(items.num) FILTER (WHERE {reviewed()}) AS reviewed,
+                  sources.gone_at IS NOT NULL AS gone
            FROM sources LEFT JOIN items ON items.source_id = sources.id
-           GROUP BY sources.id ORDER BY sources.path LIMIT 200"""
+           GROUP BY sources.id ORDER BY sources.path LIMIT {LISTED_SOURCES}"""
         )
     )
     orphans = list(db.query("SELECT * FROM orphan_reviews ORDER BY id"))
