@@ -136,9 +136,11 @@ def test_decisions_survive_relink_and_reingest(tmp_path):
     link = linked(db, first, second)
     assert link["state"] == "rejected" and link["decided_by"] == "ana" and link["decided_at"]
     third = (set(quote_ids(db)) - {first, second}).pop()  # c.txt repeats a.txt's quote word for word
-    assert linked(db, third, first)["state"] == linked(db, third, second)["state"] == "suggested"
-    set_link_state(db, third, second, "rejected")
-    assert cluster_of(db, second) is None and cluster_of(db, first) == cluster_of(db, third)
+    # a repeat is linked to the item it repeats only; a reviewer may still decide on the other pair
+    original, other = (first, second) if linked(db, third, first) else (second, first)
+    assert linked(db, third, original)["state"] == "suggested" and linked(db, third, other) is None
+    set_link_state(db, third, other, "rejected")
+    assert cluster_of(db, other) is None and cluster_of(db, original) == cluster_of(db, third)
     set_link_state(db, first, second, "confirmed", reviewer="bo")
     link_items(db)
     link = linked(db, first, second)
@@ -260,10 +262,11 @@ def test_containment_links(db):
 
 # --- incremental runs, decisions, clusters ---------------------------------------------
 
+# Three wordings of one claim, none a repeat of another (each pair is scored and linked).
 SIMILAR = [
     "Railway workers in Brest walked off the job to protest against the arrest of their union leader.",
-    "Railway workers in Brest walked off the job in protest at the arrest of their union leader.",
-    "In Brest, railway workers walked off the job to protest against the arrest of their union leader.",
+    "Railway workers in Brest walked off the job in protest at the detention of their union leader.",
+    "In Brest, railway workers walked out on Monday to protest against the arrest of their union leader.",
 ]
 
 
@@ -400,11 +403,11 @@ def test_full_run_refreshes_suggestions_but_not_decisions(db):
     c = add(db, "s3", "Railway workers in Brest went on strike against the detention of their union leader.")
     link_items(db, threshold=60)
     set_link_state(db, a, c, "confirmed")
-    lowest = min((row for row in links(db).values() if row["state"] == "suggested"), key=lambda row: row["score"])
-    assert lowest["score"] < 100
-    # just above it (scores are stored rounded to 0.1): that suggestion goes, the decision stays
-    link_items(db, threshold=lowest["score"] + 0.1)
-    assert (lowest["item_a"], lowest["item_b"]) not in links(db) and linked(db, a, c)["state"] == "confirmed"
+    suggestions = [pair for pair, row in links(db).items() if row["state"] == "suggested"]
+    assert suggestions and all(links(db)[pair]["score"] < 100 for pair in suggestions)
+    # a threshold no wording or meaning reaches: the suggestions go, the decision stays
+    link_items(db, threshold=100)
+    assert not set(suggestions) & set(links(db)) and linked(db, a, c)["state"] == "confirmed"
 
 
 def test_set_link_state_errors(db):
@@ -414,7 +417,7 @@ def test_set_link_state_errors(db):
     with pytest.raises(LinkError, match="no such item"):
         set_link_state(db, a, "nope-nope", "confirmed")
     with pytest.raises(LinkError, match="not linked"):
-        set_link_state(db, a, unrelated, "confirmed")
+        set_link_state(db, a, unrelated, "suggested")
     with pytest.raises(LinkError, match="unknown link state"):
         set_link_state(db, a, b, "maybe")
 
@@ -457,7 +460,7 @@ def test_cli_link_and_link_state(tmp_path):
     assert "confirmed" in result.output and "cluster aaaa1111" in result.output
     for args, message in (
         (["aaaa1111", "zzzz9999", "confirmed"], "zzzz9999: no such item"),
-        (["aaaa1111", other, "confirmed"], "are not linked"),
+        (["aaaa1111", other, "suggested"], "are not linked"),
         (["aaaa1111", b, "approved"], "unknown link state"),
     ):
         result = runner.invoke(cli, ["link-state", *args, "--db", str(path)])
@@ -528,9 +531,9 @@ def test_an_item_whose_keys_share_a_hash_is_indexed_once_per_block(tmp_path):
     assert blocks[0] == blocks[1] > 0
     late = add(db, "s3", "Inspectors found mfghgrm nhpxqdr residue in the municipal water supply near Brest.")
     assert link_items(db, [late]).items == 1  # through the index
-    assert linked(db, late, odd) and linked(db, late, same)
+    assert linked(db, late, odd) and cluster_of(db, late) == cluster_of(db, same) == odd  # a repeat: one link
     link_items(db)  # and a second full run rebuilds it again
-    assert len(links(db)) == 3 and others
+    assert len(links(db)) == 2 and others
 
 
 def test_items_changed_by_another_process_during_a_full_run(tmp_path, monkeypatch):
@@ -577,7 +580,7 @@ def test_stale_index_with_equal_counts_is_not_trusted(tmp_path):
     signature = db.execute("SELECT * FROM link_signatures WHERE num = ?", [num_b]).fetchone()
     with write_transaction(db):  # b deleted and c added, but the index restored as it was
         db.execute("DELETE FROM items WHERE id = ?", [b])
-        db.execute("INSERT INTO link_signatures VALUES (?, ?, ?, ?, ?, ?)", signature)
+        db.execute("INSERT INTO link_signatures VALUES (?, ?, ?, ?, ?, ?, ?)", signature)
     c = add(db, "s2", SIMILAR[2])
     d = add(db, "s3", SIMILAR[0].replace("arrest", "detention"))
     link_items(db, [d])  # the phantom b may not be looked up, and c must be found

@@ -58,7 +58,7 @@ def link(db_path: Path | None, threshold: float | None) -> None:
         summary = link_items(db, threshold=threshold, progress=report)
     click.echo(
         f"{summary.items:,} items, {summary.candidates:,} candidate pairs scored: {summary.links:,} links "
-        f"({summary.added:,} new, {summary.removed:,} stale suggestions removed), {summary.conflicts:,} number "
+        f"({summary.repeats:,} joining repeats, {summary.added:,} new, {summary.removed:,} stale suggestions removed), {summary.conflicts:,} number "
         f"conflicts, {summary.drift:,} drifted quotes; {summary.clusters_changed:,} cluster ids changed "
         f"in {summary.seconds:.1f}s"
     )
@@ -71,7 +71,8 @@ def link(db_path: Path | None, threshold: float | None) -> None:
 @reviewer_option
 @db_option
 def link_state(item_a: str, item_b: str, state: str, reviewer: str | None, db_path: Path | None) -> None:
-    """Mark the link between ITEM_A and ITEM_B (ids or unique prefixes) STATE: confirmed or rejected."""
+    """Mark the link between ITEM_A and ITEM_B (ids or unique prefixes) STATE: confirmed or
+    rejected (creating the link when the linker made none), or suggested (give a decision back)."""
     from ..link import LinkError, set_link_state
 
     db = open_database(db_path, create=False)

@@ -194,6 +194,20 @@ def _encode(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.minimum(a, b) << 32) | np.maximum(a, b)
 
 
+def distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct unordered pairs among ``(a[i], b[i])`` as ``(smaller, larger)``, self-pairs dropped."""
+    keep = a != b
+    codes = _distinct(_encode(a[keep], b[keep]))
+    return codes >> 32, codes & 0xFFFFFFFF
+
+
+def select_rows(indptr: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR (``indptr``, ``keys``) of only ``rows``, in their order."""
+    lengths = np.diff(indptr)[rows]
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.r_[0, np.cumsum(lengths)], keys[np.repeat(indptr[rows], lengths) + offsets]
+
+
 def candidate_pairs(
     members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, new: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -89,17 +89,36 @@ def refresh_clusters(db: Database, seeds: Iterable[str] | None = None) -> int:
     return len(changes)
 
 
+MEMBER_COLUMNS = (
+    "SELECT items.id, items.kind, items.text, items.speaker, items.source_id, items.status, "
+    "items.cluster_id, sources.title AS source_title, sources.outlet "
+    "FROM items JOIN sources ON sources.id = items.source_id "
+)
+
+
 def cluster_members(db: Database, item_id: str) -> list[dict]:
     """Every item in ``item_id``'s cluster (just the item when it has none; nothing for
     an unknown id), with its source's title and outlet, ordered by item id."""
-    columns = (
-        "SELECT items.id, items.kind, items.text, items.speaker, items.source_id, items.status, "
-        "items.cluster_id, sources.title AS source_title, sources.outlet "
-        "FROM items JOIN sources ON sources.id = items.source_id "
-    )
     row = db.execute("SELECT cluster_id FROM items WHERE id = ?", [item_id]).fetchone()
     if row is None:
         return []
     if row[0] is None:
-        return list(db.query(columns + "WHERE items.id = ?", [item_id]))
-    return list(db.query(columns + "WHERE items.cluster_id = ? ORDER BY items.id", [row[0]]))
+        return list(db.query(MEMBER_COLUMNS + "WHERE items.id = ?", [item_id]))
+    return list(db.query(MEMBER_COLUMNS + "WHERE items.cluster_id = ? ORDER BY items.id", [row[0]]))
+
+
+def cluster_page(db: Database, cluster_id: str, after: str | None = None, limit: int = 100) -> list[dict]:
+    """Up to ``limit`` members of a cluster in id order, after the member id ``after``: read
+    through the ``items(cluster_id, id)`` index, so a page of a 5,000-member cluster costs
+    what a page of a small one does."""
+    return list(
+        db.query(
+            MEMBER_COLUMNS + "WHERE items.cluster_id = ? AND items.id > ? ORDER BY items.id LIMIT ?",
+            [cluster_id, after or "", limit],
+        )
+    )
+
+
+def cluster_size(db: Database, cluster_id: str) -> int:
+    """How many items a cluster has (counted in its index)."""
+    return db.execute("SELECT count(*) FROM items WHERE cluster_id = ?", [cluster_id]).fetchone()[0]

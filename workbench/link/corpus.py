@@ -1,7 +1,8 @@
-"""The items a link run compares, normalised, as parallel arrays."""
+"""The items a link run compares, normalised and embedded, as parallel arrays."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlite_utils import Database
 
-from .normalise import Figure, blocking_key, normalise
+from .meaning import DIMENSIONS, embed, quantise
+from .normalise import Figure, Normalised, blocking_key, normalise
 
 Progress = Callable[[str, int, int], None]
 READ_BATCH = 20_000
@@ -18,7 +20,11 @@ READ_BATCH = 20_000
 @dataclass
 class Corpus:
     """Linkable items as parallel arrays indexed by position; blocking keys as CSR ids
-    numbered in the order of their names (so (df, id) order is (df, name) order in every run)."""
+    numbered in the order of their names (so (df, id) order is (df, name) order in every run).
+
+    ``exact``: a hash of what the item says as compared (:func:`exact_key`): items sharing
+    it are repeats of one statement. ``vectors``: int8 sentence vectors (:mod:`.meaning`).
+    """
 
     nums: np.ndarray
     sources: np.ndarray
@@ -31,12 +37,27 @@ class Corpus:
     key_names: list[str] = field(default_factory=list)
     source_names: list[str] = field(default_factory=list)
     unlinkable: list[tuple[int, str]] = field(default_factory=list)  # (num, source id) of the others
+    exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.int8))
+
+
+# The columns build_corpus reads, in its order.
+COLUMNS = "num, source_id, text, numbers, kind"
 
 
 def load_corpus(db: Database, progress: Progress | None = None) -> Corpus:
-    """Read and normalise every item; keep the linkable ones."""
+    """Read, normalise and embed every item; keep the linkable ones."""
     total = db.execute("SELECT count(*) FROM items").fetchone()[0]
-    return build_corpus(db.execute("SELECT num, source_id, text, numbers FROM items ORDER BY num"), total, progress)
+    return build_corpus(db.execute(f"SELECT {COLUMNS} FROM items ORDER BY num"), total, progress)
+
+
+def exact_key(item: Normalised) -> int:
+    """A 64-bit hash of an item as compared: its content words in order of sorting, its
+    figures and whether it says *not*. Equal keys: the same statement, whatever the
+    punctuation, case, function words or the way its figures are written."""
+    figures = sorted(f"{figure.key}={figure.value}" for figure in item.figures)
+    said = f"{' '.join(sorted(item.tokens))}|{';'.join(figures)}|{int(item.negated)}"
+    return int.from_bytes(hashlib.blake2b(said.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 def _stored_mentions(numbers: str) -> list:
@@ -51,8 +72,11 @@ def _stored_mentions(numbers: str) -> list:
     return mentions if isinstance(mentions, list) else []
 
 
-def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, progress: Progress | None = None) -> Corpus:
-    """Normalise ``(num, source_id, text, numbers JSON)`` rows into a corpus."""
+def build_corpus(
+    rows: Iterable[tuple[int, str, str, str, str]], total: int = 0, progress: Progress | None = None
+) -> Corpus:
+    """Normalise and embed ``(num, source_id, text, numbers JSON, kind)`` rows (:data:`COLUMNS`)
+    into a corpus. A short sentence is linkable only as a quotation."""
     nums: list[int] = []
     sources: list[int] = []
     sizes: list[int] = []
@@ -64,11 +88,19 @@ def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, prog
     source_ids: dict[str, int] = {}
     key_ids: dict[str, int] = {}
     token_keys: dict[str, int] = {}  # token -> its blocking key's id
-    for done, (num, source, text, numbers) in enumerate(rows, 1):
+    exact: list[int] = []
+    vectors: list[np.ndarray] = []
+    waiting: list[str] = []  # texts to embed, a batch at a time
+    for done, (num, source, text, numbers, kind) in enumerate(rows, 1):
         item = normalise(text, _stored_mentions(numbers))
-        if not item.linkable:
+        if not item.linkable or (item.short and kind != "quote"):
             unlinkable.append((num, source))
             continue
+        waiting.append(text)
+        if len(waiting) == READ_BATCH:
+            vectors.append(quantise(embed(waiting)))
+            waiting.clear()
+        exact.append(exact_key(item))
         nums.append(num)
         sources.append(source_ids.setdefault(source, len(source_ids)))
         sizes.append(len(set(item.tokens)))
@@ -84,6 +116,7 @@ def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, prog
         keys.extend(item_keys)
         if progress and done % READ_BATCH == 0:
             progress("reading", done, total)
+    vectors.append(quantise(embed(waiting)))
     key_names = sorted(key_ids)
     renumber = np.empty(len(key_ids), dtype=np.int64)
     renumber[[key_ids[name] for name in key_names]] = np.arange(len(key_names))
@@ -99,4 +132,6 @@ def build_corpus(rows: Iterable[tuple[int, str, str, str]], total: int = 0, prog
         key_names,
         list(source_ids),
         unlinkable,
+        np.array(exact, dtype=np.int64),
+        np.concatenate(vectors),
     )

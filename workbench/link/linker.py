@@ -23,13 +23,24 @@ from sqlite_utils import Database
 
 from ..store.database import in_batches, now, write_transaction
 from ..store.links import suggested
-from . import index
-from .candidates import Groups, candidate_pairs, groups, key_hashes
+from . import incremental, index
+from .candidates import candidate_pairs, distinct_pairs, groups, key_hashes, select_rows
 from .clusters import refresh_clusters
 from .corpus import Corpus, Progress, load_corpus
 from .drift import drift, same_speaker
-from .normalise import Figure, plain
-from .scoring import CONFLICT_MIN, DEFAULT_THRESHOLD, figure_conflicts, score_pairs
+from .meaning import cosines, norms
+from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
+from .normalise import MIN_CONTENT_WORDS, Figure, negated, plain
+from .repeats import across_sources, repeat_groups
+from .scoring import (
+    CONFLICT_MIN,
+    DEFAULT_THRESHOLD,
+    SEMANTIC_SPEAKER_MIN,
+    SEMANTIC_WORDING_MIN,
+    figure_conflicts,
+    score_pairs,
+    semantic_min,
+)
 
 
 @dataclass
@@ -39,6 +50,7 @@ class LinkSummary:
     items: int = 0  # items loaded (linkable or not)
     compared: int = 0  # items compared against everything (the new ones, or all)
     candidates: int = 0  # cross-source candidate pairs scored
+    repeats: int = 0  # links holding repeat groups together (a star per group: no pair scored)
     links: int = 0  # pairs at or above the threshold, number conflicts included
     added: int = 0
     conflicts: int = 0
@@ -71,11 +83,22 @@ def classify(
     item_b: tuple,
     figures_a: list[Figure],
     figures_b: list[Figure],
+    meaning: float = 0.0,
+    short: bool = False,
+    same_words: bool = False,
 ) -> dict | None:
     """The link row for a scored pair (``item_*`` = id, kind, text, speaker), or None.
 
-    ``item_a`` must have the smaller id.
+    ``score``: the wording's similarity (rapidfuzz, 0-100); ``meaning``: the cosine of the
+    sentence vectors; ``short``: either item is a short quotation, which links only to the
+    same words (``same_words``: the same content words) or to its own speaker's rewording;
+    ``item_a`` must have the smaller id. A pair whose figures disagree is a number conflict
+    when its wording is near-identical and nothing otherwise: meaning never overrides it.
+    Two sentences of which one says *not* are no match either, unless one holds the other.
     """
+    quotes_by_one = item_a[1] == item_b[1] == "quote" and same_speaker(item_a[3], item_b[3])
+    if short and not (same_words or quotes_by_one):
+        return None
     conflicts = figure_conflicts(figures_a, figures_b)
     if conflicts:
         if score < max(threshold, CONFLICT_MIN):
@@ -90,11 +113,15 @@ def classify(
         }
     if plain(item_a[2]) == plain(item_b[2]):
         method, score = "exact", 100.0
-    else:
+    elif negated(item_a[2]) != negated(item_b[2]) and not contained:
+        return None
+    elif score >= threshold:
         method = "containment" if contained else "fuzzy"
-    changes = None
-    if item_a[1] == item_b[1] == "quote" and same_speaker(item_a[3], item_b[3]):
-        changes = drift(item_a[2], item_b[2])
+    elif _close_in_meaning(meaning * 100, score, threshold, quotes_by_one):
+        method, score = "semantic", meaning * 100
+    else:
+        return None
+    changes = drift(item_a[2], item_b[2]) if quotes_by_one else None
     return {
         "item_a": item_a[0],
         "item_b": item_b[0],
@@ -105,23 +132,44 @@ def classify(
     }
 
 
-def cross_source(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The candidate pairs ``(a, b)`` (positions in ``corpus``) from different sources:
-    only those are linked. Pass the candidates as a temporary, so they are freed here."""
-    cross = corpus.sources[a] != corpus.sources[b]
-    return a[cross], b[cross]
+def _close_in_meaning(meaning: float, score: float, threshold: float, quotes_by_one: bool) -> bool:
+    """A link by meaning: one speaker's quotes at SEMANTIC_SPEAKER_MIN, any two items at
+    SEMANTIC_MIN with a wording score of SEMANTIC_WORDING_MIN (both raised with the threshold)."""
+    if quotes_by_one and meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN):
+        return True
+    return meaning >= semantic_min(threshold) and score >= SEMANTIC_WORDING_MIN
 
 
 def score_candidates(
-    db: Database, corpus: Corpus, a: np.ndarray, b: np.ndarray, threshold: float, progress: Progress | None = None
+    db: Database,
+    corpus: Corpus,
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float,
+    progress: Progress | None = None,
+    identical: bool = False,
 ) -> tuple[list[dict], int]:
-    """Link rows for the cross-source pairs ``(a, b)`` (positions in ``corpus``; see
-    :func:`cross_source`) at the threshold, and how many pairs were scored."""
+    """Link rows for the cross-source pairs ``(a, b)`` (positions in ``corpus``) at the
+    threshold or by meaning, and how many pairs were scored. ``identical``: the pairs are
+    repeats (same exact key), scored 100 without comparing them."""
     if progress:
         progress("scoring", 0, len(a))
-    scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
-    hits = np.flatnonzero(scores >= threshold)
+    if identical:
+        scores, contained = np.full(len(a), 100.0, dtype=np.float32), np.zeros(len(a), dtype=bool)
+        meaning = np.ones(len(a), dtype=np.float32)
+    else:
+        meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b)
+        # Pairs below the threshold may score 0 in rapidfuzz's pruning: a pair close in
+        # meaning is scored again in full, for the wording floor of a semantic link.
+        scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
+        close = np.flatnonzero((scores < threshold) & (meaning * 100 >= semantic_min(threshold)))
+        if len(close):
+            scores[close], contained[close] = score_pairs(corpus.texts, corpus.sizes, a[close], b[close], 0)
+            contained[close] &= scores[close] >= threshold
+    floor = semantic_min(threshold, SEMANTIC_SPEAKER_MIN)  # the lower of the two floors
+    hits = np.flatnonzero((scores >= threshold) | (meaning * 100 >= floor))
     details = _details(db, np.r_[corpus.nums[a[hits]], corpus.nums[b[hits]]])
+    short = corpus.sizes < MIN_CONTENT_WORDS
     rows = []
     for done, hit in enumerate(hits, 1):
         i, j = int(a[hit]), int(b[hit])
@@ -131,7 +179,16 @@ def score_candidates(
         if item_i[0] > item_j[0]:
             i, j, item_i, item_j = j, i, item_j, item_i
         row = classify(
-            float(scores[hit]), bool(contained[hit]), threshold, item_i, item_j, corpus.figures[i], corpus.figures[j]
+            float(scores[hit]),
+            bool(contained[hit]),
+            threshold,
+            item_i,
+            item_j,
+            corpus.figures[i],
+            corpus.figures[j],
+            float(meaning[hit]),
+            bool(short[i] or short[j]),
+            identical or corpus.texts[i] == corpus.texts[j],
         )
         if row:
             rows.append(row)
@@ -236,40 +293,72 @@ def _link_in_memory(
     progress: Progress | None,
     queue: tuple[int, list[int] | None],
 ) -> LinkSummary:
-    """Normalise every item, group them all, score (all pairs or those with a new item),
-    and rebuild the blocking index on the way."""
+    """Normalise and embed every item, group repeats, find candidates among the groups'
+    representatives (all pairs or those with a new item), score, and rebuild the index."""
     version = index.data_version(db)  # before reading: a commit by anyone else from here on shows
     corpus = load_corpus(db, progress)
     new = None if new_nums is None else np.isin(corpus.nums, np.array(new_nums, dtype=np.int64))
     summary = LinkSummary(items=corpus.loaded, compared=len(corpus.nums) if new is None else int(new.sum()))
     if progress:
         progress("candidates", 0, 1)
-    grouped = groups(corpus.indptr, corpus.keys, key_hashes(corpus.key_names))
+    repeats = repeat_groups(corpus.exact, corpus.sources)
+    representatives = repeats.representatives
+    # Prefixes in the order of every item's keys, as the index freezes it for incremental runs.
+    df = np.bincount(corpus.keys, minlength=len(corpus.key_names))
+    grouped = groups(*select_rows(corpus.indptr, corpus.keys, representatives), key_hashes(corpus.key_names), df)
+    search = search_vectors(corpus.vectors[representatives])
+    centres = train_cells(search)
+    cells = nearest_cells(search, centres) if len(centres) else np.zeros((0, 1), dtype=np.int64)
     with write_transaction(db):  # the index is a cache: it may commit apart from the links
-        index.rebuild(db, corpus, grouped, version)  # emptied instead if the items changed meanwhile
-    # Only the usable groups from here on: every block of every item was for the index.
-    members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
-    del grouped
-    a, b = (
-        cross_source(corpus, *candidate_pairs(members, starts, sizes, new))
-        if summary.compared
-        else (np.zeros(0, np.int64),) * 2
-    )
-    del members
+        index.rebuild(db, corpus, index.Found(representatives, grouped, centres, cells[:, 0]), version)
+    # A group is new when any member is: its representative is compared again.
+    fresh = None if new is None else np.bincount(repeats.group_of, weights=new, minlength=len(representatives)) > 0
+    star_a, star_b = repeats.star
+    if new is not None:
+        involved = new[star_a] | new[star_b]
+        star_a, star_b = star_a[involved], star_b[involved]
+    if summary.compared:
+        # Only the usable groups from here on: every block of every item was for the index.
+        usable = grouped.usable
+        block_a, block_b = candidate_pairs(grouped.members, grouped.starts[usable], grouped.sizes[usable], fresh)
+        del grouped
+        near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
+        if fresh is not None:
+            involved = fresh[near_a] | fresh[near_b]
+            near_a, near_b = near_a[involved], near_b[involved]
+        a, b = distinct_pairs(np.r_[block_a, near_a], np.r_[block_b, near_b])
+        del block_a, block_b, near_a, near_b
+        a, b = across_sources(repeats, corpus.sources, representatives[a], representatives[b])
+    else:
+        a, b = (np.zeros(0, np.int64),) * 2
+    del search
     rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
-    _write(db, rows, summary, full=new_nums is None, seeds=None, progress=progress, version=version, queue=queue)
+    star_rows, _ = score_candidates(db, corpus, star_a, star_b, threshold, identical=True)
+    summary.repeats = len(star_rows)
+    _write(
+        db,
+        star_rows + rows,
+        summary,
+        full=new_nums is None,
+        seeds=None,
+        progress=progress,
+        version=version,
+        queue=queue,
+    )
     return summary
 
 
 def _link_through_index(
     db: Database, new_nums: list[int], threshold: float, progress: Progress | None, queue: tuple[int, list[int] | None]
 ) -> LinkSummary:
-    """Normalise only the new items; look their partners up in the blocking index."""
+    """Normalise and embed only the new items; look their partners up in the index."""
     version = index.data_version(db)
-    corpus, a, b, new, grouped = index.candidates(db, new_nums, progress)
-    a, b = cross_source(corpus, a, b)
-    summary = LinkSummary(items=new.loaded, compared=new.loaded)
-    rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
+    found = incremental.candidates(db, new_nums, progress)
+    summary = LinkSummary(items=found.new.loaded, compared=found.new.loaded)
+    rows, summary.candidates = score_candidates(db, found.corpus, *found.pairs, threshold, progress)
+    star_rows, _ = score_candidates(db, found.corpus, *found.star, threshold, identical=True)
+    summary.repeats = len(star_rows)
+    rows = star_rows + rows
     ids = [row[0] for row in in_batches(db, "SELECT id FROM items WHERE num IN ({})", new_nums)]
     seeds = set(ids) | {row[key] for row in rows for key in ("item_a", "item_b")} | index.stale_members(db)
     _write(
@@ -279,7 +368,7 @@ def _link_through_index(
         full=False,
         seeds=seeds,
         progress=progress,
-        indexed=(new, grouped),
+        indexed=(found.new, found.found),
         version=version,
         queue=queue,
     )
@@ -294,7 +383,7 @@ def _write(
     full: bool,
     seeds: set[str] | None,
     progress: Progress | None,
-    indexed: tuple[Corpus, Groups] | None = None,
+    indexed: tuple[Corpus, index.Found] | None = None,
     version: int | None = None,
     queue: tuple[int, list[int] | None] = (0, []),
 ) -> None:

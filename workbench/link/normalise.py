@@ -22,8 +22,17 @@ from typing import NamedTuple
 
 from .lexicon import BOILERPLATE, BOILERPLATE_WORDS, STOPWORDS, SYNONYM_GROUPS
 
-# Fewer content words than this and a sentence is too generic to link ("he said.").
+# Fewer content words than this and a sentence is too generic to link ("he said.") ...
 MIN_CONTENT_WORDS = 4
+# ... unless it is a short quotation: this many words, this many of them content words
+# ("The numbers simply do not add up"). Such a quote links only to the same words or to
+# its speaker's own rewording (see linker.classify); "no comment" and "he said" do not qualify.
+SHORT_WORDS = 3
+SHORT_CONTENT_WORDS = 2
+# Words that turn a statement into its opposite: the stopwords drop them, so they are
+# looked for apart. "no longer" says that something stopped, not that it is untrue.
+NEGATIONS = frozenset("not no never nobody nothing neither nor none cannot".split())
+NOT_NEGATIONS = re.compile(r"\bno longer\b|\bnot only\b|\bno (?:doubt|matter)\b")
 
 WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 VOWELS = re.compile(r"[aeiouy]")
@@ -43,6 +52,8 @@ class Normalised:
     tokens: list[str]
     figures: list[Figure]
     linkable: bool
+    short: bool = False  # linkable only as a quotation: fewer than MIN_CONTENT_WORDS content words
+    negated: bool = False
 
     @property
     def sorted_text(self) -> str:
@@ -102,10 +113,11 @@ SYNONYMS = _synonyms()
 
 @lru_cache(maxsize=200_000)
 def canonical(word: str) -> str | None:
-    """The token a folded word stands for, or None for a stopword."""
+    """The token a folded word stands for, or None for a stopword (``isn't`` and its kind
+    included: a negation counts apart, :func:`negated`)."""
     if word.endswith("'s"):
         word = word[:-2]
-    if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+    if word in STOPWORDS or word.endswith("n't") or (len(word) < 2 and not word.isdigit()):
         return None
     found = SYNONYMS.get(word)
     if found:
@@ -182,7 +194,29 @@ def normalise(text: str, numbers: Iterable[Mapping] = ()) -> Normalised:
         tokens.append("#" + figure.key)
         position = end
     tokens.extend(_words(text[position:]))
-    return Normalised(tokens, figures, len(set(tokens)) >= MIN_CONTENT_WORDS and not is_boilerplate(text))
+    folded = fold(text)
+    words = WORD.findall(folded)
+    distinct = len(set(tokens))
+    short = SHORT_CONTENT_WORDS <= distinct < MIN_CONTENT_WORDS and len(words) >= SHORT_WORDS
+    linkable = (distinct >= MIN_CONTENT_WORDS or short) and not is_boilerplate(text)
+    return Normalised(tokens, figures, linkable, short and linkable, _negated(folded, words))
+
+
+def negated(text: str) -> bool:
+    """Whether a sentence says *not*: ``not``, ``never``, ``no``, ``isn't`` ... (but not
+    ``no longer`` or ``not only``). The stopwords drop these words, so two sentences that
+    differ only by one normalise alike: this tells them apart."""
+    folded = fold(text)
+    return _negated(folded, WORD.findall(folded))
+
+
+def _negated(folded: str, words: list[str]) -> bool:
+    """Whether a (folded) sentence says *not*: ``not``, ``never``, ``no``, ``isn't`` ...
+    (but not ``no longer`` or ``not only``)."""
+    if not any(word in NEGATIONS or word.endswith("n't") for word in words):
+        return False
+    remaining = WORD.findall(NOT_NEGATIONS.sub(" ", folded)) if NOT_NEGATIONS.search(folded) else words
+    return any(word in NEGATIONS or word.endswith("n't") for word in remaining)
 
 
 def is_boilerplate(text: str) -> bool:

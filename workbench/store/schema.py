@@ -403,5 +403,31 @@ def m010_item_pieces(db: Database) -> None:
     )
 
 
+@migrations()
+def m012_link_meaning(db: Database) -> None:
+    """The linker's index grows what it needs for repeats and meaning: each item's exact key
+    (repeats of one statement are grouped through it), and the sentence vectors of the items
+    that are compared, filed under cells of similar vectors, so an incremental run embeds
+    and searches only its new items. Every item is queued: the next run links them anew."""
+    db.executescript(
+        """
+        -- A hash of what the item says as compared (content words, figures, negation).
+        ALTER TABLE link_signatures ADD COLUMN exact INTEGER;
+        CREATE INDEX link_signatures_exact ON link_signatures(exact, num);
+        -- The sentence vector (256 int8) of each item a run compares, and the cell it is filed under.
+        CREATE TABLE link_vectors (num INTEGER PRIMARY KEY, cell INTEGER NOT NULL, vector BLOB NOT NULL);
+        CREATE INDEX link_vectors_cell ON link_vectors(cell);
+        -- The centre (64 float32) of each cell of similar vectors.
+        CREATE TABLE link_cells (cell INTEGER PRIMARY KEY, centre BLOB NOT NULL);
+        -- A cluster's members in id order, a page at a time, whatever its size.
+        CREATE INDEX items_cluster_members ON items(cluster_id, id);
+        DELETE FROM link_signatures;
+        DELETE FROM link_blocks;
+        DELETE FROM link_keys;
+        INSERT INTO link_queue (num) SELECT num FROM items;
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)

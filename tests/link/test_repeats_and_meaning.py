@@ -1,0 +1,173 @@
+"""Clusters of any size, short quotes, paraphrases found by meaning, reviewers' own links."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from click.testing import CliRunner
+from test_link import add, cluster_of, linked, links
+
+from workbench.cli import cli
+from workbench.link import LinkError, cluster_members, link_items, set_link_state
+from workbench.link.meaning import embed
+from workbench.store.database import open_db
+
+VIRAL = "The new bridge will pay for itself within ten years, the transport minister told parliament on Tuesday."
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "links.db")
+    yield database
+    database.conn.close()
+
+
+def test_a_claim_in_two_hundred_sources_is_one_cluster_of_star_links(db):
+    ids = [add(db, f"s{n:03d}", VIRAL) for n in range(200)]
+    other = add(db, "o1", "Farmers in the south expect a record harvest of winter wheat this summer.")
+    summary = link_items(db)
+    assert summary.links == summary.repeats == 199  # one link per copy, not 19,900 pairs
+    assert {cluster_of(db, item) for item in ids} == {min(ids)} and cluster_of(db, other) is None
+    assert len(cluster_members(db, ids[-1])) == 200
+    # a copy arriving later joins through the index with one link
+    late = add(db, "s999", VIRAL.replace("Tuesday", "Tuesday "))
+    assert link_items(db, [late]).items == 1
+    assert cluster_of(db, late) == min(ids) and len(links(db)) == 200
+
+
+def test_repeats_from_one_source_link_to_the_first_copy_elsewhere(db):
+    a1, a2 = add(db, "s1", VIRAL), add(db, "s1", VIRAL)
+    link_items(db)
+    assert links(db) == {}  # one source: nothing to link
+    b = add(db, "s2", VIRAL)
+    link_items(db, [b])
+    assert linked(db, a1, b) and linked(db, a2, b) and cluster_of(db, a2) == a1
+
+
+SHORT = "The numbers simply do not add up"
+
+
+def test_short_quotes_link_when_the_same_words_or_the_same_speaker_rewords_them(db):
+    a = add(db, "s1", SHORT, kind="quote", speaker="Maria Kolesnikova")
+    b = add(db, "s2", SHORT + ".", kind="quote", speaker="Kolesnikova")
+    c = add(db, "s3", "The figures simply do not add up", kind="quote", speaker="Maria Kolesnikova")
+    d = add(db, "s4", "The figures simply do not add up", kind="quote", speaker="Lukashenko")
+    add(db, "s5", "No comment.", kind="quote", speaker="A spokesman")
+    add(db, "s6", "No comment.", kind="quote", speaker="A spokesman")
+    add(db, "s7", "He said so.", kind="quote", speaker="Someone")
+    add(db, "s8", "He said so.", kind="quote", speaker="Someone")
+    claim = add(db, "s9", SHORT)  # a claim this short is too generic to link
+    link_items(db)
+    assert linked(db, a, b)["method"] == "exact"
+    assert cluster_of(db, c) == cluster_of(db, a)  # reworded by the same speaker
+    assert cluster_of(db, d) == cluster_of(db, c) or linked(db, c, d)  # same words, another speaker
+    assert cluster_of(db, claim) is None
+    assert set(pair for pair in links(db) if "s5" in pair[0] or "s7" in pair[0]) == set()
+
+
+def test_a_negation_is_not_a_match_by_words_or_meaning(db):
+    a = add(db, "s1", "The vaccine is safe for children under twelve, the regulator said.")
+    b = add(db, "s2", "The vaccine is not safe for children under twelve, the regulator said.")
+    c = add(db, "s3", "The vaccine is safe for children under twelve, according to the regulator.")
+    link_items(db)
+    assert linked(db, a, b) is None and linked(db, b, c) is None
+    assert cluster_of(db, a) == cluster_of(db, c) is not None
+
+
+PARAPHRASES = [
+    (
+        "If this government stays, our company will leave the country, the chief executive said.",
+        "Should this government remain, the firm will no longer operate here, the chief executive said.",
+    ),
+    (
+        "Belneftekhim plans to relocate its trading arm to Poland after the election.",
+        "Belneftekhim plans to move its trading arm to Poland following the vote.",
+    ),
+]
+
+
+def test_paraphrases_link_by_meaning_as_suggestions(db):
+    pairs = [(add(db, "s1", one), add(db, "s2", other)) for one, other in PARAPHRASES]
+    link_items(db)
+    for a, b in pairs:
+        link = linked(db, a, b)
+        assert link and link["method"] in {"semantic", "fuzzy", "containment"} and link["state"] == "suggested", (a, b)
+    assert any(linked(db, a, b)["method"] == "semantic" for a, b in pairs)
+
+
+def test_a_reworded_quote_by_one_speaker_drifts(db):
+    a = add(
+        db,
+        "s1",
+        PARAPHRASES[0][0].split(",")[0] + ", our company will leave the country",
+        kind="quote",
+        speaker="Ivan Orlov",
+    )
+    b = add(
+        db, "s2", "Should this government remain, the firm will no longer operate here", kind="quote", speaker="Orlov"
+    )
+    link_items(db)
+    link = linked(db, a, b)
+    assert link and link["method"] == "semantic" and json.loads(link["drift"])
+
+
+def test_meaning_never_overrides_a_number_conflict(db):
+    s1 = "Unemployment in the capital fell to 5 percent last year, the statistics office said."
+    s2 = "Joblessness in the capital dropped to 7 percent in the past year, the statistics office said."
+    a = add(db, "s1", s1, numbers=[{"text": "5 percent", "value": 5.0, "unit": "percent"}])
+    b = add(db, "s2", s2, numbers=[{"text": "7 percent", "value": 7.0, "unit": "percent"}])
+    link_items(db)
+    assert linked(db, a, b) is None or linked(db, a, b)["method"] == "number-conflict"
+    assert cluster_of(db, a) is None
+
+
+def test_a_reviewer_links_two_items_the_linker_did_not_and_can_take_it_back(db, tmp_path):
+    a = add(db, "s1", "Doctors in Gomel signed an open letter against police violence on Friday.")
+    b = add(db, "s2", "Railway workers in Brest walked off the job to protest against the arrest of their leader.")
+    link_items(db)
+    assert linked(db, a, b) is None
+    row = set_link_state(db, a, b, "confirmed", reviewer="ana")
+    assert (row["method"], row["state"], row["decided_by"]) == ("manual", "confirmed", "ana")
+    assert cluster_of(db, a) == cluster_of(db, b) == min(a, b)
+    link_items(db)  # survives a full re-link
+    assert linked(db, a, b)["state"] == "confirmed" and cluster_of(db, a) == min(a, b)
+    row = set_link_state(db, a, b, "suggested", reviewer="bo")
+    assert (row["state"], row["decided_by"]) == ("suggested", "bo")
+    link_items(db)  # the linker does not make it: gone
+    assert linked(db, a, b) is None and cluster_of(db, a) is None
+    with pytest.raises(LinkError, match="not linked"):
+        set_link_state(db, a, b, "suggested")
+    same = add(db, "s1", "Another sentence from the first source about something else entirely.")
+    with pytest.raises(LinkError, match="one source"):
+        set_link_state(db, a, same, "confirmed")
+
+
+def test_cli_link_state_creates_and_restores(tmp_path):
+    path = tmp_path / "cli.db"
+    db = open_db(path)
+    add(db, "s1", "Doctors in Gomel signed an open letter against police violence on Friday.", item_id="aaaa1111")
+    add(db, "s2", "Farmers in the south expect a record harvest of winter wheat.", item_id="bbbb2222")
+    db.conn.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["link-state", "aaaa11", "bbbb22", "confirmed", "--db", str(path), "--reviewer", "ana"])
+    assert result.exit_code == 0, result.output
+    assert "confirmed (manual" in result.output and "cluster aaaa1111" in result.output
+    result = runner.invoke(cli, ["link-state", "aaaa11", "bbbb22", "suggested", "--db", str(path)])
+    assert result.exit_code == 0 and "suggested" in result.output
+
+
+def test_embedding_reads_the_packaged_files_and_never_the_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("tried to connect")
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    vectors = embed(["unemployment fell sharply last year", "joblessness dropped steeply in the past year", ""])
+    assert vectors.shape == (3, 256) and abs(float(vectors[0] @ vectors[0]) - 1) < 1e-5
+    assert float(vectors[0] @ vectors[1]) > 0.3 and not vectors[2].any()
+    import sys
+
+    assert "wordllama" not in sys.modules  # read, never imported (it would reconfigure logging)

@@ -1,0 +1,112 @@
+"""Sentence vectors: the meaning signal that sees paraphrases string similarity cannot.
+
+The vectors are WordLlama's (``l2_supercat``, 256 dimensions, MIT): static token
+embeddings, mean-pooled over a sentence's tokens and normalised. The two files ship
+inside the ``wordllama`` wheel and are read directly with ``safetensors`` and
+``tokenizers``: the library itself is never imported (its loader looks for the tokenizer
+in the wrong folder and then goes to the network, and importing it reconfigures logging,
+which would spill lines into the review screen). Nothing is downloaded: a missing file is
+one :class:`MeaningError` naming it.
+
+Vectors are stored as int8 (:func:`to_bytes`): cosine is computed after re-normalising, so
+the scale lost in quantising does not count, and the error is about 0.005.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+DIMENSIONS = 256
+PACKAGE = "wordllama"
+WEIGHTS = Path("weights") / f"l2_supercat_{DIMENSIONS}.safetensors"
+TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
+# Items embedded per batch: bounds the (tokens x dimensions) temporary.
+BATCH = 4_096
+# Pairs compared per batch.
+PAIR_BATCH = 500_000
+
+
+class MeaningError(Exception):
+    """The embedding model cannot be read; the message is one line."""
+
+
+@functools.cache
+def _model() -> tuple[np.ndarray, object]:
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+
+    spec = importlib.util.find_spec(PACKAGE)  # finds the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise MeaningError(f"the {PACKAGE} package is not installed: pip install {PACKAGE}")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for path in (root / WEIGHTS, root / TOKENIZER):
+        if not path.is_file():
+            raise MeaningError(f"{path}: missing from the {PACKAGE} package; reinstall it")
+    with safe_open(str(root / WEIGHTS), framework="np") as weights:
+        # Dimension-major: gathering a batch's tokens and summing runs of them along the last
+        # axis is several times faster than along the first.
+        table = np.ascontiguousarray(weights.get_tensor("embedding.weight").T, dtype=np.float32)
+    tokenizer = Tokenizer.from_file(str(root / TOKENIZER))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return table, tokenizer
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit vectors (float32, one row per text) as WordLlama computes them: token
+    embeddings averaged, then normalised; a text without tokens gets a zero row."""
+    table, tokenizer = _model()
+    vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    for begin in range(0, len(texts), BATCH):
+        encoded = tokenizer.encode_batch(texts[begin : begin + BATCH], add_special_tokens=False)
+        lengths = np.array([len(one.ids) for one in encoded], dtype=np.int64)
+        ids = np.fromiter((token for one in encoded for token in one.ids), dtype=np.int64, count=int(lengths.sum()))
+        if not len(ids):
+            continue
+        np.clip(ids, 0, table.shape[1] - 1, out=ids)
+        filled = np.flatnonzero(lengths)
+        starts = np.r_[0, np.cumsum(lengths)[:-1]][filled]
+        sums = np.add.reduceat(np.take(table, ids, axis=1), starts, axis=1)
+        vectors[begin + filled] = (sums / lengths[filled]).T
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=vectors, where=norms > 0)
+
+
+def quantise(vectors: np.ndarray) -> np.ndarray:
+    """int8 rows, each scaled so its largest component is 127 (the direction is what counts)."""
+    peak = np.abs(vectors).max(axis=1, keepdims=True)
+    return np.round(np.divide(vectors * 127, peak, where=peak > 0, out=np.zeros_like(vectors))).astype(np.int8)
+
+
+def norms(quantised: np.ndarray) -> np.ndarray:
+    """The length of each int8 row (0 for a zero row), for :func:`cosines`."""
+    return np.sqrt(np.einsum("ij,ij->i", quantised, quantised, dtype=np.float32))
+
+
+def to_bytes(quantised_row: np.ndarray) -> bytes:
+    return quantised_row.tobytes()
+
+
+def from_bytes(blobs: list[bytes]) -> np.ndarray:
+    """int8 rows from stored blobs (a blob of another size, written by a script, is a zero row)."""
+    rows = np.zeros((len(blobs), DIMENSIONS), dtype=np.int8)
+    for row, blob in enumerate(blobs):
+        if isinstance(blob, bytes) and len(blob) == DIMENSIONS:
+            rows[row] = np.frombuffer(blob, dtype=np.int8)
+    return rows
+
+
+def cosines(quantised: np.ndarray, lengths: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine of each pair ``(a[i], b[i])`` of int8 rows (``lengths``: their :func:`norms`;
+    0 when either row is zero), batch by batch so no temporary grows with the pairs."""
+    found = np.zeros(len(a), dtype=np.float32)
+    for begin in range(0, len(a), PAIR_BATCH):
+        left, right = a[begin : begin + PAIR_BATCH], b[begin : begin + PAIR_BATCH]
+        dots = np.einsum("ij,ij->i", quantised[left], quantised[right], dtype=np.float32)
+        scale = lengths[left] * lengths[right]
+        found[begin : begin + len(left)] = np.divide(dots, scale, out=np.zeros_like(dots), where=scale > 0)
+    return found
