@@ -6,7 +6,9 @@ Every key is optional (see ``workbench.toml.example`` at the repository root):
 ``[report] title``
     Heading of Markdown and HTML reports.
 ``[organization] name, url``
-    Who publishes the verdicts: the ``author`` of every ClaimReview.
+    Who publishes the verdicts: the ``author`` of every ClaimReview (``workbench export
+    --organization NAME --organization-url URL`` overrides them; ``workbench init``
+    writes them). The placeholder of ``workbench.toml.example`` is refused.
 ``[claimreview] url``
     Template of each ClaimReview's ``url`` (the page of the fact-check); ``{id}`` is
     replaced by the item id. Default: the organization URL with ``#{id}``.
@@ -39,6 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONFIG_NAME = "workbench.toml"
+# The publisher named in workbench.toml.example: a copy never filled in must not publish
+# verdicts under it (ClaimReview refuses it, as it refuses the example's example.org URLs).
+EXAMPLE_ORGANIZATION = "Example Fact-Check Desk"
 # Ratings for the built-in vocabulary (schema.DEFAULT_STATUSES) when no file says otherwise.
 DEFAULT_RATINGS = {"false": 1, "misleading": 2, "mostly-true": 3, "true": 4}
 DEFAULT_NON_VERDICTS = frozenset({"unreviewed", "in-progress"})

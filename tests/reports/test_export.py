@@ -282,7 +282,7 @@ def test_csv_is_utf8(newsroom, tmp_path):
 
 
 def test_html_is_self_contained_and_escaped(newsroom):
-    page = ok(export(newsroom, "--format", "html"))
+    page = ok(export(newsroom, "--format", "html", "--all"))
     lowered = page.lower()
     assert "<script" not in lowered and "onerror=" not in lowered.replace("onerror=alert", "")
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
@@ -290,14 +290,14 @@ def test_html_is_self_contained_and_escaped(newsroom):
     assert "Evil &lt;b&gt;Corp&lt;/b&gt;" in page and "Mallory &lt;i&gt;" in page
     for attribute in ("src=", "<link", "@import", "url(", "@font-face", "<iframe", "<object"):
         assert attribute not in lowered.replace("src=x", "")
-    hrefs = re.findall(r'href="([^"]*)"', page)
+    hrefs = [href for href in re.findall(r'href="([^"]*)"', page) if not href.startswith("#item-")]
     assert hrefs and all(href.startswith(("https://", "http://")) for href in hrefs)
     assert "javascript:alert(1)" not in "".join(hrefs)
     assert "<svg" in page and "@media print" in page and "Content-Security-Policy" in page
 
 
 def test_html_summary_and_items(newsroom):
-    page = ok(export(newsroom, "--format", "html"))
+    page = ok(export(newsroom, "--format", "html", "--all"))
     assert f"<b>{item_count(newsroom):,}</b>items" in page
     for label in ("Unreviewed", "False", "Misleading", "True", "Unverifiable"):
         assert f">{label}</text>" in page  # a bar in the status chart
@@ -310,8 +310,10 @@ def test_html_summary_and_items(newsroom):
 def test_reports_show_number_conflicts(newsroom):
     page = ok(export(newsroom, "--format", "html", "--status", "false"))
     assert "Figures disagree in" in page and '<span class="conflict">5% here, 7% there</span>' in page
+    assert "Figures disagree in 1 item</h3>" in page
     text = ok(export(newsroom, "--format", "md", "--status", "false"))
-    assert "- **Figures disagree in:**" in text and "some 7% of all Belarusian exports.” (5% here, 7% there)" in text
+    assert "- **Figures disagree in** 1 item:" in text
+    assert "some 7% of all Belarusian exports.” (5% here, 7% there)" in text
 
 
 def test_html_marks_quote_drift(newsroom):
@@ -335,7 +337,7 @@ def test_markdown_escapes_corpus_text(newsroom):
 
 
 def test_markdown_report_content(newsroom):
-    text = ok(export(newsroom, "--format", "md"))
+    text = ok(export(newsroom, "--format", "md", "--all"))
     assert text.startswith("# Verdict report\n")
     assert "## Summary" in text and "### By status" in text and "### Reviewers" in text
     assert "| False | 2 |" in text
@@ -369,7 +371,12 @@ ITEM_KEYS = [
     "seq",
     "first_seen",
     "cut",
+    "headline",
+    "segments",
+    "quoted",
     "cluster_id",
+    "cluster_size",
+    "cluster_sources",
     "source",
     "verdict",
     "review_count",
@@ -404,7 +411,7 @@ def test_documented_keys_match_the_code():
 def test_json_document(newsroom):
     document = json.loads(ok(export(newsroom, "--format", "json", "--reviewed-only")))
     assert list(document) == ["format", "version", "exported_at", "filters", "statuses", "items"]
-    assert document["format"] == "workbench-export" and document["version"] == 1
+    assert document["format"] == "workbench-export" and document["version"] == 2
     assert document["filters"] == {"statuses": [], "kind": None, "sources": [], "reviewed_only": True}
     assert [status["id"] for status in document["statuses"]][:2] == ["unreviewed", "in-progress"]
     assert {status["id"]: status["rating"] for status in document["statuses"]}["false"] == 1
@@ -541,8 +548,8 @@ def test_the_pieces_of_a_cut_sentence_are_flagged_in_every_format(tmp_path):
     db_path = tmp_path / "long.db"
     assert CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(db_path)]).exit_code == 0
 
-    def exported(format_: str) -> str:
-        result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", format_])
+    def exported(format_: str, *args: str) -> str:
+        result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", format_, *args])
         assert result.exit_code == 0, result.output
         return result.output
 
@@ -551,6 +558,8 @@ def test_the_pieces_of_a_cut_sentence_are_flagged_in_every_format(tmp_path):
     assert {row["cut"] for row in rows if "northern districts" in row["text"]} == {"1"}
     pieces = [item for item in json.loads(exported("json"))["items"] if item["cut"]]
     assert len(pieces) == sum(row["cut"] == "1" for row in rows) > 1
-    markdown = exported("md")
+    markdown = exported("md", "--all")
     assert markdown.count("Part of a longer sentence or quotation, cut at a clause boundary.") == len(pieces)
-    assert exported("html").count("Part of a longer sentence or quotation, cut at a clause boundary.") == len(pieces)
+    assert exported("html", "--all").count("Part of a longer sentence or quotation, cut at a clause boundary.") == len(
+        pieces
+    )

@@ -247,7 +247,9 @@ def test_claimreview_stays_inside_the_script_element_it_is_published_in(smuggler
     reviews = json.loads(page.scripts[0])
     assert {review["author"]["name"] for review in reviews} == {ORGANIZATION_NAME}
     published = {review["identifier"]: review for review in reviews}
-    assert published[HOSTILE_ITEM_ID]["claimReviewed"] == PAYLOADS[0]
+    # a quotation is published with who said it
+    hostile = next(item for item in json.loads(export(smuggler, "json"))["items"] if item["id"] == HOSTILE_ITEM_ID)
+    assert published[HOSTILE_ITEM_ID]["claimReviewed"] == f"{hostile['speaker']}: “{PAYLOADS[0]}”"
     assert (
         published[HOSTILE_ITEM_ID]["url"]
         == "https://desk.example/#%60x%22%20onmouseover%3D%22alert%281%29%60%20%3Cb%3E"
@@ -326,13 +328,17 @@ def is_plain_web_link(url: str) -> bool:
 
 def test_html_report_has_no_markup_links_or_controls_from_the_data(smuggler):
     raw = export(smuggler, "html")
+    item_ids = set(stored(smuggler, "SELECT id FROM items"))
     assert hidden_characters(raw) == set()
     page = Page()
     page.feed(raw)
     assert {tag for tag, _ in page.tags} <= HTML_TAGS
     for tag, attributes in page.tags:
         assert not [name for name in attributes if name.startswith("on")], (tag, attributes)
-        if "href" in attributes:
+        if "href" in attributes and attributes["href"].startswith("#"):
+            # a link within the page, to the item that lists its cluster
+            assert attributes["href"][len("#item-") :] in item_ids, attributes["href"]
+        elif "href" in attributes:
             assert is_plain_web_link(attributes["href"]), attributes["href"]
         if "style" in attributes:
             assert re.fullmatch(r"--status: #[0-9a-f]{6}; --status-ink: #[0-9a-f]{6}", attributes["style"])

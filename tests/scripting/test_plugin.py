@@ -274,7 +274,7 @@ def test_config_beside_the_database_is_applied_by_export(db_path):
     (db_path.parent / "workbench.toml").write_text(
         '[report]\ntitle = "Belarus desk"\n\n[[statuses]]\nid = "unreviewed"\nlabel = "To do"\n', encoding="utf-8"
     )
-    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "md"])
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "md", "--all"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Belarus desk\n") and "| To do | 4 |" in result.stdout
     assert [row[0] for row in statuses(db_path)] == ["unreviewed"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -49,7 +50,19 @@ DATABASE_FILES = {
     metavar="ID",
     help="Only items from this source id or unique id prefix (repeatable).",
 )
-@click.option("--reviewed-only", is_flag=True, help="Only items with a verdict (not unreviewed or in progress).")
+@click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Only items with a verdict (not unreviewed or in progress); md and html do so by default.",
+)
+@click.option(
+    "--all",
+    "all_items",
+    is_flag=True,
+    help="md, html: list the items without a verdict too (unreviewed, in progress).",
+)
+@click.option("--organization", default=None, metavar="NAME", help="claimreview: who publishes the verdicts.")
+@click.option("--organization-url", default=None, metavar="URL", help="claimreview: the publisher's web address.")
 @db_option
 @click.option(
     "--config",
@@ -65,16 +78,25 @@ def export(
     kind: str | None,
     sources: tuple[str, ...],
     reviewed_only: bool,
+    all_items: bool,
+    organization: str | None,
+    organization_url: str | None,
     db_path: Path | None,
     config_path: Path | None,
 ) -> None:
-    """Export verdicts and items: a report (md, html), data (csv, json, jsonl) or ClaimReview JSON-LD."""
+    """Export verdicts and items: a verdict report (md, html), data (csv, json, jsonl) or
+    ClaimReview JSON-LD.
+
+    A verdict report lists the items with a verdict unless --all or --status says otherwise.
+    """
     for problem in plugin_problems():
         warn(problem)
     try:
         chosen = format_named(format_) if format_ else format_for_suffix(Path(output).suffix if output != "-" else "")
     except ExportError as error:
         fail(str(error))
+    if all_items and reviewed_only:
+        fail("--all and --reviewed-only contradict each other: give one")
     if output != "-" and not Path(output).parent.resolve().is_dir():
         fail(f"{output}: no such folder {Path(output).parent}")
     db_path = database_path(db_path)
@@ -83,11 +105,18 @@ def export(
         config = load_config(config_path, db_path=db_path)
     except ConfigError as error:
         fail(str(error))
+    config = replace(
+        config,
+        organization_name=organization if organization is not None else config.organization_name,
+        organization_url=organization_url if organization_url is not None else config.organization_url,
+    )
+    statuses = tuple(dict.fromkeys(part.strip() for value in statuses for part in value.split(",") if part.strip()))
     filters = Filters(
-        statuses=tuple(dict.fromkeys(part.strip() for value in statuses for part in value.split(",") if part.strip())),
+        statuses=statuses,
         kind=kind,
         sources=sources,
-        reviewed_only=reviewed_only,
+        # A verdict report shows verdicts unless asked for more; --status says which itself.
+        reviewed_only=reviewed_only or (chosen.verdicts_only and not all_items and not statuses),
     )
     protected = {f"{db_path}{suffix}": what for suffix, what in DATABASE_FILES.items()}
     protected[str(config.path or config_path_for(db_path))] = "the configuration"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .common import database_path, warn
+from .common import database_path, fail, warn
 from .ingest import ingest
 from .review import open_review
 
@@ -27,6 +27,7 @@ BUILTIN_COMMANDS = (
     "workbench.cli.mark",
     "workbench.cli.export",
     "workbench.cli.database",
+    "workbench.cli.init",
 )
 PLUGIN_GROUP = "workbench.commands"
 
@@ -37,13 +38,20 @@ PLUGIN_GROUP = "workbench.commands"
 def cli(ctx: click.Context) -> None:
     """Claim and quote fact-checking workbench.
 
-    With no command: build the database from the bundled fixtures if it does not exist
-    yet, then open the review screen on it.
+    With no command: build the database from the bundled demo articles if it does not
+    exist yet (and say where), then open the review screen on it.
     """
     if ctx.invoked_subcommand is None:
         path = database_path(None)
         if not path.exists():
+            if not FIXTURES.is_dir():
+                fail(f"{path}: no such database, and no demo articles to build it from: run `workbench ingest FOLDER`")
+            click.echo(f"No database at {path.resolve()}: creating it from the demo articles in {FIXTURES}.")
             ctx.invoke(ingest, paths=(str(FIXTURES),), db_path=path)
+            click.echo(
+                f"Created {path.resolve()}. `workbench` opens the db/workbench.db of the folder it runs in; "
+                f"from elsewhere, `workbench review --db {path.resolve()}` (or WORKBENCH_DB) opens this one."
+            )
         open_review(path)
 
 

@@ -1,20 +1,24 @@
-"""Small helpers shared by the report formats: safe URLs, safe JSON, dates, colours, labels."""
+"""Small helpers shared by the report formats: safe URLs, safe JSON, dates, colours, labels, drift."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from ..config import safe_color
 from ..model import disagreement_text
 from ..untrusted import replacing_hidden
 
-# Characters kept as they are when a URL is re-quoted; everything else (spaces,
-# quotes, angle brackets, parentheses, backslashes) is percent-encoded.
 # Said of an item that is one piece of a sentence or quotation too long to be one item.
 CUT_NOTE = "Part of a longer sentence or quotation, cut at a clause boundary."
+# Characters kept as they are when a URL is re-quoted; everything else (spaces,
+# quotes, angle brackets, parentheses, backslashes) is percent-encoded.
 URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+# Other members of its cluster, and items giving other figures, that a report lists under
+# an item; the rest are counted.
+LISTED = 8
 FALLBACK_COLOR = "#888888"
 
 
@@ -95,6 +99,11 @@ def source_name(source: dict) -> str:
     return source.get("title") or source.get("outlet") or source.get("path") or source.get("id") or ""
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 item``, ``2,000 items``."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 def conflict_text(figures: list[dict]) -> str:
     """``5% here, 7% there`` for every disagreeing figure of a number conflict."""
     return "; ".join(disagreement_text(figure) for figure in figures)
@@ -114,6 +123,58 @@ def filters_text(filters) -> str:
     return "; ".join(parts)
 
 
+def quoted_runs(item: dict) -> list[tuple[str, bool]]:
+    """The item's text cut into runs, each with whether it is words the item quotes from its
+    speaker (``items.quoted``); a span that does not fit the text is left out."""
+    text = item["text"] or ""
+    spans = []
+    for span in item.get("quoted") or ():
+        if isinstance(span, list) and len(span) == 2 and all(type(bound) is int for bound in span):
+            spans.append(tuple(span))
+    runs, position = [], 0
+    for start, end in sorted(spans):
+        if position <= start < end <= len(text):
+            runs += [(text[position:start], False), (text[start:end], True)]
+            position = end
+    runs.append((text[position:], False))
+    return [(run, quoted) for run, quoted in runs if run]
+
+
 def changed_text(changed: list[str]) -> str:
     """``the text changed since this verdict was given`` for what changed since a verdict."""
     return f"the {' and '.join(changed)} changed since this verdict was given"
+
+
+def drift(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
+    """Word-level differences between two wordings as ``(tag, a_words, b_words)``.
+
+    Uses the link stage's ``word_diff`` so reports mark the same words the linker does.
+    """
+    from ..link import word_diff
+
+    return [(tag, _words(a_words), _words(b_words)) for tag, a_words, b_words in word_diff(text_a, text_b)]
+
+
+def marked_drift(text_a: str, text_b: str, escape: Callable[[str], str], removed: str, added: str) -> str | None:
+    """``text_b`` with the words that differ from ``text_a`` marked; ``None`` if none do.
+
+    ``escape`` makes corpus text inert for the format; ``removed`` and ``added`` are
+    format strings such as ``"<del>{}</del>"``.
+    """
+    operations = drift(text_a, text_b)
+    if all(tag == "equal" for tag, _, _ in operations):
+        return None
+    parts = []
+    for tag, a_words, b_words in operations:
+        if tag == "equal":
+            parts.append(escape(b_words))
+            continue
+        if a_words.strip():
+            parts.append(removed.format(escape(a_words)))
+        if b_words.strip():
+            parts.append(added.format(escape(b_words)))
+    return " ".join(part for part in parts if part)
+
+
+def _words(words: str | list[str] | tuple[str, ...]) -> str:
+    return words if isinstance(words, str) else " ".join(words)

@@ -7,11 +7,12 @@ line feeds kept), and a cell a spreadsheet would run as a formula gets a leading
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
 from typing import TextIO
 
 from ..untrusted import hidden, visible
-from .common import source_name
+from .common import quoted_runs, source_name
 from .formats import ExportFormat, register
 from .query import Selection
 
@@ -49,6 +50,10 @@ COLUMNS = (
     "status_changed_at",
     "changed_since_verdict",
     "cut",
+    "cluster_source_count",
+    "headline",
+    "segments",
+    "quoted_words",
 )
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection),
 # and with signs that look like them: compatibility forms (＝ ＋ － ＠ ﹦ ⁺ ₌ …, found by
@@ -82,10 +87,10 @@ def neutralise(value: object) -> object:
 
 def row(item: dict) -> list:
     """The CSV cells of one item from :meth:`Selection.items`, in ``COLUMNS`` order."""
-    source, verdict, cluster = item["source"], item["verdict"] or {}, item["cluster"]
+    source, verdict = item["source"], item["verdict"] or {}
     others = dict.fromkeys(
         member["source"]["url"] or source_name(member["source"])
-        for member in cluster
+        for member in item["cluster"]
         if member["source"]["id"] != source["id"]
     )
     values = (
@@ -116,12 +121,16 @@ def row(item: dict) -> list:
         item["start"],
         item["end"],
         item["cluster_id"],
-        len(cluster) + 1 if item["cluster_id"] else "",
+        item["cluster_size"] or "",
         "; ".join(others),
         item["first_seen"],
         item["status_changed_at"],
         "; ".join(verdict.get("changed", ())),
         int(item["cut"]),
+        item["cluster_sources"] or "",
+        int(bool(item.get("headline"))),
+        json.dumps(item["segments"]) if item.get("segments") else "",
+        "; ".join(run for run, quoted in quoted_runs(item) if quoted),
     )
     return [neutralise(value) for value in values]
 

@@ -36,6 +36,8 @@ class ExportFormat:
     write: Callable[[Selection, TextIO], int]  # writes the selection, returns the item count
     newline: str | None = None  # the output stream's newline mode ("" leaves line ends to the writer)
     check: Callable[[Config], None] | None = None  # raises ExportError before any output is made
+    # A verdict report: without --all or --status it shows only items with a verdict.
+    verdicts_only: bool = False
 
 
 _registered: dict[str, ExportFormat] = {}

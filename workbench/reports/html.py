@@ -8,14 +8,30 @@ written only for http(s) URLs.
 
 from __future__ import annotations
 
+import re
 from html import escape as html_escape
 from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
-from .common import CUT_NOTE, changed_text, conflict_text, css_color, filters_text, ink_for, safe_url, source_name, when
+from .common import (
+    CUT_NOTE,
+    LISTED,
+    changed_text,
+    conflict_text,
+    counted,
+    css_color,
+    filters_text,
+    ink_for,
+    marked_drift,
+    quoted_runs,
+    safe_url,
+    source_name,
+    when,
+)
 from .formats import ExportFormat, register
-from .query import Selection, marked_drift
+from .query import Selection
+from .summary import summary
 
 
 def escape(text: str) -> str:
@@ -57,6 +73,7 @@ dd { margin: 0; }
 .cluster ul { margin: .3rem 0 0; padding-left: 1.2rem; }
 .cluster li { margin-bottom: .3rem; }
 .drift { color: var(--muted); font-size: .85rem; }
+em.quoted { font-style: italic; background: #eef3fd; }
 .conflict { background: #fff1d6; color: #7a4b00; font-weight: 600; padding: 0 .25rem; border-radius: 3px; }
 del { background: #fde2e1; color: #8a1c14; }
 ins { background: #dff3e4; color: #135c2a; text-decoration: none; font-weight: 600; }
@@ -77,6 +94,31 @@ def _link(label: str | None, url: str | None) -> str:
     target = safe_url(url)
     label = escape(label or target or "")
     return f'<a href="{escape(target)}">{label}</a>' if target else label
+
+
+# A web address in a reviewer's note, up to a blank or a character a URL never holds
+# here; what ends a sentence after it (".", ")", ...) is not part of it.
+NOTE_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+TRAILING = ".,;:!?)]}'’”"
+
+
+def note_html(note: str) -> str:
+    """A note, escaped, with its http(s) addresses as links (nothing else becomes one)."""
+    parts, position = [], 0
+    for match in NOTE_URL.finditer(note):
+        url = match.group().rstrip(TRAILING)
+        if url.count("(") > url.count(")") and match.group()[len(url) : len(url) + 1] == ")":
+            url += ")"  # https://en.wikipedia.org/wiki/Minsk_(disambiguation)
+        parts.append(escape(note[position : match.start()]))
+        target = safe_url(url)
+        parts.append(
+            f'<a href="{escape(target)}" rel="nofollow noopener noreferrer">{escape(url)}</a>'
+            if target
+            else escape(url)
+        )
+        position = match.start() + len(url)
+    parts.append(escape(note[position:]))
+    return "".join(parts)
 
 
 def _source(source: dict) -> str:
@@ -110,44 +152,56 @@ def chart(by_status: list[dict]) -> str:
     return "".join(parts) + "</svg>"
 
 
-def summary_html(summary: dict) -> str:
+def summary_html(selection: Selection, figures: dict) -> str:
     """The summary section: totals, the status chart, sources, reviewers, dates."""
-    totals = summary["totals"]
+    totals = figures["totals"]
+    verdicts_only = selection.filters.reviewed_only
     cards = "".join(
         f"<li><b>{value:,}</b>{label}</li>"
         for label, value in (
-            ("items", totals["items"]),
+            ("verdicts" if verdicts_only else "items", totals["items"]),
             ("claims", totals["claims"]),
             ("quotes", totals["quotes"]),
-            ("with a verdict", totals["reviewed"]),
+            *(() if verdicts_only else (("with a verdict", totals["reviewed"]),)),
             ("sources", totals["sources"]),
+            ("with figures that disagree", totals["in_conflict"]),
         )
     )
     parts = ['<section class="summary"><h2>Summary</h2>', f'<ul class="totals">{cards}</ul>']
-    dates = []
-    if summary["reviewed_from"]:
-        dates.append(
-            f"Verdicts given from {escape(when(summary['reviewed_from']))} to {escape(when(summary['reviewed_to']))}."
+    notes = []
+    if figures["not_shown"]:
+        left_out = ", ".join(f"{escape(row['label'])} {row['count']:,}" for row in figures["not_shown"])
+        notes.append(f"Not in this report (no verdict yet): {left_out}; <code>--all</code> lists them.")
+    if totals["in_conflict"]:
+        notes.append(
+            f"{counted(totals['in_conflict'], 'item')} here give other figures than another source for the same "
+            f"statement ({counted(totals['conflicts'], 'number conflict')})."
         )
-    if summary["published_from"]:
-        dates.append(
-            f"Sources published from {escape(summary['published_from'])} to {escape(summary['published_to'])}."
+    if totals["clustered"]:
+        notes.append(f"{counted(totals['clustered'], 'item')} here also appear in other sources.")
+    if figures["reviewed_from"]:
+        notes.append(
+            f"Verdicts given from {escape(when(figures['reviewed_from']))} to {escape(when(figures['reviewed_to']))}."
         )
-    if dates:
-        parts.append(f"<p>{' '.join(dates)}</p>")
-    parts.append(f"<figure>{chart(summary['by_status'])}<figcaption>Items per status</figcaption></figure>")
+    if figures["published_from"]:
+        notes.append(
+            f"Sources published from {escape(figures['published_from'])} to {escape(figures['published_to'])}."
+        )
+    parts += [f"<p>{note}</p>" for note in notes]
+    statuses = [row for row in figures["by_status"] if row["verdict"] or not verdicts_only]
+    parts.append(f"<figure>{chart(statuses)}<figcaption>Items per status</figcaption></figure>")
     parts.append(
         '<h3>By source</h3><table><thead><tr><th>Source</th><th class="n">Items</th>'
         '<th class="n">With a verdict</th></tr></thead><tbody>'
     )
     parts += [
         f'<tr><td>{_source(row)}</td><td class="n">{row["items"]:,}</td><td class="n">{row["reviewed"]:,}</td></tr>'
-        for row in summary["by_source"]
+        for row in figures["by_source"]
     ]
     parts.append("</tbody></table>")
-    if summary["more_sources"]:
-        parts.append(f'<p class="muted">… and {summary["more_sources"]:,} more sources.</p>')
-    if summary["reviewers"]:
+    if figures["more_sources"]:
+        parts.append(f'<p class="muted">… and {figures["more_sources"]:,} more sources.</p>')
+    if figures["reviewers"]:
         parts.append(
             '<h3>Reviewers</h3><table><thead><tr><th>Reviewer</th><th class="n">Current verdicts</th>'
             "<th>First</th><th>Last</th></tr></thead><tbody>"
@@ -155,55 +209,94 @@ def summary_html(summary: dict) -> str:
         parts += [
             f'<tr><td>{escape(row["reviewer"]) or "(unknown)"}</td><td class="n">{row["items"]:,}</td>'
             f"<td>{escape(when(row['first']))}</td><td>{escape(when(row['last']))}</td></tr>"
-            for row in summary["reviewers"]
+            for row in figures["reviewers"]
         ]
         parts.append("</tbody></table>")
     return "".join(parts) + "</section>"
 
 
-def item_html(item: dict, colors: dict[str, str]) -> str:
+def marked_text(item: dict) -> str:
+    """The item's text, escaped, with the words it quotes from its speaker marked."""
+    return "".join(
+        f'<em class="quoted">{escape(run)}</em>' if quoted else escape(run) for run, quoted in quoted_runs(item)
+    )
+
+
+def _verdict_rows(item: dict, is_verdict: bool) -> list[tuple[str, str]]:
+    verdict, label = item["verdict"], escape(item["status_label"])
+    if verdict is None or not is_verdict:
+        worked = ""
+        if verdict is not None:  # a workflow state someone set, such as "in progress"
+            by = f", {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
+            worked = f"{by}, {escape(when(verdict['created_at']))}"
+        return [("Verdict", f"none yet ({label}{worked})")]
+    by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
+    rows = [("Verdict", f"{label}{by}, {escape(when(verdict['created_at']))}")]
+    if verdict["note"]:
+        rows.append(("Note", note_html(verdict["note"])))
+    if verdict["changed"]:
+        rows.append(("Warning", f'<span class="warning">{escape(changed_text(verdict["changed"]))}</span>'))
+    return rows
+
+
+def _cluster_html(item: dict) -> str:
+    """Where else the item appears: listed under the cluster's first item in the report,
+    linked to from the others."""
+    if not item["cluster_size"]:
+        return ""
+    others = item["cluster_size"] - 1
+    extent = f"{counted(item['cluster_size'], 'item')} in {counted(item['cluster_sources'], 'source')}"
+    if item["cluster_lead"] != item["id"]:
+        lead = escape(item["cluster_lead"])
+        return (
+            f'<div class="cluster"><h3>Also appears in</h3><p>the sources listed under '
+            f'<a href="#item-{lead}"><code>{lead}</code></a> ({extent})</p></div>'
+        )
+    members = []
+    for member in item["cluster"][:LISTED]:
+        entry = f"{_source(member['source'])}: “{escape(member['text'])}”"
+        if member["text"] != item["text"]:
+            marked = marked_drift(item["text"], member["text"], escape, "<del>{}</del>", "<ins>{}</ins>")
+            if marked:
+                entry += f'<div class="drift">Drift: {marked}</div>'
+        members.append(f"<li>{entry}</li>")
+    if others > LISTED:
+        members.append(f'<li class="muted">… and {others - LISTED:,} more</li>')
+    return f'<div class="cluster"><h3>Also appears in <span class="muted">({extent})</span></h3><ul>{"".join(members)}</ul></div>'
+
+
+def _conflicts_html(item: dict) -> str:
+    if not item["conflicts"]:
+        return ""
+    entries = [
+        f"<li>{_source(conflict['source'])}: “{escape(conflict['text'])}” "
+        f'<span class="conflict">{escape(conflict_text(conflict["figures"]))}</span></li>'
+        for conflict in item["conflicts"][:LISTED]
+    ]
+    if item["conflict_count"] > LISTED:
+        entries.append(f'<li class="muted">… and {item["conflict_count"] - LISTED:,} more</li>')
+    return f'<div class="cluster"><h3>Figures disagree in {counted(item["conflict_count"], "item")}</h3><ul>{"".join(entries)}</ul></div>'
+
+
+def item_html(item: dict, colors: dict[str, str], is_verdict: bool) -> str:
     """One item as an ``<article>`` card."""
     color = colors.get(item["status"], css_color(None))
-    verdict = item["verdict"]
-    rows = []
-    if verdict:
-        by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
-        rows.append(("Verdict", f"{escape(item['status_label'])}{by}, {escape(when(verdict['created_at']))}"))
-        if verdict["note"]:
-            rows.append(("Note", escape(verdict["note"])))
-        if verdict["changed"]:
-            rows.append(("Warning", f'<span class="warning">{escape(changed_text(verdict["changed"]))}</span>'))
-    else:
-        rows.append(("Verdict", f"none yet ({escape(item['status_label'])})"))
+    rows = _verdict_rows(item, is_verdict)
     if item["speaker"]:
         rows.append(("Speaker", escape(item["speaker"]) + (f", {escape(item['role'])}" if item["role"] else "")))
     rows.append(("Source", _source(item["source"])))
+    kind = escape(item["kind"]) + (" · headline" if item.get("headline") else "")
     parts = [
         f'<article class="item" id="item-{escape(item["id"])}" '
         f'style="--status: {color}; --status-ink: {ink_for(color)}">',
         f'<header><span class="badge">{escape(item["status_label"])}</span>'
-        f'<span class="kind">{escape(item["kind"])}</span><code>{escape(item["id"])}</code></header>',
-        f"<blockquote>{escape(item['text'])}</blockquote>",
+        f'<span class="kind">{kind}</span><code>{escape(item["id"])}</code></header>',
+        f"<blockquote>{marked_text(item)}</blockquote>",
         f'<p class="muted">{CUT_NOTE}</p>' if item["cut"] else "",
         "<dl>" + "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows) + "</dl>",
+        _cluster_html(item),
+        _conflicts_html(item),
     ]
-    if item["cluster"]:
-        members = []
-        for member in item["cluster"]:
-            entry = f"{_source(member['source'])}: “{escape(member['text'])}”"
-            if member["text"] != item["text"]:
-                marked = marked_drift(item["text"], member["text"], escape, "<del>{}</del>", "<ins>{}</ins>")
-                if marked:
-                    entry += f'<div class="drift">Drift: {marked}</div>'
-            members.append(f"<li>{entry}</li>")
-        parts.append(f'<div class="cluster"><h3>Also appears in</h3><ul>{"".join(members)}</ul></div>')
-    if item["conflicts"]:
-        entries = "".join(
-            f"<li>{_source(conflict['source'])}: “{escape(conflict['text'])}” "
-            f'<span class="conflict">{escape(conflict_text(conflict["figures"]))}</span></li>'
-            for conflict in item["conflicts"]
-        )
-        parts.append(f'<div class="cluster"><h3>Figures disagree in</h3><ul>{entries}</ul></div>')
     return "".join(parts) + "</article>\n"
 
 
@@ -213,19 +306,19 @@ def write(selection: Selection, out: TextIO) -> int:
     meta = f"Generated {escape(when(now('seconds')))}."
     if filters_text(selection.filters):
         meta += f" Filters: {escape(filters_text(selection.filters))}."
-    summary = selection.summary()
-    colors = {row["id"]: css_color(row["color"]) for row in summary["by_status"]}
+    figures = summary(selection)
+    colors = {row["id"]: css_color(row["color"]) for row in figures["by_status"]}
     out.write(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{title}</title><style>{STYLE}</style></head>\n<body>"
         f'<header><h1>{title}</h1><p class="meta">{meta}</p></header>\n'
-        f'{summary_html(summary)}\n<section class="items"><h2>Items</h2>\n'
+        f'{summary_html(selection, figures)}\n<section class="items"><h2>Items</h2>\n'
     )
     count = 0
-    for item in selection.items(cluster=True, conflicts=True):
-        out.write(item_html(item, colors))
+    for item in selection.items(cluster="lead", conflicts=True):
+        out.write(item_html(item, colors, selection.is_verdict(item["status"])))
         count += 1
     if not count:
         out.write('<p class="muted">No items match.</p>')
@@ -233,4 +326,4 @@ def write(selection: Selection, out: TextIO) -> int:
     return count
 
 
-register(ExportFormat("html", (".html", ".htm"), write))
+register(ExportFormat("html", (".html", ".htm"), write, verdicts_only=True))

@@ -14,7 +14,8 @@ from .formats import ExportFormat, register
 from .query import Selection
 
 FORMAT = "workbench-export"
-VERSION = 1
+# 2: ``cluster`` lists at most query.SHOWN_MEMBERS other members (``cluster_size`` counts them all).
+VERSION = 2
 ITEM_KEYS = (
     "id",
     "kind",
@@ -34,7 +35,12 @@ ITEM_KEYS = (
     "seq",
     "first_seen",
     "cut",
+    "headline",
+    "segments",
+    "quoted",
     "cluster_id",
+    "cluster_size",
+    "cluster_sources",
     "source",
     "verdict",
     "review_count",
@@ -44,9 +50,13 @@ ITEM_KEYS = (
 )
 
 
+# What an item is made of, for a database older than the extractor that records it.
+SHAPE_DEFAULTS = {"headline": 0, "segments": [], "quoted": []}
+
+
 def record(item: dict) -> dict:
     """The documented JSON object of one item from :meth:`Selection.items`."""
-    return {key: item[key] for key in ITEM_KEYS}
+    return {key: item[key] if key in item else SHAPE_DEFAULTS[key] for key in ITEM_KEYS}
 
 
 def _items(selection: Selection):

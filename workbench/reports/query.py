@@ -1,25 +1,27 @@
 """The query layer every export format reads: one filtered, streamed item selection.
 
 Items come one at a time from a single SQLite cursor, each with its source, current
-verdict and, on request, the other members of its cluster, its review history, its
-links and its number conflicts, gathered by correlated subqueries inside SQLite, so
-memory stays flat however many items there are. The summary is computed by aggregate queries, never by holding
-items. :func:`read_snapshot` keeps the summary and the items consistent while
-reviewers keep marking.
+verdict and, on request, a bounded preview of its cluster, its review history, its links,
+its number conflicts and the text around it, gathered by subqueries inside SQLite, so
+memory stays flat however many items there are. A cluster of K items costs O(K) once per
+export (its size and first members go into a temporary table), never O(K²): each member
+lists at most a fixed number of the others. :func:`read_snapshot` keeps the summary
+(:mod:`.summary`) and the items consistent while reviewers keep marking.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from ..config import Config, safe_color
 from ..store.database import resolve_id
-from ..store.links import conflicting, figures_seen_from, shown
+from ..store.links import conflicting, figures_seen_from, shown, swap_sides
+from ..store.reviews import ReviewError, resolve_status
 from ..store.statuses import reviewed, workflow_ids
 
 KINDS = ("claim", "quote")
@@ -43,10 +45,18 @@ ITEM_COLUMNS = (
     "first_seen",
     "cut",
 )
+# What an item is made of, from the extractor's ``m011_item_shape`` (read when the
+# database has it): a quotation's segments and a claim's quoted words, JSON lists of
+# ``[start, end]``, and whether the item is the article's headline.
+SHAPE_COLUMNS = ("segments", "quoted", "headline")
 SOURCE_COLUMNS = ("id", "title", "outlet", "author", "url", "published", "path", "format")
 ITEM_KEYS = tuple(column.strip('"') for column in ITEM_COLUMNS)
-# Largest number of sources listed by name in a report summary; the rest are counted.
-SUMMARY_SOURCES = 50
+# The most other members of its cluster, and of items whose figures disagree with it, that
+# one item lists (earliest source first); the rest are counted. Bounded so that a claim
+# repeated in 5,000 sources costs each of them the same as a claim repeated in 20.
+SHOWN_MEMBERS = 20
+# Characters of the article read on each side of an item, to find the sentence it is in.
+CONTEXT_CHARS = 400
 # What may have changed in an item since its current verdict was given, as the columns of
 # the ``item_status`` view that tell (the schema defines each once). Those the database's
 # view has are read: a verdict on what changed is flagged in every report and never
@@ -93,32 +103,39 @@ def _resolve_source(db: Database, given: str) -> str:
         raise ExportError(str(error)) from None
 
 
+def _resolve_status(db: Database, given: str) -> str:
+    try:
+        return resolve_status(db, given)
+    except ReviewError as error:
+        raise ExportError(str(error)) from None
+
+
 class Selection:
     """The items an export covers, validated against the database and configuration."""
 
     def __init__(self, db: Database, filters: Filters, config: Config):
         self.db = db
         self.config = config
-        known = [row[0] for row in db.execute("SELECT id FROM statuses ORDER BY position")]
-        for status in filters.statuses:
-            if status not in known:
-                raise ExportError(f"{status!r}: unknown status (one of: {', '.join(known)})")
         if filters.kind is not None and filters.kind not in KINDS:
             raise ExportError(f"{filters.kind!r}: unknown kind (claim or quote)")
         self.filters = Filters(
-            statuses=filters.statuses,
+            statuses=tuple(dict.fromkeys(_resolve_status(db, given) for given in filters.statuses)),
             kind=filters.kind,
             reviewed_only=filters.reviewed_only,
             sources=tuple(dict.fromkeys(_resolve_source(db, given) for given in filters.sources)),
         )
         self.workflow = workflow_ids(db)
-        self.where, self.params = self._where()
+        self.where, self.params = self.conditions(self.filters)
         view = {row[0] for row in db.execute("SELECT name FROM pragma_table_info('item_status')")}
         self.changes = {name: column for name, column in CHANGED_SINCE_VERDICT.items() if column in view}
+        item_columns = {row[0] for row in db.execute("SELECT name FROM pragma_table_info('items')")}
+        self.shape = [column for column in SHAPE_COLUMNS if column in item_columns]
         # One line each about what a format left out or changed, for the command to show.
         self.warnings: list[str] = []
 
-    def _where(self) -> tuple[str, list]:
+    @staticmethod
+    def conditions(filters: Filters) -> tuple[str, list]:
+        """SQL over ``items`` that keeps what ``filters`` keep, and its parameters."""
         clauses: list[str] = []
         params: list = []
 
@@ -126,14 +143,14 @@ class Selection:
             clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
 
-        if self.filters.statuses:
-            among("items.status", self.filters.statuses)
-        if self.filters.kind:
+        if filters.statuses:
+            among("items.status", filters.statuses)
+        if filters.kind:
             clauses.append("items.kind = ?")
-            params.append(self.filters.kind)
-        if self.filters.sources:
-            among("items.source_id", self.filters.sources)
-        if self.filters.reviewed_only:
+            params.append(filters.kind)
+        if filters.sources:
+            among("items.source_id", filters.sources)
+        if filters.reviewed_only:
             clauses.append(reviewed())
         return " AND ".join(clauses) or "1", params
 
@@ -157,91 +174,49 @@ class Selection:
             for row in self.db.query("SELECT id, label, description, color, position FROM statuses ORDER BY position")
         ]
 
-    def summary(self) -> dict:
-        """Counts for a report's summary, by aggregate queries over the selection."""
-        base = f"FROM items WHERE {self.where}"
-        totals = dict(
-            zip(
-                ("items", "claims", "quotes", "reviewed", "sources"),
-                self.db.execute(
-                    f"""SELECT count(*), count(*) FILTER (WHERE kind = 'claim'), count(*) FILTER (WHERE kind = 'quote'),
-                       count(*) FILTER (WHERE {reviewed("status")}),
-                       count(DISTINCT source_id) {base}""",
-                    self.params,
-                ).fetchone(),
-            )
-        )
-        counts = dict(self.db.execute(f"SELECT status, count(*) {base} GROUP BY status", self.params).fetchall())
-        by_status = [{**status, "count": counts.pop(status["id"], 0)} for status in self.statuses()]
-        # A status removed from the vocabulary while items still carry it is still counted.
-        by_status += [
-            {"id": id_, "label": id_, "color": None, "rating": None, "verdict": True, "count": count}
-            for id_, count in counts.items()
-        ]
-        by_source = list(
-            self.db.query(
-                f"""SELECT sources.id, sources.title, sources.outlet, sources.url, sources.path, sources.published,
-                       count(*) AS items,
-                       count(*) FILTER (WHERE {reviewed()}) AS reviewed
-                FROM items JOIN sources ON sources.id = items.source_id WHERE {self.where}
-                GROUP BY sources.id ORDER BY items DESC, sources.path LIMIT {SUMMARY_SOURCES}""",
-                self.params,
-            )
-        )
-        reviewers = list(
-            self.db.query(
-                f"""SELECT coalesce(reviews.reviewer, '') AS reviewer, count(*) AS items,
-                       min(reviews.created_at) AS first, max(reviews.created_at) AS last
-                FROM items JOIN reviews ON reviews.id = items.review_id WHERE {self.where}
-                GROUP BY reviews.reviewer ORDER BY items DESC, reviewer""",
-                self.params,
-            )
-        )
-        first, last = self.db.execute(
-            f"""SELECT min(reviews.created_at), max(reviews.created_at)
-                FROM items JOIN reviews ON reviews.id = items.review_id WHERE {self.where}""",
-            self.params,
-        ).fetchone()
-        published = self.db.execute(
-            f"""SELECT min(published), max(published) FROM sources
-                WHERE id IN (SELECT source_id {base})""",
-            self.params,
-        ).fetchone()
-        return {
-            "totals": totals,
-            "by_status": by_status,
-            "by_source": by_source,
-            "more_sources": max(totals["sources"] - len(by_source), 0),
-            "reviewers": reviewers,
-            "reviewed_from": first,
-            "reviewed_to": last,
-            "published_from": published[0],
-            "published_to": published[1],
-        }
-
     def items(
-        self, *, history: bool = False, links: bool = False, cluster: bool = True, conflicts: bool = False
+        self,
+        *,
+        history: bool = False,
+        links: bool = False,
+        cluster: bool | str = True,
+        conflicts: bool = False,
+        context: bool = False,
     ) -> Iterator[dict]:
         """Stream the selected items (by source publication date, source, then position).
 
-        Each item is a dict: its own columns (``numbers`` parsed), ``source`` (a dict),
-        ``verdict`` (the current review or ``None``), ``review_count``, and when asked
-        ``cluster`` (the other items with the same ``cluster_id``, each with its
-        source, earliest first), ``reviews`` (oldest first), ``links``, and
-        ``conflicts`` (items stating the same with other figures: each with its source
-        and ``figures``, a list of ``{"unit", "this", "other"}``).
+        Each item is a dict: its own columns (``numbers`` parsed; ``segments``, ``quoted``
+        and ``headline`` when the database has them), ``source`` (a dict), ``verdict`` (the
+        current review or ``None``), ``review_count``, and when asked:
+
+        - ``cluster``: up to :data:`SHOWN_MEMBERS` other items with the same ``cluster_id``,
+          each with its source, earliest first; ``cluster_size`` and ``cluster_sources``
+          (items and distinct sources in the whole cluster, this one included; 0 when
+          unlinked); ``cluster_lead``, the id of the cluster's first item in this export
+          (``cluster="lead"``: only the lead gets its members, the others an empty list);
+        - ``reviews`` (oldest first) and ``links`` (every link of the item);
+        - ``conflicts``: up to :data:`SHOWN_MEMBERS` items stating the same with other
+          figures, each with its source and ``figures`` (``{"unit", "this", "other"}``),
+          and ``conflict_count``, how many there are;
+        - ``context``: the article around the item, ``{"text", "start", "end",
+          "clipped_before", "clipped_after"}`` (``start``/``end`` locate the item in ``text``).
         """
         extra = []
         # The related rows come as JSON arrays built inside SQLite: one query, no
         # round trip per item.
         if cluster:
-            extra.append(f"""CASE WHEN items.cluster_id IS NULL THEN '[]' ELSE (
+            # A report lists a cluster's members under its lead only: the others need none.
+            no_members = "items.cluster_id IS NULL" + (
+                " OR cluster_lead.item_id != items.id" if cluster == "lead" else ""
+            )
+            extra.append(f"""CASE WHEN {no_members} THEN '[]' ELSE (
                 SELECT json_group_array(json(member)) FROM (
                     SELECT json_object('item_id', m.id, 'kind', m.kind, 'text', m.text, 'speaker', m.speaker,
                                        'status', m.status, 'source', {_source_json("ms")}) AS member
-                    FROM items m JOIN sources ms ON ms.id = m.source_id
-                    WHERE m.cluster_id = items.cluster_id AND m.id != items.id
-                    ORDER BY ms.published IS NULL, ms.published, ms.path, m.seq)) END AS cluster""")
+                    FROM temp.{self._temp("members")} AS shown_member JOIN items m ON m.id = shown_member.item_id
+                    JOIN sources ms ON ms.id = m.source_id
+                    WHERE shown_member.cluster_id = items.cluster_id AND m.id != items.id
+                    ORDER BY shown_member.rank LIMIT {SHOWN_MEMBERS})) END AS cluster""")
         if history:
             extra.append("""(SELECT json_group_array(json(review)) FROM (
                     SELECT json_object('id', r.id, 'status', r.status, 'note', r.note, 'reviewer', r.reviewer,
@@ -255,44 +230,67 @@ class Selection:
                                        'drift', json(CASE WHEN json_valid(l.drift) THEN l.drift END),
                                        'conflict', json(CASE WHEN json_valid(l.conflict) THEN l.conflict END),
                                        'created_at', l.created_at, 'decided_by', l.decided_by,
-                                       'decided_at', l.decided_at) AS link
+                                       'decided_at', l.decided_at, 'this_is_a', l.item_a = items.id) AS link
                     FROM links l WHERE l.item_a = items.id OR l.item_b = items.id
                     ORDER BY l.score DESC, l.item_a, l.item_b)) AS links""")
         if conflicts:
+            disagreeing = f"""FROM links l JOIN items o ON o.id = CASE WHEN l.item_a = items.id THEN l.item_b ELSE l.item_a END
+                    JOIN sources os ON os.id = o.source_id
+                    WHERE (l.item_a = items.id OR l.item_b = items.id) AND {conflicting("l")}
+                      AND {shown("l")} AND json_valid(l.conflict)"""
             extra.append(f"""(SELECT json_group_array(json(conflict)) FROM (
                     SELECT json_object('item_id', o.id, 'text', o.text, 'source', {_source_json("os")},
                                        'figures', json(l.conflict), 'this_is_a', l.item_a = items.id) AS conflict
-                    FROM links l JOIN items o ON o.id = CASE WHEN l.item_a = items.id THEN l.item_b ELSE l.item_a END
-                    JOIN sources os ON os.id = o.source_id
-                    WHERE (l.item_a = items.id OR l.item_b = items.id) AND {conflicting("l")}
-                      AND {shown("l")} AND json_valid(l.conflict)
-                    ORDER BY os.published IS NULL, os.published, os.path)) AS conflicts""")
+                    {disagreeing}
+                    ORDER BY os.published IS NULL, os.published, os.path LIMIT {SHOWN_MEMBERS})) AS conflicts""")
+            extra.append(f"(SELECT json_array(count(*)) {disagreeing}) AS conflict_count")
+        if context:
+            # The item's stretch of the article with CONTEXT_CHARS on each side (a headline
+            # is not in the text) and whether the text goes on beyond it.
+            reach = f"max(items.start - {CONTEXT_CHARS}, 0)"
+            extra.append(f"""json_array(
+                    substr(sources.text, {reach} + 1, items."end" - {reach} + {CONTEXT_CHARS}),
+                    items.start - {reach}, items."end" - {reach}, {reach} > 0,
+                    items."end" + {CONTEXT_CHARS} < length(sources.text)) AS context""")
         wanted = [
             name
-            for name, asked in (("cluster", cluster), ("reviews", history), ("links", links), ("conflicts", conflicts))
+            for name, asked in (
+                ("cluster", cluster),
+                ("reviews", history),
+                ("links", links),
+                ("conflicts", conflicts),
+                ("conflict_count", conflicts),
+                ("context", context),
+            )
             if asked
         ]
-        with self._source_order() as order:
+        with self._source_order() as order, self._clusters(order, enabled=bool(cluster)):
             sql = f"""
-                SELECT {", ".join("items." + column for column in ITEM_COLUMNS)},
+                SELECT {", ".join("items." + column for column in (*ITEM_COLUMNS, *self.shape))},
                        {", ".join("sources." + column for column in SOURCE_COLUMNS)},
                        reviews.id, reviews.note, reviews.reviewer, reviews.created_at,
                        (SELECT json_array({", ".join(self.changes.values())})
                         FROM item_status WHERE item_status.item_id = items.id),
                        (SELECT count(*) FROM reviews r WHERE r.item_id = items.id)
+                       {", cluster_size.size, cluster_size.sources, cluster_lead.item_id" if cluster else ""}
                        {"".join(", " + column for column in extra)}
                 FROM temp.{order} AS source_order CROSS JOIN items ON items.source_id = source_order.id
                 JOIN sources ON sources.id = items.source_id
                 LEFT JOIN reviews ON reviews.id = items.review_id
+                {self._cluster_joins() if cluster else ""}
                 WHERE {self.where}
                 ORDER BY source_order.rowid, items.seq"""
             labels = {status["id"]: status["label"] for status in self.statuses()}
             cursor = self.db.execute(sql, self.params)
             try:
                 for row in cursor:
-                    yield _shape(row, labels, wanted, list(self.changes))
+                    yield _shape(row, labels, self.shape, bool(cluster), wanted, list(self.changes))
             finally:
-                cursor.close()  # a reader that stopped early must not keep the temporary table busy
+                cursor.close()  # a reader that stopped early must not keep the temporary tables busy
+
+    def _temp(self, part: str) -> str:
+        """The name of this selection's temporary table ``part``."""
+        return f"export_{part}_{id(self)}"
 
     @contextlib.contextmanager
     def _source_order(self) -> Iterator[str]:
@@ -302,7 +300,7 @@ class Selection:
         yields items already in order: sorting a million wide rows instead made the
         export several times slower once the sort spilled to disk.
         """
-        name = f"export_order_{id(self)}"
+        name = self._temp("order")
         self.db.execute(
             f"CREATE TEMP TABLE {name} AS SELECT id FROM sources ORDER BY published IS NULL, published, path, id"
         )
@@ -311,19 +309,83 @@ class Selection:
         finally:
             self.db.execute(f"DROP TABLE temp.{name}")
 
+    @contextlib.contextmanager
+    def _clusters(self, order: str, *, enabled: bool) -> Iterator[None]:
+        """Temporary tables of what an item shows of its cluster, each built once, in
+        O(K log K) for a cluster of K: the lead (the cluster's first item in this export,
+        where a report lists the cluster), the size, and the first members (earliest
+        source first; one more than shown, as an item skips itself)."""
+        if not enabled:
+            yield
+            return
+        leads, sizes, members = self._temp("leads"), self._temp("sizes"), self._temp("members")
+        statements = [
+            (
+                f"""CREATE TEMP TABLE {leads} AS SELECT cluster_id, item_id FROM (
+                    SELECT items.cluster_id, items.id AS item_id, row_number() OVER (
+                        PARTITION BY items.cluster_id ORDER BY source_order.rowid, items.seq) AS rank
+                    FROM temp.{order} AS source_order CROSS JOIN items ON items.source_id = source_order.id
+                    WHERE items.cluster_id IS NOT NULL AND {self.where}) WHERE rank = 1""",
+                self.params,
+            ),
+            (f"CREATE UNIQUE INDEX temp.{leads}_cluster ON {leads}(cluster_id)", []),
+            (
+                f"""CREATE TEMP TABLE {sizes} AS SELECT items.cluster_id, count(*) AS size,
+                        count(DISTINCT items.source_id) AS sources
+                    FROM temp.{leads} AS lead JOIN items ON items.cluster_id = lead.cluster_id
+                    GROUP BY items.cluster_id""",
+                [],
+            ),
+            (f"CREATE UNIQUE INDEX temp.{sizes}_cluster ON {sizes}(cluster_id)", []),
+            (
+                f"""CREATE TEMP TABLE {members} AS SELECT cluster_id, item_id, rank FROM (
+                    SELECT items.cluster_id, items.id AS item_id, row_number() OVER (
+                        PARTITION BY items.cluster_id ORDER BY member_source.published IS NULL,
+                        member_source.published, member_source.path, items.seq) AS rank
+                    FROM temp.{leads} AS lead JOIN items ON items.cluster_id = lead.cluster_id
+                    JOIN sources AS member_source ON member_source.id = items.source_id)
+                WHERE rank <= {SHOWN_MEMBERS + 1}""",
+                [],
+            ),
+            (f"CREATE INDEX temp.{members}_cluster ON {members}(cluster_id, rank)", []),
+        ]
+        try:
+            for statement, params in statements:
+                self.db.execute(statement, params)
+            yield
+        finally:
+            for name in (members, sizes, leads):
+                self.db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+    def _cluster_joins(self) -> str:
+        return f"""LEFT JOIN temp.{self._temp("sizes")} AS cluster_size ON cluster_size.cluster_id = items.cluster_id
+                LEFT JOIN temp.{self._temp("leads")} AS cluster_lead ON cluster_lead.cluster_id = items.cluster_id"""
+
 
 def _source_json(alias: str) -> str:
     pairs = (f"'{column}', {alias}.{column}" for column in SOURCE_COLUMNS)
     return f"json_object({', '.join(pairs)})"
 
 
-def _shape(row: tuple, labels: dict[str, str], extra: list[str], changes: list[str]) -> dict:
+def _json_list(value: str | None) -> list:
+    """A JSON list column as a list; anything else a script may have written is empty."""
+    try:
+        parsed = json.loads(value) if value else []
+    except json.JSONDecodeError:
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def _shape(
+    row: tuple, labels: dict[str, str], shape: list[str], cluster: bool, extra: list[str], changes: list[str]
+) -> dict:
     """One result row as a nested item dict."""
-    width, sources = len(ITEM_KEYS), len(SOURCE_COLUMNS)
-    item = dict(zip(ITEM_KEYS, row[:width]))
+    width = len(ITEM_KEYS) + len(shape)
+    item = dict(zip(ITEM_KEYS + tuple(shape), row[:width]))
     item["status_label"] = labels.get(item["status"], item["status"])
-    item["source"] = dict(zip(SOURCE_COLUMNS, row[width : width + sources]))
-    review_id, note, reviewer, created_at, flags, review_count = row[width + sources : width + sources + 6]
+    rest = iter(row[width:])
+    item["source"] = {column: next(rest) for column in SOURCE_COLUMNS}
+    review_id, note, reviewer, created_at, flags, review_count = (next(rest) for _ in range(6))
     changed = [name for name, flag in zip(changes, json.loads(flags or "[]")) if flag]
     item["verdict"] = (
         None
@@ -339,48 +401,35 @@ def _shape(row: tuple, labels: dict[str, str], extra: list[str], changes: list[s
         }
     )
     item["review_count"] = review_count
-    numbers = item["numbers"]
-    try:
-        item["numbers"] = json.loads(numbers) if numbers and numbers != "[]" else []
-    except json.JSONDecodeError:
-        item["numbers"] = []
-    for key, value in zip(extra, row[width + sources + 6 :]):
+    item["numbers"] = _json_list(item["numbers"])
+    for column in ("segments", "quoted"):
+        if column in item:
+            item[column] = _json_list(item[column])
+    if "headline" in item:
+        item["headline"] = int(bool(item["headline"]))
+    if cluster:
+        size, sources, lead = next(rest), next(rest), next(rest)
+        item["cluster_size"], item["cluster_sources"], item["cluster_lead"] = size or 0, sources or 0, lead
+    for key in extra:
+        value = next(rest)
         item[key] = json.loads(value) if value else []
+    if "conflict_count" in item:
+        item["conflict_count"] = item["conflict_count"][0]
+    if "context" in item:
+        text, start, end, clipped_before, clipped_after = item["context"]
+        item["context"] = {
+            "text": text or "",
+            "start": start,
+            "end": end,
+            "clipped_before": bool(clipped_before),
+            "clipped_after": bool(clipped_after),
+        }
     for conflict in item.get("conflicts", ()):
         conflict["figures"] = figures_seen_from(conflict["figures"], this_is_a=bool(conflict.pop("this_is_a")))
+    for link in item.get("links", ()):
+        if not link.pop("this_is_a"):  # said from this item's side, as the reader stands on it
+            drift, conflict = swap_sides(
+                *(json.dumps(link[key]) if link[key] else None for key in ("drift", "conflict"))
+            )
+            link["drift"], link["conflict"] = (json.loads(value) if value else None for value in (drift, conflict))
     return item
-
-
-def drift(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
-    """Word-level differences between two wordings as ``(tag, a_words, b_words)``.
-
-    Uses the link stage's ``word_diff`` so reports mark the same words the linker does.
-    """
-    from ..link import word_diff
-
-    return [(tag, _words(a_words), _words(b_words)) for tag, a_words, b_words in word_diff(text_a, text_b)]
-
-
-def marked_drift(text_a: str, text_b: str, escape: Callable[[str], str], removed: str, added: str) -> str | None:
-    """``text_b`` with the words that differ from ``text_a`` marked; ``None`` if none do.
-
-    ``escape`` makes corpus text inert for the format; ``removed`` and ``added`` are
-    format strings such as ``"<del>{}</del>"``.
-    """
-    operations = drift(text_a, text_b)
-    if all(tag == "equal" for tag, _, _ in operations):
-        return None
-    parts = []
-    for tag, a_words, b_words in operations:
-        if tag == "equal":
-            parts.append(escape(b_words))
-            continue
-        if a_words.strip():
-            parts.append(removed.format(escape(a_words)))
-        if b_words.strip():
-            parts.append(added.format(escape(b_words)))
-    return " ".join(part for part in parts if part)
-
-
-def _words(words: str | list[str] | tuple[str, ...]) -> str:
-    return words if isinstance(words, str) else " ".join(words)
