@@ -124,22 +124,33 @@ def _overlap(start: int, end: int, ranges: list[tuple[int, int]]) -> int:
     return sum(max(0, min(end, e) - max(start, s)) for s, e in ranges)
 
 
-def _finders(found: list[tuple[int, int]], gold: Gold) -> list[int]:
+def _share(item, ranges: list[tuple[int, int]]) -> tuple[int, int]:
+    """(characters of ``item`` inside ``ranges``, characters of ``item``): a quotation in
+    several segments counts its words only, not the attribution between them."""
+    return sum(_overlap(s, e, ranges) for s, e in item.spans), sum(e - s for s, e in item.spans)
+
+
+def _mostly_inside(item, ranges: list[tuple[int, int]]) -> bool:
+    inside, length = _share(item, ranges)
+    return inside * 2 >= length
+
+
+def _finders(found: list, gold: Gold) -> list[int]:
     """Indexes of the found items that find ``gold`` (empty when it is not found): the items
     mostly inside it cover half of it, as a union, within twice its length."""
-    inside = [i for i, (s, e) in enumerate(found) if _overlap(s, e, gold.ranges) * 2 >= e - s]
+    inside = [i for i, item in enumerate(found) if _mostly_inside(item, gold.ranges)]
     merged: list[list[int]] = []
-    for s, e in sorted(found[i] for i in inside):
+    for s, e in sorted(span for i in inside for span in found[i].spans):
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
     covered = sum(_overlap(s, e, gold.ranges) for s, e in merged)
-    length = sum(found[i][1] - found[i][0] for i in inside)
+    length = sum(_share(found[i], [])[1] for i in inside)
     return inside if inside and covered * 2 >= gold.length and length <= 2 * gold.length else []
 
 
-def _covers(found: list[tuple[int, int]], gold: Gold) -> bool:
+def _covers(found: list, gold: Gold) -> bool:
     return bool(_finders(found, gold))
 
 
@@ -196,16 +207,15 @@ def main() -> int:
     parser.add_argument("path", type=Path, help="a PolNeAR split folder (with text/ and attributions/)")
     parser.add_argument("--show-misses", action="store_true", help="print direct quotes missed or mis-attributed")
     parser.add_argument(
-        "--show-errors", action="store_true", help="print false-positive whole quotations and missed direct golds"
+        "--show-errors", action="store_true", help="print false-positive quote items and missed direct golds"
     )
     args = parser.parse_args()
     pairs = article_files(args.path) if (args.path / "text").is_dir() else []
     if not pairs:
         print(f"PolNeAR not found at {args.path}: nothing to evaluate")
         return 0
-    direct, strict, whole, everything = Tally(), Tally(), Tally(), Tally()
+    quoted, lenient, everything = Tally(), Tally(), Tally()
     speakers_checked = speakers_right = 0
-    partial_quotes = 0  # correct found quotes that lie inside indirect (not direct) gold contents
     seconds = 0.0
     characters = 0
     for text_path, ann_path in pairs:
@@ -216,51 +226,35 @@ def main() -> int:
         seconds += time.process_time() - began
         characters += len(text)
         quotes = [i for i in items if i.kind == "quote"]
-        attributed = quotes + [i for i in items if i.attribution == "indirect"]
         direct_golds = [g for g in golds if g.direct]
 
-        direct.found += len(quotes)
+        # Every quote item a reviewer sees, against the direct quotations.
+        quoted.found += len(quotes)
+        lenient.found += len(quotes)
         for quote in quotes:
-            holders = [g for g in golds if _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start]
-            direct.correct += bool(holders)
-            partial_quotes += bool(holders) and not any(g.direct for g in holders)
-            strict.correct += any(g.direct for g in holders)
-        # Whole quotations only: partial quotes (quoted words inside the writer's sentence)
-        # report speech without quoting a whole statement, as PolNeAR's indirect contents do.
-        whole_quotes = [q for q in quotes if q.attribution == "direct"]
-        whole.found += len(whole_quotes)
-        whole.gold += len(direct_golds)
-        for quote in whole_quotes:
-            right = any(
-                g.direct and _overlap(quote.start, quote.end, g.ranges) * 2 >= quote.end - quote.start for g in golds
-            )
-            whole.correct += right
+            holders = [g for g in golds if _mostly_inside(quote, g.ranges)]
+            lenient.correct += bool(holders)
+            right = any(g.direct for g in holders)
+            quoted.correct += right
             if args.show_errors and not right:
                 print(
                     f"FALSE {text_path.stem}: {_context(text, quote.start, quote.end)}\n    gold: {_overlapping(text, golds, quote)}"
                 )
+        quoted.gold += len(direct_golds)
+        lenient.gold += len(direct_golds)
         for gold in direct_golds:
-            found_whole = _covers([(q.start, q.end) for q in whole_quotes], gold)
-            whole.recalled += found_whole
-            if args.show_errors and not found_whole:
-                near = [
-                    (q.attribution, q.speaker, q.text[:60]) for q in quotes if _overlap(q.start, q.end, gold.ranges)
-                ]
-                print(
-                    f"MISSED {text_path.stem}: {_context(text, gold.ranges[0][0], gold.ranges[-1][1])}\n    ours: {near}"
-                )
-        direct.gold += len(direct_golds)
-        spans = [(q.start, q.end) for q in quotes]
-        for gold in direct_golds:
-            if not _covers(spans, gold):
-                if args.show_misses:
-                    print(f"MISS {text_path.stem}: {text[gold.ranges[0][0] : gold.ranges[-1][1]][:100]!r}")
+            if not _covers(quotes, gold):
+                if args.show_errors or args.show_misses:
+                    near = [(q.speaker, q.text[:60]) for q in quotes if _overlap(q.start, q.end, gold.ranges)]
+                    print(
+                        f"MISSED {text_path.stem}: {_context(text, gold.ranges[0][0], gold.ranges[-1][1])}\n    ours: {near}"
+                    )
                 continue
-            direct.recalled += 1
-            strict.recalled += 1
+            quoted.recalled += 1
+            lenient.recalled += 1
             if gold.source and not is_pronoun(gold.source):
                 speakers_checked += 1
-                found = [q for q in quotes if _overlap(q.start, q.end, gold.ranges) * 2 >= q.end - q.start]
+                found = [q for q in quotes if _mostly_inside(q, gold.ranges)]
                 if same_speaker(found[0].speaker, gold.source):
                     speakers_right += 1
                 elif args.show_misses:
@@ -268,26 +262,21 @@ def main() -> int:
                         f"SPEAKER {text_path.stem}: gold {gold.source!r} found {found[0].speaker!r}: {found[0].text[:60]!r}"
                     )
 
+        attributed = quotes + [i for i in items if i.attribution == "indirect"]
         everything.found += len(attributed)
         everything.gold += len(golds)
-        all_spans = [(i.start, i.end) for i in attributed]
         correct: set[int] = set()
         for gold in golds:
-            finders = _finders(all_spans, gold)
+            finders = _finders(attributed, gold)
             everything.recalled += bool(finders)
             correct.update(finders)
         everything.correct += len(correct)
 
     print(f"PolNeAR {args.path}: {len(pairs)} articles")
     print(f"{'':<18}{'gold':>7}{'found':>7}{'P':>8}{'R':>8}{'F1':>8}")
-    strict.gold, strict.found = direct.gold, direct.found
-    print(direct.row("direct quotes"))
-    print(strict.row("direct, strict"))
-    print(whole.row("whole quotations"))
+    print(quoted.row("quote items"))
+    print(lenient.row("  inside any gold"))
     print(everything.row("all attributions"))
-    print(
-        f"of the {direct.correct} correct found quotes, {partial_quotes} are partial quotes inside indirect gold contents"
-    )
     accuracy = speakers_right / speakers_checked if speakers_checked else 0.0
     print(
         f"speaker accuracy on found direct quotes (non-pronoun gold sources): {accuracy:.3f} ({speakers_right}/{speakers_checked})"

@@ -52,8 +52,12 @@ class NumberMention:
 class ExtractedItem:
     """A claim or quote found in an article's cleaned text.
 
-    ``start``/``end`` are character offsets into the cleaned text, so
-    ``text == article_text[start:end]`` for direct quotes and claims alike.
+    ``start``/``end`` are character offsets into the cleaned text. For most items
+    ``text == article_text[start:end]``; a quotation interrupted by its attribution
+    (``“A,” she said. “B.”``) or running over paragraphs is one item whose ``segments``
+    are the spans of its words, ``start``/``end`` reaching from the first to the last,
+    and whose ``text`` is :func:`segments_text` of them. A headline is the article's title,
+    not in its text: ``start == end == 0``.
     """
 
     kind: str  # "claim" or "quote"
@@ -63,11 +67,29 @@ class ExtractedItem:
     speaker: str | None = None
     role: str | None = None
     cue: str | None = None
-    attribution: str | None = None  # "direct", "indirect" or None
+    attribution: str | None = None  # "direct", "partial", "indirect" or None
     paragraph: int = 0
     score: float = 0.0  # check-worthiness in [0, 1]; quotes get one too
     numbers: list[NumberMention] = field(default_factory=list)
     cut: bool = False  # one piece of a sentence or quotation too long to be one item
+    segments: list[tuple[int, int]] = field(default_factory=list)  # several spans: one quotation, words apart
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # spans in ``text`` quoted from the speaker
+    headline: bool = False  # the article's title
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """The spans of the article text the item's words come from (none for a headline)."""
+        if self.headline:
+            return []
+        return self.segments or [(self.start, self.end)]
+
+
+SEGMENT_SEPARATOR = " "
+
+
+def segments_text(article_text: str, segments: list[tuple[int, int]]) -> str:
+    """The words of a quotation in several segments, as one text."""
+    return SEGMENT_SEPARATOR.join(article_text[start:end] for start, end in segments)
 
 
 def figure_text(value: object, unit: str | None) -> str:

@@ -6,7 +6,7 @@ from workbench.extract import extract
 from workbench.extract.checkworthy import score
 from workbench.extract.numbers import find_numbers
 from workbench.extract.sentences import MAX_ITEM_CHARS, paragraph_spans, sentence_spans
-from workbench.model import figure_text
+from workbench.model import figure_text, segments_text
 
 
 def quotes(text, published=None):
@@ -15,7 +15,7 @@ def quotes(text, published=None):
 
 def check_offsets(text, items):
     for item in items:
-        assert text[item.start : item.end] == item.text
+        assert segments_text(text, item.spans) == item.text
 
 
 def test_nested_quote_stays_inside_outer_quote():
@@ -23,17 +23,20 @@ def test_nested_quote_stays_inside_outer_quote():
     text = "Max Korolevsky was detained in Minsk in August.\n\n" + text
     found = quotes(text)
     check_offsets(text, found)
-    assert [q.text for q in found] == ["They beat me", "I said, ‘guys, I’m going home. What do you want from me?'"]
+    assert [q.text for q in found] == ["They beat me, I said, ‘guys, I’m going home. What do you want from me?'"]
     assert {q.speaker for q in found} == {"Max Korolevsky"}
 
 
-def test_split_quote_gives_two_items_with_one_speaker():
+def test_split_quote_is_one_item_in_two_segments():
     text = "“We will stay in Minsk,” said Olga Petrova, a lawyer. “But many of our colleagues will leave.”"
     found = quotes(text)
     check_offsets(text, found)
     assert [(q.text, q.speaker, q.role) for q in found] == [
-        ("We will stay in Minsk", "Olga Petrova", "a lawyer"),
-        ("But many of our colleagues will leave.", "Olga Petrova", "a lawyer"),
+        ("We will stay in Minsk, But many of our colleagues will leave.", "Olga Petrova", "a lawyer"),
+    ]
+    assert [text[s:e] for s, e in found[0].segments] == [
+        "We will stay in Minsk,",
+        "But many of our colleagues will leave.",
     ]
 
 
@@ -46,9 +49,11 @@ def test_multi_paragraph_quote_keeps_speaker():
     )
     found = quotes(text)
     check_offsets(text, found)
-    assert len(found) == 3
+    # The second quotation runs over two paragraphs (left open, reopened): one item.
+    assert len(found) == 2
     assert {q.speaker for q in found} == {"Ivan Orlov"}
-    assert found[1].text.startswith("The second paragraph") and found[2].text.endswith("closes it.")
+    assert found[1].text.startswith("The second paragraph") and found[1].text.endswith("closes it.")
+    assert [q.paragraph for q in found] == [0, 1] and len(found[1].segments) == 2
 
 
 def test_partial_quote_and_scare_quotes():
@@ -58,18 +63,19 @@ def test_partial_quote_and_scare_quotes():
         "“Ninja-style”\n\n"
         "Anton said firms were moving staff “ninja-style.”"
     )
-    found = {q.text: q for q in quotes(text)}
-    assert "atmosphere of fear and violence" in found
-    assert found["atmosphere of fear and violence"].cue == "accusing"
-    assert "brain drain" not in found and "quiet" not in found and "Ninja-style" not in found
-    assert found["ninja-style."].speaker == "Anton"
+    items = extract(text)
+    assert not [q.text for q in items if q.kind == "quote"]
+    quoted = {item.text[s:e]: item for item in items for s, e in item.quoted}
+    # Quoted words someone said are marked in their claim; scare quotes and headings are not quotes.
+    assert set(quoted) == {"atmosphere of fear and violence", "ninja-style."}
+    assert quoted["ninja-style."].speaker == "Anton"
 
 
 def test_apostrophes_are_not_closing_quotes():
     text = "‘I’m sure Belarus’ IT firms won’t stay,’ said Daria Ivanova. ‘They’re leaving.’"
     found = quotes(text)
     check_offsets(text, found)
-    assert [q.text for q in found] == ["I’m sure Belarus’ IT firms won’t stay", "They’re leaving."]
+    assert [q.text for q in found] == ["I’m sure Belarus’ IT firms won’t stay, They’re leaving."]
     assert {q.speaker for q in found} == {"Daria Ivanova"}
 
 
@@ -266,7 +272,7 @@ def test_gerund_and_coordinated_cues_add_items_for_the_same_speaker():
         "Stone declared the plan a success and said that more money would follow next year."
     )
     assert _indirect(text) == [
-        ("the new budget on Monday", "Mark Stone", "praised"),
+        ("Mark Stone, the mayor, praised the new budget on Monday", "Mark Stone", "praised"),
         ("it would cut waiting times.", "Mark Stone", "saying"),
         ("the plan a success", "Mark Stone", "declared"),
         ("more money would follow next year.", "Mark Stone", "said"),
@@ -308,17 +314,18 @@ def test_fast_score_equals_the_trained_formula():
         assert math.isclose(score(sentence), 1.0 / (1.0 + math.exp(-total)), abs_tol=1e-12)
 
 
-def test_whole_quotations_are_direct_and_embedded_quoted_words_partial():
+def test_whole_quotations_are_quotes_and_embedded_quoted_words_part_of_their_claim():
     text = (
         "Intro.\n\nAnton said firms were moving staff “ninja-style.” He added: “We left.” "
         "“It was hard,” he said. “Very hard.” Thousands posted a letter, accusing the government of "
         "creating an “atmosphere of fear and violence”."
     )
-    forms = {item.text: item.attribution for item in extract(text) if item.kind == "quote"}
-    assert forms == {
-        "ninja-style.": "partial",
+    items = extract(text)
+    assert {item.text: item.attribution for item in items if item.kind == "quote"} == {
         "We left.": "direct",
-        "It was hard": "direct",
-        "Very hard.": "direct",
-        "atmosphere of fear and violence": "partial",
+        "It was hard, Very hard.": "direct",
     }
+    assert [item.text[s:e] for item in items for s, e in item.quoted] == [
+        "ninja-style.",
+        "atmosphere of fear and violence",
+    ]

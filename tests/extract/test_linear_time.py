@@ -28,7 +28,7 @@ from workbench.extract.attribution.reported import find_indirect, speaker_label
 from workbench.extract.attribution.sources import clause_subject, parse_source, source_after_cue, subject_before
 from workbench.extract.body_text import paragraph_is_text
 from workbench.extract.checkworthy import score
-from workbench.extract.claims import claim_items
+from workbench.extract.claims import claim_items, headline_claim
 from workbench.extract.numbers import find_numbers
 from workbench.extract.quote_items import quote_items
 from workbench.extract.quote_marks import find_quotes
@@ -132,6 +132,24 @@ TEXTS: dict[str, dict[str, Callable[[int], str]]] = {
         "one run of spaces": lambda size: "The mayor said, " + " " * size + "x.",
         "one run of spaces before a cue": lambda size: "“Yes,” " + " " * size + "said Smith.",
     },
+    "quotations": {
+        "split quotes": _repeated("“We cut what we could,” she told reporters. “The rest stays.” "),
+        "split quotes in one sentence": _repeated("“A,” Whitfield said, “b” "),
+        "quotes over paragraphs": _repeated("“We cut what we could.\n\n"),
+        "partial quotes in reports": _repeated(
+            "The minister said the plan was “a historic mistake” that would cost jobs. "
+        ),
+        "partial quotes over sentences": _repeated("He said the plan “is dead. We start again "),
+        "scare quotes": _repeated("the “dishonest media” "),
+    },
+    "writer's facts": {
+        "appositives": _repeated("The agency, which processed 40,000 requests, said "),
+        "opening clauses": _repeated("After the ministry cut the budget, analysts feared "),
+        "stances": _repeated("The ministry blamed foreign hackers for the outage "),
+        "relative clauses": _repeated("The minister, who supported the reforms, "),
+        "two speakers": _repeated("Mayor A said the plan “will pay”, while councillor B warned that "),
+        "title case cues": _repeated("Mayor Says Budget "),
+    },
     "short sentences": {
         "short sentences": _repeated("He said it. "),
         "exclamations": _repeated("!"),
@@ -161,6 +179,7 @@ STEPS: dict[str, Callable[[str], object]] = {
     "reported speech": lambda text: find_indirect(text, []),
     "quote items": lambda text: _quote_items(text),
     "claims": lambda text: _claims(text),
+    "headline": lambda text: headline_claim(text, text, paragraph_spans(text)),
     "check-worthiness": score,
     "extract": lambda text: extract(text, "2020-09-10"),
 }
@@ -178,7 +197,7 @@ def _quote_items(text: str) -> object:
 
 def _claims(text: str) -> object:
     _, sentences = _sentences(text)
-    return claim_items(text, sentences, [], [])
+    return claim_items(text, sentences, [], [], [])
 
 
 class Hung(Exception):
@@ -273,6 +292,11 @@ _PIECES = [
     "walked",
     "When",
     "X:",
+    "blamed",
+    "which",
+    "After",
+    "Says",
+    "” she said. “",
     "ABC",
     "AAAA",
     "http://",

@@ -16,6 +16,7 @@ import pytest
 from workbench.extract import extract
 from workbench.extract.attribution.speakers import MAX_SOURCE_CHARS
 from workbench.extract.sentences import MAX_ITEM_CHARS, pieces, sentence_spans
+from workbench.model import segments_text
 
 INTRO = "The council met on Tuesday to vote on the budget.\n\n"
 CLAUSE = "the budget for roads and schools in the northern districts grew by five percent this year, "
@@ -24,7 +25,7 @@ CLAUSE = "the budget for roads and schools in the northern districts grew by fiv
 def check(text: str, items) -> None:
     assert items
     for item in items:
-        assert text[item.start : item.end] == item.text
+        assert segments_text(text, item.spans) == item.text
         assert 0 < len(item.text) <= MAX_ITEM_CHARS
 
 
@@ -89,7 +90,7 @@ def test_no_item_of_a_run_is_longer_than_the_cap(run):
     text = INTRO + "The mayor said the figures were wrong: " + run + " and more words follow here."
     items = extract(text)
     for item in items:
-        assert text[item.start : item.end] == item.text
+        assert segments_text(text, item.spans) == item.text
         assert len(item.text) <= MAX_ITEM_CHARS
 
 
@@ -121,7 +122,7 @@ def test_no_speaker_or_role_is_longer_than_a_source_can_be(text):
     items = extract(text)
     assert items
     for item in items:
-        assert text[item.start : item.end] == item.text
+        assert segments_text(text, item.spans) == item.text
         assert len(item.speaker or "") <= MAX_SOURCE_CHARS and len(item.role or "") <= MAX_SOURCE_CHARS
 
 

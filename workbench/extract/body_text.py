@@ -19,6 +19,8 @@ _BOILERPLATE_START = re.compile(
 _BOILERPLATE_NEEDLES = ("http://", "https://", "www.", "hope you enjoyed", "hope you have enjoyed", "become a member")
 _PHOTO_CREDIT = re.compile(r"\bvia (?:AP|Reuters|AFP|Getty)\b|\b(?:AP|Reuters|AFP|Getty Images|TASS)\s*/\s*\w")
 _BYLINE = re.compile(r"^(?:by|from)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*$")
+_SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+_HEADING_WORDS = 12
 _TERMINAL = re.compile(r"[.!?…][”’\"')\]]*$|[”\"]$")
 
 
@@ -35,6 +37,11 @@ def paragraph_is_text(paragraph: str, index: int) -> bool:
     words = WORD.findall(paragraph)
     if not _TERMINAL.search(paragraph[-12:]):  # end-anchored: only the tail can match
         return len(words) > 25  # short unterminated lines are headings
+    if len(words) <= _HEADING_WORDS and not _SENTENCE_END.search(paragraph[-3:]):
+        # "Governor Said “We Will Not Cut Schools”": a heading in Title Case that ends on a quote.
+        capitalised = sum(word[0].isupper() or word[0].isdigit() for word in words)
+        if capitalised * 5 >= len(words) * 4:
+            return False
     if index == 0 and len(words) <= 20:
         # A first line in Title Case is the headline even when it ends with a period.
         capitalised = sum(word[0].isupper() or word[0].isdigit() for word in words)

@@ -1,23 +1,65 @@
 """Which sentences and clauses become claims.
 
-A sentence is a claim when it asserts something with words of its own outside quotes. When
-it reports what someone said (:mod:`workbench.extract.attribution.reported`), the reported
-content is the claim, held by its speaker, and a main clause after the report is the
-writer's own claim; a labelled paragraph (``Matthews: …``) is that speaker's, sentence by
-sentence; otherwise the whole sentence is the writer's claim.
+A sentence is a claim when it asserts something with words of its own outside whole
+quotations. When it reports what someone said (:mod:`workbench.extract.attribution.reported`),
+the reported content is a claim held by its speaker, and what remains of the writer's
+sentence that asserts something (``The agency, which processed 40,000 requests, said …``,
+``After the ministry cut the budget, analysts feared …``, the main clause after a report) is
+the writer's own claim; a labelled paragraph (``Matthews: …``) is that speaker's, sentence
+by sentence; otherwise the whole sentence is the writer's claim. Quoted words embedded in a
+claim stay in it; a claim whose quote runs on over the next sentences holds them.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import islice
 
+from workbench.extract.attribution.cues import CUE_RE, CUE_WORDS, GERUND_RE, IRREGULAR_PAST
 from workbench.extract.attribution.pending import Pending
-from workbench.extract.attribution.reported import Indirect, find_indirect, main_clause_after, speaker_label
+from workbench.extract.attribution.reported import Indirect, find_indirect, speaker_label
 from workbench.extract.attribution.sources import Source
 from workbench.extract.patterns import WORD
+from workbench.extract.sentences import MAX_ITEM_CHARS
 from workbench.extract.spans import trim, words_outside
 from workbench.model import ExtractedItem
+
+# A verb of the writer's own in what remains of a sentence around a report: an auxiliary, a
+# past form, or a common irregular past ("After the ministry cut the budget, …").
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must|shall|should"
+    rf"|[a-z]{{2,}}ed|{IRREGULAR_PAST})\b"
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_LEADING_LINK = re.compile(r"(?:(?:and|but|while|whereas|as|so|yet|or|then|also)\b[\s,]*)+")
+_RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
+# A claim holds a remainder of the writer's sentence with at least this many words.
+_REMAINDER_WORDS = 4
+_LEAD_WORDS = 6  # words of a circumstance before a colon that opens a reported content
+_LEAD_REACH = 40  # characters between a cue and the whole quotation it introduces
+# A cue or gerund that introduces a whole quotation in the writer's sentence.
+_INTRODUCING = re.compile(rf"{CUE_RE.pattern}|{GERUND_RE.pattern}")
+
+
+def headline_claim(text: str, title: str | None, paragraphs: list[tuple[int, int]]) -> Pending | None:
+    """The article's headline as a claim: at its place when the text opens with it, else at
+    ``0, 0`` (readers keep the title apart from the text). A cue in it (``Mayor Says Budget Is
+    Balanced``) makes it the speaker's."""
+    title = " ".join((title or "").split())
+    if not title:
+        return None
+    start, end = paragraphs[0] if paragraphs and text[paragraphs[0][0] : paragraphs[0][1]] == title else (0, 0)
+    item = ExtractedItem("claim", title, start, end, headline=True)
+    # Headlines capitalise their verbs: read "Says" as the cue it is.
+    probe = _CAPITALISED.sub(
+        lambda word: word.group().lower() if word.group().lower() in CUE_WORDS else word.group(), title
+    )
+    reported = [indirect for indirect in find_indirect(probe, []) if indirect.source is not None]
+    if reported:
+        item.cue, item.attribution = reported[0].cue, "indirect"
+        return Pending(item, reported[0].source, start)
+    return Pending(item, None, start)
 
 
 def sentence_is_claim(sentence: str) -> bool:
@@ -32,80 +74,145 @@ def claim_items(
     sentences: list[list[tuple[int, int]]],
     covered: list[tuple[int, int]],
     tails: list[tuple[int, int, Source, str]],
+    embedded: list[tuple[int, int]],
 ) -> list[Pending]:
-    """Claims from sentences, leaving out what ``covered`` (quotes and their attributions) holds."""
+    """Claims from sentences, leaving out what ``covered`` (whole quotations and their
+    attributions) holds; ``embedded`` quotes (partial quotes, scare quotes, titles) stay in
+    the claims around them, though a cue word inside them is no cue."""
     pending = []
     tail_at = {start: (source, cue) for start, _, source, cue in tails}
-    covered_ends = [end for _, end in covered]  # sorted too: the spans do not overlap
+    covered_at = _Spans(covered)
+    embedded_at = _Spans(embedded)
     for paragraph, spans in enumerate(sentences):
         label = speaker_label(text[spans[0][0] : spans[0][1]]) if spans else None
+        held_to = 0  # a claim whose quote ran on holds the sentences up to here
         for start, end in spans:
+            if start < held_to:
+                continue
             sentence = text[start:end]
-            inside = []
-            for s, e in islice(covered, bisect_right(covered_ends, start), None):
-                if s >= end:
-                    break
-                inside.append((max(s, start) - start, min(e, end) - start))
+            inside = covered_at.within(start, end)
             if not sentence_is_claim(sentence) or words_outside(sentence, 0, len(sentence), inside) < 4:
                 continue
-            reported = find_indirect(sentence, inside)
+            reported = find_indirect(sentence, sorted(inside + embedded_at.within(start, end)))
             if not reported:
                 reported = _lead_in(sentence, start, inside, tail_at)
-            emitted = False
-            for indirect in reported:
-                c_start, c_end = trim(sentence, indirect.content_start, indirect.content_end)
-                # A word of its own: "X said that “<whole quote>”" is the quote item already.
-                if words_outside(sentence, c_start, c_end, inside) >= 1:
-                    item = ExtractedItem(
-                        "claim",
-                        sentence[c_start:c_end],
-                        start + c_start,
-                        start + c_end,
-                        cue=indirect.cue,
-                        attribution="indirect",
-                        paragraph=paragraph,
-                    )
-                    pending.append(Pending(item, indirect.source, start + indirect.cue_at))
-                    emitted = True
-            if emitted:
-                _writer_main_clause(sentence, start, paragraph, reported, inside, pending)
-                continue
-            if label is not None:
+            if reported:
+                parts = []
+                for indirect in reported:
+                    c_start, c_end = _content(sentence, indirect)
+                    # A word of its own: "X said: “<whole quotation>”" is the quote item already.
+                    if words_outside(sentence, c_start, c_end, inside):
+                        parts.append((c_start, c_end, indirect))
+                cues = [indirect.cue_at for indirect in reported]
+                parts += [(s, e, None) for s, e in _writer_remainder(sentence, cues, parts, inside)]
+            elif label is not None:
                 # A labelled paragraph ("Matthews: …") is that speaker's words, sentence by sentence.
-                c_start, c_end = trim(sentence, label[1] if start == spans[0][0] else 0, len(sentence))
+                parts = [(*trim(sentence, label[1] if start == spans[0][0] else 0, len(sentence)), None)]
+            elif inside:
+                # The writer's words around a whole quotation, without its attribution
+                # ("Okafor spoke for twenty minutes, adding, “…”").
+                cues = [cue.start() for cue in _INTRODUCING.finditer(sentence) if _leads_into(cue, inside)]
+                parts = [(s, e, None) for s, e in _writer_remainder(sentence, cues, [], inside)]
+            else:
+                parts = [(0, len(sentence), None)]
+            for c_start, c_end, indirect in sorted(parts, key=lambda part: part[0]):
+                c_end += embedded_at.run_on(start + c_start, start + c_end)
+                held_to = max(held_to, start + c_end)
                 item = ExtractedItem(
                     "claim",
-                    sentence[c_start:c_end],
+                    text[start + c_start : start + c_end],
                     start + c_start,
                     start + c_end,
-                    attribution="indirect",
                     paragraph=paragraph,
                 )
-                pending.append(Pending(item, label[0], start))
-                continue
-            item = ExtractedItem("claim", sentence, start, end, paragraph=paragraph)
-            pending.append(Pending(item, None, start))
+                if indirect is not None:
+                    item.cue, item.attribution = indirect.cue, "indirect"
+                    pending.append(Pending(item, indirect.source, start + indirect.cue_at))
+                elif label is not None and not reported:
+                    item.attribution = "indirect"
+                    pending.append(Pending(item, label[0], start))
+                else:
+                    pending.append(Pending(item, None, start + c_start))
     return pending
 
 
-def _writer_main_clause(
+def _content(sentence: str, indirect: Indirect) -> tuple[int, int]:
+    """The reported content, trimmed; a circumstance before a colon (``said on Monday: “…”``) is
+    not part of it."""
+    start, end = trim(sentence, indirect.content_start, indirect.content_end)
+    colon = sentence.find(": ", start, end)
+    if colon >= 0 and len(WORD.findall(sentence, start, colon)) <= _LEAD_WORDS:
+        start, end = trim(sentence, colon + 1, end)
+    return start, end
+
+
+def _leads_into(cue: re.Match, inside: list[tuple[int, int]]) -> bool:
+    """Whether the cue word stands just before a whole quotation (its attribution)."""
+    return any(0 <= s - cue.end() <= _LEAD_REACH for s, _ in inside)
+
+
+def _writer_remainder(
     sentence: str,
-    start: int,
-    paragraph: int,
-    reported: list[Indirect],
+    cues: list[int],
+    parts: list[tuple[int, int, Indirect]],
     inside: list[tuple[int, int]],
-    pending: list[Pending],
-) -> None:
-    """``After X stated he was beaten, he asked to move``: the report is X's, the main clause
-    after it is the writer's own claim."""
-    last = max(reported, key=lambda indirect: indirect.content_end)
-    clause_at = main_clause_after(sentence, last.content_start)
-    if clause_at is None or clause_at < last.content_end:
-        return
-    c_start, c_end = trim(sentence, clause_at, len(sentence))
-    if words_outside(sentence, c_start, c_end, inside) >= 4:
-        item = ExtractedItem("claim", sentence[c_start:c_end], start + c_start, start + c_end, paragraph=paragraph)
-        pending.append(Pending(item, None, start + c_start))
+) -> list[tuple[int, int]]:
+    """What remains of the sentence outside its reported contents, whole quotations and
+    attributions, where it asserts something of the writer's own: the subject's appositive
+    (``The agency, which processed 40,000 requests, said …``), an opening clause (``After the
+    ministry cut the budget, analysts feared …``), the main clause after a report."""
+    taken = sorted([(s, e) for s, e, _ in parts] + inside)
+    runs, position = [], 0
+    for s, e in taken:
+        if s > position:
+            runs.append((position, s))
+        position = max(position, e)
+    runs.append((position, len(sentence)))
+    cues = sorted(cues)
+    found = []
+    for run_start, run_end in runs:
+        cue_at = next((at for at in cues if run_start <= at < run_end), None)
+        if cue_at is not None:
+            # The attribution's words are not the writer's claim: what precedes the subject
+            # (an opening clause, or the subject with its appositive) is.
+            before = sentence[run_start:cue_at].rstrip(" ,—–")
+            comma = before.rfind(", ")
+            if comma > 0 and not _VERB.search(before, comma) and _VERB.search(before, 0, comma):
+                before = before[:comma]  # "After …, analysts feared": the subject is the report's
+            run_end = run_start + len(before)
+        s, e = trim(sentence, run_start, run_end)
+        lead = _LEADING_LINK.match(sentence, s, e)
+        s = lead.end() if lead else s
+        clause = sentence[s:e]
+        if len(WORD.findall(clause)) >= _REMAINDER_WORDS and _VERB.search(clause):
+            found.append((s, e))
+    return found
+
+
+class _Spans:
+    """Sorted spans that do not overlap, looked up by the sentence they fall in."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.ends = [end for _, end in spans]
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans meeting ``[start, end)``, clipped to it, relative to ``start``."""
+        found = []
+        for s, e in islice(self.spans, bisect_right(self.ends, start), None):
+            if s >= end:
+                break
+            found.append((max(s, start) - start, min(e, end) - start))
+        return found
+
+    def run_on(self, start: int, end: int) -> int:
+        """How far past ``end`` a span that opens in ``[start, end)`` runs (0 when none does,
+        or when the claim would grow past :data:`MAX_ITEM_CHARS`)."""
+        index = bisect_right(self.ends, end)
+        if index < len(self.spans) and start <= self.spans[index][0] < end:
+            reach = self.spans[index][1]
+            return reach - end if reach - start <= MAX_ITEM_CHARS else 0
+        return 0
 
 
 def _lead_in(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.extract.attribution.cues import CUE, CUE_RE, GERUND_RE
+from workbench.extract.attribution.cues import CUE, CUE_RE, GERUND_RE, is_noun
 from workbench.extract.attribution.pending import Pending
 from workbench.extract.patterns import at_end
 from workbench.extract.quote_marks import QuoteSpan
@@ -22,6 +22,8 @@ _CUE_AT_END = re.compile(rf"(?:\b(?:{CUE})|{GERUND_RE.pattern})\s*$")
 _THAT_AFTER = re.compile(r"(?<!\s)\s+(?:\w+\s+){0,3}?(?:that|whether|if)\b")
 _STATEMENT_END = frozenset(",.?!…")
 _TITLE_WORDS = 6
+_LABEL_WORDS = 3
+_ARTICLE_END = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)\s+$")
 _TITLE_SMALL_WORDS = frozenset("a an the of and or in on at to for with by from is are".split())
 _WHEN = re.compile(r"(?:on|last|this|earlier|yesterday|today|during)\b")
 _TITLE_FOLLOWERS = (
@@ -53,7 +55,8 @@ def quote_form(text: str, quote: QuoteSpan, lead: str, spans: list[tuple[int, in
         return "direct"  # "X said: “…”", "… Saddam Hussein — “He would have loved Stalin,” he said"
     if lead.endswith(","):
         return "direct" if _introduces_speech(lead[:-1]) else "partial"
-    return "direct" if at_end(_CUE_AT_END, lead) else "partial"
+    cue = at_end(_CUE_AT_END, lead)
+    return "direct" if cue and not is_noun(lead, cue) else "partial"
 
 
 def _writer_goes_on(text: str, quote: QuoteSpan, spans: list[tuple[int, int]], next_open: int) -> bool:
@@ -93,10 +96,13 @@ def is_real_quote(text: str, entry: Pending, paragraphs: list[tuple[int, int]]) 
     paragraph that is only a quote) unless an attribution follows them."""
     quote = entry.quote
     words = entry.item.text.split()
+    if entry.item.attribution == "partial" and len(words) <= _LABEL_WORDS and at_end(_ARTICLE_END, text, quote.open_at):
+        return False  # the “dishonest media”, a “wise Latina” remark: a label, not someone's words
     # A speaker introducing the quote himself (``The minister said: “Never.”``) makes even a
     # short, capitalised quote speech; a cue further back (``X told MSNBC’s “Morning Joe”``) or
     # a speaker inherited from the paragraph's other quote does not.
-    if not (entry.attributed_after or entry.introduced) and (
+    embedded = entry.item.attribution == "partial"  # its attribution, if any, is its sentence's
+    if (embedded or not (entry.attributed_after or entry.introduced)) and (
         _is_title(words) or _is_subheading(quote, words, paragraphs)
     ):
         return False

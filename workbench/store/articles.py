@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from ..model import Article, ExtractedItem
+from ..model import SEGMENT_SEPARATOR, Article, ExtractedItem
 from .database import now, run_in_batches, write_transaction
 from .follow import follow_decisions, follow_reviews, successors
 from .identity import Batch, Stored, compatible, item_ids, missing, sentence_hashes, source_id, stored, under
@@ -50,6 +50,9 @@ ITEM_COLUMNS = (
     "score",
     "numbers",
     "cut",
+    "segments",
+    "quoted",
+    "headline",
     "first_seen",
 )
 # A hand-written upsert: this is the hot path of ingest, and sqlite-utils' generic
@@ -170,10 +173,18 @@ def prepare(article: Article, items: list[ExtractedItem], extractor: str, file: 
                 ensure_ascii=False,
             ),
             int(item.cut),
+            _spans_json(item.segments),
+            _spans_json(item.quoted),
+            int(item.headline),
         )
         for seq, (id_, item) in enumerate(zip(item_ids(sid, items), items))
     ]
     return PreparedArticle(article, sid, extractor, rows, file, sentence_hashes(article.text))
+
+
+def _spans_json(spans: list[tuple[int, int]]) -> str | None:
+    """``[[start, end], ...]``, or NULL when there are none."""
+    return json.dumps([list(span) for span in spans]) if spans else None
 
 
 @dataclass
@@ -319,8 +330,11 @@ def _write_items(db: Database, rows: list[tuple], sid: str, existing: bool, stam
         vanished = {id_: value for id_, value in before.items() if id_ not in arrived}
         arrived = {id_: value for id_, value in arrived.items() if id_ not in before}
     written.new_item_ids, written.items_removed = list(arrived), len(vanished)
+    joined: set[str] = set()  # items that take a review of a piece of themselves
     if vanished:
-        moves = successors(db, vanished, arrived) if arrived else {}
+        moves = successors(db, vanished, {**arrived, **_pieces(rows)})
+        moves = {old: new.partition(_PIECE)[0] for old, new in moves.items()}
+        joined = {new for new in moves.values() if new not in arrived}
         if moves:
             written.reviews_moved = follow_reviews(db, moves)
             follow_decisions(db, moves)
@@ -329,6 +343,36 @@ def _write_items(db: Database, rows: list[tuple], sid: str, existing: bool, stam
             db, f"DELETE FROM links WHERE {suggested()} AND (item_a IN ({{}}) OR item_b IN ({{}}))", list(vanished)
         )
     db.conn.executemany(UPSERT_ITEM, [row + (stamp,) for row in rows])
+    if joined:
+        # A stored item that took a review is not inserted, so no trigger gives it its latest status.
+        run_in_batches(
+            db,
+            "UPDATE items SET (status, review_id, status_changed_at) = "
+            "(SELECT status, id, created_at FROM reviews WHERE item_id = items.id ORDER BY id DESC LIMIT 1) "
+            "WHERE id IN ({})",
+            list(joined),
+        )
+
+
+# Separates an item's id from the number of one of its pieces in the successors' candidates.
+_PIECE = "#"
+_SEGMENTS, _QUOTED = ITEM_COLUMNS.index("segments"), ITEM_COLUMNS.index("quoted")
+
+
+def _pieces(rows: list[tuple]) -> dict[str, tuple[str, str]]:
+    """The pieces of the items that a vanished item may have become a part of, as successors
+    take candidates (``ID#N`` -> ``(kind, text)``): each segment of a quotation (the half of a
+    quote split by its attribution, once an item of its own) and the quoted words in a claim
+    (once a partial quote item)."""
+    found = {}
+    for row in rows:
+        text, at = row[4], 0
+        for number, (start, end) in enumerate(json.loads(row[_SEGMENTS]) if row[_SEGMENTS] else []):
+            found[f"{row[0]}{_PIECE}s{number}"] = ("quote", text[at : at + end - start])
+            at += end - start + len(SEGMENT_SEPARATOR)
+        for number, (start, end) in enumerate(json.loads(row[_QUOTED]) if row[_QUOTED] else []):
+            found[f"{row[0]}{_PIECE}q{number}"] = ("quote", text[start:end])
+    return found
 
 
 def mark_gone(db: Database, batch: Batch) -> list[str]:

@@ -404,6 +404,23 @@ def m010_item_pieces(db: Database) -> None:
 
 
 @migrations()
+def m011_item_shape(db: Database) -> None:
+    """What an item is made of: a quotation interrupted by its attribution in several segments,
+    the words a claim quotes from its speaker, and the article's headline."""
+    db.executescript(
+        """
+        -- A quotation in several segments ("A," she said. "B."): JSON [[start, end], ...] of its
+        -- words in sources.text; text is them joined by a space. NULL: text is start..end.
+        ALTER TABLE items ADD COLUMN segments TEXT;
+        -- Claims: JSON [[start, end], ...] of the words quoted from the speaker, offsets into text.
+        ALTER TABLE items ADD COLUMN quoted TEXT;
+        -- 1: the article's headline (sources.title), start = end = 0.
+        ALTER TABLE items ADD COLUMN headline INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
+@migrations()
 def m012_link_meaning(db: Database) -> None:
     """The linker's index grows what it needs for repeats and meaning: each item's exact key
     (repeats of one statement are grouped through it), and the sentence vectors of the items

@@ -39,6 +39,9 @@ _BARE_ATTRIBUTION = re.compile(
     rf"[^.!?“”\"]{{1,60}}?\b(?:{CUE})\b(?:\s*(?:[.!]\s*)?$|\s+(?:to|in|at|on|during|after|before|via|from|with|by"
     r"|last|this|earlier|later|today|yesterday|as|while|of)\b)"
 )
+_ROUNDUP = re.compile(rf"(?P<name>{NAME_RUN.pattern}),\s+(?P<outlet>[^,:]{{2,60}})")
+# "“…,” while councillor Reyes warned": a clause of its own, not the quote's attribution.
+_NEW_CLAUSE = re.compile(r"(?:while|whereas|but|and|as|because|although|though|since|when|after|before|if|so)\b")
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -119,7 +122,7 @@ def tail_attribution(tail: str) -> tuple[Source, str] | None:
         if source:
             return source, match.group("cue")
     match = _TAIL_SUBJECT_FIRST.match(tail)
-    if match and not at_end(_PASSIVE, match.group("who") + " "):
+    if match and not at_end(_PASSIVE, match.group("who") + " ") and not _NEW_CLAUSE.match(match.group("who")):
         who = match.group("who")
         last_part = who[who.rfind(",") + 1 :].strip()
         # "“…measure” income, he said": the writer's words run on before the real subject.
@@ -169,6 +172,11 @@ def colon_attribution(lead: str) -> tuple[Source, None] | None:
     if not lead.endswith(":"):
         return None
     body = lead[:-1].rstrip()
+    roundup = _ROUNDUP.fullmatch(body)
+    if roundup:  # "Jane Roe, The Daily Ledger: “…”": a name and where it was said or written
+        source = parse_source(roundup.group("name"))
+        if source and source.pronoun is None:
+            return Source(source.name, roundup.group("outlet")), None
     last = last_match(NAME_RUN.finditer(body))
     if last is not None and last.end() == len(body) and len(last.group().split()) >= 2:
         source = parse_source(last.group())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from workbench.extract.patterns import alternation
+from workbench.extract.patterns import alternation, at_end
 
 _CUE_VERBS = """said says say told tells added adds explained explains wrote writes stated
 noted notes argued argues argue claimed claims claim insisted insists insist warned warns warn asked
@@ -27,7 +27,8 @@ signaled signalled projected forecast contend repeated proclaimed retorted recog
 figured guessed reckoned bragged threatened conceded answered answers interjected beamed boomed
 barked cracked gloated jeered confessed echoed exhorted surmised elaborated scoffed snapped sniped
 demanded pleaded intoned concludes continues reads read wants want wanted plans planned seeks sought
-proposed proposes cited cites expressed mentioned decried invoked""".split()
+proposed proposes cited cites expressed mentioned decried invoked implored blurted written advises advised
+advise gushed""".split()
 _CUE_PHRASES = [
     "pointed out",
     "points out",
@@ -55,6 +56,7 @@ _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting cl
 dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
 denouncing praising yelling shouting chanting tweeting asking answering joking stating explaining
 recalling citing suggesting acknowledging announcing predicting questioning criticizing""".split()
+CUE_WORDS = frozenset(_CUE_VERBS)
 CUE = alternation(set(_CUE_PHRASES + _CUE_VERBS))
 # "According to" opens sentences; the verbs are matched in lower case only ("Reports", "States" are names).
 CUE_RE = re.compile(rf"\b(?:{CUE}|According to)\b")
@@ -68,6 +70,27 @@ mocked mocks condemned condemns supported supports opposed opposes backed welcom
 touts accused accuses blamed blames urged urges""".split()
 STANCE_CUES = frozenset(STANCE_VERBS)
 
+# Common irregular past forms: a verb of a clause of its own ("After the ministry cut the budget, …",
+# "Okafor spoke for twenty minutes, adding …").
+IRREGULAR_PAST = alternation(
+    """cut put set hit made took gave won lost met left held ran grew fell rose sold bought paid spent built sent
+    kept brought began became went came saw got led drew fought struck shut quit spoke stood sat thought knew
+    found told wrote""".split()
+)
+
 # Words between a subject and its cue: "X has also said", "Y reportedly told".
 ADVERBS = r"(?:also|later|then|previously|once|has|had|have|would|will|reportedly|further|again|recently|repeatedly|publicly|privately|earlier|separately)"
 DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+# Cue words that are nouns too ("the reality show", "his claims"), and what shows it.
+_NOUN_ABLE = frozenset(
+    """show shows claim claims note notes estimate estimates post posts tweet tweets plan plans hope hopes fear
+    fears worry worries answer answers reply replies read reads want wants report reports""".split()
+)
+_DETERMINER_END = re.compile(r"\b(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your)\s+(?:[a-z-]+\s+)?$")
+
+
+def is_noun(text: str, cue: re.Match) -> bool:
+    """``the reality show``, ``a claim``, ``his plans``: a cue word that can be a noun, after a
+    determiner."""
+    return cue.group().strip() in _NOUN_ABLE and at_end(_DETERMINER_END, text, cue.start()) is not None

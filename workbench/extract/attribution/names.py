@@ -92,6 +92,29 @@ TITLES = {
     "former": None,
     "candidate": None,
     "nominee": None,
+    "councillor": None,
+    "councilor": None,
+    "councilman": None,
+    "councilwoman": None,
+    "alderman": None,
+    "treasurer": None,
+    "sheriff": None,
+    "inspector": None,
+    "detective": None,
+    "captain": None,
+    "premier": None,
+    "lieutenant": None,
+    "sergeant": None,
+    "bishop": None,
+    "rabbi": None,
+    "deputy": None,
+    "assemblyman": None,
+    "assemblywoman": None,
+    "congressman": "m",
+    "congresswoman": "f",
+    "superintendent": None,
+    "spokesman": "m",
+    "spokeswoman": "f",
 }
 _COURTESY = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "sir", "dr", "dr."})
 # Words that make a capitalised run an organisation, place or work rather than a person.
@@ -105,7 +128,8 @@ ORG_WORDS = frozenset(
     executive platform markit reuters twitter facebook google tribune herald guardian telegraph
     magazine review radio tv television channel daily weekly world board bureau authority
     organization organisation alliance coalition society league federal national international
-    politico breitbart cnn msnbc nbc abc cbs fox bbc ap afp tass yandex navy guard""".split()
+    politico breitbart cnn msnbc nbc abc cbs fox bbc ap afp tass yandex navy guard lines freight logistics
+    motors airways railways railroad energy foods industries pharmaceuticals ledger gazette""".split()
 )
 _PLACE_OPENERS = frozenset("new los san las hong north south east west saint st. united".split())
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from workbench.extract.attribution.cues import CUE, CUE_RE, DAYS, GERUND_RE, STANCE_VERBS
+from workbench.extract.attribution.cues import CUE, CUE_RE, DAYS, GERUND_RE, STANCE_CUES, STANCE_VERBS, is_noun
 from workbench.extract.attribution.names import NAME_RUN
 from workbench.extract.attribution.sources import (
     Source,
@@ -49,7 +49,7 @@ _PARENTHESIS_END = re.compile(r"[^,.;:!?“”\"]{0,40}?,\s*")
 _CONTENT_STOP = re.compile(
     rf";\s|,?(?<!\s)\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
     # A clause of the writer's own after the report: "…, but he urged …", "…, for whom he …".
-    r"|,\s+(?:but|while|though|although|even\s+though|whereas|which|for\s+whom|as\s+well\s+as|rather\s+than"
+    r"|,[”’\"']?\s+(?:but|while|though|although|even\s+though|whereas|which|for\s+whom|as\s+well\s+as|rather\s+than"
     r"|meaning|both\s+of\s+whom|based\s+on)\b"
     # The subject's next act: "she wants a safe zone and has expressed support for …".
     r"|(?<!\s)\s+and\s+(?:has|have|had|is|was|will|would)\s+(?:also\s+)?[a-z]+(?:ed|en)\b"
@@ -82,10 +82,12 @@ _INTRODUCTORY = re.compile(
 )
 _QUOTE_MARKS = "“‘\"'«„"
 _WHO_END = re.compile(r"(.*?),\s+who\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+|previously\s+)*$")
+_RELATIVE_END = re.compile(r"\b(?:who|which|that)\s+(?:[a-z]+\s+){0,2}$")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+(?:\w+ly\s+)?$")
 # Words that open a clause, not a subject ("If you ask, …", "When …").
 _NOT_SUBJECT = frozenset(
-    "if when while as because although though since after before unless until where whether that which who and but or".split()
+    """if when while as because although though since after before unless until where whether that which who whom
+    what why how and but or""".split()
 )
 # Up to five capitalised words ("Fox News"), each whole: "(?:[A-Z]\w*\s*){1,5}" could cut one
 # long word ("AAAA…") into five in a number of ways that grows with its fifth power.
@@ -148,24 +150,29 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
     """Reported speech in ``sentence``, in text order (cue words inside ``quoted`` spans, sorted
     and not overlapping, are ignored): the main attribution, then what a trailing gerund adds
     (``…, saying …``)."""
-    cues = [m for m in CUE_RE.finditer(sentence) if not inside(m.start(), quoted)]
+    cues = [m for m in CUE_RE.finditer(sentence) if not (inside(m.start(), quoted) or is_noun(sentence, m))]
     main = _main_attribution(sentence, cues) or _stance(sentence, quoted)
     found = [main] if main else []
+    if main is not None and main.content_start > main.cue_at and at_end(_COORDINATED, sentence, main.cue_at):
+        # "Okafor defended his remarks and said …": the stance before the coordinated cue is his too.
+        stance = _stance(sentence, quoted)
+        if stance is not None and stance.content_end <= main.cue_at:
+            found.insert(0, stance)
     question = _ASKED.match(sentence)
     if question and not (main and main.content_start < question.end(1)):
         # "Asked whether …, X said …": the question is reported too (by an unnamed asker).
         found.insert(0, Indirect(question.start(1), question.end(1), None, "asked", question.start()))
     if main is not None:
         # "She declared A and said that B": the coordinated cue reports more of the same speaker's.
-        coordinated = (
-            cue for cue in cues if cue.start() >= main.content_end and at_end(_COORDINATED, sentence, cue.start())
-        )
-        for cue in islice(coordinated, _MAX_TRIES):
+        # Only up to the next report of someone else ("…, while B warned that … and said …").
+        later = [cue for cue in cues if cue.start() >= main.content_end]
+        own = later[: next((i for i, cue in enumerate(later) if not at_end(_COORDINATED, sentence, cue.start())), None)]
+        for cue in own[:_MAX_TRIES]:
             extra = _content_after(sentence, cue, main.source)
             if extra:
                 found.append(extra)
                 break
-    if main is not None and main.content_start > main.cue_at:
+    if main is not None and main.content_end > main.cue_at:
         found += _later_reports(sentence, quoted, cues, found[-1].content_end)
     reach = found[-1].content_end if main else 0
     gerunds = (g for g in GERUND_RE.finditer(sentence, reach) if not inside(g.start(), quoted))
@@ -179,12 +186,14 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
 
 def _later_reports(sentence: str, quoted: list[tuple[int, int]], cues: list[re.Match], after: int) -> list[Indirect]:
     """``A said X, but B argued Y`` / ``…, while Democrats called it a stunt``: a clause after
-    the first report's content with its own subject and cue reports more."""
-    found = []
+    the first report's content with its own subject and cue reports more; a cue coordinated
+    with that one (``…, while B warned that Y and said Z``) adds to B's words."""
+    found: list[Indirect] = []
     for cue in [cue for cue in cues if cue.start() >= after][:_MAX_TRIES]:
         if cue.start() < after:
             continue
-        extra = _content_after(sentence, cue)
+        coordinated = found and at_end(_COORDINATED, sentence, cue.start())
+        extra = _content_after(sentence, cue, found[-1].source if coordinated else None)
         if extra and extra.content_start >= after:
             found.append(extra)
             after = extra.content_end
@@ -210,15 +219,23 @@ def _main_attribution(sentence: str, cues: list[re.Match]) -> Indirect | None:
 
 
 def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Indirect | None:
-    """``Trump called the deal a disaster`` / ``Sanders criticized Clinton's record``: a stance
-    whose object is the content, when a named or pronoun subject holds it."""
+    """``Trump called the deal a disaster`` / ``The ministry blamed foreign hackers for the
+    outage``: a stance, when a named or pronoun subject holds it. The subject, the verb and its
+    object together are the claim: who holds the stance is as checkable as what it is about.
+    A verb in a relative clause (``The minister, who supported the reforms, was dismissed``) is
+    not the sentence's."""
     verbs = (
         verb
         for verb in _STANCE_RE.finditer(sentence, after)
-        if not (inside(verb.start(), quoted) or at_end(_PASSIVE_END, sentence, verb.start()))
+        if not (
+            inside(verb.start(), quoted)
+            or at_end(_PASSIVE_END, sentence, verb.start())
+            or at_end(_RELATIVE_END, sentence, verb.start())
+        )
     )
     for verb in islice(verbs, _MAX_TRIES):
-        source = subject_before(sentence[: verb.start()])
+        prefix = sentence[: verb.start()]
+        source = subject_before(prefix)
         if source is None or not (source.pronoun or source.name[:1].isupper()):
             continue
         start = verb.end()
@@ -226,8 +243,19 @@ def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Ind
             start += 1
         end = _content_end(sentence, start)
         if len(WORD.findall(sentence[start:end])) >= 2:
-            return Indirect(start, end, source, verb.group("verb"), verb.start())
+            return Indirect(max(_subject_start(prefix, source), after), end, source, verb.group("verb"), verb.start())
     return None
+
+
+def _subject_start(prefix: str, source: Source) -> int:
+    """Where the subject ``source`` (parsed from the end of ``prefix``) begins in it: at its
+    role when the role stands right before the name (``Mayor Dana Whitfield``)."""
+    at = prefix.rfind(source.name)
+    if at < 0:
+        return len(prefix.rstrip())
+    if source.role and prefix[:at].rstrip().endswith(source.role):
+        at = prefix[:at].rstrip().rfind(source.role)
+    return at
 
 
 def _after_gerund(sentence: str, gerund: re.Match, source: Source | None) -> Indirect | None:
@@ -355,6 +383,9 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
             source = None  # "The union walked out and": a clause, not a subject
     if source is None:
         return None
+    if word in STANCE_CUES and not that and sentence[start : start + 1] not in _QUOTE_MARKS:
+        # "The ministry blamed foreign hackers for the outage": a stance is the whole clause.
+        start = _subject_start(before, source)
     return Indirect(start, end, source, word, cue.start())
 
 

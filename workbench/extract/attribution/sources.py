@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.extract.attribution.cues import ADVERBS, DAYS
+from workbench.extract.attribution.cues import ADVERBS, DAYS, IRREGULAR_PAST
 from workbench.extract.attribution.names import NAME_RUN, NOT_NAME, is_organisation, split_run
 from workbench.extract.patterns import at_end, last_match
 
@@ -33,9 +33,17 @@ _SHARE = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)|(?!(?:19|20)\d\d\
 _CLAUSE_SUBJECT = re.compile(
     rf"(?P<who>(?:He|She|They|It|he|she|they|it)\b|{NAME_RUN.pattern}(?:\s+(?:of|for)\s+(?:the\s+)?{NAME_RUN.pattern})?"
     r"|(?:The|A|An|Other|Some|Many|Most|Several)\s+(?:[\w-]+\s+){0,2}?[a-z][\w-]*)"
-    r"(?:,[^,:]{1,80},)?\s+(?:then\s+|also\s+|later\s+|again\s+|simply\s+|recently\s+|\w+ly\s+)?[a-z]+(?:ed|s)\b"
+    r"(?:,[^,:]{1,80},)?\s+(?:then\s+|also\s+|later\s+|again\s+|simply\s+|recently\s+|\w+ly\s+)?"
+    rf"(?:[a-z]+(?:ed|s)|{IRREGULAR_PAST})\b"
 )
 _COMMA = re.compile(r",\s+")
+_PARTY_LABEL = re.compile(r"(?<!\s)\s*\([^()]{1,40}\)$")
+# An appositive that says what the subject did or how, not what it is: no role.
+_NOT_ROLE = re.compile(
+    r"(?:who|which|whose|that|meanwhile|however|though|too|also|instead|in\s+turn|for\s+(?:his|her|its|their)\s+part"
+    r"|[a-z]+ly|[a-z]+ing)\b",
+    re.IGNORECASE,
+)
 # "…, even though a number of attendees said …": the subject follows the subordinator.
 _LEADING_SUBORDINATOR = re.compile(
     r"^\s*(?:even\s+though|although|though|while|because|since|whereas|unless|until|and|but|so|as|when|if)\s+"
@@ -56,7 +64,7 @@ _DETERMINERS = frozenset(
 )
 _ROLE_SPLIT = re.compile(r"(?<!\s)\s*(?:,|\s[—–]\s)\s*")
 _ROLE_END = re.compile(r"(?<!\s)\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
-_LEADING_JUNK = frozenset(",—–:(-")
+_LEADING_JUNK = frozenset(",—–:(-”’\"'")
 _TRAILING_JUNK = frozenset(",—–:;.)-")
 # Appositives peeled off before a cue ("Trump, speaking in Ohio, said"): more are not a subject.
 _MAX_APPOSITIVES = 2
@@ -86,6 +94,8 @@ def parse_source(phrase: str) -> Source | None:
     parts = _ROLE_SPLIT.split(phrase, maxsplit=1)
     main = parts[0].strip()
     appositive = _ROLE_END.split(parts[1], maxsplit=1)[0].strip() if len(parts) > 1 else ""
+    if _NOT_ROLE.match(appositive):
+        appositive = ""
     words = main.split()
     if not words or len(words) > 9:
         return None
@@ -164,6 +174,8 @@ def subject_before(prefix: str, appositives: int = _MAX_APPOSITIVES) -> Source |
     """The source phrase that ends ``prefix`` (the text just before a cue verb), looking past
     at most ``appositives`` appositives."""
     prefix = prefix.rstrip()
+    label = at_end(_PARTY_LABEL, prefix)
+    prefix = prefix[: label.start()] if label else prefix  # "Rep. Jane Doe II (D-Mo.)"
     adverbials = at_end(_TRAILING_ADVERBIALS, prefix)
     prefix = _LEADING_CONNECTIVES.sub("", prefix[: adverbials.start()] if adverbials else prefix)
     if not prefix:
@@ -172,11 +184,13 @@ def subject_before(prefix: str, appositives: int = _MAX_APPOSITIVES) -> Source |
         # "Trump, speaking in Ohio, said" / "Both X and Y — entrepreneurs — say": the subject
         # precedes the appositive.
         inner = prefix[:-1]
-        cut = inner.rfind(prefix[-1])
+        cut = inner.rfind(", ") if prefix[-1] == "," else inner.rfind(prefix[-1])  # not "40,000"
         if cut > 0:
             source = subject_before(inner[:cut], appositives - 1)
             if source:
-                source.role = source.role or inner[cut + 1 :].strip(" ,—") or None
+                appositive = inner[cut + 1 :].strip(" ,—")
+                if not _NOT_ROLE.match(appositive):
+                    source.role = source.role or appositive or None
                 return source
     prefix = _LEADING_SUBORDINATOR.sub("", prefix)
     words = prefix.split()
