@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from workbench.cli import cli
 from workbench.reports import csv_export, html, markdown
+from workbench.reports.claimreview import claim_reviewed
 from workbench.reports.common import json_text, safe_url
 from workbench.store.database import open_db, write_transaction
 from workbench.untrusted import visible
@@ -157,14 +158,31 @@ def best_times(function, *texts: str) -> list[float]:
     return best
 
 
+def reviewed_claim(text: str) -> str:
+    """``claimReviewed`` of a fragment found in ``text`` (the sentence around it is looked for)."""
+    middle = len(text) // 2
+    item = {"text": text[middle : middle + 20] or "x", "kind": "claim", "speaker": "the minister", "headline": 0}
+    item["context"] = {
+        "text": text,
+        "start": middle,
+        "end": middle + 20,
+        "clipped_before": False,
+        "clipped_after": False,
+    }
+    return claim_reviewed(item)
+
+
 ESCAPES = {
     "markdown": markdown.escape,
     "markdown code": markdown.code,
+    "markdown link text": lambda text: markdown.link(text, "https://a.example/"),
     "html": html.escape,
+    "html note": html.note_html,
     "csv": csv_export.neutralise,
     "json": json_text,
     "terminal": visible,
     "url": safe_url,
+    "claimreview": reviewed_claim,
 }
 WORST = {
     "dots": "a.",
@@ -174,6 +192,15 @@ WORST = {
     "blanks before a trigger": " \u200b\u00a0",
     "hidden": "\u200b\x1b\u202e\U000e0041",
     "markup": "<&>[](",
+    "underscores": "a_",
+    "dollars": "a$",
+    "brackets": "]",
+    "entities": "&#1",
+    "domains": "www.",
+    "abbreviations": "U.S.",
+    "digits": "1",
+    "web addresses": "http://a",
+    "sentences": "A b. ",
 }
 
 

@@ -145,7 +145,7 @@ def test_markdown_keeps_plain_punctuation_plain_and_still_renders_it_as_text(des
     assert "> 2020 was the year the park grew by 12 companies." in text
 
 
-def test_urls_in_notes_become_links_in_html_and_nothing_else_does(desk):
+def test_urls_in_notes_become_links_and_nothing_else_does(desk):
     page = export(desk, "--format", "html", "--status", "false")
     card = page[page.index(f'id="item-{desk["five"]}"') :].split("</article>")[0]
     note = card[card.index("<dt>Note</dt><dd>") :].split("</dd>")[0]
@@ -154,10 +154,11 @@ def test_urls_in_notes_become_links_in_html_and_nothing_else_does(desk):
         "https://stats.example.org/exports_(2020)?t=1&amp;u=2</a>. Or javascript:alert(1)." in note
     )
     assert note.count("<a ") == 1
-    # Markdown keeps notes as text: its only links are the sources' own
     text = export(desk, "--format", "md", "--status", "false")
+    assert "- **Note:** See <https://stats.example.org/exports_%282020%29?t=1&u=2>. Or javascript\\:alert(1)." in text
     rendered = MarkdownIt("gfm-like").render(text)
-    assert "stats.example.org/exports" in rendered and 'href="https://stats.example.org' not in rendered
+    note = rendered[rendered.index("<strong>Note:</strong>") :].split("</li>")[0]
+    assert note.count("<a ") == 1 and 'href="https://stats.example.org/exports_%282020%29?t=1&amp;u=2"' in note
 
 
 def test_summaries_count_number_conflicts(desk):

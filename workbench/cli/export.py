@@ -40,7 +40,7 @@ DATABASE_FILES = {
     "statuses",
     multiple=True,
     metavar="S",
-    help="Only items with this status (repeat, or separate with commas).",
+    help="Only items with this status: an id or a label, any case (repeat, or separate with commas).",
 )
 @click.option("--kind", default=None, metavar="claim|quote", help="Only claims or only quotes.")
 @click.option(
@@ -48,7 +48,7 @@ DATABASE_FILES = {
     "sources",
     multiple=True,
     metavar="ID",
-    help="Only items from this source id or unique id prefix (repeatable).",
+    help="Only items from this source: its id as `workbench stats` lists it, or 6+ first characters (repeatable).",
 )
 @click.option(
     "--reviewed-only",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
@@ -121,6 +122,30 @@ def filters_text(filters) -> str:
     if filters.reviewed_only:
         parts.append("items with a verdict only")
     return "; ".join(parts)
+
+
+# A web address in a reviewer's note: up to a blank, a quotation mark or an angle bracket;
+# what ends a sentence after it (".", ")", ...) is not part of it.
+NOTE_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+URL_TRAILING = ".,;:!?)]}'’”"
+
+
+def note_pieces(note: str) -> list[tuple[str, str | None]]:
+    """A reviewer's note as pieces of text, each with the http(s) URL it is (made safe by
+    :func:`safe_url`), or ``None`` for the text between."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in NOTE_URL.finditer(note):
+        url = match.group().rstrip(URL_TRAILING)
+        if url.count("(") > url.count(")") and match.group()[len(url) : len(url) + 1] == ")":
+            url += ")"  # https://en.wikipedia.org/wiki/Minsk_(disambiguation)
+        if position < match.start():
+            pieces.append((note[position : match.start()], None))
+        pieces.append((url, safe_url(url)))
+        position = match.start() + len(url)
+    if position < len(note):
+        pieces.append((note[position:], None))
+    return pieces
 
 
 def quoted_runs(item: dict) -> list[tuple[str, bool]]:

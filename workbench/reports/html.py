@@ -8,7 +8,6 @@ written only for http(s) URLs.
 
 from __future__ import annotations
 
-import re
 from html import escape as html_escape
 from typing import TextIO
 
@@ -24,6 +23,7 @@ from .common import (
     filters_text,
     ink_for,
     marked_drift,
+    note_pieces,
     quoted_runs,
     safe_url,
     source_name,
@@ -96,29 +96,12 @@ def _link(label: str | None, url: str | None) -> str:
     return f'<a href="{escape(target)}">{label}</a>' if target else label
 
 
-# A web address in a reviewer's note, up to a blank or a character a URL never holds
-# here; what ends a sentence after it (".", ")", ...) is not part of it.
-NOTE_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
-TRAILING = ".,;:!?)]}'’”"
-
-
 def note_html(note: str) -> str:
-    """A note, escaped, with its http(s) addresses as links (nothing else becomes one)."""
-    parts, position = [], 0
-    for match in NOTE_URL.finditer(note):
-        url = match.group().rstrip(TRAILING)
-        if url.count("(") > url.count(")") and match.group()[len(url) : len(url) + 1] == ")":
-            url += ")"  # https://en.wikipedia.org/wiki/Minsk_(disambiguation)
-        parts.append(escape(note[position : match.start()]))
-        target = safe_url(url)
-        parts.append(
-            f'<a href="{escape(target)}" rel="nofollow noopener noreferrer">{escape(url)}</a>'
-            if target
-            else escape(url)
-        )
-        position = match.start() + len(url)
-    parts.append(escape(note[position:]))
-    return "".join(parts)
+    """A reviewer's note, escaped, with its http(s) addresses as links (nothing else becomes one)."""
+    return "".join(
+        f'<a href="{escape(target)}" rel="nofollow noopener noreferrer">{escape(text)}</a>' if target else escape(text)
+        for text, target in note_pieces(note)
+    )
 
 
 def _source(source: dict) -> str:

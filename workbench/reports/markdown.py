@@ -10,6 +10,7 @@ like the article: "It (is) evident", "$2 billion", "1,000+" stay as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TextIO
 
 from ..store.database import now
@@ -22,6 +23,7 @@ from .common import (
     counted,
     filters_text,
     marked_drift,
+    note_pieces,
     quoted_runs,
     safe_url,
     source_name,
@@ -157,15 +159,27 @@ def summary_lines(selection: Selection, figures: dict) -> list[str]:
     return lines
 
 
+def _one_line(runs: list[tuple[str, Callable[[str], str]]]) -> str:
+    """Runs of untrusted text on one line, each escaped then shaped by its function, the
+    spaces between them kept."""
+    parts = []
+    for index, (run, shape) in enumerate(runs):
+        words = escape(run, line_start=index == 0)
+        spaced = (" " if index and run[:1].isspace() else "") + (shape(words) if words else "")
+        parts.append(spaced + (" " if run[-1:].isspace() else ""))
+    return "".join(parts).strip()
+
+
 def marked_text(item: dict) -> str:
     """The item's text, escaped, with the words it quotes from its speaker in italics."""
-    parts = []
-    for index, (run, quoted) in enumerate(quoted_runs(item)):
-        words = escape(run, line_start=index == 0)
-        words = f"*{words}*" if quoted and words else words
-        # Escaping keeps one line of words; the spaces between runs stay.
-        parts.append((" " if run[:1].isspace() and index else "") + words + (" " if run[-1:].isspace() else ""))
-    return "".join(parts).strip()
+    return _one_line([(run, "*{}*".format if quoted else str) for run, quoted in quoted_runs(item)])
+
+
+def note_text(note: str) -> str:
+    """A reviewer's note, escaped, with its http(s) addresses as links (``<https://…>``)."""
+    return _one_line(
+        [(text, (lambda _, url=target: f"<{url}>") if target else str) for text, target in note_pieces(note)]
+    )
 
 
 def _verdict_lines(item: dict, is_verdict: bool) -> list[str]:
@@ -179,7 +193,7 @@ def _verdict_lines(item: dict, is_verdict: bool) -> list[str]:
     by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
     lines = [f"- **Verdict:** {label}{by}, {escape(when(verdict['created_at']))}"]
     if verdict["note"]:
-        lines.append(f"- **Note:** {escape(verdict['note'])}")
+        lines.append(f"- **Note:** {note_text(verdict['note'])}")
     if verdict["changed"]:
         lines.append(f"- **Warning:** {changed_text(verdict['changed'])}.")
     return lines
