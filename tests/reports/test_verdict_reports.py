@@ -6,6 +6,9 @@ ingested, linked and marked."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 
 import pytest
@@ -130,6 +133,19 @@ def test_in_progress_is_not_a_verdict_in_the_summary_the_reviewers_or_the_items(
     card = page[page.index(f'id="item-{desk["moscow"]}"') :].split("</article>")[0]
     assert "none yet (In progress, dave, " in card and "carol" not in card
     assert f"<li><b>{with_verdict}</b>with a verdict</li>" in page
+
+
+def test_data_exports_never_call_a_workflow_state_a_verdict(desk):
+    items = {item["id"]: item for item in json.loads(export(desk, "--format", "json"))["items"]}
+    taken_back = items[desk["moscow"]]
+    assert taken_back["verdict"] is None and taken_back["status"] == "in-progress"
+    assert [(review["status"], review["reviewer"]) for review in taken_back["reviews"]] == [
+        ("true", "carol"),
+        ("in-progress", "dave"),
+    ]
+    assert items[desk["five"]]["verdict"]["reviewer"] == "alice"
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(export(desk, "--format", "csv"), newline=""))}
+    assert (rows[desk["moscow"]]["status"], rows[desk["moscow"]]["reviewer"]) == ("in-progress", "dave")
 
 
 def test_markdown_keeps_plain_punctuation_plain_and_still_renders_it_as_text(desk):

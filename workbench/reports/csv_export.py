@@ -87,7 +87,7 @@ def neutralise(value: object) -> object:
 
 def row(item: dict) -> list:
     """The CSV cells of one item from :meth:`Selection.items`, in ``COLUMNS`` order."""
-    source, verdict = item["source"], item["verdict"] or {}
+    source, review, verdict = item["source"], item["review"] or {}, item["verdict"] or {}
     others = dict.fromkeys(
         member["source"]["url"] or source_name(member["source"])
         for member in item["cluster"]
@@ -105,9 +105,9 @@ def row(item: dict) -> list:
         item["cue"],
         item["score"],
         "; ".join(number.get("text", "") for number in item["numbers"]),
-        verdict.get("note"),
-        verdict.get("reviewer"),
-        verdict.get("created_at"),
+        review.get("note"),
+        review.get("reviewer"),
+        review.get("created_at"),
         item["review_count"],
         int(verdict.get("text_changed", False)),
         source["id"],

@@ -205,13 +205,13 @@ def marked_text(item: dict) -> str:
     )
 
 
-def _verdict_rows(item: dict, is_verdict: bool) -> list[tuple[str, str]]:
-    verdict, label = item["verdict"], escape(item["status_label"])
-    if verdict is None or not is_verdict:
+def _verdict_rows(item: dict) -> list[tuple[str, str]]:
+    verdict, review, label = item["verdict"], item["review"], escape(item["status_label"])
+    if verdict is None:
         worked = ""
-        if verdict is not None:  # a workflow state someone set, such as "in progress"
-            by = f", {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
-            worked = f"{by}, {escape(when(verdict['created_at']))}"
+        if review is not None:  # a workflow state someone set, such as "in progress"
+            by = f", {escape(review['reviewer'])}" if review["reviewer"] else ""
+            worked = f"{by}, {escape(when(review['created_at']))}"
         return [("Verdict", f"none yet ({label}{worked})")]
     by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
     rows = [("Verdict", f"{label}{by}, {escape(when(verdict['created_at']))}")]
@@ -261,10 +261,10 @@ def _conflicts_html(item: dict) -> str:
     return f'<div class="cluster"><h3>Figures disagree in {counted(item["conflict_count"], "item")}</h3><ul>{"".join(entries)}</ul></div>'
 
 
-def item_html(item: dict, colors: dict[str, str], is_verdict: bool) -> str:
+def item_html(item: dict, colors: dict[str, str]) -> str:
     """One item as an ``<article>`` card."""
     color = colors.get(item["status"], css_color(None))
-    rows = _verdict_rows(item, is_verdict)
+    rows = _verdict_rows(item)
     if item["speaker"]:
         rows.append(("Speaker", escape(item["speaker"]) + (f", {escape(item['role'])}" if item["role"] else "")))
     rows.append(("Source", _source(item["source"])))
@@ -301,7 +301,7 @@ def write(selection: Selection, out: TextIO) -> int:
     )
     count = 0
     for item in selection.items(cluster="lead", conflicts=True):
-        out.write(item_html(item, colors, selection.is_verdict(item["status"])))
+        out.write(item_html(item, colors))
         count += 1
     if not count:
         out.write('<p class="muted">No items match.</p>')

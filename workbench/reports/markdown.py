@@ -182,13 +182,13 @@ def note_text(note: str) -> str:
     )
 
 
-def _verdict_lines(item: dict, is_verdict: bool) -> list[str]:
-    verdict, label = item["verdict"], escape(item["status_label"])
-    if verdict is None or not is_verdict:
+def _verdict_lines(item: dict) -> list[str]:
+    verdict, review, label = item["verdict"], item["review"], escape(item["status_label"])
+    if verdict is None:
         worked = ""
-        if verdict is not None:  # a workflow state someone set, such as "in progress"
-            by = f", {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
-            worked = f"{by}, {escape(when(verdict['created_at']))}"
+        if review is not None:  # a workflow state someone set, such as "in progress"
+            by = f", {escape(review['reviewer'])}" if review["reviewer"] else ""
+            worked = f"{by}, {escape(when(review['created_at']))}"
         return [f"- **Verdict:** none yet ({label}{worked})"]
     by = f" by {escape(verdict['reviewer'])}" if verdict["reviewer"] else ""
     lines = [f"- **Verdict:** {label}{by}, {escape(when(verdict['created_at']))}"]
@@ -233,7 +233,7 @@ def _conflict_lines(item: dict) -> list[str]:
     return lines
 
 
-def item_lines(number: int, item: dict, is_verdict: bool) -> list[str]:
+def item_lines(number: int, item: dict) -> list[str]:
     """One item's section."""
     kind = escape(item["kind"]) + (" (headline)" if item.get("headline") else "")
     lines = [
@@ -244,7 +244,7 @@ def item_lines(number: int, item: dict, is_verdict: bool) -> list[str]:
     ]
     if item["cut"]:
         lines += [f"*{CUT_NOTE}*", ""]
-    lines += _verdict_lines(item, is_verdict)
+    lines += _verdict_lines(item)
     if item["speaker"]:
         role = f" ({escape(item['role'])})" if item["role"] else ""
         lines.append(f"- **Speaker:** {escape(item['speaker'])}{role}")
@@ -260,7 +260,7 @@ def write(selection: Selection, out: TextIO) -> int:
     out.write("\n".join(head + [""] + summary_lines(selection, summary(selection)) + ["## Items", "", ""]))
     count = 0
     for count, item in enumerate(selection.items(cluster="lead", conflicts=True), 1):
-        out.write("\n".join(item_lines(count, item, selection.is_verdict(item["status"]))) + "\n")
+        out.write("\n".join(item_lines(count, item)) + "\n")
     if not count:
         out.write("No items match.\n")
     return count

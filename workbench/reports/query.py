@@ -186,8 +186,9 @@ class Selection:
         """Stream the selected items (by source publication date, source, then position).
 
         Each item is a dict: its own columns (``numbers`` parsed; ``segments``, ``quoted``
-        and ``headline`` when the database has them), ``source`` (a dict), ``verdict`` (the
-        current review or ``None``), ``review_count``, and when asked:
+        and ``headline`` when the database has them), ``source`` (a dict), ``review`` (the
+        current review or ``None``), ``verdict`` (the same when its status is a verdict,
+        else ``None``), ``review_count``, and when asked:
 
         - ``cluster``: up to :data:`SHOWN_MEMBERS` other items with the same ``cluster_id``,
           each with its source, earliest first; ``cluster_size`` and ``cluster_sources``
@@ -284,7 +285,7 @@ class Selection:
             cursor = self.db.execute(sql, self.params)
             try:
                 for row in cursor:
-                    yield _shape(row, labels, self.shape, bool(cluster), wanted, list(self.changes))
+                    yield _shape(row, labels, self.workflow, self.shape, bool(cluster), wanted, list(self.changes))
             finally:
                 cursor.close()  # a reader that stopped early must not keep the temporary tables busy
 
@@ -377,7 +378,13 @@ def _json_list(value: str | None) -> list:
 
 
 def _shape(
-    row: tuple, labels: dict[str, str], shape: list[str], cluster: bool, extra: list[str], changes: list[str]
+    row: tuple,
+    labels: dict[str, str],
+    workflow: set[str],
+    shape: list[str],
+    cluster: bool,
+    extra: list[str],
+    changes: list[str],
 ) -> dict:
     """One result row as a nested item dict."""
     width = len(ITEM_KEYS) + len(shape)
@@ -387,7 +394,8 @@ def _shape(
     item["source"] = {column: next(rest) for column in SOURCE_COLUMNS}
     review_id, note, reviewer, created_at, flags, review_count = (next(rest) for _ in range(6))
     changed = [name for name, flag in zip(changes, json.loads(flags or "[]")) if flag]
-    item["verdict"] = (
+    # The current review; it is the verdict only when its status is one (not "in progress").
+    item["review"] = (
         None
         if review_id is None
         else {
@@ -400,6 +408,7 @@ def _shape(
             "changed": changed,
         }
     )
+    item["verdict"] = item["review"] if item["status"] not in workflow else None
     item["review_count"] = review_count
     item["numbers"] = _json_list(item["numbers"])
     for column in ("segments", "quoted"):
