@@ -266,7 +266,7 @@ def test_containment_links(db):
 SIMILAR = [
     "Railway workers in Brest walked off the job to protest against the arrest of their union leader.",
     "Railway workers in Brest walked off the job in protest at the detention of their union leader.",
-    "In Brest, railway workers walked out on Monday to protest against the arrest of their union leader.",
+    "In Brest, railway workers walked off the job on Monday to protest against the arrest of their union leader.",
 ]
 
 

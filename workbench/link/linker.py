@@ -36,6 +36,7 @@ from .scoring import (
     CONFLICT_MIN,
     DEFAULT_THRESHOLD,
     SEMANTIC_SPEAKER_MIN,
+    SEMANTIC_SPEAKER_WORDING_MIN,
     SEMANTIC_WORDING_MIN,
     figure_conflicts,
     score_pairs,
@@ -133,10 +134,11 @@ def classify(
 
 
 def _close_in_meaning(meaning: float, score: float, threshold: float, quotes_by_one: bool) -> bool:
-    """A link by meaning: one speaker's quotes at SEMANTIC_SPEAKER_MIN, any two items at
-    SEMANTIC_MIN with a wording score of SEMANTIC_WORDING_MIN (both raised with the threshold)."""
+    """A link by meaning: two quotes of one speaker at SEMANTIC_SPEAKER_MIN with a wording
+    score of SEMANTIC_SPEAKER_WORDING_MIN, any two items at SEMANTIC_MIN with one of
+    SEMANTIC_WORDING_MIN (the cosines raised with the threshold)."""
     if quotes_by_one and meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN):
-        return True
+        return score >= SEMANTIC_SPEAKER_WORDING_MIN
     return meaning >= semantic_min(threshold) and score >= SEMANTIC_WORDING_MIN
 
 
@@ -162,7 +164,7 @@ def score_candidates(
         # Pairs below the threshold may score 0 in rapidfuzz's pruning: a pair close in
         # meaning is scored again in full, for the wording floor of a semantic link.
         scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
-        close = np.flatnonzero((scores < threshold) & (meaning * 100 >= semantic_min(threshold)))
+        close = np.flatnonzero((scores < threshold) & (meaning * 100 >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN)))
         if len(close):
             scores[close], contained[close] = score_pairs(corpus.texts, corpus.sizes, a[close], b[close], 0)
             contained[close] &= scores[close] >= threshold
