@@ -12,7 +12,10 @@ line is one gold attribution: its Content span(s) and Source span. Two evaluatio
   "direct, strict" row counts only found quotes lying inside direct gold contents; the
   "whole quotations" row leaves out our ``partial`` quotes (quoted words embedded in the
   writer's sentence) and counts only found quotes inside direct gold contents.
-* all attributions: every gold content, against our quote items plus indirect claims.
+* all attributions: every gold content, against our quote items plus indirect claims. A
+  stance claim holds its source and cue for the reviewer (``The ministry blamed foreign
+  hackers for the outage``); PolNeAR's content is what follows the cue, so the claim's words
+  after its cue are what is compared (``--whole-stances`` compares the whole claim).
 
 A gold content is found when the found items lying mostly inside it cover (as a union,
 so overlapping items are not counted twice) at least half of its characters and are
@@ -29,8 +32,10 @@ are judged as one stretch (annotators cut a quote at sentence and paragraph brea
 since annotators often leave one character of a mark out (``'Now …''``).
 
 ``--show-errors`` prints, for error analysis (use the train split), every false-positive
-whole quotation with the gold contents it overlaps and every missed direct gold with our
-quotes near it.
+quote item with the gold contents it overlaps and every missed direct gold with our quotes
+near it. ``--count-cues`` (train split only: the cue lexicon is grown from it) counts the
+words annotators mark as cues, one line per word, most frequent first, saying whether
+``workbench.extract.attribution.cues`` knows it.
 """
 
 from __future__ import annotations
@@ -45,11 +50,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.extract import extract
+from workbench.extract.attribution.cues import CUE_RE, GERUND_RE, STANCE_CUES
 
 _PRONOUNS = frozenset("he she it they i we you him her them his its their us me".split())
 _OPEN = '“"'
 _CLOSE = '”"'
 _MARKS = "“”\"'"
+# Words of multi-word cues that are no cue of their own ("has said", "according to").
+_FUNCTION_WORDS = frozenset(
+    """to of has a on about is for in the have also was are not with s t out had as at an by his were would
+    did be will it and that from more over now up been""".split()
+)
 
 
 @dataclass
@@ -124,10 +135,25 @@ def _overlap(start: int, end: int, ranges: list[tuple[int, int]]) -> int:
     return sum(max(0, min(end, e) - max(start, s)) for s, e in ranges)
 
 
+def content_spans(item, whole_stances: bool = False) -> list[tuple[int, int]]:
+    """The spans of ``item`` that hold reported content: a quotation's segments (not the
+    attribution between them); for a stance claim, which shows the reviewer who holds it
+    (``The ministry blamed foreign hackers for the outage``), what follows its cue, as
+    PolNeAR's content does (``foreign hackers for the outage``), unless ``whole_stances``."""
+    if item.kind == "claim" and item.cue in STANCE_CUES and not whole_stances:
+        at = item.text.find(item.cue + " ")
+        if at > 0:
+            return [(item.start + at + len(item.cue) + 1, item.end)]
+    return item.spans
+
+
 def _share(item, ranges: list[tuple[int, int]]) -> tuple[int, int]:
-    """(characters of ``item`` inside ``ranges``, characters of ``item``): a quotation in
-    several segments counts its words only, not the attribution between them."""
-    return sum(_overlap(s, e, ranges) for s, e in item.spans), sum(e - s for s, e in item.spans)
+    """(characters of ``item``'s content inside ``ranges``, characters of its content)."""
+    spans = content_spans(item, _WHOLE_STANCES[0])
+    return sum(_overlap(s, e, ranges) for s, e in spans), sum(e - s for s, e in spans)
+
+
+_WHOLE_STANCES = [False]  # set by --whole-stances
 
 
 def _mostly_inside(item, ranges: list[tuple[int, int]]) -> bool:
@@ -140,7 +166,7 @@ def _finders(found: list, gold: Gold) -> list[int]:
     mostly inside it cover half of it, as a union, within twice its length."""
     inside = [i for i, item in enumerate(found) if _mostly_inside(item, gold.ranges)]
     merged: list[list[int]] = []
-    for s, e in sorted(span for i in inside for span in found[i].spans):
+    for s, e in sorted(span for i in inside for span in content_spans(found[i], _WHOLE_STANCES[0])):
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
@@ -202,6 +228,22 @@ def article_files(folder: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
+def count_cues(pairs: list[tuple[Path, Path]], shown: int = 150) -> None:
+    """The words of the gold cue spans, most frequent first, and whether the lexicon has them."""
+    counts: dict[str, int] = {}
+    for _, ann_path in pairs:
+        for line in ann_path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if len(fields) >= 3 and fields[1].startswith("Cue "):
+                for word in re.findall(r"[a-z]+", fields[2].lower()):
+                    if word not in _FUNCTION_WORDS:
+                        counts[word] = counts.get(word, 0) + 1
+    print(f"{'cue word':<16}{'marked':>8}  in the lexicon")
+    for word, count in sorted(counts.items(), key=lambda pair: -pair[1])[:shown]:
+        known = bool(CUE_RE.fullmatch(word) or GERUND_RE.fullmatch(word)) or word in STANCE_CUES
+        print(f"{word:<16}{count:>8}  {'yes' if known else ''}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="a PolNeAR split folder (with text/ and attributions/)")
@@ -209,10 +251,18 @@ def main() -> int:
     parser.add_argument(
         "--show-errors", action="store_true", help="print false-positive quote items and missed direct golds"
     )
+    parser.add_argument("--count-cues", action="store_true", help="count the cue words annotators mark")
+    parser.add_argument(
+        "--whole-stances", action="store_true", help="measure stance claims whole, source and cue included"
+    )
     args = parser.parse_args()
+    _WHOLE_STANCES[0] = args.whole_stances
     pairs = article_files(args.path) if (args.path / "text").is_dir() else []
     if not pairs:
         print(f"PolNeAR not found at {args.path}: nothing to evaluate")
+        return 0
+    if args.count_cues:
+        count_cues(pairs)
         return 0
     quoted, lenient, everything = Tally(), Tally(), Tally()
     speakers_checked = speakers_right = 0

@@ -7,6 +7,8 @@ round-up, a transcript-style blog); every item of it is asserted, in order.
 
 from __future__ import annotations
 
+from outlets import FACTS, PARTIAL, ROUNDUP, SPEAKERS, WIRE
+
 from workbench.extract import extract
 from workbench.model import segments_text
 
@@ -50,17 +52,6 @@ def test_a_quotation_split_by_its_attribution_is_one_quote():
         "The rest keeps the schools open.",
     ]
     assert (quote.start, quote.end) == (quote.segments[0][0], quote.segments[-1][1])
-
-
-WIRE = (
-    "The city council approved a $4.2 billion budget on Tuesday after a six-hour debate.\n\n"
-    "“We have cut what could be cut,” Mayor Dana Whitfield told reporters at city hall. "
-    "“The rest keeps the schools open.”\n\n"
-    "“Nobody in this building wanted these cuts,” she said. “But the alternative was closing two libraries.”\n\n"
-    "“We will publish every line of the budget online.\n\n"
-    "“Residents will see where each dollar goes,” Whitfield added.\n\n"
-    "Omar Reyes, the council’s treasurer, said on Monday: “We are out of reserves.”"
-)
 
 
 def test_wire_copy_one_quote_per_quotation_and_the_headline_first():
@@ -115,14 +106,8 @@ def test_a_headline_that_opens_the_text_is_one_item_at_its_place():
 
 
 def test_quoted_words_belong_to_their_claim_and_labels_are_no_quotes():
-    text = (
-        "The transport minister said the rail plan was “a historic mistake” that would cost thousands of jobs.\n\n"
-        "Critics have long accused the “dishonest media” of ignoring rural lines.\n\n"
-        "Whitfield, who appeared on the reality show “City Hall Tonight” last year, did not comment.\n\n"
-        "Supporters of “Crooked Dana” packed the hall on Thursday evening.\n\n"
-        "Reyes warned the cuts would fall on “the people who can least afford them. Pensioners, students "
-        "and the sick will pay first,” and left the chamber."
-    )
+    text = PARTIAL
+
     assert items(text) == [
         (
             "claim",
@@ -160,14 +145,8 @@ def test_quoted_words_belong_to_their_claim_and_labels_are_no_quotes():
 
 
 def test_the_writers_own_facts_around_reported_speech_are_claims():
-    text = (
-        "Maria Lopez, a spokeswoman for Harbor Freight Lines, answered questions for an hour.\n\n"
-        "The agency, which processed more than 40,000 visa requests last year, said it would double its staff.\n\n"
-        "After the ministry cut the budget by a third, analysts feared the reform would stall before the election.\n\n"
-        "She said the firm hired 200 people and has opened a second office since March.\n\n"
-        "The ministry blamed foreign hackers for the outage.\n\n"
-        "The minister, who supported the reforms, was dismissed on Monday."
-    )
+    text = FACTS
+
     assert items(text) == [
         (
             "claim",
@@ -188,25 +167,8 @@ def test_the_writers_own_facts_around_reported_speech_are_claims():
 
 
 def test_the_right_speaker_for_every_claim_and_quote():
-    text = (
-        "Mayor Dana Whitfield said the plan “will pay for itself,” while councillor Omar Reyes warned that "
-        "“the upkeep alone will sink us” and said maintenance would cost $2 million a year.\n\n"
-        "Rep. Jane Doe II (D-Mo.) said the bill would fail in the Senate.\n\n"
-        "Councillor Jane Roe said the vote was rigged by the majority. Later, Jane Roe said she would appeal "
-        "the ruling in court.\n\n"
-        "Senator Paul Okafor, who chairs the finance committee, shouted that the vote was a sham.\n\n"
-        "Okafor spoke for twenty minutes, adding, “We will appeal this ruling.”\n\n"
-        "“Please vote for the library,” Whitfield implored the crowd.\n\n"
-        "“It is over,” Reyes blurted.\n\n"
-        "“Read the fine print before you sign,” the report advises.\n\n"
-        "As Okafor has written, “the numbers never added up.”\n\n"
-        "“They are thrilled with the result,” Roe gushed.\n\n"
-        "“That was a mistake,” Whitfield said, referring to the 2019 budget.\n\n"
-        "Governor Said “We Will Not Cut Schools”\n\n"
-        "The deficit will reach $40 million, up from the first estimate of $25 million, the treasurer said.\n\n"
-        "Whitfield criticized the vote, calling the plan “reckless and cruel.”\n\n"
-        "Okafor defended his remarks and said the vote was fair."
-    )
+    text = SPEAKERS
+
     assert items(text) == [
         # Two people in one sentence: each keeps their own words.
         ("claim", "the plan “will pay for itself,”", "Dana Whitfield", "indirect", ["will pay for itself"]),
@@ -246,11 +208,8 @@ def test_the_right_speaker_for_every_claim_and_quote():
 
 
 def test_a_round_up_names_who_said_it_and_where():
-    text = (
-        "What the papers say about the budget vote.\n\n"
-        "Jane Roe, The Daily Ledger: “The council has lost its way on spending.”\n\n"
-        "Paul Okafor, Riverside Times: “A budget that closes no school deserves a hearing.”"
-    )
+    text = ROUNDUP
+
     assert items(text) == [
         ("claim", "What the papers say about the budget vote.", None, None, []),
         ("quote", "The council has lost its way on spending.", "Jane Roe", "direct", []),

@@ -93,13 +93,16 @@ def claim_items(
             inside = covered_at.within(start, end)
             if not sentence_is_claim(sentence) or words_outside(sentence, 0, len(sentence), inside) < 4:
                 continue
-            reported = find_indirect(sentence, sorted(inside + embedded_at.within(start, end)))
+            tail = next((tail_at[start + s] for s, _ in inside if start + s in tail_at), None)
+            reported = find_indirect(
+                sentence, sorted(inside + embedded_at.within(start, end)), tail[0] if tail else None
+            )
             if not reported:
                 reported = _lead_in(sentence, start, inside, tail_at)
             if reported:
                 parts = []
                 for indirect in reported:
-                    c_start, c_end = _content(sentence, indirect)
+                    c_start, c_end = _content(sentence, indirect, inside)
                     # A word of its own: "X said: “<whole quotation>”" is the quote item already.
                     if words_outside(sentence, c_start, c_end, inside):
                         parts.append((c_start, c_end, indirect))
@@ -136,13 +139,18 @@ def claim_items(
     return pending
 
 
-def _content(sentence: str, indirect: Indirect) -> tuple[int, int]:
-    """The reported content, trimmed; a circumstance before a colon (``said on Monday: “…”``) is
-    not part of it."""
+def _content(sentence: str, indirect: Indirect, inside: list[tuple[int, int]]) -> tuple[int, int]:
+    """The reported content, trimmed; a circumstance before a colon (``said on Monday: …``) and a
+    recipient before a whole quotation (``told host Matt Boyle, “…”``) are not part of it."""
     start, end = trim(sentence, indirect.content_start, indirect.content_end)
     colon = sentence.find(": ", start, end)
     if colon >= 0 and len(WORD.findall(sentence, start, colon)) <= _LEAD_WORDS:
         start, end = trim(sentence, colon + 1, end)
+    quotation = next((s for s, _ in inside if start <= s < end), None)
+    if quotation is not None and not words_outside(sentence, quotation, end, inside):
+        lead = sentence[start:quotation].rstrip()
+        if lead.endswith((",", ":", "—")) and len(WORD.findall(lead)) <= _LEAD_WORDS:
+            start = quotation  # the claim is the quotation alone: the quote item already
     return start, end
 
 

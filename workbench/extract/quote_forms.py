@@ -83,10 +83,15 @@ def introduces(lead: str) -> bool:
 
 
 def _introduces_speech(lead: str) -> bool:
-    """``Trump said,`` / ``In a statement, Trump said,`` / ``telling Reuters,``: the clause before
-    the comma holds a speech cue, and no ``that`` after it makes the quote part of reported speech."""
-    clause = lead[max(lead.rfind(","), lead.rfind(" — ")) + 1 :]
+    """``Trump said,`` / ``In a statement, Trump said,`` / ``telling Reuters,`` / ``Clinton said in
+    the spring, when the story broke,``: one of the last two clauses before the comma holds a
+    speech cue, and no ``that`` after it makes the quote part of reported speech."""
+    cut = max(lead.rfind(", "), lead.rfind(" — "))
+    clause = lead[cut + 1 :]
     cue = CUE_RE.search(clause) or GERUND_RE.search(clause)
+    if cue is None and cut > 0:
+        clause = lead[max(lead.rfind(", ", 0, cut), lead.rfind(" — ", 0, cut)) + 1 :]
+        cue = CUE_RE.search(clause) or GERUND_RE.search(clause)
     return cue is not None and not _THAT_AFTER.search(clause, cue.end())
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench.extract.attribution.around_quotes import QuoteAttribution, attribute_quote
+from workbench.extract.attribution.cues import CUE_RE, GERUND_RE
 from workbench.extract.attribution.pending import Pending
 from workbench.extract.attribution.sources import Source
 from workbench.extract.quote_forms import introduces, quote_form
@@ -122,7 +123,16 @@ def _after_its_attribution(text: str, last: _Read, read: _Read) -> bool:
         and last.quote.single == read.quote.single
         and tail_end <= read.quote.open_at
         and not text[tail_end : read.quote.open_at].strip()
+        and not _second_attribution(text[last.quote.after : read.quote.open_at])
     )
+
+
+def _second_attribution(between: str) -> bool:
+    """``“A,” Cruz said as the heckler yelled: “B”`` / ``“A,” she said, adding, “B”``: the words
+    between two quotes hold a second cue, or end with a colon: the second quote has an
+    attribution of its own."""
+    cues = CUE_RE.findall(between) + GERUND_RE.findall(between)
+    return len(cues) > 1 or between.rstrip().endswith(":")
 
 
 def _items_of(text: str, quotation: list[_Read]) -> list[tuple[list[tuple[int, int]], bool]]:

@@ -19,7 +19,9 @@ MAX_ITEM_CHARS = 2000
 # Where a piece prefers to end: after a clause's punctuation, before a space.
 _CLAUSE_ENDS = (". ", "; ", ": ", ", ", " — ", " – ", " - ")
 
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# Cleaned text separates paragraphs with a blank line and holds no other line break; a text
+# that was not cleaned (a live blog pasted line by line) breaks paragraphs with one.
+PARAGRAPH_BREAK = re.compile(r"\n\s*")  # the blanks before it are trimmed off the paragraph
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then
 # whitespace and something that can open a sentence. Abbreviations are vetoed later. The runs

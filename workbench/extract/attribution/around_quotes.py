@@ -42,6 +42,9 @@ _BARE_ATTRIBUTION = re.compile(
 _ROUNDUP = re.compile(rf"(?P<name>{NAME_RUN.pattern}),\s+(?P<outlet>[^,:]{{2,60}})")
 # "“…,” while councillor Reyes warned": a clause of its own, not the quote's attribution.
 _NEW_CLAUSE = re.compile(r"(?:while|whereas|but|and|as|because|although|though|since|when|after|before|if|so)\b")
+_CLAUSE_AFTER = re.compile(
+    rf",\s+(?:but|and|while|though|although|because|whereas|yet|so|{GERUND_RE.pattern})\b|;\s|\s[—–]\s"
+)
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -102,7 +105,11 @@ def _after_quote(
         sentence_end = sentence_at(spans, sentence_end + 1)[1]
     tail_end = min(sentence_end, next_open, quote.close_at + _MAX_HEAD)
     found = tail_attribution(text[quote.after : tail_end])
-    return found, (tail_end if found else None)
+    if found is None:
+        return None, None
+    # The attribution ends where a clause of its own begins ("…,” she said, adding that …").
+    clause = _CLAUSE_AFTER.search(text, quote.after + 1, tail_end)
+    return found, (clause.start() if clause else tail_end)
 
 
 def _bare_attribution_follows(text: str, quote: QuoteSpan, spans: list[tuple[int, int]], sentence_end: int) -> bool:

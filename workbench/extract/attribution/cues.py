@@ -28,7 +28,8 @@ figured guessed reckoned bragged threatened conceded answered answers interjecte
 barked cracked gloated jeered confessed echoed exhorted surmised elaborated scoffed snapped sniped
 demanded pleaded intoned concludes continues reads read wants want wanted plans planned seeks sought
 proposed proposes cited cites expressed mentioned decried invoked implored blurted written advises advised
-advise gushed""".split()
+advise gushed refused refuses refuse expected sees see saw seemed seems considers considered agree agrees
+offered offers issued released""".split()
 _CUE_PHRASES = [
     "pointed out",
     "points out",
@@ -50,12 +51,28 @@ _CUE_PHRASES = [
     "talks about",
     "spoke about",
     "pointed to",
+    "talking about",
+    "talk about",
+    "said of",
+    "spoke of",
+    "railed against",
+    "voted against",
+    "campaigned against",
+    "warned against",
+    "argued against",
+    "weighed in on",
+    "commented on",
+    "said about",
+    "says about",
+    "say about",
 ]
 # Gerunds that introduce a partial quote without naming the speaker again.
 _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
 dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
 denouncing praising yelling shouting chanting tweeting asking answering joking stating explaining
-recalling citing suggesting acknowledging announcing predicting questioning criticizing""".split()
+recalling citing suggesting acknowledging announcing predicting questioning criticizing supporting seeking
+pointing pledging defending attacking mocking slamming blasting dismissing rejecting demanding arguing
+touting""".split()
 CUE_WORDS = frozenset(_CUE_VERBS)
 CUE = alternation(set(_CUE_PHRASES + _CUE_VERBS))
 # "According to" opens sentences; the verbs are matched in lower case only ("Reports", "States" are names).

@@ -17,8 +17,10 @@ from itertools import islice
 from workbench.extract.attribution.cues import CUE, CUE_RE, DAYS, GERUND_RE, STANCE_CUES, STANCE_VERBS, is_noun
 from workbench.extract.attribution.names import NAME_RUN
 from workbench.extract.attribution.sources import (
+    PRONOUNS,
     Source,
     clause_subject,
+    is_fragment,
     parse_source,
     source_after_cue,
     subject_before,
@@ -48,9 +50,11 @@ _ASKING = frozenset("asked asks wondered questioned".split())
 _PARENTHESIS_END = re.compile(r"[^,.;:!?“”\"]{0,40}?,\s*")
 _CONTENT_STOP = re.compile(
     rf";\s|,?(?<!\s)\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
+    # The subject's next cue: "…, recalled that …".
+    rf"|,\s+(?:also\s+)?(?:{CUE})\s"
     # A clause of the writer's own after the report: "…, but he urged …", "…, for whom he …".
     r"|,[”’\"']?\s+(?:but|while|though|although|even\s+though|whereas|which|for\s+whom|as\s+well\s+as|rather\s+than"
-    r"|meaning|both\s+of\s+whom|based\s+on)\b"
+    r"|meaning|both\s+of\s+whom|based\s+on)\b(?!\s+that\b)"  # "…, but that …" goes on reporting
     # The subject's next act: "she wants a safe zone and has expressed support for …".
     r"|(?<!\s)\s+and\s+(?:has|have|had|is|was|will|would)\s+(?:also\s+)?[a-z]+(?:ed|en)\b"
 )
@@ -99,6 +103,7 @@ _RECIPIENT = re.compile(
 # its word, so a bound keeps a run-on sentence of cues ("… and has asked … and has asked …")
 # linear; normal sentences hold far fewer.
 _MAX_TRIES = 8
+_SUBJECT_WINDOW = 400  # characters before a cue that hold its subject
 _SHORT_TAIL = 8  # words after the cue that can still be circumstance ("in a statement on Monday")
 # What may follow "…, X said" at the end of a sentence: nothing, or a circumstance.
 _CIRCUMSTANCE = re.compile(
@@ -146,10 +151,12 @@ def speaker_label(paragraph: str) -> tuple[Source, int] | None:
     return (source, match.end()) if source and source.pronoun is None else None
 
 
-def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect]:
+def find_indirect(sentence: str, quoted: list[tuple[int, int]], speaker: Source | None = None) -> list[Indirect]:
     """Reported speech in ``sentence``, in text order (cue words inside ``quoted`` spans, sorted
     and not overlapping, are ignored): the main attribution, then what a trailing gerund adds
-    (``…, saying …``)."""
+    (``…, saying …``). ``speaker``: who a whole quotation in the sentence is attributed to
+    (``“…,” she said, adding that …``), whose words a gerund adds to when the sentence names
+    no one else."""
     cues = [m for m in CUE_RE.finditer(sentence) if not (inside(m.start(), quoted) or is_noun(sentence, m))]
     main = _main_attribution(sentence, cues) or _stance(sentence, quoted)
     found = [main] if main else []
@@ -177,7 +184,7 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]]) -> list[Indirect
     reach = found[-1].content_end if main else 0
     gerunds = (g for g in GERUND_RE.finditer(sentence, reach) if not inside(g.start(), quoted))
     for gerund in islice(gerunds, _MAX_TRIES):
-        extra = _after_gerund(sentence, gerund, main.source if main else None)
+        extra = _after_gerund(sentence, gerund, main.source if main else speaker)
         if extra:
             found.append(extra)
             break
@@ -372,21 +379,37 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
         start = after_at
     while start < len(sentence) and sentence[start] in " ,:":
         start += 1
-    end = _content_end(sentence, start)
-    if len(WORD.findall(sentence[start:end])) < 2:
+    # The subject first: without one there is no report, and the content need not be read.
+    source = source or _subject(before)
+    if source is None:
         return None
-    if source is None:
-        for find in (subject_before, _relative_subject, _sentence_subject, clause_subject):
-            source = find(before)  # clause_subject: "Scott blasted Congress and said …"
-            if source is not None and source.name.rsplit(None, 1)[-1].lower() not in _CONJUNCTIONS:
-                break
-            source = None  # "The union walked out and": a clause, not a subject
-    if source is None:
+    end = _content_end(sentence, start)
+    if len(WORD.findall(sentence, start, min(end, start + 100))) < 2:
         return None
     if word in STANCE_CUES and not that and sentence[start : start + 1] not in _QUOTE_MARKS:
         # "The ministry blamed foreign hackers for the outage": a stance is the whole clause.
         start = _subject_start(before, source)
     return Indirect(start, end, source, word, cue.start())
+
+
+def _subject(before: str) -> Source | None:
+    """Who holds the cue that follows ``before``: the words just before it, the name a relative
+    clause hangs on, a long subject opening the sentence, or the subject of its first clause
+    (``Scott blasted Congress and said …``). Each reads a bounded stretch: the end or the
+    opening of ``before``."""
+    end, opening = before[-_SUBJECT_WINDOW:], before[:_SUBJECT_WINDOW]
+    if len(before) > _SUBJECT_WINDOW:
+        end = end[end.find(" ") + 1 :]  # whole words only
+    for find, words in (
+        (subject_before, end),
+        (_relative_subject, end),
+        (_sentence_subject, opening),
+        (clause_subject, opening),
+    ):
+        source = find(words)
+        if source is not None and source.name.rsplit(None, 1)[-1].lower() not in _CONJUNCTIONS:
+            return source
+    return None  # "The union walked out and": a clause, not a subject
 
 
 def _content_end(sentence: str, start: int) -> int:
@@ -416,7 +439,7 @@ def _loose_source(phrase: str) -> Source | None:
     words = phrase.split()
     if not words or len(words) > 20:
         return None
-    return parse_source(phrase) or Source(phrase)
+    return parse_source(phrase) or (None if is_fragment(phrase) else Source(phrase))
 
 
 def _relative_subject(before: str) -> Source | None:
@@ -442,4 +465,6 @@ def _sentence_subject(before: str) -> Source | None:
         subject = phrase[: verb.start()]
         adverb = at_end(_TRAILING_ADVERB, subject)
         return _sentence_subject(subject[: adverb.start()] if adverb else subject)
-    return None if verb else Source(phrase)  # a subject holds no finite verb
+    if verb or is_fragment(phrase):
+        return None  # a subject holds no finite verb
+    return parse_source(phrase) if phrase.lower() in PRONOUNS else Source(phrase)

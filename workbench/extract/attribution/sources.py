@@ -26,6 +26,7 @@ _LEADING_CONNECTIVES = re.compile(
 )
 
 # "52 percent", "26%", "1,409 teachers": a share of those polled (not a year).
+_SHARE_WORDS = 9  # "58 percent of Florida Latino voters overall"
 _SHARE = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)|(?!(?:19|20)\d\d\b)\d[\d,]*\s+[a-z]+s\b")
 # "Representative Lee Zeldin, Republican of New York, gave …" / "The spokesman refused …" /
 # "She then turned …": a name, pronoun or common noun opening a clause, an optional
@@ -64,6 +65,25 @@ _DETERMINERS = frozenset(
 )
 _ROLE_SPLIT = re.compile(r"(?<!\s)\s*(?:,|\s[—–]\s)\s*")
 _ROLE_END = re.compile(r"(?<!\s)\s*(?:,|\s[—–]\s|\s(?:who|that|which)\s|$)")
+# What makes a phrase words of a sentence rather than someone (is_fragment).
+_SENTENCE_MARKS = re.compile(r"[:;“”\"()]")
+_NOT_SPEAKERS = frozenset("you him her me us them one".split())  # pronouns that name no one here
+_PARTY = re.compile(r"[DRI]-[A-Z][a-z]*\.?")
+_DANGLING = frozenset(
+    """and or but nor of to in on at for with by from about as than that which who whom whose what when where
+    while because if the a an this these those his her its their our my your another""".split()
+)
+_NOUNS_IN_LY = frozenset("family ally assembly rally supply monopoly anomaly".split())
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|has|have|had|having|do|does|did|will|would|shall|should|can|could"
+    r"|may|might|must|said|says|say|told|tells|added|adds|wrote|writes|stated|claimed|argued|asked|noted|warned"
+    r"|announced|declared)\b|n[’']t\b|[’'](?:re|ve|ll|d|m)\b|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hat|[Tt]here|[Ww]hat)[’']s\b"
+)
+_PAST_AFTER_NAME = re.compile(
+    r"\b(?!(?:The|A|An|This|That|These|Those|His|Her|Its|Their|Our)\b)[A-Z][\w’'.-]*"
+    r"(?:\s+(?:\w+ly|then|also|later|again|never|just|only|once))?"
+    r"\s+(?!(?:polled|surveyed|asked|interviewed|questioned|contacted|sampled|based|named|elected|appointed)\b)[a-z]+ed\b"
+)
 _LEADING_JUNK = frozenset(",—–:(-”’\"'")
 _TRAILING_JUNK = frozenset(",—–:;.)-")
 # Appositives peeled off before a cue ("Trump, speaking in Ohio, said"): more are not a subject.
@@ -80,12 +100,21 @@ class Source:
 
 
 def parse_source(phrase: str) -> Source | None:
-    """Split a source phrase into name and role; None when it cannot be a source.
+    """Split a source phrase into name and role; None when it cannot be a source (a pronoun
+    that cannot speak, or words of a sentence: :func:`is_fragment`).
 
     ``Ilya Lashch, Lightpoint Global’s owner`` -> name ``Ilya Lashch``, role ``Lightpoint Global’s owner``;
     ``administrative director Eugene Nagel`` -> name ``Eugene Nagel``, role ``administrative director``.
     """
-    phrase = _strip_junk(phrase)
+    source = _parse(phrase)
+    if source is None or source.pronoun is not None:
+        return source
+    return source if plausible_speaker(source.name) else None
+
+
+def _parse(phrase: str) -> Source | None:
+    label = at_end(_PARTY_LABEL, phrase.rstrip(" ,.:;"))
+    phrase = _strip_junk(phrase[: label.start()] if label else phrase)  # "Tammy Baldwin (D-Wis.)"
     if not phrase:
         return None
     lowered = phrase.lower()
@@ -124,13 +153,46 @@ def parse_source(phrase: str) -> Source | None:
     # A common noun phrase: "a source", "officials", "the Trump campaign".
     first = words[0].lower()
     share = _SHARE.match(main)
-    if len(words) > 6 or (first not in _DETERMINERS and not words[0][0].isupper() and len(words) > 3 and not share):
+    if len(words) > (_SHARE_WORDS if share else 6) or (
+        first not in _DETERMINERS and not words[0][0].isupper() and len(words) > 3 and not share
+    ):
         return None
     if first in NOT_NAME and first not in _DETERMINERS:
         return None  # "and", "which", "to": a clause fragment, not a source
     if any(word.lower() in PRONOUNS for word in words[1:]) or (main[0].isdigit() and not share):
         return None
     return Source(main, appositive or None)
+
+
+def plausible_speaker(name: str) -> bool:
+    """A speaker that can say something: not a pronoun that names no one, not a fragment."""
+    return name.lower() not in _NOT_SPEAKERS and not is_fragment(name)
+
+
+def is_fragment(phrase: str) -> bool:
+    """``Trump has not yet``, ``his remarks and``, ``Cruz openly``, ``Making the rounds on …``,
+    ``D-Mo``: words of a sentence, not someone who can say something (a name, a role, an
+    organisation, a document)."""
+    words = phrase.rstrip(".,").split()
+    if (
+        not words
+        or _SENTENCE_MARKS.search(phrase)
+        or "''" in phrase
+        or _PARTY.fullmatch(phrase)
+        or not any(map(str.isalpha, phrase))
+    ):
+        return True
+    if words[0] == "that" or (len(words) == 1 and phrase.islower() and phrase.endswith("ed")):
+        return True  # "that all" (said that all …), "announced"
+    last = words[-1]
+    if last.lower() in _DANGLING or (last.endswith("ly") and last.islower() and last not in _NOUNS_IN_LY):
+        return True
+    if words[0].lower() in _DANGLING - _DETERMINERS:
+        return True  # "which he", "In this our quadrennial season of …"
+    if _FINITE.search(phrase) or _PAST_AFTER_NAME.search(phrase):
+        return True
+    first = words[0]
+    return first.endswith("ing") and (first.islower() or (len(words) > 1 and words[1] in _DANGLING))
 
 
 def _strip_junk(phrase: str) -> str:

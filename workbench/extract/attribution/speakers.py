@@ -7,13 +7,15 @@ Names are mapped to their fullest form through the article's
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_left
 from itertools import accumulate
 
 from workbench.extract.attribution.cues import STANCE_CUES
 from workbench.extract.attribution.names import NameBook, is_organisation
 from workbench.extract.attribution.pending import Pending
-from workbench.extract.attribution.sources import Source
+from workbench.extract.attribution.sources import Source, plausible_speaker
 from workbench.extract.spans import inside
 
 _LOOK_BACK = 40  # names considered when resolving a pronoun
@@ -40,8 +42,28 @@ def resolve_speakers(
     for entry in pending:
         if entry.source is not None:
             speaker, role = resolver.resolve(entry.source, entry.anchor)
+            speaker = canonical_speaker(speaker)
+            if speaker is not None and not plausible_speaker(speaker):
+                speaker, role = None, None  # a fullest form or a label that is words of a sentence
             entry.item.speaker, entry.item.role = _within_bounds(speaker), _within_bounds(role)
     _inherit_speakers([entry for entry in pending if entry.item.kind == "quote" or entry.source], is_text, paragraphs)
+
+
+_POSSESSIVE = re.compile(r"'s?$")
+
+
+def canonical_speaker(name: str | None) -> str | None:
+    """One way to write one name, whatever the source wrote: single spaces, straight
+    apostrophes, no trailing possessive, and a name in capitals (``DANA WHITFIELD``, from a
+    transcript) in Title Case; so the same full name is the same string in every article."""
+    if not name:
+        return name
+    name = " ".join(unicodedata.normalize("NFC", name).replace("’", "'").split())
+    name = _POSSESSIVE.sub("", name) if name.endswith("'s") or name.endswith("s'") else name
+    words = name.split()
+    if len(words) > 1 and all(word.isupper() for word in words if any(c.isalpha() for c in word)):
+        name = " ".join(word if len(word) <= 2 and word.endswith(".") else word.capitalize() for word in words)
+    return name or None
 
 
 def _within_bounds(name: str | None) -> str | None:
