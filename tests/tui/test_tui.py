@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import subprocess
@@ -11,10 +10,17 @@ import threading
 
 import numpy as np
 import pytest
-from sqlite_utils import Database
-from textual.geometry import Region
+from reviewing import (
+    cluster_head,
+    connect,
+    current_review,
+    num_of,
+    other_process,
+    select,
+    settle,
+    shown_text,
+)
 
-from workbench.link.clusters import refresh_clusters
 from workbench.store.reviews import StaleReview, history, mark, now
 from workbench.tui import filters, lists
 from workbench.tui.app import ReviewApp
@@ -24,124 +30,10 @@ from workbench.tui.filters import SORTS, Filter
 from workbench.tui.item_list import ItemList
 from workbench.tui.keys import KEYS, KeymapError, check_keymap
 from workbench.tui.list_index import ListIndex
-from workbench.tui.marking import Change, Marker
+from workbench.tui.marking import Change, Marker, Write, target
 from workbench.tui.messages import NumsReady
 from workbench.tui.rows import fetch_rows
 from workbench.tui.statuses import Status, reviewed_count
-
-HOSTILE = "[bold red]x[/] [link=file:///etc/passwd]here[/link] \x1b[31m"
-SIZE = (160, 45)
-
-
-@pytest.fixture
-def db_path(fixture_db, tmp_path):
-    """The fixture corpus plus a known cluster of three linked quotes and a hostile item."""
-    db = fixture_db
-    quotes = [
-        row[0]
-        for row in db.execute(
-            "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE kind = 'quote' "
-            "ORDER BY sources.rowid, items.seq"
-        )
-    ]
-    first, second = quotes[0], next(q for q in quotes if _source(db, q) != _source(db, quotes[0]))
-    third = quotes[1]
-    stamp = now()
-    with db.conn:
-        db.execute("DELETE FROM links")
-        for a, b, state, drift in (
-            (first, second, "suggested", [["replace", "a", "b"]]),
-            (first, third, "confirmed", None),
-        ):
-            a, b = sorted((a, b))
-            db.execute(
-                "INSERT INTO links (item_a, item_b, score, method, state, drift, created_at) "
-                "VALUES (?, ?, 0.9, 'test', ?, ?, ?)",
-                [a, b, state, json.dumps(drift) if drift else None, stamp],
-            )
-        refresh_clusters(db)
-        source_id = _source(db, first)
-        db.execute(
-            'INSERT INTO items (id, source_id, seq, kind, text, speaker, start, "end", paragraph, first_seen) '
-            "VALUES ('hostile00000001', ?, 9999, 'quote', ?, ?, 0, 5, 0, ?)",
-            [source_id, HOSTILE, "[i]Mallory[/i]", stamp],
-        )
-    db.close()  # the app must be the only connection in this process (see connect())
-    return tmp_path / "wb.db"
-
-
-def connect(path) -> Database:
-    """A second connection for the test, not through ``open_db``: its header check opens
-    and closes the file, which drops every POSIX lock this process (the app) holds on it."""
-    conn = sqlite3.connect(path, timeout=30)
-    return Database(conn)
-
-
-def _source(db, item_id):
-    return db.execute("SELECT source_id FROM items WHERE id = ?", [item_id]).fetchone()[0]
-
-
-def _num(path, item_id):
-    db = connect(path)
-    try:
-        return db.execute("SELECT num FROM items WHERE id = ?", [item_id]).fetchone()[0]
-    finally:
-        db.close()
-
-
-def _cluster_head(path):
-    """The quote that has two links."""
-    db = connect(path)
-    try:
-        return db.execute(
-            "SELECT id FROM (SELECT item_a AS id FROM links UNION ALL SELECT item_b FROM links) "
-            "GROUP BY id HAVING count(*) = 2"
-        ).fetchone()[0]
-    finally:
-        db.close()
-
-
-def shown_text(widget) -> str:
-    """What a widget draws, as plain text (every line, not only the visible ones)."""
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)))
-
-
-async def settle(app, pilot):
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-@pytest.fixture
-def review_app(db_path):
-    """Start the review app on ``db_path`` and wait until its list and counts are shown:
-    ``async with review_app(**options) as (app, screen, pilot)``; ``options`` go to ``ReviewApp``."""
-
-    @contextlib.asynccontextmanager
-    async def start(**options):
-        app = ReviewApp(db_path, **{"reviewer": "tester", **options})
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            yield app, app.review, pilot
-
-    return start
-
-
-async def select(app, pilot, item_id):
-    num = _num(app.db_path, item_id)
-    assert app.review.item_list.select_num(num)
-    await pilot.pause(0.2)  # past the detail pane's throttle
-    return num
-
-
-def current_review(path, item_id):
-    db = connect(path)
-    try:
-        return history(db, item_id)[-1] if history(db, item_id) else None
-    finally:
-        db.close()
-
 
 # The review screen's modules that the command line may import: none of them imports Textual.
 WITHOUT_TEXTUAL = tuple(
@@ -306,7 +198,7 @@ async def test_search_updates_as_you_type_and_survives_fts_syntax(db_path, revie
 
 
 async def test_cluster_verdict_marks_every_member_after_confirmation(db_path, review_app):
-    head = _cluster_head(db_path)
+    head = cluster_head(db_path)
     async with review_app() as (app, screen, pilot):
         await select(app, pilot, head)
         members = {head, *(m.row.id for m in screen.links.members)}
@@ -323,7 +215,7 @@ async def test_cluster_verdict_marks_every_member_after_confirmation(db_path, re
 
 
 async def test_link_confirm_reject_jump_and_back(db_path, review_app):
-    head = _cluster_head(db_path)
+    head = cluster_head(db_path)
     async with review_app() as (app, screen, pilot):
         num = await select(app, pilot, head)
         await pilot.press("enter")  # into the linked items
@@ -347,26 +239,6 @@ async def test_link_confirm_reject_jump_and_back(db_path, review_app):
         await pilot.press("b")
         await settle(app, pilot)
         assert screen.item_list.current == num
-
-
-async def test_mark_on_item_changed_elsewhere_warns_and_keeps_their_verdict(db_path, review_app):
-    async with review_app(poll_seconds=3600) as (app, screen, pilot):
-        row = screen.item_list.current_row()
-        other = connect(db_path)
-        mark(other, row.id, "false", reviewer="someone-else")
-        await pilot.press("1")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        assert current_review(db_path, row.id)["reviewer"] == "someone-else"
-        assert len(history(other, row.id)) == 1
-        await pilot.press("y")  # reload
-        await pilot.pause()
-        assert screen.item_list.current_row().status == "false"
-
-
-def other_process(*args: str) -> str:
-    """Run the workbench CLI in another process, as a second reviewer would."""
-    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True, check=True).stdout
 
 
 async def test_external_change_is_picked_up_and_no_verdict_is_lost(db_path, review_app):
@@ -421,7 +293,7 @@ async def test_help_footer_and_palette_share_the_registry(review_app):
                 assert key.description in help_text
         assert "Mostly true" in help_text
         await pilot.press("escape")
-        titles = {command.title for command in app.get_system_commands(app.screen)}
+        titles = {title for title, _prompt, _run in app.review_commands()}
         assert {"Mark as False", "Note", "Undo mark", "Verdict for whole cluster", "Confirm link"} <= titles
         shown = {binding.id for _, binding, enabled, *_ in app.screen.active_bindings.values() if enabled}
         assert {"mark.1", "note", "undo", "quit"} <= shown
@@ -477,7 +349,7 @@ def test_every_sort_matches_its_plain_sql_order(db_path):
     for sort, sql in expected.items():
         assert _select(db_path, Filter(sort=sort)) == _ordered(db_path, sql), sort
     changed = _select(db_path, Filter(sort="changed"))
-    assert changed[:3] == [_num(db_path, item_id) for item_id in reversed(claims)]
+    assert changed[:3] == [num_of(db_path, item_id) for item_id in reversed(claims)]
     conn = sqlite3.connect(db_path)
     for sort in SORTS:  # what shows while the whole order is read is its start
         assert lists.first_page(conn, sort).tolist() == _select(db_path, Filter(sort=sort))[: lists.FIRST_PAGE]
@@ -493,7 +365,7 @@ def test_filters_combine_clauses_in_the_sort_order(db_path):
     # The kind mask is kept; adding a search reads only the search.
     assert index.get(("kind", "quote")) is not None
     found = _select(db_path, Filter(kind="quote", search="Mallory", sort="score"), index)
-    assert found == [_num(db_path, "hostile00000001")]
+    assert found == [num_of(db_path, "hostile00000001")]
 
 
 def test_list_index_forgets_what_a_write_made_stale():
@@ -592,11 +464,11 @@ async def test_typing_fast_shows_the_last_search_only(db_path, review_app):
         await pilot.press("slash", *"Mallory")  # each key supersedes the search before it
         await settle(app, pilot)
         assert screen.filter.search == "Mallory"
-        assert list(screen.item_list.nums) == [_num(db_path, "hostile00000001")]
+        assert list(screen.item_list.nums) == [num_of(db_path, "hostile00000001")]
 
 
 async def test_marks_and_link_decisions_show_in_the_next_filter(db_path, review_app):
-    head = _cluster_head(db_path)
+    head = cluster_head(db_path)
     async with review_app() as (app, screen, pilot):
         for keys in (("s", "down", "down", "down", "enter"), ("s", "enter"), ("l",), ("l",)):
             await pilot.press(*keys)  # status=true and has-links are read (and kept) before the writes
@@ -631,7 +503,7 @@ async def test_every_sort_order_is_read_ahead_once_the_list_is_shown(db_path, re
 
 
 async def test_another_processs_write_drops_only_the_kept_lists_it_changed(db_path, tmp_path, review_app):
-    head = _cluster_head(db_path)
+    head = cluster_head(db_path)
     async with review_app(poll_seconds=0.1) as (app, screen, pilot):
         for keys in (("s", "down", "down", "down", "enter"), ("l",)):  # status=true, has links: both kept
             await pilot.press(*keys)
@@ -651,7 +523,7 @@ async def test_another_processs_write_drops_only_the_kept_lists_it_changed(db_pa
             return {key for key in keys if screen.loader.index.get(key) is not before[key]}
 
         assert await after_other_process("mark", head, "true", "--reviewer", "bob") == {("status", "true")}
-        assert screen.filter.status == "true" and list(screen.item_list.nums) == [_num(db_path, head)]
+        assert screen.filter.status == "true" and list(screen.item_list.nums) == [num_of(db_path, head)]
 
         linked = connect(db_path).execute("SELECT item_a, item_b FROM links WHERE state = 'suggested'").fetchone()
         assert await after_other_process("link-state", *linked, "rejected", "--reviewer", "bob") == {("has_links",)}
@@ -732,8 +604,8 @@ def test_marker_marks_refuses_stale_marks_and_undoes(db_path):
     db = connect(db_path)
     first, second = fetch_rows(db.conn, [1, 2]).values()
     marker = Marker(db, "tester")
-    assert marker.undo() is None
-    assert marker.mark([first], "true", note="checked") == [Change(1, "unreviewed", "true")]
+    assert marker.undo_stack == []
+    assert marker.write(Write("mark", (target(first, "true", "checked"),))) == [Change(1, "unreviewed", "true")]
     assert (current_review(db_path, first.id)["status"], marker.notes(fetch_rows(db.conn, [1]).values())) == (
         "true",
         {first.id: "checked"},
@@ -741,22 +613,29 @@ def test_marker_marks_refuses_stale_marks_and_undoes(db_path):
     # Another reviewer marks the second item after this one was read: nothing of the batch is written.
     mark(connect(db_path), second.id, "false", reviewer="someone-else")
     with pytest.raises(StaleReview):
-        marker.mark([fetch_rows(db.conn, [1])[1], second], "misleading")
+        marker.write(Write("mark", (target(fetch_rows(db.conn, [1])[1], "misleading"), target(second, "misleading"))))
     assert current_review(db_path, first.id)["status"] == "true"
     assert [review["reviewer"] for review in history(db, second.id)] == ["someone-else"]
-    # Undo puts back what the mark replaced: status and note.
-    marker.mark(list(fetch_rows(db.conn, [1]).values()), "false", note="wrong after all")
-    assert marker.undo() == [Change(1, "false", "true")]
+    # A status mark keeps the item's note; undo puts back what a mark replaced, status and note.
+    marker.write(Write("mark", (target(fetch_rows(db.conn, [1])[1], "false"),)))
+    assert (current_review(db_path, first.id)["status"], current_review(db_path, first.id)["note"]) == (
+        "false",
+        "checked",
+    )
+    marker.write(Write("note", (target(fetch_rows(db.conn, [1])[1], "false", "wrong after all"),)))
+    assert marker.write(marker.undo_stack.pop()) == [Change(1, "false", "false")]
+    assert current_review(db_path, first.id)["note"] == "checked"
+    assert marker.write(marker.undo_stack.pop()) == [Change(1, "false", "true")]
+    # Two undos in a row: the second expects the review the first one made, not the one it took back.
     assert (current_review(db_path, first.id)["status"], current_review(db_path, first.id)["note"]) == (
         "true",
         "checked",
     )
-    # An undo of an item someone else marked since is refused, and dropped.
+    # An undo of an item someone else marked since is refused.
     mark(connect(db_path), first.id, "unverifiable", reviewer="someone-else")
     with pytest.raises(StaleReview):
-        marker.undo()
+        marker.write(marker.undo_stack.pop())
     assert current_review(db_path, first.id)["status"] == "unverifiable"
-    assert marker.undo() is None
     db.close()
 
 
@@ -794,8 +673,8 @@ async def test_a_remapped_key_works_and_is_shown_everywhere(review_app):
         await pilot.press("escape")
         footer = {key: binding.id for key, (_, binding, *_) in screen.active_bindings.items()}
         assert footer.get("N") == "note" and "n" not in footer
-        commands = {command.title: command.help for command in app.get_system_commands(screen)}
-        assert commands["Note"] == "key N" and commands["Undo mark"] == "key u"
+        commands = {title: prompt.plain for title, prompt, _run in app.review_commands()}
+        assert commands["Note"] == "Note  key N" and commands["Undo mark"] == "Undo mark  key u"
 
 
 def test_an_unknown_binding_id_is_a_one_line_error_before_the_app_starts(db_path):
@@ -810,7 +689,7 @@ def test_an_unknown_binding_id_is_a_one_line_error_before_the_app_starts(db_path
 
 
 async def test_the_highlight_stays_on_a_member_whose_link_was_decided(db_path, review_app):
-    head = _cluster_head(db_path)
+    head = cluster_head(db_path)
     async with review_app() as (app, screen, pilot):
         await select(app, pilot, head)
         await pilot.press("enter", "down")  # the second linked item

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..config import ConfigError, load_config
+from ..store.database import DatabaseError
 from ..tui.keys import KeymapError, check_keymap
-from .common import database_path, db_option, fail, open_database, reviewer_option
+from .common import database_path, db_option, fail, open_database, reviewer_option, warn
 
 
 def open_review(db_path: Path, reviewer: str | None = None) -> None:
-    """Open the review app on ``db_path`` and block until it quits."""
+    """Open the review app on ``db_path`` and block until it quits.
+
+    A database that cannot be opened or read is one error line. Whatever the reviewer
+    asked for that was not saved (the database busy or read-only until the end, a refused
+    mark left unanswered) is one warning line each, with the command that saves it, and
+    the exit status is 1.
+    """
     open_database(db_path, create=False).conn.close()  # a missing or unusable file is a one-line error
     try:
         config = load_config(db_path=db_path)
@@ -23,7 +31,16 @@ def open_review(db_path: Path, reviewer: str | None = None) -> None:
         fail(f"{config.path}: {error}")
     from ..tui.app import ReviewApp
 
-    ReviewApp(db_path, reviewer=reviewer, keymap=config.keys).run()
+    try:
+        app = ReviewApp(db_path, reviewer=reviewer, keymap=config.keys)
+    except DatabaseError as error:
+        fail(str(error))
+    app.run()
+    unsaved = app.unsaved_report()
+    for line in unsaved:
+        warn(line)
+    if unsaved or app.return_code:
+        sys.exit(1)
 
 
 @click.command()

@@ -2,40 +2,83 @@
 
 The database path and the one UI connection, the reviewer, the key map, the command
 palette, and polling ``PRAGMA data_version`` so that other processes' commits show up.
+
+And nothing the reviewer asked for is lost: a write refused because someone else changed
+the item comes back in a dialog, whole, to be applied on top of theirs, edited or
+discarded; quitting while writes wait (or a typed note is open) asks first; and whatever
+was not saved is listed when the app ends (:meth:`ReviewApp.unsaved_report`).
 """
 
 from __future__ import annotations
 
 import gc
+import shlex
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App, SystemCommand
-from textual.screen import Screen
+from sqlite_utils import Database
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
-from ..store.database import BUSY_TIMEOUT_MS, open_db
-from ..store.reviews import default_reviewer
+from ..store.database import BUSY_TIMEOUT_MS, explain, open_db
+from ..store.reviews import StaleReview, default_reviewer
+from .bars import WaitingWrites
 from .bindings import bindings, shown_key
-from .dialogs import HelpScreen
+from .changes import Changes
+from .dialogs import ChoiceScreen, ConflictScreen, HelpScreen, NoteScreen, not_saved_message
 from .keys import KEYS, Key, check_keymap
+from .marking import Marker, Write, command_line, describe, on_top
 from .review_screen import ReviewScreen
+from .statuses import Vocabulary, statuses
+from .text import literal, visible
 
 POLL_SECONDS = 1.5
+# How long a read or write of the screen waits for another process's lock before it is
+# told (a read) or kept waiting (a write): a key is never held up for longer.
+UI_BUSY_MS = 100
+
+
+def lenient_text(value: bytes) -> str:
+    """Text a script stored as bytes that are not UTF-8 reads with stand-ins, not as an error."""
+    return value.decode("utf-8", "replace")
+
+
+class ReviewCommands(Provider):
+    """The review screen's keys in the command palette, titles shown literally (a status
+    label is configuration text: never parsed as markup)."""
+
+    def commands(self) -> list[tuple[str, Content, Callable[[], object]]]:
+        app = self.app
+        return app.review_commands() if isinstance(app, ReviewApp) and self.screen is app.review else []
+
+    async def discover(self) -> Hits:
+        for title, prompt, run in self.commands():
+            yield DiscoveryHit(prompt, run, text=title)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, prompt, run in self.commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, prompt, run, text=title)
 
 
 class ReviewApp(App):
     """Review claims and quotes on the database at ``db_path``.
 
     ``keymap`` maps binding ids (:data:`~.keys.KEYS`) to the keys that run them instead
-    of their default; an unknown id or a clash raises :class:`~.keys.KeymapError`.
+    of their default; an unknown id or a clash raises :class:`~.keys.KeymapError`. A
+    database that cannot be opened or read raises :class:`~workbench.store.database.DatabaseError`.
     """
 
     TITLE = "workbench review"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {ReviewCommands}
 
     def __init__(
         self,
@@ -53,11 +96,22 @@ class ReviewApp(App):
         self.reviewer = reviewer or default_reviewer()
         self.poll_seconds = poll_seconds
         self.db = open_db(self.db_path)
-        self._version = self._data_version()
+        self.unresolved: list[Write] = []  # refused writes in a dialog, not answered yet
+        conn = self.db.conn
+        conn.text_factory = lenient_text
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {UI_BUSY_MS}")
+            # Read here, before the app runs, so that an unreadable database is one error.
+            self._version = self._data_version()
+            self._start = (Vocabulary(statuses(conn)), Changes(conn))
+        except sqlite3.Error as error:
+            conn.close()
+            raise explain(error, self.db_path) from None
         self.review: ReviewScreen  # made by get_default_screen(), when the app starts
 
     def get_default_screen(self) -> ReviewScreen:
-        self.review = ReviewScreen(self.db, self.reviewer, self.open_reader, self.key_display)
+        marker = Marker(self.db, self.reviewer, reopen=self._open_writer)
+        self.review = ReviewScreen(self.db, marker, self.open_reader, self.key_display, *self._start)
         return self.review
 
     def on_mount(self) -> None:
@@ -83,15 +137,27 @@ class ReviewApp(App):
             check_same_thread=False,
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
+        conn.text_factory = lenient_text
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return conn
+
+    def _open_writer(self) -> Database:
+        """A connection for one write, once the UI connection turned out read-only
+        (see :class:`~.marking.Marker`)."""
+        db = open_db(self.db_path, create=False)
+        db.conn.text_factory = lenient_text
+        db.conn.execute(f"PRAGMA busy_timeout = {UI_BUSY_MS}")
+        return db
 
     def _data_version(self) -> int:
         """Moves when another connection commits (never for our own writes)."""
         return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _poll(self) -> None:
-        version = self._data_version()
+        try:
+            version = self._data_version()
+        except sqlite3.Error:
+            return  # locked by another process: the next poll looks again
         if version != self._version:
             self._version = version
             self.review.reload()
@@ -101,28 +167,99 @@ class ReviewApp(App):
         self.notify("Reloaded.")
 
     def action_help(self) -> None:
-        labels = {
-            position: Text(status.label, style=f"bold {status.color}")
-            for position, status in enumerate(self.review.statuses)
-        }
+        labels = {position: status.text() for position, status in enumerate(self.review.vocabulary)}
         self.push_screen(HelpScreen(labels, self.key_display))
 
     def key_display(self, key: Key) -> str:
         """The key that runs ``key`` now, as the footer writes it."""
         return shown_key(self, key, self.keymap)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+    def review_commands(self) -> list[tuple[str, Content, Callable[[], object]]]:
+        """The palette's commands on the review screen: ``(title, prompt, run)``, the key in the prompt."""
         review = self.review
-        if screen is not review:
-            return
         targets = {"app": self, "screen": review, "list": review.item_list, "links": review.links.member_list}
+        commands = []
         for key in KEYS:
-            if not key.palette:
-                continue
-            run = partial(self.run_action, key.action, targets[key.scope])
             position = key.mark_position
-            if position is None:
-                yield SystemCommand(key.description, f"key {self.key_display(key)}", run)
-            elif position < len(review.statuses):
-                yield SystemCommand(f"Mark as {review.statuses[position].label}", f"key {self.key_display(key)}", run)
+            if not key.palette or (position is not None and position >= len(review.vocabulary)):
+                continue
+            title = key.description if position is None else f"Mark as {review.vocabulary[position].label}"
+            prompt = Content.assemble(title, (f"  key {visible(self.key_display(key))}", "dim"))
+            commands.append((title, prompt, partial(self.run_action, key.action, targets[key.scope])))
+        return commands
+
+    # Nothing the reviewer asked for is lost
+
+    def on_waiting_writes_refused(self, message: WaitingWrites.Refused) -> None:
+        write = message.write
+        self.unresolved.append(write)
+        if isinstance(message.error, StaleReview):
+            self._offer_again(write)
+        else:
+            shown = not_saved_message(write, str(message.error), self.review.vocabulary)
+            self.push_screen(ChoiceScreen(shown, [("o", "OK")]), lambda _: self.unresolved.remove(write))
+
+    def _offer_again(self, write: Write) -> None:
+        """The conflict dialog: apply ``write`` on top of what the items have now, edit its note, or discard it."""
+        review = self.review
+        try:
+            current = review.marker.current([target.item_id for target in write.targets])
+        except sqlite3.Error:
+            current = None
+
+        def answer(key: str | None) -> None:
+            if key != "d" and current is None:
+                self._offer_again(write)  # what the items have now could not be read: read again
+                return
+            self.unresolved.remove(write)
+            again = on_top(write, current) if current is not None else write
+            if key == "a":
+                review.writes.submit(again)
+            elif key == "e":
+                saved = current.get(again.targets[0].item_id, {}).get("note")
+                box = NoteScreen(again.targets[0], saved, write.targets[0].note)
+                self.push_screen(box, lambda edited: edited and review.writes.submit(edited))
+            else:
+                self.notify(f"Discarded: {describe(write, review.vocabulary)}.", markup=False)
+
+        self.push_screen(ConflictScreen(write, current, review.vocabulary), answer)
+
+    def unsaved(self) -> list[tuple[Write, str]]:
+        """What the reviewer asked for that is not in the database, and why: writes waiting
+        for it, refused ones in a dialog, a note typed in an open note box."""
+        waiting = self.review.writes.waiting
+        why = (waiting[0].waiting or "not written yet") if waiting else ""
+        return [
+            *((write, why) for write in waiting),
+            *((write, "refused, not answered") for write in self.unresolved),
+            *(
+                (box.unsaved, "typed, not submitted")
+                for box in self.screen_stack
+                if isinstance(box, NoteScreen) and box.unsaved
+            ),
+        ]
+
+    async def action_quit(self) -> None:
+        unsaved = self.unsaved()
+        if not unsaved:
+            self.exit()
+            return
+        message = Text(f"{len(unsaved)} of your changes {'is' if len(unsaved) == 1 else 'are'} NOT saved:\n\n", "bold")
+        for write, why in unsaved[:10]:
+            message.append_text(literal(f"• {describe(write, self.review.vocabulary)} ({why})")).append("\n")
+        message.append("\nQuit anyway? Each is listed when the app has closed, with the command that saves it.")
+        self.push_screen(
+            ChoiceScreen(message, [("s", "Stay"), ("q", "Quit anyway")], escape="s"),
+            lambda key: key == "q" and self.exit(),
+        )
+
+    def unsaved_report(self) -> list[str]:
+        """One line for each change of the reviewer's that is not saved, with the
+        ``workbench`` command that would save it (for the command line to print at exit)."""
+        if not hasattr(self, "review"):
+            return []
+        return [
+            f"not saved ({why}): {describe(write, self.review.vocabulary)}; to save it: {shlex.join(command)}"
+            for write, why in self.unsaved()
+            for command in command_line(write, str(self.db_path), self.reviewer)
+        ]

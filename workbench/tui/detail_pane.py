@@ -1,4 +1,4 @@
-"""The detail pane: everything about the highlighted item."""
+"""The detail pane: everything about the highlighted item, as much of it as fits a bounded window."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from textual.widgets import Static
 
 from ..model import figure_text
 from .detail_query import Detail
-from .statuses import Status
+from .marking import Write, describe
+from .rows import ROW_TEXT_CHARS
+from .statuses import Vocabulary
 from .text import literal
 
 
@@ -25,20 +27,36 @@ def _number(number: dict) -> Text:
     )
 
 
-def render_detail(detail: Detail, statuses: dict[str, Status]) -> RenderableType:
+def waiting_line(waiting: list[Write], num: int, vocabulary: Vocabulary) -> Text | None:
+    """What of the reviewer's on item ``num`` the database has not taken yet, as one line."""
+    for write in waiting:
+        if any(target.num == num for target in write.targets):
+            line = Text(f"⧗ not saved yet ({waiting[0].waiting or 'waiting'}): ", style="bold yellow")
+            return line.append_text(literal(describe(write, vocabulary)))
+    return None
+
+
+def render_detail(detail: Detail, vocabulary: Vocabulary, pending: Text | None = None) -> RenderableType:
+    """The pane's content; ``pending`` says what of the reviewer's is not written yet."""
     row = detail.row
-    status = statuses.get(row.status)
     head = Text()
-    head.append(row.kind.upper(), style="bold cyan" if row.kind == "quote" else "bold blue")
+    head.append_text(literal(row.kind.upper(), "bold cyan" if row.kind == "quote" else "bold blue"))
     head.append("  ")
-    head.append(status.label if status else row.status, style=f"bold reverse {status.color}" if status else "bold")
+    head.append_text(vocabulary.get(row.status).text("bold reverse"))
     head.append(f"  check-worthiness {row.score:.2f}", style="dim")
     parts: list[RenderableType] = [head]
+    if pending is not None:
+        parts.append(pending)
     if detail.text_changed:
         parts.append(
             Text("⚠ the text changed since the last review: check the verdict still holds", style="bold yellow")
         )
-    parts += [Text(), literal(detail.row.text, "bold", newlines=True), Text()]
+    parts += [Text(), literal(detail.row.text, "bold", newlines=True)]
+    if row.text_cut:
+        parts.append(
+            Text(f"✂ cut: only the first {ROW_TEXT_CHARS:,} characters of this item are shown", style="yellow")
+        )
+    parts.append(Text())
     if row.speaker or detail.role:
         who = literal(row.speaker or "—", "italic")
         if detail.role:
@@ -56,27 +74,29 @@ def render_detail(detail: Detail, statuses: dict[str, Status]) -> RenderableType
         parts.append(_field("url", literal(detail.url, "underline")))
     if detail.note:
         parts.append(_field("note", literal(detail.note, "yellow", newlines=True)))
-    if detail.numbers:
+    if detail.numbers or detail.numbers_cut:
         numbers = Text()
         for index, number in enumerate(detail.numbers):
             numbers.append_text(Text("; " if index else "")).append_text(_number(number))
+        if detail.numbers_cut:
+            numbers.append(" … more not shown", style="dim")
         parts.append(_field("numbers", numbers))
     paragraph = literal(detail.paragraph, "dim", newlines=True)
     start, end = detail.highlight
     paragraph.stylize("not dim bold reverse", max(start, 0), max(end, 0))
+    if row.text_cut:
+        paragraph.append("…", style="dim")
     parts += [Text(), Text(f"paragraph {detail.paragraph_no + 1}", style="bold dim"), paragraph]
     parts += [Text(), Text("history", style="bold dim")]
+    if detail.earlier_reviews:
+        parts.append(Text(f"… {detail.earlier_reviews:,} earlier reviews not shown", style="dim"))
     if detail.history:
         table = Table.grid(padding=(0, 1))
         for review in detail.history:
-            review_status = statuses.get(review["status"])
             table.add_row(
-                Text((review["created_at"] or "")[:19].replace("T", " "), style="dim"),
+                literal((review["created_at"] or "").replace("T", " "), "dim"),
                 literal(review["reviewer"] or "?"),
-                Text(
-                    review_status.label if review_status else review["status"],
-                    style=review_status.color if review_status else "",
-                ),
+                vocabulary.get(review["status"]).text(""),
                 literal(review["note"] or "", "italic", newlines=True),
             )
         parts.append(table)
@@ -96,7 +116,12 @@ class DetailPane(VerticalScroll):
     def compose(self):
         yield self.body
 
-    def show(self, detail: Detail | None, statuses: dict[str, Status]) -> None:
+    def show(self, detail: Detail | None, vocabulary: Vocabulary, pending: Text | None = None) -> None:
         self.num = detail.row.num if detail else None
-        self.body.update(render_detail(detail, statuses) if detail else Text("No item.", style="dim"))
+        self.body.update(render_detail(detail, vocabulary, pending) if detail else Text("No item.", style="dim"))
         self.scroll_home(animate=False)
+
+    def show_error(self, message: str) -> None:
+        """The item could not be read (the database locked or failing): say so, one line."""
+        self.num = None
+        self.body.update(literal(message, "bold red"))

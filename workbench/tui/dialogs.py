@@ -1,8 +1,14 @@
-"""Modal screens: help, note, confirmation and pick-one-of-many."""
+"""Modal screens: help, note, confirmation, a choice of answers and pick-one-of-many.
+
+Every text they show is :class:`~rich.text.Text` (corpus, configuration and what the
+reviewer typed are never parsed as markup); button labels are fixed words.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,6 +21,10 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .keys import KEYS, Key
+from .marking import Target, Write, describe, quoted
+from .rows import Row
+from .statuses import Status, Vocabulary
+from .text import literal, short
 
 CANCELLED = object()  # what PickScreen returns on Escape (None can be a real choice)
 SCOPE_TITLES = {"app": "anywhere", "screen": "anywhere", "list": "in the list", "links": "in linked items"}
@@ -52,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
             if SCOPE_TITLES[key.scope] != where:  # the keys come grouped by where they work
                 where = SCOPE_TITLES[key.scope]
                 table.add_row("", Text(where.capitalize(), style="bold underline"), "")
-            table.add_row(self.key_display(key), does, key.id)
+            table.add_row(literal(self.key_display(key)), does, key.id)
         with Vertical(id="dialog", classes="help"):
             yield Static("Keys", classes="title")
             with VerticalScroll():
@@ -63,23 +73,45 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class NoteScreen(ModalScreen[str | None]):
-    """Asks for a note; Enter saves (an empty note clears it), Escape cancels."""
+class NoteScreen(ModalScreen[Write | None]):
+    """Asks for the note on one item; Enter saves (an empty note clears it), Escape cancels.
+
+    ``on`` is the item as it was shown, so the note is refused, not written over, if
+    someone else changes the item meanwhile. ``saved`` is the note the item has; the box
+    starts with ``typed`` (a note that was not saved) or else with ``saved``. Dismisses with
+    the note's :class:`~.marking.Write`, or None.
+    """
 
     BINDINGS = CLOSE
 
-    def __init__(self, title: Text, note: str | None) -> None:
+    def __init__(self, on: Target, saved: str | None, typed: str | None = None) -> None:
         super().__init__()
-        self.title_text = title
-        self.note = note or ""
+        self.on = on
+        self.saved = saved or ""
+        # Not selected on focus: a key typed would replace the whole note instead of adding to it.
+        self.input = Input(
+            self.saved if typed is None else typed,
+            placeholder="note (enter to save, esc to cancel)",
+            select_on_focus=False,
+        )
+
+    def write(self, note: str) -> Write:
+        return Write("note", (replace(self.on, note=note.strip() or None),))
+
+    @property
+    def unsaved(self) -> Write | None:
+        """The note typed and not saved yet (None: the box holds the saved note)."""
+        return self.write(self.input.value) if self.input.value != self.saved else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, classes="title")
-            yield Input(self.note, placeholder="note (enter to save, esc to cancel)", id="note")
+            yield Static(
+                Text("Note on: ", style="bold").append_text(literal(quoted(self.on.text, 200))), classes="title"
+            )
+            yield self.input
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(self.write(event.value))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -115,6 +147,112 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+class ChoiceScreen(ModalScreen[str]):
+    """A message and a few answers, each a button with its key; dismisses with the key.
+
+    ``answers`` are ``(key, label)`` pairs, the first one focused; Escape gives ``escape``
+    (one of the keys) when it is set, and is ignored otherwise.
+    """
+
+    def __init__(self, message: Text, answers: list[tuple[str, str]], escape: str | None = None) -> None:
+        super().__init__()
+        self.message = message
+        self.answers = answers
+        self.escape = escape
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield VerticalScroll(Static(self.message), classes="message")
+            with Horizontal(classes="buttons"):
+                for index, (key, label) in enumerate(self.answers):
+                    yield Button(f"{label} ({key})", variant="primary" if index == 0 else "default", id=f"answer-{key}")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_key(self, event) -> None:
+        keys = {key for key, _ in self.answers}
+        if event.key in keys or (event.key == "escape" and self.escape is not None):
+            event.stop()
+            self.dismiss(event.key if event.key in keys else self.escape)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id.removeprefix("answer-"))
+
+
+THEIRS_SHOWN = 10  # changed items listed in a conflict; the rest are counted
+
+
+def yours(write: Write, vocabulary: Vocabulary) -> Text:
+    """What the reviewer asked for, whole: a typed note in full, on lines of its own."""
+    note = write.targets[0].note
+    if write.kind == "note" and isinstance(note, str):
+        text = literal(f"a note on {quoted(write.targets[0].text)}:", "bold").append("\n")
+        return text.append_text(literal(note, "yellow", newlines=True))
+    return literal(describe(write, vocabulary).removeprefix("your "), "bold")
+
+
+def conflict_message(write: Write, current: dict[str, dict] | None, vocabulary: Vocabulary) -> Text:
+    """Why ``write`` was not saved (someone else changed an item since it was shown), what
+    it was, and what the items say now (``current``, from :meth:`Marker.current`; None if unread)."""
+    message = Text("Not saved: someone else changed ", style="bold")
+    message.append("this item" if len(write.targets) == 1 else "items of this cluster", style="bold")
+    message.append(" since you loaded it. Nothing of yours was written.\n\nYours: ", style="bold")
+    message.append_text(yours(write, vocabulary)).append("\n\nTheirs: ", style="bold")
+    changed = [
+        target
+        for target in write.targets
+        if current is None or current.get(target.item_id, {}).get("review_id") != target.expected
+    ]
+    for target in changed[:THEIRS_SHOWN]:
+        now = (current or {}).get(target.item_id)
+        message.append("\n  ").append_text(literal(quoted(target.text)))
+        if now is None:
+            message.append(" is gone (removed by a re-ingest)" if current is not None else " (could not be read)")
+            continue
+        message.append(" is now ").append_text(vocabulary.get(now["status"]).text())
+        stamp = str(now["created_at"] or "?")[:19].replace("T", " ")
+        message.append_text(literal(f", by {short(now['reviewer'] or 'someone', 60)} at {stamp}"))
+        if now["note"]:
+            message.append(", note ").append_text(literal(quoted(now["note"], 200), "yellow"))
+    if len(changed) > THEIRS_SHOWN:
+        message.append(f"\n  … and {len(changed) - THEIRS_SHOWN:,} more")
+    return message
+
+
+def not_saved_message(write: Write, reason: str, vocabulary: Vocabulary) -> Text:
+    """Why ``write`` was refused for good (the item is gone, the status unknown...), and what it was."""
+    message = Text("Not saved: ", style="bold").append_text(literal(reason, "bold"))
+    return message.append("\n\nYours: ", style="bold").append_text(yours(write, vocabulary))
+
+
+class ConflictScreen(ChoiceScreen):
+    """A write refused because someone else changed an item since it was shown: what it
+    was, what the items say now (``current``, None when it could not be read), and the
+    answers ``a`` (apply it on top of theirs), ``e`` (edit the note first) and ``d`` (discard it)."""
+
+    def __init__(self, write: Write, current: dict[str, dict] | None, vocabulary: Vocabulary) -> None:
+        answers = [("a", "Apply mine on top"), ("e", "Edit my note"), ("d", "Discard mine")]
+        super().__init__(
+            conflict_message(write, current, vocabulary),
+            [answer for answer in answers if answer[0] != "e" or write.kind == "note"],
+        )
+
+
+CLUSTER_SHOWN = 20  # items listed when a verdict for a whole cluster is asked
+
+
+def cluster_question(rows: list[Row], status: Status) -> Text:
+    """Asks whether to mark every one of ``rows`` (a cluster) with ``status``, listing them."""
+    question = Text(f"Mark all {len(rows):,} items of this cluster as ", style="bold")
+    question.append_text(status.text()).append("?\n\n")
+    for row in rows[:CLUSTER_SHOWN]:
+        question.append_text(literal(f"• {quoted(row.source, 40)}: {quoted(row.text, 90)}")).append("\n")
+    if len(rows) > CLUSTER_SHOWN:
+        question.append(f"… and {len(rows) - CLUSTER_SHOWN:,} more\n")
+    return question
+
+
 class PickScreen(ModalScreen[object]):
     """Pick one value; typing narrows the choices through ``search(term)``.
 
@@ -133,7 +271,7 @@ class PickScreen(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.title_text, classes="title")
+            yield Static(Text(self.title_text), classes="title")
             if self.typing:
                 yield Input(placeholder="type to narrow, enter to pick", id="pick-term")
             yield OptionList(id="pick-options")
@@ -145,9 +283,13 @@ class PickScreen(ModalScreen[object]):
 
     def _fill(self, term: str) -> None:
         options = self.query_one(OptionList)
-        choices = self.search(term)
-        self.values = [value for value, _ in choices]
         options.clear_options()
+        try:
+            choices = self.search(term)
+        except sqlite3.Error as error:  # the database locked by another process, or failing
+            choices = []
+            options.add_option(Option(literal(f"cannot read the database now: {error}", "dim"), disabled=True))
+        self.values = [value for value, _ in choices]
         options.add_options([Option(label, id=str(index)) for index, (_, label) in enumerate(choices)])
         options.highlighted = 0 if choices else None
 

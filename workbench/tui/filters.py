@@ -109,7 +109,7 @@ def search_sources(conn: sqlite3.Connection, term: str, limit: int = 100) -> lis
     return [
         (id_, label)
         for id_, label in conn.execute(
-            "SELECT id, coalesce(title, path) || coalesce(' — ' || outlet, '') FROM sources "
+            "SELECT id, substr(CAST(coalesce(title, path) || coalesce(' — ' || outlet, '') AS TEXT), 1, 300) FROM sources "
             "WHERE ? = '%%' OR title LIKE ? OR outlet LIKE ? OR path LIKE ? ORDER BY rowid LIMIT ?",
             [like, like, like, like, limit],
         )

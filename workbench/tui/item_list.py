@@ -7,6 +7,7 @@ It holds the current filter's item numbers (an ``array('q')``) and asks a
 
 from __future__ import annotations
 
+import sqlite3
 from array import array
 from functools import lru_cache
 from typing import ClassVar
@@ -25,11 +26,12 @@ from textual.widget import Widget
 
 from .bindings import bindings
 from .rows import Row, RowCache
-from .statuses import Status
+from .statuses import Status, Vocabulary
 from .text import visible
 
 KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, LINKS_WIDTH = 5, 12, 18, 20, 3
 DRIFT_MARK = "≠"
+PENDING_MARK = "⧗"  # before a status the database has not taken yet
 
 
 def columns(width: int) -> tuple[int, ...]:
@@ -74,18 +76,19 @@ def _style(definition: str) -> Style:
     return Style.parse(definition)
 
 
-def row_segments(row: Row, width: int, status: Status | None) -> list[Segment]:
+def row_segments(row: Row, width: int, status: Status, pending: bool = False) -> list[Segment]:
     """One list line as segments (no Text layout: this runs for every visible line of every frame).
 
     Every corpus string goes through :func:`visible`, so markup stays text and control
-    characters stay out of the terminal.
+    characters stay out of the terminal. ``pending``: ``status`` is a mark the database has
+    not taken yet, shown with :data:`PENDING_MARK`.
     """
     kind, status_w, speaker, source, text, links, _drift = columns(width)
     return [
-        Segment(fit(row.kind, kind) + " ", _style("cyan" if row.kind == "quote" else "blue")),
+        Segment(fit(visible(row.kind), kind) + " ", _style("cyan" if row.kind == "quote" else "blue")),
         Segment(
-            fit(status.label if status else row.status, status_w) + " ",
-            _style(f"bold {status.color}" if status else "bold"),
+            fit(f"{PENDING_MARK}{status.label}" if pending else status.label, status_w) + " ",
+            _style(f"bold {'italic ' if pending else ''}{status.color}"),
         ),
         Segment(fit(visible(row.speaker) or "—", speaker) + " ", _style("italic" if row.speaker else "dim")),
         Segment(fit(visible(row.source), source) + " ", _style("dim")),
@@ -118,10 +121,11 @@ class ItemList(ScrollView, can_focus=True):
     class Opened(Message):
         """Enter was pressed on an item."""
 
-    def __init__(self, cache: RowCache, statuses: dict[str, Status], **kwargs) -> None:
+    def __init__(self, cache: RowCache, vocabulary: Vocabulary, **kwargs) -> None:
         super().__init__(**kwargs)
         self.cache = cache
-        self.statuses = statuses
+        self.vocabulary = vocabulary
+        self.pending: dict[int, str] = {}  # item number -> the status of a mark not written yet
         self.nums = array("q")
         self._shown: int | None = None
 
@@ -183,11 +187,16 @@ class ItemList(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self.nums):
             return Strip.blank(width, base)
-        row = self.cache.row(self.nums, index)
-        if row is None:
-            strip = Strip([Segment(fit("(deleted)", width), _style("dim"))], width)
+        try:
+            row = self.cache.row(self.nums, index)
+        except sqlite3.Error as error:  # the database locked by another process, or failing
+            row = f"(cannot read this item: {error})"
+        if not isinstance(row, Row):
+            strip = Strip([Segment(fit(visible(row or "(deleted)"), width), _style("dim"))], width)
         else:
-            strip = Strip(row_segments(row, width, self.statuses.get(row.status))).adjust_cell_length(width)
+            num = row.num
+            status = self.vocabulary.get(self.pending.get(num, row.status))
+            strip = Strip(row_segments(row, width, status, num in self.pending)).adjust_cell_length(width)
         if index == self.cursor:
             # Applied first: a segment's own background wins over one applied later.
             strip = strip.apply_style(self.get_component_rich_style("item-list--cursor"))

@@ -15,8 +15,8 @@ from ..model import disagreement_text
 from .bindings import bindings
 from .detail_query import Member
 from .rows import Row
-from .statuses import Status
-from .text import literal
+from .statuses import Vocabulary
+from .text import literal, visible
 
 LINK_BADGES = {"confirmed": ("✔", "green"), "rejected": ("✘", "red"), "suggested": ("?", "yellow"), None: ("·", "dim")}
 
@@ -90,7 +90,8 @@ class LinksPane(Vertical):
         option_id = self.member_list.get_option_at_index(index).id
         return self.members[int(option_id)] if option_id is not None and option_id.isdigit() else None
 
-    def show(self, row: Row | None, members: list[Member], statuses: dict[str, Status]) -> None:
+    def show(self, row: Row | None, members: list[Member], vocabulary: Vocabulary, total: int | None = None) -> None:
+        """Show ``members`` of ``row`` (the first ``total`` linked items when there are more)."""
         # The same item again (re-read after a link decision): the highlight stays on its member.
         same_item = self.row is not None and row is not None and self.row.id == row.id
         keep = self.highlighted.row.id if self.highlighted and same_item else None
@@ -100,7 +101,8 @@ class LinksPane(Vertical):
             return  # most items have no links: leave the pane as it is, no layout pass
         options = self.member_list
         options.clear_options()
-        self.border_title = f"linked items ({len(members)})" if members else "linked items"
+        total = len(members) if total is None else total
+        self.border_title = f"linked items ({total:,})" if members else "linked items"
         if not members:
             options.add_option(Option(Text("No linked items.", style="dim"), disabled=True))
             self.drift.display = False
@@ -112,12 +114,10 @@ class LinksPane(Vertical):
                 source = member.row.source_id
                 options.add_option(Option(literal(member.row.source, "bold underline"), disabled=True))
             badge, colour = LINK_BADGES.get(member.link_state, LINK_BADGES[None])
-            status = statuses.get(member.row.status)
+            status = vocabulary.get(member.row.status)
             prompt = Text()
             prompt.append(f" {badge} ", style=f"bold {colour}")
-            prompt.append(
-                f"{(status.label if status else member.row.status):<12} ", style=status.color if status else ""
-            )
+            prompt.append(f"{status.label:<12} ", style=status.color)
             prompt.append("≠ " if member.drift else "  ", style="bold magenta")
             if member.number_conflict:
                 prompt.append("numbers differ ", style="bold red")
@@ -127,6 +127,8 @@ class LinksPane(Vertical):
             options.add_option(Option(prompt, id=str(index)))
             if member.row.id == keep or highlight is None:
                 highlight = options.option_count - 1
+        if total > len(members):
+            options.add_option(Option(Text(f"… {total - len(members):,} more not listed", style="dim"), disabled=True))
         options.highlighted = highlight
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -136,7 +138,7 @@ class LinksPane(Vertical):
             body.update("")
             return
         caption = Text(
-            f"link: {member.link_state} ({member.method})"
+            visible(f"link: {member.link_state} ({member.method})")
             if member.link_state
             else "no direct link: in the cluster through another item",
             style="dim",

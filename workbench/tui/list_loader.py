@@ -45,7 +45,12 @@ class ListLoader:
         if self._inflight is not None:
             with contextlib.suppress(sqlite3.ProgrammingError):
                 self._inflight.interrupt()  # the superseded query stops instead of finishing
-        self._inflight = self.open_reader()
+        try:
+            self._inflight = self.open_reader()
+        except sqlite3.Error as error:
+            self._inflight = None
+            self.node.post_message(NumsFailed(self.generation, str(error)))
+            return
         self.node.run_worker(
             partial(self._read, self._inflight, filter_, self.generation, keep),
             name="read list",
@@ -65,7 +70,7 @@ class ListLoader:
                 wanted=lambda: generation == self.generation,
                 open_reader=self.open_reader,
             )
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:  # interrupted, refused by FTS, locked, failing
             post(NumsFailed(generation, str(error)))
             return
         finally:
@@ -114,7 +119,10 @@ class ListLoader:
 
     def _read_orders(self, order_bytes: int) -> None:
         worker = get_current_worker()
-        conn = self.open_reader()
+        try:
+            conn = self.open_reader()
+        except sqlite3.Error:
+            return  # only a head start
         try:
             for sort in SORTS:
                 if worker.is_cancelled:
@@ -123,7 +131,7 @@ class ListLoader:
                 if self.index.get(("order", sort)) is None and not self.index.has_room(order_bytes):
                     continue
                 load_order(conn, sort, self.index)
-        except sqlite3.OperationalError:
+        except sqlite3.Error:
             pass  # only a head start: the list's own read reports any failure
         finally:
             conn.close()

@@ -165,11 +165,14 @@ def _read_masks_beside(
         return None
 
     def read() -> None:
-        conn = open_reader()
+        try:
+            conn = open_reader()
+        except sqlite3.Error:
+            return  # read again, and reported, on the list's own connection
         try:
             for clause in missing:
                 _mask(conn, clause, index)
-        except sqlite3.OperationalError:
+        except sqlite3.Error:
             pass  # read again, and reported, on the list's own connection
         finally:
             conn.close()

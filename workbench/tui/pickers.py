@@ -6,27 +6,28 @@ Each choice is ``(value, label)``, the label as Rich :class:`Text`; corpus text 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.text import Text
 
 from .filters import search_sources, search_speakers
 from .keys import BY_ID, Key, mark_id
 from .statuses import Status
-from .text import literal
+from .text import literal, short
 
 Choices = list[tuple[object, Text]]
+CHOICE_CHARS = 120  # of a source title or speaker name in a pick list
 
 
-def status_choices(vocabulary: list[Status], key_display: Callable[[Key], str], *, any_status: bool = False) -> Choices:
+def status_choices(
+    vocabulary: Iterable[Status], key_display: Callable[[Key], str], *, any_status: bool = False
+) -> Choices:
     """Every status, led by the key that marks it (and by "any status" when ``any_status``)."""
     choices: Choices = [(None, Text("any status", style="italic"))] if any_status else []
     for position, status in enumerate(vocabulary):
         binding_id = mark_id(position)
         key = key_display(BY_ID[binding_id]) if binding_id else " "
-        choices.append(
-            (status.id, Text(f"{key}  ", style="bold cyan").append(status.label, style=f"bold {status.color}"))
-        )
+        choices.append((status.id, literal(f"{key}  ", "bold cyan").append_text(status.text())))
     return choices
 
 
@@ -34,7 +35,7 @@ def source_choices(conn: sqlite3.Connection, term: str) -> Choices:
     """ "any source", then the sources matching ``term``; a value is ``(id, label)``."""
     return [
         ((None, None), Text("any source", style="italic")),
-        *(((id_, label), literal(label)) for id_, label in search_sources(conn, term)),
+        *(((id_, label), Text(short(label, CHOICE_CHARS))) for id_, label in search_sources(conn, term)),
     ]
 
 
@@ -42,5 +43,5 @@ def speaker_choices(conn: sqlite3.Connection, term: str) -> Choices:
     """ "any speaker", then the speakers starting with ``term``."""
     return [
         (None, Text("any speaker", style="italic")),
-        *((name, literal(label)) for name, label in search_speakers(conn, term)),
+        *((name, Text(short(label, CHOICE_CHARS))) for name, label in search_speakers(conn, term)),
     ]

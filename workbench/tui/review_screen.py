@@ -2,17 +2,22 @@
 marking them and deciding their links.
 
 Threads: this screen reads and writes on the app's connection (pages of rows, details,
-marks); list reads and counts run in workers on connections of their own. Marks are
-committed before the screen shows them.
+marks), whose busy timeout is short so that a database locked by another process never
+holds up a key; list reads and counts run in workers on connections of their own.
+
+Writes (marks, notes, undos, link decisions) go through :class:`~.bars.WaitingWrites`:
+one the database cannot take now waits, shown in the list, the detail and a bar, and is
+tried again every second (the app offers again one that is refused). Marks are committed
+before the screen counts them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from functools import partial
 
-from rich.text import Text
 from sqlite_utils import Database
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,25 +25,22 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from ..link import LinkError, set_link_state
-from ..store.reviews import ReviewError, StaleReview
-from .bars import CountsBar, FilterBar
+from .bars import CountsBar, FilterBar, WaitingWrites
 from .bindings import bindings
 from .changes import LINKS, STATUS, Changes
-from .detail_pane import DetailPane
-from .detail_query import linked_items, load_detail
-from .dialogs import CANCELLED, ConfirmScreen, NoteScreen, PickScreen
+from .detail_pane import DetailPane, waiting_line
+from .detail_query import cluster_rows, linked_items, load_detail
+from .dialogs import CANCELLED, ConfirmScreen, NoteScreen, PickScreen, cluster_question
 from .filters import KINDS, SORTS, Filter
 from .item_list import ItemList, ListHeader
 from .keys import BY_ID, Key
 from .links_pane import LinksPane, MemberList
 from .list_loader import ListLoader
-from .marking import Change, Marker
+from .marking import Marker, Target, Write, WriteQueue, describe, target
 from .messages import CountsReady, NumsFailed, NumsReady
 from .pickers import Choices, source_choices, speaker_choices, status_choices
 from .rows import Row, RowCache
-from .statuses import Status, moved, status_counts, statuses
-from .text import literal
+from .statuses import Vocabulary, moved, status_counts, statuses
 
 DETAIL_THROTTLE = 0.12
 
@@ -46,8 +48,9 @@ DETAIL_THROTTLE = 0.12
 class ReviewScreen(Screen):
     """Review claims and quotes: one line each, the highlighted one in full, its links beside it.
 
-    ``open_reader`` opens a read connection for a worker; ``key_display`` writes the key
-    that runs a binding (the app's key map applied).
+    ``marker`` makes the reviewer's writes; ``open_reader`` opens a read connection for a worker; ``key_display`` writes the key
+    that runs a binding (the app's key map applied); ``vocabulary`` and ``changes`` are the
+    statuses and the fingerprints of what the screen shows, as read when the app started.
     """
 
     AUTO_FOCUS = "#items"
@@ -56,27 +59,28 @@ class ReviewScreen(Screen):
     def __init__(
         self,
         db: Database,
-        reviewer: str,
+        marker: Marker,
         open_reader: Callable[[], sqlite3.Connection],
         key_display: Callable[[Key], str],
+        vocabulary: Vocabulary,
+        changes: Changes,
     ) -> None:
         super().__init__()
-        self.db, self.conn, self.reviewer = db, db.conn, reviewer
+        self.db, self.conn, self.marker, self.reviewer = db, db.conn, marker, marker.reviewer
         self.open_reader, self.key_display = open_reader, key_display
-        self.marker = Marker(db, reviewer)
-        self.changes = Changes(self.conn)
+        self.changes = changes
         self.cache = RowCache(self.conn)
-        self.statuses: list[Status] = statuses(self.conn)
-        self.by_id = {status.id: status for status in self.statuses}
+        self.vocabulary = vocabulary
         self.filter = Filter()
         self.counts: dict[str, int] = {}
         self.back_stack: list[tuple[Filter, int]] = []
         self._detail_timer = None
         self._detail_due: int | None = None
         self.counts_bar = CountsBar(id="counts")
+        self.writes = WaitingWrites(WriteQueue(self.marker), self.vocabulary, id="pending")
         self.search = Input(placeholder="/ search text and speakers", id="search")
         self.filter_info = FilterBar(id="filter-info")
-        self.item_list = ItemList(self.cache, self.by_id, id="items")
+        self.item_list = ItemList(self.cache, self.vocabulary, id="items")
         self.header = ListHeader(self.item_list)
         self.detail = DetailPane(id="detail")
         self.links = LinksPane(id="links")
@@ -84,6 +88,7 @@ class ReviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield self.counts_bar
+        yield self.writes
         with Horizontal(id="bar"):
             yield self.search
             yield self.filter_info
@@ -127,11 +132,14 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="counts")
     def _count(self) -> None:
-        conn = self.open_reader()
         try:
-            self.post_message(CountsReady(status_counts(conn)))
-        finally:
-            conn.close()
+            conn = self.open_reader()
+            try:
+                self.post_message(CountsReady(status_counts(conn)))
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # the counts stay as they were; the next reload counts again
 
     def on_counts_ready(self, message: CountsReady) -> None:
         self.counts = message.counts
@@ -145,11 +153,14 @@ class ReviewScreen(Screen):
 
     def reload(self) -> None:
         """Another process committed: re-read everything that is on screen."""
-        self.statuses = statuses(self.conn)
-        self.by_id.clear()
-        self.by_id.update({status.id: status for status in self.statuses})
+        try:
+            self.vocabulary.load(statuses(self.conn))
+            stale = self.changes.since_seen()
+        except sqlite3.Error as error:
+            self.read_failed(error)
+            return
         self.cache.forget()
-        for topic in self.changes.since_seen():
+        for topic in stale:
             self.loader.index.forget(topic)
         self.item_list.refresh()
         self._count()
@@ -158,22 +169,39 @@ class ReviewScreen(Screen):
 
     def _forget_own_write(self, topic: str) -> None:
         """Our own committed write: drop the kept lists that depend on it."""
-        self.changes.own_write(topic)
+        with contextlib.suppress(sqlite3.Error):  # unread, the next reload forgets them again
+            self.changes.own_write(topic)
         self.loader.index.forget(topic)
+
+    def read_failed(self, error: sqlite3.Error) -> None:
+        """A read on the screen's connection failed (another process holds the database
+        locked, or it is failing): one line, not more than once per message in view."""
+        self.notify(f"Cannot read the database now: {error}", severity="error", markup=False, timeout=4)
 
     # Showing
 
     def _show_counts(self) -> None:
-        self.counts_bar.show(self.counts, self.statuses, self.reviewer)
+        self.counts_bar.show(self.counts, self.vocabulary, self.reviewer)
 
     def _show_filter(self) -> None:
-        self.filter_info.show(self.filter, self.by_id, len(self.item_list.nums), self.loader.complete)
+        self.filter_info.show(self.filter, self.vocabulary, len(self.item_list.nums), self.loader.complete)
 
     def _show_item(self, num: int | None) -> None:
-        detail = load_detail(self.conn, num) if num is not None else None
-        self.detail.show(detail, self.by_id)
-        members = linked_items(self.db, detail.row.id) if detail else []
-        self.links.show(detail.row if detail else None, members, self.by_id)
+        try:
+            detail = load_detail(self.conn, num) if num is not None else None
+            members, total = linked_items(self.db, detail.row.id) if detail else ([], 0)
+        except sqlite3.Error as error:
+            self.detail.show_error(f"Cannot read this item now: {error}")
+            return
+        self.detail.show(detail, self.vocabulary, waiting_line(self.writes.waiting, num, self.vocabulary))
+        self.links.show(detail.row if detail else None, members, self.vocabulary, total)
+
+    def _current_row(self) -> Row | None:
+        try:
+            return self.item_list.current_row()
+        except sqlite3.Error as error:
+            self.read_failed(error)
+            return None
 
     def on_item_list_highlighted(self, message: ItemList.Highlighted) -> None:
         # Throttled: the first move shows at once, a burst (a held arrow key) shows its
@@ -191,114 +219,104 @@ class ReviewScreen(Screen):
     def on_item_list_opened(self, message: ItemList.Opened) -> None:
         self.action_focus_links()
 
-    def _label(self, status: str) -> str:
-        return self.by_id[status].label if status in self.by_id else status
-
-    # Marking
+    # Marking: every write goes through WaitingWrites
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "mark":
-            return parameters[0] < len(self.statuses)
+            return parameters[0] < len(self.vocabulary)
         return True
 
-    def _record(self, rows: list[Row], status: str, *, note: str | None = None) -> bool:
-        """Mark ``rows``; a refusal (someone else changed one) is shown, not saved."""
-        try:
-            changes = self.marker.mark(rows, status, note=note)
-        except StaleReview as error:
-            self._stale(rows, error)
-            return False
-        except ReviewError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return False
-        self._show_marks(changes)
-        return True
-
-    def _show_marks(self, changes: list[Change]) -> None:
-        """Show committed marks: rows re-read, counts adjusted, detail refreshed."""
+    def on_waiting_writes_written(self, message: WaitingWrites.Written) -> None:
+        write, changes = message.write, message.changes
+        if write.link is not None:
+            self.cache.forget()
+            self._forget_own_write(LINKS)
+            self.item_list.refresh()
+            self._show_item(self.item_list.current)
+            self.notify(f"Link {write.link[2]}.", markup=False)
+            return
         self._forget_own_write(STATUS)
         for change in changes:
             moved(self.counts, change.before, change.after)
             self.item_list.refresh_num(change.num)
         self._show_counts()
         self._show_item(self.item_list.current)
+        after, noun = self.vocabulary.label(changes[0].after), "item" if len(changes) == 1 else "items"
+        if write.kind == "undo":
+            self.notify(f"Undone: {len(changes)} {noun} back to {after}.", markup=False)
+        elif len(changes) > 1:
+            self.notify(f"{len(changes)} items marked {after}.", markup=False)
 
-    def _stale(self, rows: list[Row], error: StaleReview) -> None:
-        self.notify(str(error), title="Not saved: changed by someone else", severity="warning", markup=False, timeout=8)
+    def on_waiting_writes_changed(self) -> None:
+        waiting = self.writes.waiting
+        self.item_list.pending = {
+            target.num: target.status for write in waiting if write.link is None for target in write.targets
+        }
+        self.item_list.refresh()
+        if self.detail.num is not None:
+            self._show_item(self.detail.num)
 
-        def reload(answer: bool | None) -> None:
-            if answer:
-                for row in rows:
-                    self.item_list.refresh_num(row.num)
-                self._show_item(self.item_list.current)
-
-        question = Text(
-            "Someone else changed this item since you loaded it; your verdict was NOT saved.\n\n", style="bold"
-        )
-        question.append_text(literal(str(error))).append("\n\nReload it to see the current verdict?")
-        self.app.push_screen(ConfirmScreen(question, yes="Reload", no="Keep as is"), reload)
+    def on_waiting_writes_refused(self, message: WaitingWrites.Refused) -> None:
+        # The app shows the refused write and offers it again; here the items show what they have now.
+        for refused in message.write.targets:
+            self.item_list.refresh_num(refused.num)
+        self._show_item(self.item_list.current)
 
     def action_mark(self, position: int) -> None:
-        row = self.item_list.current_row()
-        if row is not None and position < len(self.statuses) and self._record([row], self.statuses[position].id):
+        row = self._current_row()
+        if row is None or position >= len(self.vocabulary):
+            return
+        if self.writes.submit(Write("mark", (target(row, self.vocabulary[position].id),))):
             self.item_list.cursor += 1
 
     def action_note(self) -> None:
-        row = self.item_list.current_row()
+        row = self._current_row()
         if row is None:
             return
-        title = Text("Note on: ", style="bold").append_text(literal(row.text[:200]))
+        try:
+            note = self.marker.notes([row]).get(row.id)
+        except sqlite3.Error as error:
+            self.read_failed(error)
+            return
+        # The item as the reviewer sees it: with the status of a mark still waiting.
+        self._ask_note(target(row, self.item_list.pending.get(row.num, row.status)), note)
 
-        def save(note: str | None) -> None:
-            if note is not None:
-                self._record([row], row.status, note=note.strip() or None)
-
-        self.app.push_screen(NoteScreen(title, self.marker.notes([row]).get(row.id)), save)
+    def _ask_note(self, on: Target, saved: str | None) -> None:
+        self.app.push_screen(NoteScreen(on, saved), lambda write: write and self.writes.submit(write))
 
     def action_undo(self) -> None:
-        try:
-            changes = self.marker.undo()
-        except StaleReview as error:
-            self.notify(f"Cannot undo: {error}", severity="warning", markup=False, timeout=8)
-            return
-        except ReviewError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        if changes is None:
+        cancelled = self.writes.cancel_last()
+        if cancelled is not None:
+            self.notify(f"Taken back before it was saved: {describe(cancelled, self.vocabulary)}.", markup=False)
+        elif not self.marker.undo_stack:
             self.notify("Nothing to undo.")
-            return
-        self.item_list.select_num(changes[0].num)
-        self._show_marks(changes)
-        self.notify(
-            f"Undone: {len(changes)} item{'s' if len(changes) > 1 else ''} back to {self._label(changes[0].after)}.",
-            markup=False,
-        )
+        else:
+            undo = self.marker.undo_stack.pop()
+            self.item_list.select_num(undo.targets[0].num)
+            self.writes.submit(undo)
 
     def action_cluster_verdict(self) -> None:
-        row = self.item_list.current_row()
+        row = self._current_row()
         if row is None:
             return
-        rows = [row, *(member.row for member in linked_items(self.db, row.id) if member.in_cluster)]
+        try:
+            rows = cluster_rows(self.conn, row)
+        except sqlite3.Error as error:
+            self.read_failed(error)
+            return
         if len(rows) == 1:
             self.notify("This item has no linked items; mark it with the number keys.")
             return
 
         def confirm(status: object) -> None:
-            if status is CANCELLED:
-                return
-            question = Text(f"Mark all {len(rows)} items of this cluster as ", style="bold")
-            question.append(self._label(status), style=f"bold {self.by_id[status].color}")
-            question.append("?\n\n")
-            for member in rows:
-                question.append_text(literal(f"• {member.source}: {member.text[:90]}")).append("\n")
+            if status is not CANCELLED:
+                question = cluster_question(rows, self.vocabulary.get(status))
+                write = Write("mark", tuple(target(member, status) for member in rows))
+                self.app.push_screen(
+                    ConfirmScreen(question, yes="Mark all"), lambda yes: yes and self.writes.submit(write)
+                )
 
-            def apply(yes: bool | None) -> None:
-                if yes and self._record(rows, status):
-                    self.notify(f"{len(rows)} items marked {self._label(status)}.", markup=False)
-
-            self.app.push_screen(ConfirmScreen(question, yes="Mark all"), apply)
-
-        choices = status_choices(self.statuses, self.key_display)
+        choices = status_choices(self.vocabulary, self.key_display)
         self.app.push_screen(PickScreen("Verdict for the whole cluster", lambda term: choices, typing=False), confirm)
 
     # Filters
@@ -346,7 +364,7 @@ class ReviewScreen(Screen):
         self.app.push_screen(PickScreen(title, search), picked)
 
     def action_pick_status(self) -> None:
-        choices = status_choices(self.statuses, self.key_display, any_status=True)
+        choices = status_choices(self.vocabulary, self.key_display, any_status=True)
         self._pick("Show status", lambda term: choices, lambda status: self.filter.with_(status=status))
 
     def action_pick_source(self) -> None:
@@ -370,22 +388,13 @@ class ReviewScreen(Screen):
             self.notify("No linked items.")
 
     def on_member_list_act(self, message: MemberList.Act) -> None:
-        member, row = message.member, self.item_list.current_row()
+        member, row = message.member, self._current_row()
         if row is None:
             return
         if message.what == "jump":
             self.jump_to(member.row.num)
             return
-        try:
-            set_link_state(self.db, row.id, member.row.id, message.what, reviewer=self.reviewer)
-        except LinkError as error:
-            self.notify(f"Cannot change the link: {error}", severity="error", markup=False)
-            return
-        self.cache.forget()
-        self._forget_own_write(LINKS)
-        self.item_list.refresh()
-        self._show_item(row.num)
-        self.notify(f"Link {message.what}.", markup=False)
+        self.writes.submit(Write("link", (target(row, row.status),), link=(row.id, member.row.id, message.what)))
 
     def jump_to(self, num: int) -> None:
         """Select item ``num``, clearing filters if it is not in the list; ``b`` comes back."""
@@ -394,7 +403,9 @@ class ReviewScreen(Screen):
             self.back_stack.append((self.filter, current))
         self.item_list.focus()
         if not self.item_list.select_num(num):
-            self.notify(f"Filters cleared to show the linked item ({self.key_display(BY_ID['back'])} goes back).")
+            self.notify(
+                f"Filters cleared to show the linked item ({self.key_display(BY_ID['back'])} goes back).", markup=False
+            )
             self.search.value = ""
             self.apply_filter(Filter(sort=self.filter.sort), keep=num)
 

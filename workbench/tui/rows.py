@@ -1,6 +1,8 @@
 """The list's rows: one line's worth of an item, read a page at a time and kept in a cache.
 
 The list itself keeps only item numbers; :class:`RowCache` reads the rows it draws.
+A row holds a bounded part of each text (an old database or a script may hold items and
+titles of megabytes), every text column read as text whatever type a script stored.
 """
 
 from __future__ import annotations
@@ -11,10 +13,15 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from ..extract.sentences import MAX_ITEM_CHARS
 from ..store.links import drifting, shown
 
 PAGE = 64
 CACHE_ROWS = 4096
+# What a row keeps of an item's text: all of any item extraction makes, the start of longer ones.
+ROW_TEXT_CHARS = MAX_ITEM_CHARS
+# What a row keeps of a speaker or a source title: more than any list column shows.
+ROW_FIELD_CHARS = 300
 
 
 class Row(NamedTuple):
@@ -22,6 +29,7 @@ class Row(NamedTuple):
 
     A tuple of plain values, which the garbage collector stops tracking: thousands of
     cached rows then cost nothing in the full collections that would pause a keystroke.
+    ``text`` is at most :data:`ROW_TEXT_CHARS` long; ``text_cut`` says the item is longer.
     """
 
     num: int
@@ -33,15 +41,25 @@ class Row(NamedTuple):
     source_id: str
     source: str
     text: str
+    text_cut: bool
     score: float
     changed_at: str | None
     links: int
     drift: bool
 
 
+def bounded(column: str, chars: int = ROW_FIELD_CHARS) -> str:
+    """SQL: the first ``chars`` characters of ``column`` as text (a number or a BLOB a
+    script stored reads as text, and a value of megabytes is never read whole into Python)."""
+    return f"substr(CAST({column} AS TEXT), 1, {int(chars)})"
+
+
 ROW_SQL = f"""
-SELECT items.num, items.id, items.kind, items.status, items.review_id, items.speaker, items.source_id,
-       coalesce(sources.title, sources.path), items.text, items.score, items.status_changed_at,
+SELECT items.num, items.id, coalesce({bounded("items.kind", 20)}, '?'), coalesce({bounded("items.status")}, '?'),
+       items.review_id, {bounded("items.speaker")}, items.source_id,
+       coalesce({bounded("coalesce(sources.title, sources.path)")}, '?'),
+       coalesce({bounded("items.text", ROW_TEXT_CHARS + 1)}, ''),
+       coalesce(CAST(items.score AS REAL), 0.0), items.status_changed_at,
        (SELECT count(*) FROM items AS other
         WHERE other.cluster_id = items.cluster_id AND other.source_id != items.source_id),
        EXISTS (SELECT 1 FROM links WHERE (links.item_a = items.id OR links.item_b = items.id)
@@ -52,8 +70,26 @@ WHERE items.num IN (SELECT value FROM json_each(?))
 
 
 def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
-    rows = conn.execute(ROW_SQL, [json.dumps(list(nums))]).fetchall()
-    return {row[0]: Row(*row[:-1], bool(row[-1])) for row in rows}
+    rows = {}
+    for num, id_, kind, status, review_id, speaker, source_id, source, text, *rest, drift in conn.execute(
+        ROW_SQL, [json.dumps(list(nums))]
+    ):
+        cut = len(text) > ROW_TEXT_CHARS
+        rows[num] = Row(
+            num,
+            id_,
+            kind,
+            status,
+            review_id,
+            speaker,
+            source_id,
+            source,
+            text[:ROW_TEXT_CHARS],
+            cut,
+            *rest,
+            bool(drift),
+        )
+    return rows
 
 
 class RowCache:
