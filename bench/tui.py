@@ -12,7 +12,9 @@ cache, as after a reboot.
 
 Filters, sorts and searches print two times from the last key: "first rows" (the new
 list's first screen drawn) and "complete" (its item count and whole id list known and
-drawn). Scroll steps print the median and the max.
+drawn). Scroll steps print the median and the max. Then a mark while another process
+holds the write lock (the key's wall time: the mark waits, the screen does not), and the
+cursor moving off and onto an item of 19 MB (CPU, and how much of it the detail pane draws).
 """
 
 from __future__ import annotations
@@ -31,7 +33,36 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
 ITEMS_PER_SOURCE = 20
-CPU_STEPS = {"pilot overhead", "page down", "page up", "jump to end", "jump to start", "cursor down"}
+CPU_STEPS = {
+    "pilot overhead",
+    "page down",
+    "page up",
+    "jump to end",
+    "jump to start",
+    "cursor down",
+    "cursor off and onto a 19 MB item",
+}
+# Another process adds an item of 19 MB beside item ``argv[3]`` (or deletes it again).
+HUGE_ITEM = """
+import sqlite3, sys
+with sqlite3.connect(sys.argv[1]) as conn:
+    if sys.argv[2] == "delete":
+        conn.execute("DELETE FROM items WHERE id = 'bench-huge'")
+    else:
+        conn.execute(
+            'INSERT INTO items (id, source_id, seq, kind, text, start, "end", paragraph, first_seen) '
+            "SELECT 'bench-huge', source_id, -1, 'claim', ?, 0, 19000000, 0, first_seen FROM items WHERE num = ?",
+            ["The council said the bridge will cost 40 million euros. " * 340_000, int(sys.argv[3])],
+        )
+"""
+# Another process's write transaction, held until its stdin closes.
+HOLD_WRITE_LOCK = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.read()
+"""
 GOALS = "goals: first screen < 1 s, scroll step < 50 ms, filter/search < 200 ms, peak RSS < 300 MB"
 
 SUBJECTS = [
@@ -334,6 +365,32 @@ async def measure(path: Path) -> dict:
         await _wait(pilot, lambda: loader.complete)
         loader.index.forget()
         results["nothing kept (after an ingest): kind=quote (k)"] = await change("k")
+        await pilot.press("k")
+        await _wait(pilot, lambda: loader.complete)
+        # A mark while another process holds the write lock: it waits, the key is not held up.
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_WRITE_LOCK, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        holder.stdout.readline()
+        begun = time.perf_counter()
+        await pilot.press("1")
+        results["mark, database locked by another process"] = time.perf_counter() - begun
+        holder.stdin.close()
+        holder.wait()
+        await _wait(pilot, lambda: not screen.writes.waiting)
+        # The cursor over an item of 19 MB, as an old database or a script may hold (written by
+        # another process, so that making it is not counted in this one's memory).
+        subprocess.run([sys.executable, "-c", HUGE_ITEM, str(path), "insert", str(items.current)], check=True)
+        app._poll()
+        await _wait(pilot, lambda: loader.complete)
+        items.select_num(app.db.execute("SELECT num FROM items WHERE id = 'bench-huge'").fetchone()[0])
+        await pilot.pause(0.3)
+        steps("cursor off and onto a 19 MB item", [await step(key) for key in ("down", "up") * 5])
+        body = screen.detail.body
+        results["detail pane of a 19 MB item (chars drawn)"] = sum(
+            len(strip.text.rstrip()) for strip in body.render_lines(Region(0, 0, body.size.width, body.size.height))
+        )
+        subprocess.run([sys.executable, "-c", HUGE_ITEM, str(path), "delete"], check=True)
     results["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
 
@@ -341,7 +398,7 @@ async def measure(path: Path) -> dict:
 def _format(label: str, value) -> str:
     if isinstance(value, list):
         return f"{value[0] * 1000:6.0f} ms first rows, {value[1] * 1000:6.0f} ms complete (count + full id list)"
-    if label.endswith("MB"):
+    if label.endswith(("MB", "(chars drawn)")):
         return f"{value:6.0f}"
     cpu = label.split(" (")[0] in CPU_STEPS
     return f"{value * 1000:6.1f} ms" + (" CPU of the app thread" if cpu else "")
