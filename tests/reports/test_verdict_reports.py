@@ -182,4 +182,4 @@ def test_summaries_count_number_conflicts(desk):
     assert "**Figures disagree:** 2 items here give other figures than another source for the same statement (1 number conflict)." in text  # fmt: skip
     assert "<li><b>2</b>with figures that disagree</li>" in export(desk, "--format", "html", "--all")
     verdicts = export(desk, "--format", "md", "--status", "false")
-    assert "**Figures disagree:** 1 item here give other figures" in verdicts
+    assert "**Figures disagree:** 1 item here gives other figures" in verdicts

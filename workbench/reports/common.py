@@ -105,6 +105,21 @@ def counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
+def conflicts_sentence(totals: dict) -> str:
+    """What a report summary says of the items whose figures disagree with another source."""
+    items = totals["in_conflict"]
+    return (
+        f"{counted(items, 'item')} here {'gives' if items == 1 else 'give'} other figures than another source "
+        f"for the same statement ({counted(totals['conflicts'], 'number conflict')})."
+    )
+
+
+def spread_sentence(totals: dict) -> str:
+    """What a report summary says of the items that appear in other sources too."""
+    items = totals["clustered"]
+    return f"{counted(items, 'item')} here also {'appears' if items == 1 else 'appear'} in other sources."
+
+
 def conflict_text(figures: list[dict]) -> str:
     """``5% here, 7% there`` for every disagreeing figure of a number conflict."""
     return "; ".join(disagreement_text(figure) for figure in figures)

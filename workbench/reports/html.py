@@ -18,6 +18,7 @@ from .common import (
     LISTED,
     changed_text,
     conflict_text,
+    conflicts_sentence,
     counted,
     css_color,
     filters_text,
@@ -27,6 +28,7 @@ from .common import (
     quoted_runs,
     safe_url,
     source_name,
+    spread_sentence,
     when,
 )
 from .formats import ExportFormat, register
@@ -156,12 +158,9 @@ def summary_html(selection: Selection, figures: dict) -> str:
         left_out = ", ".join(f"{escape(row['label'])} {row['count']:,}" for row in figures["not_shown"])
         notes.append(f"Not in this report (no verdict yet): {left_out}; <code>--all</code> lists them.")
     if totals["in_conflict"]:
-        notes.append(
-            f"{counted(totals['in_conflict'], 'item')} here give other figures than another source for the same "
-            f"statement ({counted(totals['conflicts'], 'number conflict')})."
-        )
+        notes.append(conflicts_sentence(totals))
     if totals["clustered"]:
-        notes.append(f"{counted(totals['clustered'], 'item')} here also appear in other sources.")
+        notes.append(spread_sentence(totals))
     if figures["reviewed_from"]:
         notes.append(
             f"Verdicts given from {escape(when(figures['reviewed_from']))} to {escape(when(figures['reviewed_to']))}."

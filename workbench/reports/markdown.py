@@ -20,6 +20,7 @@ from .common import (
     LISTED,
     changed_text,
     conflict_text,
+    conflicts_sentence,
     counted,
     filters_text,
     marked_drift,
@@ -27,6 +28,7 @@ from .common import (
     quoted_runs,
     safe_url,
     source_name,
+    spread_sentence,
     when,
 )
 from .formats import ExportFormat, register
@@ -114,13 +116,9 @@ def summary_lines(selection: Selection, figures: dict) -> list[str]:
         left_out = ", ".join(f"{escape(row['label'])} {row['count']:,}" for row in figures["not_shown"])
         lines += [f"Not in this report (no verdict yet): {left_out}; `--all` lists them.", ""]
     if totals["in_conflict"]:
-        lines += [
-            f"**Figures disagree:** {counted(totals['in_conflict'], 'item')} here give other figures than "
-            f"another source for the same statement ({counted(totals['conflicts'], 'number conflict')}).",
-            "",
-        ]
+        lines += [f"**Figures disagree:** {conflicts_sentence(totals)}", ""]
     if totals["clustered"]:
-        lines += [f"{counted(totals['clustered'], 'item')} here also appear in other sources.", ""]
+        lines += [spread_sentence(totals), ""]
     if figures["reviewed_from"]:
         lines += [
             f"Verdicts given from {escape(when(figures['reviewed_from']))} to {escape(when(figures['reviewed_to']))}.",
