@@ -23,9 +23,18 @@ from hypothesis import strategies as st
 
 from workbench.extract import extract
 from workbench.extract.attribution.around_quotes import colon_attribution, head_attribution, tail_attribution
+from workbench.extract.attribution.contents import content_end
 from workbench.extract.attribution.names import NameBook
 from workbench.extract.attribution.reported import find_indirect, speaker_label
-from workbench.extract.attribution.sources import clause_subject, parse_source, source_after_cue, subject_before
+from workbench.extract.attribution.sources import (
+    clause_subject,
+    cue_subject,
+    is_fragment,
+    parse_source,
+    source_after_cue,
+    subject_before,
+)
+from workbench.extract.attribution.speakers import canonical_speaker
 from workbench.extract.body_text import paragraph_is_text
 from workbench.extract.checkworthy import score
 from workbench.extract.claims import claim_items, headline_claim
@@ -149,6 +158,9 @@ TEXTS: dict[str, dict[str, Callable[[int], str]]] = {
         "relative clauses": _repeated("The minister, who supported the reforms, "),
         "two speakers": _repeated("Mayor A said the plan “will pay”, while councillor B warned that "),
         "title case cues": _repeated("Mayor Says Budget "),
+        "fragments as speakers": _repeated("Cruz openly said Trump has not yet (D-Mo.) "),
+        "round-ups": _repeated("Jane Roe, The Daily Ledger: “A” "),
+        "nominal cues": _repeated("his criticism of the plan and support for "),
     },
     "short sentences": {
         "short sentences": _repeated("He said it. "),
@@ -175,6 +187,10 @@ STEPS: dict[str, Callable[[str], object]] = {
         subject_before(text),
         clause_subject(text),
         source_after_cue(text),
+        cue_subject(text),
+        is_fragment(text),
+        canonical_speaker(text),
+        content_end(text, 0),
     ),
     "reported speech": lambda text: find_indirect(text, []),
     "quote items": lambda text: _quote_items(text),

@@ -65,6 +65,19 @@ _CUE_PHRASES = [
     "said about",
     "says about",
     "say about",
+    "criticism of",
+    "support for",
+    "attack on",
+    "attacks on",
+    "concerns about",
+    "questions about",
+    "opposition to",
+    "praise for",
+    "calls for",
+    "focused on",
+    "comments about",
+    "comments on",
+    "remarks about",
 ]
 # Gerunds that introduce a partial quote without naming the speaker again.
 _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
@@ -86,6 +99,9 @@ defends praised praises blasted blasts attacked slammed slams rejected rejects d
 mocked mocks condemned condemns supported supports opposed opposes backed welcomed denounced denounces touted
 touts accused accuses blamed blames urged urges""".split()
 STANCE_CUES = frozenset(STANCE_VERBS)
+
+# Cue words that, in final position, are more often nouns ("the Baltic states").
+NOUN_LIKE_WORDS = "states reports claims notes estimates charges posts tweets thinks".split()
 
 # Common irregular past forms: a verb of a clause of its own ("After the ministry cut the budget, …",
 # "Okafor spoke for twenty minutes, adding …").

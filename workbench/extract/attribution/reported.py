@@ -14,12 +14,20 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from workbench.extract.attribution.cues import CUE, CUE_RE, DAYS, GERUND_RE, STANCE_CUES, STANCE_VERBS, is_noun
+from workbench.extract.attribution.contents import content_end
+from workbench.extract.attribution.cues import (
+    CUE_RE,
+    DAYS,
+    GERUND_RE,
+    NOUN_LIKE_WORDS,
+    STANCE_CUES,
+    STANCE_VERBS,
+    is_noun,
+)
 from workbench.extract.attribution.names import NAME_RUN
 from workbench.extract.attribution.sources import (
-    PRONOUNS,
     Source,
-    clause_subject,
+    cue_subject,
     is_fragment,
     parse_source,
     source_after_cue,
@@ -48,28 +56,12 @@ _IF = re.compile(r"(?:\s+[\w’'.-]+){0,4}?\s+(?:if|whether)\b\s*")
 _ASKING = frozenset("asked asks wondered questioned".split())
 # "…, X said, …" with an optional circumstance before the closing comma.
 _PARENTHESIS_END = re.compile(r"[^,.;:!?“”\"]{0,40}?,\s*")
-_CONTENT_STOP = re.compile(
-    rf";\s|,?(?<!\s)\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"
-    # The subject's next cue: "…, recalled that …".
-    rf"|,\s+(?:also\s+)?(?:{CUE})\s"
-    # A clause of the writer's own after the report: "…, but he urged …", "…, for whom he …".
-    r"|,[”’\"']?\s+(?:but|while|though|although|even\s+though|whereas|which|for\s+whom|as\s+well\s+as|rather\s+than"
-    r"|meaning|both\s+of\s+whom|based\s+on)\b(?!\s+that\b)"  # "…, but that …" goes on reporting
-    # The subject's next act: "she wants a safe zone and has expressed support for …".
-    r"|(?<!\s)\s+and\s+(?:has|have|had|is|was|will|would)\s+(?:also\s+)?[a-z]+(?:ed|en)\b"
-)
 # A pronoun or a name opening a clause, followed by its verb rather than "of", "and", "on"…
 _LEADING_NAME = re.compile(
     rf"(?:[A-Z]\w*,\s+)?((?:he|she|they|it|He|She|They|It)\b|{NAME_RUN.pattern})"
     r"(?!\s+(?:of|on|in|at|for|from|with|and|or|who|which|that|to|by|as)\b)\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
 )
-# A sentence opening with a subordinate clause ("After X said …, he asked …"): a report
-# inside it ends where the main clause, the writer's own statement, begins.
-_SUBORDINATE_OPENING = re.compile(r"(?:After|Before|When|Once|Until|Since|Because|Although|Though|If)\b")
-_MAIN_CLAUSE = re.compile(
-    r",\s+(?=(?:he|she|they|it|we|I|He|She|They|It|We)\s+[a-z]+"
-    r"|(?:[Tt]he\s+|[Aa]n?\s+)?[\w’'-]+(?:\s+(?!and\b|or\b)[\w’'-]+){0,3}?\s+(?:[a-z]+ed|has|have|had|is|was|were|are|will|would)\b)"
-)
+_NOUN_LIKE = frozenset(NOUN_LIKE_WORDS)
 _STANCE_RE = re.compile(rf"\b(?P<verb>{alternation(STANCE_VERBS)})(?:\s+(?:for|on)\b)?(?=\s)")
 _ASKED = re.compile(
     r"(?:When\s+|After\s+being\s+|Later\s+)?(?:[Aa]sked|[Qq]uestioned)\s+(?:by\s+[^,]{1,60}?\s+)?"
@@ -85,14 +77,8 @@ _INTRODUCTORY = re.compile(
     r"Yesterday|Today|Last|This|From|With|For|By|Despite|Following|Responding|Addressing|Referring)\b"
 )
 _QUOTE_MARKS = "“‘\"'«„"
-_WHO_END = re.compile(r"(.*?),\s+who\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+|previously\s+)*$")
 _RELATIVE_END = re.compile(r"\b(?:who|which|that)\s+(?:[a-z]+\s+){0,2}$")
 _PASSIVE_END = re.compile(r"\b(?:was|were|been|be|being|is|are)\s+(?:\w+ly\s+)?$")
-# Words that open a clause, not a subject ("If you ask, …", "When …").
-_NOT_SUBJECT = frozenset(
-    """if when while as because although though since after before unless until where whether that which who whom
-    what why how and but or""".split()
-)
 # Up to five capitalised words ("Fox News"), each whole: "(?:[A-Z]\w*\s*){1,5}" could cut one
 # long word ("AAAA…") into five in a number of ways that grows with its fifth power.
 _RECIPIENT = re.compile(
@@ -103,7 +89,6 @@ _RECIPIENT = re.compile(
 # its word, so a bound keeps a run-on sentence of cues ("… and has asked … and has asked …")
 # linear; normal sentences hold far fewer.
 _MAX_TRIES = 8
-_SUBJECT_WINDOW = 400  # characters before a cue that hold its subject
 _SHORT_TAIL = 8  # words after the cue that can still be circumstance ("in a statement on Monday")
 # What may follow "…, X said" at the end of a sentence: nothing, or a circumstance.
 _CIRCUMSTANCE = re.compile(
@@ -119,15 +104,6 @@ _CLAUSE_ONLY = frozenset(
     fear fears feared guessed reckoned repeated threatened claim claims claimed maintained maintains
     asked asks""".split()
 )
-# Cue words that, in final position, are more often nouns ("the Baltic states").
-_NOUN_LIKE_WORDS = "states reports claims notes estimates charges posts tweets thinks".split()
-_NOUN_LIKE = frozenset(_NOUN_LIKE_WORDS)
-# A verb that makes a phrase a clause rather than a subject: a cue or a stance, or, before a
-# trailing conjunction, any past form after the first word ("The union walked out and …").
-_FINITE_VERB = re.compile(rf"\b(?!(?:{alternation(sorted(_NOUN_LIKE_WORDS))})\b)(?:{CUE})\b|{_STANCE_RE.pattern}")
-_PAST_VERB = re.compile(r"(?<=\s)[a-z]+ed\b")
-_CONJUNCTIONS = frozenset("and but or".split())
-_TRAILING_ADVERB = re.compile(r"\s+(?:also|then|later|now|repeatedly|again)\s*$")
 
 
 @dataclass(slots=True)
@@ -248,7 +224,7 @@ def _stance(sentence: str, quoted: list[tuple[int, int]], after: int = 0) -> Ind
         start = verb.end()
         while start < len(sentence) and sentence[start] in " ,:":
             start += 1
-        end = _content_end(sentence, start)
+        end = content_end(sentence, start)
         if len(WORD.findall(sentence[start:end])) >= 2:
             return Indirect(max(_subject_start(prefix, source), after), end, source, verb.group("verb"), verb.start())
     return None
@@ -278,7 +254,7 @@ def _after_gerund(sentence: str, gerund: re.Match, source: Source | None) -> Ind
     elif gerund.group().lower() == "telling":
         recipient = _RECIPIENT.match(sentence, start)
         start = recipient.end() if recipient else start
-    end = _content_end(sentence, start)
+    end = content_end(sentence, start)
     speaker = source or _leading_subject(before)
     # Without a speaker the gerund's clause is no one's report, only a fragment of the
     # writer's sentence ("…, accusing the government of …"): it stays in that claim.
@@ -380,56 +356,16 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
     while start < len(sentence) and sentence[start] in " ,:":
         start += 1
     # The subject first: without one there is no report, and the content need not be read.
-    source = source or _subject(before)
+    source = source or cue_subject(before)
     if source is None:
         return None
-    end = _content_end(sentence, start)
+    end = content_end(sentence, start)
     if len(WORD.findall(sentence, start, min(end, start + 100))) < 2:
         return None
     if word in STANCE_CUES and not that and sentence[start : start + 1] not in _QUOTE_MARKS:
         # "The ministry blamed foreign hackers for the outage": a stance is the whole clause.
         start = _subject_start(before, source)
     return Indirect(start, end, source, word, cue.start())
-
-
-def _subject(before: str) -> Source | None:
-    """Who holds the cue that follows ``before``: the words just before it, the name a relative
-    clause hangs on, a long subject opening the sentence, or the subject of its first clause
-    (``Scott blasted Congress and said …``). Each reads a bounded stretch: the end or the
-    opening of ``before``."""
-    end, opening = before[-_SUBJECT_WINDOW:], before[:_SUBJECT_WINDOW]
-    if len(before) > _SUBJECT_WINDOW:
-        end = end[end.find(" ") + 1 :]  # whole words only
-    for find, words in (
-        (subject_before, end),
-        (_relative_subject, end),
-        (_sentence_subject, opening),
-        (clause_subject, opening),
-    ):
-        source = find(words)
-        if source is not None and source.name.rsplit(None, 1)[-1].lower() not in _CONJUNCTIONS:
-            return source
-    return None  # "The union walked out and": a clause, not a subject
-
-
-def _content_end(sentence: str, start: int) -> int:
-    """Reported content runs to the end of the sentence unless a new attribution or clause
-    takes over: ``… and suggested that …``, ``…, saying …``, ``…; …``, or the main clause
-    after an opening subordinate one (``After X said …, he asked …``)."""
-    stop = _CONTENT_STOP.search(sentence, start)
-    end = stop.start() if stop else len(sentence)
-    main = main_clause_after(sentence, start)
-    return min(end, main) if main is not None else end
-
-
-def main_clause_after(sentence: str, position: int) -> int | None:
-    """Where the writer's main clause begins after ``position`` when the sentence opens with a
-    subordinate clause that ``position`` lies in (``When the minister said …, workers walked
-    out``): the offset of the comma, or None."""
-    if not _SUBORDINATE_OPENING.match(sentence) or "," in sentence[:position]:
-        return None
-    main = _MAIN_CLAUSE.search(sentence, position)
-    return main.start() if main else None
 
 
 def _loose_source(phrase: str) -> Source | None:
@@ -440,31 +376,3 @@ def _loose_source(phrase: str) -> Source | None:
     if not words or len(words) > 20:
         return None
     return parse_source(phrase) or (None if is_fragment(phrase) else Source(phrase))
-
-
-def _relative_subject(before: str) -> Source | None:
-    """``Sanders, who said …``: the speaker is the name the relative clause hangs on."""
-    match = _WHO_END.search(before[-120:])
-    return subject_before(match.group(1)) if match else None
-
-
-def _sentence_subject(before: str) -> Source | None:
-    """A long subject opening the sentence ("People with knowledge of the talks said"):
-    the whole phrase, when it is one clause."""
-    phrase = before.strip()
-    words = phrase.split()
-    if not 1 <= len(words) <= 12 or "," in phrase or words[0].lower() in _NOT_SUBJECT:
-        return None
-    verb = _FINITE_VERB.search(phrase)
-    if words[-1].lower() in _CONJUNCTIONS:
-        # "The opposition called the reply arrogant and demanded …": the subject of the
-        # coordinated cue is the one before the first verb.
-        verb = verb or _PAST_VERB.search(phrase)
-        if verb is None:
-            return None
-        subject = phrase[: verb.start()]
-        adverb = at_end(_TRAILING_ADVERB, subject)
-        return _sentence_subject(subject[: adverb.start()] if adverb else subject)
-    if verb or is_fragment(phrase):
-        return None  # a subject holds no finite verb
-    return parse_source(phrase) if phrase.lower() in PRONOUNS else Source(phrase)

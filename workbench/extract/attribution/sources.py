@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from workbench.extract.attribution.cues import ADVERBS, DAYS, IRREGULAR_PAST
+from workbench.extract.attribution.cues import ADVERBS, CUE, DAYS, IRREGULAR_PAST, NOUN_LIKE_WORDS, STANCE_VERBS
 from workbench.extract.attribution.names import NAME_RUN, NOT_NAME, is_organisation, split_run
-from workbench.extract.patterns import at_end, last_match
+from workbench.extract.patterns import alternation, at_end, last_match
 
 # Between a subject and its cue: "Trump on Friday said", "Sanders himself has long argued".
 _TRAILING_ADVERBIALS = re.compile(
@@ -88,6 +88,25 @@ _LEADING_JUNK = frozenset(",—–:(-”’\"'")
 _TRAILING_JUNK = frozenset(",—–:;.)-")
 # Appositives peeled off before a cue ("Trump, speaking in Ohio, said"): more are not a subject.
 _MAX_APPOSITIVES = 2
+
+
+# The subject of a cue, read from the words before it (cue_subject).
+_SUBJECT_WINDOW = 400  # characters before a cue that hold its subject
+_WHO_END = re.compile(r"(.*?),\s+who\s+(?:also\s+|has\s+|had\s+|have\s+|later\s+|previously\s+)*$")
+# Words that open a clause, not a subject ("If you ask, …", "When …").
+_NOT_SUBJECT = frozenset(
+    """if when while as because although though since after before unless until where whether that which who whom
+    what why how and but or""".split()
+)
+# A verb that makes a phrase a clause rather than a subject: a cue or a stance, or, before a
+# trailing conjunction, any past form after the first word ("The union walked out and …").
+_FINITE_VERB = re.compile(
+    rf"\b(?!(?:{alternation(sorted(NOUN_LIKE_WORDS))})\b)(?:{CUE})\b"
+    rf"|\b(?:{alternation(STANCE_VERBS)})(?:\s+(?:for|on)\b)?(?=\s)"
+)
+_PAST_VERB = re.compile(r"(?<=\s)[a-z]+ed\b")
+_CONJUNCTIONS = frozenset("and but or".split())
+_TRAILING_ADVERB = re.compile(r"\s+(?:also|then|later|now|repeatedly|again)\s*$")
 
 
 @dataclass(slots=True)
@@ -287,3 +306,51 @@ def source_after_cue(rest: str) -> str:
     if len(parts) >= 2 and parts[1] and not parts[1].split()[0].endswith("ing"):
         return f"{parts[0]}, {parts[1]}"
     return parts[0]
+
+
+def cue_subject(before: str) -> Source | None:
+    """Who holds the cue that follows ``before``: the words just before it, the name a relative
+    clause hangs on, a long subject opening the sentence, or the subject of its first clause
+    (``Scott blasted Congress and said …``). Each reads a bounded stretch: the end or the
+    opening of ``before``."""
+    end, opening = before[-_SUBJECT_WINDOW:], before[:_SUBJECT_WINDOW]
+    if len(before) > _SUBJECT_WINDOW:
+        end = end[end.find(" ") + 1 :]  # whole words only
+    for find, words in (
+        (subject_before, end),
+        (_relative_subject, end),
+        (_sentence_subject, opening),
+        (clause_subject, opening),
+    ):
+        source = find(words)
+        if source is not None and source.name.rsplit(None, 1)[-1].lower() not in _CONJUNCTIONS:
+            return source
+    return None  # "The union walked out and": a clause, not a subject
+
+
+def _relative_subject(before: str) -> Source | None:
+    """``Sanders, who said …``: the speaker is the name the relative clause hangs on."""
+    match = _WHO_END.search(before[-120:])
+    return subject_before(match.group(1)) if match else None
+
+
+def _sentence_subject(before: str) -> Source | None:
+    """A long subject opening the sentence ("People with knowledge of the talks said"):
+    the whole phrase, when it is one clause."""
+    phrase = before.strip()
+    words = phrase.split()
+    if not 1 <= len(words) <= 12 or "," in phrase or words[0].lower() in _NOT_SUBJECT:
+        return None
+    verb = _FINITE_VERB.search(phrase)
+    if words[-1].lower() in _CONJUNCTIONS:
+        # "The opposition called the reply arrogant and demanded …": the subject of the
+        # coordinated cue is the one before the first verb.
+        verb = verb or _PAST_VERB.search(phrase)
+        if verb is None:
+            return None
+        subject = phrase[: verb.start()]
+        adverb = at_end(_TRAILING_ADVERB, subject)
+        return _sentence_subject(subject[: adverb.start()] if adverb else subject)
+    if verb or is_fragment(phrase):
+        return None  # a subject holds no finite verb
+    return parse_source(phrase) if phrase.lower() in PRONOUNS else Source(phrase)
