@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
+from workbench.reports.clusters import SHOWN_MEMBERS
 from workbench.reports.common import LISTED
-from workbench.reports.query import SHOWN_MEMBERS
 from workbench.store.database import open_db, write_transaction
 
 STAMP = "2026-01-01T00:00:00+00:00"

@@ -23,6 +23,7 @@ from ..store.database import resolve_id
 from ..store.links import conflicting, figures_seen_from, shown, swap_sides
 from ..store.reviews import ReviewError, resolve_status
 from ..store.statuses import reviewed, workflow_ids
+from .clusters import SHOWN_MEMBERS, ClusterTables
 
 KINDS = ("claim", "quote")
 ITEM_COLUMNS = (
@@ -51,10 +52,6 @@ ITEM_COLUMNS = (
 SHAPE_COLUMNS = ("segments", "quoted", "headline")
 SOURCE_COLUMNS = ("id", "title", "outlet", "author", "url", "published", "path", "format")
 ITEM_KEYS = tuple(column.strip('"') for column in ITEM_COLUMNS)
-# The most other members of its cluster, and of items whose figures disagree with it, that
-# one item lists (earliest source first); the rest are counted. Bounded so that a claim
-# repeated in 5,000 sources costs each of them the same as a claim repeated in 20.
-SHOWN_MEMBERS = 20
 # Characters of the article read on each side of an item, to find the sentence it is in.
 CONTEXT_CHARS = 400
 # What may have changed in an item since its current verdict was given, as the columns of
@@ -202,6 +199,7 @@ class Selection:
         - ``context``: the article around the item, ``{"text", "start", "end",
           "clipped_before", "clipped_after"}`` (``start``/``end`` locate the item in ``text``).
         """
+        clusters = ClusterTables(str(id(self)))
         extra = []
         # The related rows come as JSON arrays built inside SQLite: one query, no
         # round trip per item.
@@ -214,7 +212,7 @@ class Selection:
                 SELECT json_group_array(json(member)) FROM (
                     SELECT json_object('item_id', m.id, 'kind', m.kind, 'text', m.text, 'speaker', m.speaker,
                                        'status', m.status, 'source', {_source_json("ms")}) AS member
-                    FROM temp.{self._temp("members")} AS shown_member JOIN items m ON m.id = shown_member.item_id
+                    FROM temp.{clusters.members} AS shown_member JOIN items m ON m.id = shown_member.item_id
                     JOIN sources ms ON ms.id = m.source_id
                     WHERE shown_member.cluster_id = items.cluster_id AND m.id != items.id
                     ORDER BY shown_member.rank LIMIT {SHOWN_MEMBERS})) END AS cluster""")
@@ -265,7 +263,11 @@ class Selection:
             )
             if asked
         ]
-        with self._source_order() as order, self._clusters(order, enabled=bool(cluster)):
+        clusters = ClusterTables(str(id(self)))
+        with (
+            self._source_order() as order,
+            clusters.built(self.db, order, self.where, self.params, enabled=bool(cluster)),
+        ):
             sql = f"""
                 SELECT {", ".join("items." + column for column in (*ITEM_COLUMNS, *self.shape))},
                        {", ".join("sources." + column for column in SOURCE_COLUMNS)},
@@ -278,7 +280,7 @@ class Selection:
                 FROM temp.{order} AS source_order CROSS JOIN items ON items.source_id = source_order.id
                 JOIN sources ON sources.id = items.source_id
                 LEFT JOIN reviews ON reviews.id = items.review_id
-                {self._cluster_joins() if cluster else ""}
+                {clusters.joins() if cluster else ""}
                 WHERE {self.where}
                 ORDER BY source_order.rowid, items.seq"""
             labels = {status["id"]: status["label"] for status in self.statuses()}
@@ -289,10 +291,6 @@ class Selection:
             finally:
                 cursor.close()  # a reader that stopped early must not keep the temporary tables busy
 
-    def _temp(self, part: str) -> str:
-        """The name of this selection's temporary table ``part``."""
-        return f"export_{part}_{id(self)}"
-
     @contextlib.contextmanager
     def _source_order(self) -> Iterator[str]:
         """A temporary table of source ids in report order (its rowid is the rank).
@@ -301,7 +299,7 @@ class Selection:
         yields items already in order: sorting a million wide rows instead made the
         export several times slower once the sort spilled to disk.
         """
-        name = self._temp("order")
+        name = f"export_order_{id(self)}"
         self.db.execute(
             f"CREATE TEMP TABLE {name} AS SELECT id FROM sources ORDER BY published IS NULL, published, path, id"
         )
@@ -309,58 +307,6 @@ class Selection:
             yield name
         finally:
             self.db.execute(f"DROP TABLE temp.{name}")
-
-    @contextlib.contextmanager
-    def _clusters(self, order: str, *, enabled: bool) -> Iterator[None]:
-        """Temporary tables of what an item shows of its cluster, each built once, in
-        O(K log K) for a cluster of K: the lead (the cluster's first item in this export,
-        where a report lists the cluster), the size, and the first members (earliest
-        source first; one more than shown, as an item skips itself)."""
-        if not enabled:
-            yield
-            return
-        leads, sizes, members = self._temp("leads"), self._temp("sizes"), self._temp("members")
-        statements = [
-            (
-                f"""CREATE TEMP TABLE {leads} AS SELECT cluster_id, item_id FROM (
-                    SELECT items.cluster_id, items.id AS item_id, row_number() OVER (
-                        PARTITION BY items.cluster_id ORDER BY source_order.rowid, items.seq) AS rank
-                    FROM temp.{order} AS source_order CROSS JOIN items ON items.source_id = source_order.id
-                    WHERE items.cluster_id IS NOT NULL AND {self.where}) WHERE rank = 1""",
-                self.params,
-            ),
-            (f"CREATE UNIQUE INDEX temp.{leads}_cluster ON {leads}(cluster_id)", []),
-            (
-                f"""CREATE TEMP TABLE {sizes} AS SELECT items.cluster_id, count(*) AS size,
-                        count(DISTINCT items.source_id) AS sources
-                    FROM temp.{leads} AS lead JOIN items ON items.cluster_id = lead.cluster_id
-                    GROUP BY items.cluster_id""",
-                [],
-            ),
-            (f"CREATE UNIQUE INDEX temp.{sizes}_cluster ON {sizes}(cluster_id)", []),
-            (
-                f"""CREATE TEMP TABLE {members} AS SELECT cluster_id, item_id, rank FROM (
-                    SELECT items.cluster_id, items.id AS item_id, row_number() OVER (
-                        PARTITION BY items.cluster_id ORDER BY member_source.published IS NULL,
-                        member_source.published, member_source.path, items.seq) AS rank
-                    FROM temp.{leads} AS lead JOIN items ON items.cluster_id = lead.cluster_id
-                    JOIN sources AS member_source ON member_source.id = items.source_id)
-                WHERE rank <= {SHOWN_MEMBERS + 1}""",
-                [],
-            ),
-            (f"CREATE INDEX temp.{members}_cluster ON {members}(cluster_id, rank)", []),
-        ]
-        try:
-            for statement, params in statements:
-                self.db.execute(statement, params)
-            yield
-        finally:
-            for name in (members, sizes, leads):
-                self.db.execute(f"DROP TABLE IF EXISTS temp.{name}")
-
-    def _cluster_joins(self) -> str:
-        return f"""LEFT JOIN temp.{self._temp("sizes")} AS cluster_size ON cluster_size.cluster_id = items.cluster_id
-                LEFT JOIN temp.{self._temp("leads")} AS cluster_lead ON cluster_lead.cluster_id = items.cluster_id"""
 
 
 def _source_json(alias: str) -> str:
