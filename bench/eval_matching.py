@@ -1,18 +1,21 @@
 """Quality of the matcher as a retriever: CLEF-2020 CheckThat! task 2 (verified claims).
 
-    /work/venv/bin/python bench/eval_matching.py ../shared/datasets/clef2020-task2 [--split dev|train]
+    .venv/bin/python bench/eval_matching.py ../shared/datasets/clef2020-task2 [--split dev|train]
 
 For every tweet (cleaned with ``retrieve.clean_post``: links dropped, hashtags and
 handles split into words, the signature reduced to its author's name), rank the 10,375
 verified claims (claim text plus the fact-check's title) with
-``workbench.link.retrieve.Retriever`` and print MAP@5 three ways, so each part's share
+``workbench.link.retrieve.Retriever`` and print MAP@5 five ways, so each part's share
 shows:
 
-- ``candidates``: the candidate stage alone (BM25 over the linker's normalised tokens
-  fused by reciprocal rank with character n-gram TF-IDF);
+- ``words+chars``: the candidate stage without meaning (BM25 over the linker's normalised
+  tokens fused by reciprocal rank with character n-gram TF-IDF);
+- ``+meaning``: the candidate stage with the meaning signal (the sentence vectors' cosine
+  as a third ranking in the fusion, ``workbench.link.meaning``);
 - ``linker``: the linker's own score (``scoring.score_pairs`` over the linker's
   normalised forms, exactly as for links) alone, over the same candidates;
-- ``combined``: both, as ``Retriever.search`` ranks by default.
+- ``no meaning``: candidate stage and linker, without the meaning signal;
+- ``combined``: everything, as ``Retriever.search`` ranks by default.
 
 Ties break by the candidate stage's score, never by dataset order. MAP@5: for each
 tweet the precision at the rank of each relevant claim in the top 5, summed, over its
@@ -80,8 +83,10 @@ def main() -> None:
     tweets = [(tweet, with_numbers(clean_post(text))) for tweet, text in read_tsv(split / "tweets.queries.tsv")]
     print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s")
     for label, weights in (
-        ("candidates", {"linker_weight": 0.0}),
+        ("words+chars", {"linker_weight": 0.0, "meaning_rank_weight": 0.0}),
+        ("+meaning", {"linker_weight": 0.0}),
         ("linker", {"candidate_weight": 0.0}),
+        ("no meaning", {"meaning_rank_weight": 0.0}),
         ("combined", {}),
     ):
         started = time.monotonic()

@@ -190,3 +190,20 @@ def test_embedding_reads_the_packaged_files_and_never_the_network(monkeypatch):
     import sys
 
     assert "wordllama" not in sys.modules  # read, never imported (it would reconfigure logging)
+
+
+def test_a_conflict_stores_whole_figures_as_integers_and_marks_both_items(db):
+    from workbench.store.links import has_conflict
+
+    s1 = "The Belarus Hi-Tech Park has risen to 750 companies since its launch in 2006, government figures show."
+    s2 = "The Belarus Hi-Tech Park has risen to 800 companies since its launch in 2006, government figures show."
+    a = add(db, "s1", s1, numbers=[{"text": "750 companies", "value": 750.0, "unit": "companies"}])
+    b = add(db, "s2", s2, numbers=[{"text": "800 companies", "value": 800.0, "unit": "companies"}])
+    c = add(db, "s3", "Farmers in the south expect a record harvest of winter wheat this summer.")
+    link_items(db)
+    assert json.loads(linked(db, a, b)["conflict"]) == [{"unit": "companies", "value_a": 750, "value_b": 800}]
+    assert "750.0" not in linked(db, a, b)["conflict"]
+    marked = {row[0] for row in db.execute(f"SELECT id FROM items WHERE {has_conflict()}")}
+    assert marked == {a, b} and c not in marked
+    set_link_state(db, a, b, "rejected")
+    assert not db.execute(f"SELECT count(*) FROM items WHERE {has_conflict()}").fetchone()[0]

@@ -208,8 +208,13 @@ def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[d
                 conflicts.append(
                     {
                         "unit": (fa or fb).unit or (fb or fa).unit,
-                        "value_a": fa.value if fa else None,
-                        "value_b": fb.value if fb else None,
+                        "value_a": _as_written(fa.value) if fa else None,
+                        "value_b": _as_written(fb.value) if fb else None,
                     }
                 )
     return conflicts
+
+
+def _as_written(value: float | str) -> float | int | str:
+    """A whole number as an integer (``800``, not ``800.0``), anything else as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 2**53 else value

@@ -39,6 +39,17 @@ def conflicting(table: str = "links") -> str:
     return f"{table}.method = 'number-conflict'"
 
 
+def has_conflict(item: str = "items.id") -> str:
+    """The item (an id column or parameter) has a number conflict nobody rejected: two lookups
+    through the links' indexes (``item_a`` first in the primary key, ``links_b``), so a list
+    of a million items can mark or filter them."""
+    found = f"{conflicting()} AND {shown()}"
+    return (
+        f"(EXISTS (SELECT 1 FROM links WHERE links.item_a = {item} AND {found}) "
+        f"OR EXISTS (SELECT 1 FROM links WHERE links.item_b = {item} AND {found}))"
+    )
+
+
 def clustering(table: str = "links") -> str:
     """Joins its two items into one cluster: shown, and not a number conflict."""
     return f"{shown(table)} AND NOT {conflicting(table)}"
