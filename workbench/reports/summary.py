@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..store.links import conflicting, shown
+from ..store.links import conflicting, has_conflict, shown
 from ..store.statuses import reviewed
 from .query import Selection
 
@@ -23,8 +23,6 @@ def summary(selection: Selection) -> dict:
     what a verdicts-only selection leaves out (``not_shown``: workflow statuses and counts)."""
     db, where, params = selection.db, selection.where, selection.params
     base = f"FROM items WHERE {where}"
-    in_conflict = f"""EXISTS (SELECT 1 FROM links l WHERE (l.item_a = items.id OR l.item_b = items.id)
-                      AND {conflicting("l")} AND {shown("l")})"""
     names = ("items", "claims", "quotes", "reviewed", "sources", "clustered", "in_conflict")
     totals = dict(
         zip(
@@ -32,7 +30,7 @@ def summary(selection: Selection) -> dict:
             db.execute(
                 f"""SELECT count(*), count(*) FILTER (WHERE kind = 'claim'), count(*) FILTER (WHERE kind = 'quote'),
                        count(*) FILTER (WHERE {reviewed("status")}), count(DISTINCT source_id),
-                       count(*) FILTER (WHERE cluster_id IS NOT NULL), count(*) FILTER (WHERE {in_conflict}) {base}""",
+                       count(*) FILTER (WHERE cluster_id IS NOT NULL), count(*) FILTER (WHERE {has_conflict()}) {base}""",
                 params,
             ).fetchone(),
         )
