@@ -4,11 +4,21 @@ command on real files; a real process holds the lock."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import re
 import sqlite3
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
 
 import pytest
 from click.testing import CliRunner
-from reviewing import connect, immutable, lock_held
+from reviewing import connect, immutable, lock_held, reviews_of
 
 from workbench.cli import cli
 from workbench.store import database
@@ -111,3 +121,81 @@ def test_the_app_refuses_a_database_it_cannot_read_before_it_draws_anything(db_p
     column_missing(db_path)
     with pytest.raises(DatabaseError, match=r"wb\.db: no such column: color$"):
         ReviewApp(db_path)
+
+
+ESCAPES = re.compile(r"\x1b\[[0-9;?<>=$]*[a-zA-Z~]")
+
+
+class Terminal:
+    """``workbench review`` in a real pseudo-terminal of 80x24: keys in, the screen drawn out."""
+
+    def __init__(self, *args: str) -> None:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "WORKBENCH_REVIEWER": "ana"}
+        # Textual draws on stderr; the command's own lines come after it has left the screen.
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workbench", *args], stdin=slave, stdout=slave, stderr=slave, env=env
+        )
+        os.close(slave)
+        self.master, self.screen = master, b""
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:  # a failed test leaves no app running
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    def _read(self) -> None:
+        while True:  # drained all along: a full pty would stall the app
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.screen += data
+
+    def wait_for(self, text: str, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while text.encode() not in self.screen:
+            assert time.monotonic() < deadline and self.process.poll() is None, f"no {text!r} on the screen"
+            time.sleep(0.05)
+
+    def press(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def end(self) -> tuple[int, list[str]]:
+        """The exit status, and the lines written once the app has given the screen back."""
+        code = self.process.wait(timeout=30)
+        self.reader.join(timeout=5)
+        os.close(self.master)
+        after = ESCAPES.sub("", self.screen.rpartition(b"\x1b[?1049l")[2].decode())
+        return code, [line for line in after.replace("\r", "").splitlines() if line.strip()]
+
+
+def test_quitting_with_a_mark_the_locked_database_did_not_take_prints_it_with_its_command(db_path):
+    item = connect(db_path).execute("SELECT id FROM items ORDER BY num LIMIT 1").fetchone()[0]
+    with lock_held(db_path), Terminal("review", "--db", str(db_path)) as terminal:
+        terminal.wait_for("check-worthiness")  # the first item is drawn
+        terminal.press("1")
+        terminal.wait_for("database busy")
+        terminal.press("q")
+        terminal.wait_for("NOT saved")
+        terminal.press("q")
+        code, errors = terminal.end()
+    assert code == 1 and "Traceback" not in "\n".join(errors)
+    assert errors == [
+        f"warning: not saved (database busy): your mark True on “{item_text(db_path, item)}”; "
+        f"to save it: workbench mark {item} true --reviewer ana --db {db_path}"
+    ]
+    assert reviews_of(db_path, item) == []
+
+
+def item_text(path, item_id) -> str:
+    text = connect(path).execute("SELECT text FROM items WHERE id = ?", [item_id]).fetchone()[0]
+    return text if len(text) <= 60 else text[:59] + "…"

@@ -169,3 +169,14 @@ async def test_hostile_labels_in_the_bar_of_waiting_marks_and_in_a_conflict(host
         assert_inert(shown, *app.screen.query("Static"))
         await pilot.press("d")
         assert app.is_running
+
+
+async def test_a_key_name_from_the_key_map_is_shown_literally_in_help_and_palette(review_app):
+    async with review_app(keymap={"note": "[red]n[/red]"}) as (app, _screen, pilot):
+        await pilot.press("question_mark")
+        table = app.screen.query_one("Static.help-table")
+        assert "[red]n[/red]" in shown_text(table)
+        assert_inert(shown_text(table), table)
+        await pilot.press("escape")
+        prompt = {title: prompt for title, prompt, _ in app.review_commands()}["Note"]
+        assert prompt.plain == "Note  key [red]n[/red]"

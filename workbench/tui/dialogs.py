@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .keys import KEYS, Key
-from .marking import Target, Write, describe, quoted
+from .marking import TITLE_CHARS, Target, Write, describe, quoted
 from .rows import Row
 from .statuses import Status, Vocabulary
 from .text import literal, short
@@ -106,7 +106,7 @@ class NoteScreen(ModalScreen[Write | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(
-                Text("Note on: ", style="bold").append_text(literal(quoted(self.on.text, 200))), classes="title"
+                Text("Note on: ", style="bold").append_text(literal(quoted(self.on.text, TITLE_CHARS))), classes="title"
             )
             yield self.input
 
@@ -232,7 +232,7 @@ class ConflictScreen(ChoiceScreen):
     answers ``a`` (apply it on top of theirs), ``e`` (edit the note first) and ``d`` (discard it)."""
 
     def __init__(self, write: Write, current: dict[str, dict] | None, vocabulary: Vocabulary) -> None:
-        answers = [("a", "Apply mine on top"), ("e", "Edit my note"), ("d", "Discard mine")]
+        answers = [("a", "Apply on top"), ("e", "Edit note"), ("d", "Discard")]
         super().__init__(
             conflict_message(write, current, vocabulary),
             [answer for answer in answers if answer[0] != "e" or write.kind == "note"],

@@ -48,6 +48,7 @@ class Keep:
 
 KEEP = Keep()
 SUBJECT_CHARS = 60  # of an item's text, to name it in a message
+TITLE_CHARS = 200  # of an item's text, to name it above the note box
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Target:
 
     num: int
     item_id: str
-    text: str  # the start of the item, to name it
+    text: str  # the start of the item, to name it (one character more than is shown: an ellipsis says it goes on)
     expected: int | None  # the id of the review shown (None: never reviewed)
     status: str
     note: str | Keep | None = KEEP
@@ -89,7 +90,7 @@ class Change:
 
 def target(row: Row, status: str, note: str | Keep | None = KEEP) -> Target:
     """What marking ``row`` (as it was shown) with ``status`` and ``note`` asks for."""
-    return Target(row.num, row.id, row.text[:SUBJECT_CHARS], row.review_id, status, note)
+    return Target(row.num, row.id, row.text[: TITLE_CHARS + 1], row.review_id, status, note)
 
 
 def quoted(text: str, chars: int = SUBJECT_CHARS) -> str:

@@ -41,6 +41,7 @@ from .messages import CountsReady, NumsFailed, NumsReady
 from .pickers import Choices, source_choices, speaker_choices, status_choices
 from .rows import Row, RowCache
 from .statuses import Vocabulary, moved, status_counts, statuses
+from .text import visible
 
 DETAIL_THROTTLE = 0.12
 
@@ -127,7 +128,7 @@ class ReviewScreen(Screen):
 
     def on_nums_failed(self, message: NumsFailed) -> None:
         if self.loader.failed(message):
-            self.notify(f"The filter failed: {message.error}", severity="error", markup=False)
+            self.notify(f"The filter failed: {visible(message.error)}", severity="error", markup=False)
             self._show_filter()
 
     @work(thread=True, exclusive=True, group="counts")
@@ -174,9 +175,9 @@ class ReviewScreen(Screen):
         self.loader.index.forget(topic)
 
     def read_failed(self, error: sqlite3.Error) -> None:
-        """A read on the screen's connection failed (another process holds the database
-        locked, or it is failing): one line, not more than once per message in view."""
-        self.notify(f"Cannot read the database now: {error}", severity="error", markup=False, timeout=4)
+        """A read on the screen's connection failed (the database locked by another process,
+        damaged by a script, or failing): one line, and the screen goes on."""
+        self.notify(f"Cannot read the database now: {visible(str(error))}", severity="error", markup=False, timeout=4)
 
     # Showing
 
