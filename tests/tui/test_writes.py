@@ -254,3 +254,14 @@ async def test_a_read_only_database_says_not_saved_and_saves_once_writable_again
             assert [review[0] for review in reviews_of(db_path, row.id)] == ["false"]
             await pilot.press("1")  # later marks are saved at once
             assert len(reviews_of(db_path, screen.item_list.cache.row(screen.item_list.nums, 1).id)) == 1
+
+
+async def test_enter_or_escape_in_the_conflict_dialog_neither_applies_nor_discards(db_path, review_app):
+    async with review_app(poll_seconds=3600) as (app, screen, pilot):
+        row = screen.item_list.current_row()
+        other_reviewer_marks(db_path, row.id, "false")
+        await pilot.press("n", *"mine", "enter")
+        await pilot.press("enter", "escape", "space")
+        assert "Not saved" in dialog_text(app) and "mine" in dialog_text(app)
+        assert reviews_of(db_path, row.id) == [("false", "theirs", "bob")]
+        assert [why for _, why in app.unsaved()] == ["refused, not answered"]

@@ -150,8 +150,8 @@ class ConfirmScreen(ModalScreen[bool]):
 class ChoiceScreen(ModalScreen[str]):
     """A message and a few answers, each a button with its key; dismisses with the key.
 
-    ``answers`` are ``(key, label)`` pairs, the first one focused; Escape gives ``escape``
-    (one of the keys) when it is set, and is ignored otherwise.
+    ``answers`` are ``(key, label)`` pairs, the first one focused (unless ``focus_first``
+    is False); Escape gives ``escape`` (one of the keys) when it is set, and is ignored otherwise.
     """
 
     def __init__(self, message: Text, answers: list[tuple[str, str]], escape: str | None = None) -> None:
@@ -167,8 +167,11 @@ class ChoiceScreen(ModalScreen[str]):
                 for index, (key, label) in enumerate(self.answers):
                     yield Button(f"{label} ({key})", variant="primary" if index == 0 else "default", id=f"answer-{key}")
 
+    focus_first = True
+
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        if self.focus_first:
+            self.query(Button).first().focus()
 
     def on_key(self, event) -> None:
         keys = {key for key, _ in self.answers}
@@ -229,7 +232,11 @@ def not_saved_message(write: Write, reason: str, vocabulary: Vocabulary) -> Text
 class ConflictScreen(ChoiceScreen):
     """A write refused because someone else changed an item since it was shown: what it
     was, what the items say now (``current``, None when it could not be read), and the
-    answers ``a`` (apply it on top of theirs), ``e`` (edit the note first) and ``d`` (discard it)."""
+    answers ``a`` (apply it on top of theirs), ``e`` (edit the note first) and ``d`` (discard it).
+    No answer has the focus: a reflexive Enter neither overrides their verdict nor drops the note."""
+
+    AUTO_FOCUS = None
+    focus_first = False
 
     def __init__(self, write: Write, current: dict[str, dict] | None, vocabulary: Vocabulary) -> None:
         answers = [("a", "Apply on top"), ("e", "Edit note"), ("d", "Discard")]
