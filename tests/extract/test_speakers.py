@@ -35,6 +35,8 @@ _DANGLING = frozenset(
     while because if the a an this these those his her its their our my your no another""".split()
 )
 _PRONOUNS = frozenset("i we you he she it they me us him them one".split())
+# A speaker may open with a determiner ("the report", "his campaign", "some").
+_DETERMINERS = frozenset("that the a an this these those his her its their our my your some another no any".split())
 _COMPLEMENTIZER = "that"  # "that all" (from "said that all …"); "That letter" is a determiner
 _PARTICIPLES = frozenset("polled surveyed asked interviewed questioned contacted sampled based named elected".split())
 _ADVERBS = frozenset("then also later again never just only once still first".split())
@@ -64,32 +66,7 @@ def implausible(speaker: str) -> str | None:
     if _PARTY.match(speaker):
         return "a party label"
     lowered = [word.lower().strip(",.") for word in words]
-    if (
-        words[0] == _COMPLEMENTIZER
-        or lowered[-1] in _DANGLING
-        or lowered[0]
-        in _DANGLING
-        - {
-            "that",
-            "the",
-            "a",
-            "an",
-            "this",
-            "his",
-            "her",
-            "its",
-            "their",
-            "our",
-            "my",
-            "some",
-            "another",
-            "these",
-            "those",
-            "no",
-            "your",
-            "any",
-        }
-    ):
+    if words[0] == _COMPLEMENTIZER or lowered[-1] in _DANGLING or lowered[0] in _DANGLING - _DETERMINERS:
         return "a dangling function word"
     for index, word in enumerate(lowered):
         if (word in _AUXILIARIES and words[index].islower()) or _CONTRACTION.search(word) or _PRONOUN_IS.match(word):

@@ -7,6 +7,7 @@ import socket
 
 import pytest
 from click.testing import CliRunner
+from paths import FIXTURES
 from test_link import add, cluster_of, linked, links
 
 from workbench.cli import cli
@@ -207,3 +208,36 @@ def test_a_conflict_stores_whole_figures_as_integers_and_marks_both_items(db):
     assert marked == {a, b} and c not in marked
     set_link_state(db, a, b, "rejected")
     assert not db.execute(f"SELECT count(*) FROM items WHERE {has_conflict()}").fetchone()[0]
+
+
+def test_a_missing_model_file_is_one_line_naming_it(tmp_path, monkeypatch):
+    from workbench.link import meaning
+
+    path = tmp_path / "cli.db"
+    db = open_db(path)
+    add(db, "s1", "Doctors in Gomel signed an open letter against police violence on Friday.")
+    db.conn.close()
+    monkeypatch.setattr(meaning, "WEIGHTS", meaning.WEIGHTS.with_name("missing.safetensors"))
+    meaning._model.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["link", "--db", str(path)])
+    finally:
+        meaning._model.cache_clear()
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "missing.safetensors: missing from the wordllama package" in result.output
+
+
+def test_ingest_with_a_missing_model_file_stores_the_articles_and_says_so_in_one_line(tmp_path, monkeypatch):
+    from workbench.link import meaning
+
+    article = FIXTURES / "demo_01_wire_syndicated.txt"
+    path = tmp_path / "cli.db"
+    monkeypatch.setattr(meaning, "WEIGHTS", meaning.WEIGHTS.with_name("missing.safetensors"))
+    meaning._model.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["ingest", str(article), "--db", str(path)])
+    finally:
+        meaning._model.cache_clear()
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "missing.safetensors" in result.output and "workbench link" in result.output
+    assert open_db(path).execute("SELECT count(*) FROM items").fetchone()[0] > 0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from paths import FIXTURES, ROOT
+from paths import FIXTURE_ARTICLES, FIXTURES, ROOT
 
 from workbench.cli import cli
 from workbench.pipeline import ingest
@@ -51,7 +51,7 @@ def one_error_line(output: str) -> str:
 
 @pytest.fixture
 def small_db(tmp_path) -> tuple[Path, str]:
-    """A database with the two fixture articles, closed; and one item id in it."""
+    """A database with the fixture articles, closed; and one item id in it."""
     path = tmp_path / "wb.db"
     db = open_db(path)
     ingest(db, [str(FIXTURES)], workers=1)
@@ -128,7 +128,7 @@ def test_a_write_lock_stops_an_ingest_with_one_error_and_writes_nothing(small_db
         code, output = run("mark", item, "false", "--db", str(path))
         assert code == 1 and "locked" in one_error_line(output)
         assert run("stats", "--db", str(path))[0] == 0  # readers are not blocked by a writer
-    assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM sources").fetchone()[0] == FIXTURE_ARTICLES
     assert ingest(db, [str(folder)], workers=1).new == 3  # and the batch goes in once the lock is gone
 
 
@@ -291,7 +291,7 @@ def test_an_empty_sqlite_file_becomes_a_workbench_database(tmp_path):
     sqlite3.connect(path).execute("VACUUM").connection.close()
     assert path.stat().st_size > 0
     assert run("ingest", str(FIXTURES), "--db", str(path))[0] == 0
-    assert open_db(path).execute("SELECT count(*) FROM sources").fetchone()[0] == 2
+    assert open_db(path).execute("SELECT count(*) FROM sources").fetchone()[0] == FIXTURE_ARTICLES
 
 
 SPECIAL_PATHS = {

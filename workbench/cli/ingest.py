@@ -36,6 +36,7 @@ def ingest(
     """Ingest articles from PATHS (files or folders: .txt .md .html .pdf .jsonl .json)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from ..link import MeaningError
     from ..pipeline import ingest as run_ingest
 
     if workers is not None and not 1 <= workers <= most_workers():
@@ -62,17 +63,20 @@ def ingest(
         def on_file(done: int, total: int, items: int) -> None:
             progress.update(task, completed=done, total=total, items=items)
 
-        summary = run_ingest(
-            db,
-            paths,
-            workers=workers,
-            on_file=on_file,
-            link=not no_link,
-            follow_links=follow_links,
-            on_failure=lambda failure: progress.console.print(
-                visible(f"skipped {failure}"), markup=False, soft_wrap=True
-            ),
-        )
+        try:
+            summary = run_ingest(
+                db,
+                paths,
+                workers=workers,
+                on_file=on_file,
+                link=not no_link,
+                follow_links=follow_links,
+                on_failure=lambda failure: progress.console.print(
+                    visible(f"skipped {failure}"), markup=False, soft_wrap=True
+                ),
+            )
+        except MeaningError as error:  # the articles are stored; only linking could not run
+            fail(f"{error}; the articles are stored, run `workbench link` once it is fixed")
     for path in summary.replaced:
         warn(f"{path}: now holds a different article; the one stored from it is kept, marked gone")
     click.echo(

@@ -36,7 +36,7 @@ def link(db_path: Path | None, threshold: float | None) -> None:
     """Link items from different sources that state the same claim or quote."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..link import link_items
+    from ..link import MeaningError, link_items
 
     db = open_database(db_path, create=False)
     errors = console(stderr=True)
@@ -55,7 +55,10 @@ def link(db_path: Path | None, threshold: float | None) -> None:
         def report(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        summary = link_items(db, threshold=threshold, progress=report)
+        try:
+            summary = link_items(db, threshold=threshold, progress=report)
+        except MeaningError as error:  # the embedding model's files are missing: one line
+            fail(str(error))
     click.echo(
         f"{summary.items:,} items, {summary.candidates:,} candidate pairs scored: {summary.links:,} links "
         f"({summary.repeats:,} joining repeats, {summary.added:,} new, {summary.removed:,} stale suggestions removed), {summary.conflicts:,} number "

@@ -11,6 +11,7 @@ from .clusters import cluster_members, cluster_page, cluster_size
 from .decisions import STATES, LinkError, set_link_state
 from .drift import word_diff
 from .linker import LinkSummary, link_items
+from .meaning import MeaningError
 from .scoring import DEFAULT_THRESHOLD
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "STATES",
     "LinkError",
     "LinkSummary",
+    "MeaningError",
     "cluster_members",
     "cluster_page",
     "cluster_size",

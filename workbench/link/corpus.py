@@ -24,6 +24,7 @@ class Corpus:
 
     ``exact``: a hash of what the item says as compared (:func:`exact_key`): items sharing
     it are repeats of one statement. ``vectors``: int8 sentence vectors (:mod:`.meaning`).
+    ``quotes``: which items are quotes.
     """
 
     nums: np.ndarray
@@ -39,6 +40,7 @@ class Corpus:
     unlinkable: list[tuple[int, str]] = field(default_factory=list)  # (num, source id) of the others
     exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.int8))
+    quotes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 # The columns build_corpus reads, in its order.
@@ -89,6 +91,7 @@ def build_corpus(
     key_ids: dict[str, int] = {}
     token_keys: dict[str, int] = {}  # token -> its blocking key's id
     exact: list[int] = []
+    quotes: list[bool] = []
     vectors: list[np.ndarray] = []
     waiting: list[str] = []  # texts to embed, a batch at a time
     for done, (num, source, text, numbers, kind) in enumerate(rows, 1):
@@ -101,6 +104,7 @@ def build_corpus(
             vectors.append(quantise(embed(waiting)))
             waiting.clear()
         exact.append(exact_key(item))
+        quotes.append(kind == "quote")
         nums.append(num)
         sources.append(source_ids.setdefault(source, len(source_ids)))
         sizes.append(len(set(item.tokens)))
@@ -134,4 +138,5 @@ def build_corpus(
         unlinkable,
         np.array(exact, dtype=np.int64),
         np.concatenate(vectors),
+        np.array(quotes, dtype=bool),
     )

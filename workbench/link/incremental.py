@@ -107,6 +107,7 @@ class _Partners:
             )
         }
         vectors = dict(in_batches(db, "SELECT num, vector FROM link_vectors WHERE num IN ({})", nums))
+        quotes = {num for (num,) in in_batches(db, "SELECT num FROM items WHERE kind = 'quote' AND num IN ({})", nums)}
         rows = [signatures.get(num, ("", "", 0, "[]", 0)) for num in nums]
         source_ids = {name: code for code, name in enumerate(new.source_names)}
         codes = new.sources.tolist() + [source_ids.setdefault(source, len(source_ids)) for source, *_ in rows]
@@ -121,6 +122,7 @@ class _Partners:
             new.loaded,
             exact=np.r_[new.exact, np.array([exact or 0 for *_, exact in rows], dtype=np.int64)],
             vectors=np.r_[new.vectors, from_bytes([vectors.get(num) for num in nums])],
+            quotes=np.r_[new.quotes, np.array([num in quotes for num in nums], dtype=bool)],
         )
 
 

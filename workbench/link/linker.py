@@ -158,18 +158,23 @@ def score_candidates(
         progress("scoring", 0, len(a))
     if identical:
         scores, contained = np.full(len(a), 100.0, dtype=np.float32), np.zeros(len(a), dtype=bool)
-        meaning = np.ones(len(a), dtype=np.float32)
+        meaning, meaningful = np.ones(len(a), dtype=np.float32), np.ones(len(a), dtype=bool)
     else:
-        meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b)
-        # Pairs below the threshold may score 0 in rapidfuzz's pruning: a pair close in
-        # meaning is scored again in full, for the wording floor of a semantic link.
+        meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b) * 100
         scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
-        close = np.flatnonzero((scores < threshold) & (meaning * 100 >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN)))
+        # Pairs that may link by meaning: two quotes over the lower floor, any two over the
+        # higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
+        # scored again in full for the wording floor; the rest never reach Python.
+        by_one = corpus.quotes[a] & corpus.quotes[b] & (meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN))
+        close = np.flatnonzero((scores < threshold) & (by_one | (meaning >= semantic_min(threshold))))
         if len(close):
             scores[close], contained[close] = score_pairs(corpus.texts, corpus.sizes, a[close], b[close], 0)
             contained[close] &= scores[close] >= threshold
-    floor = semantic_min(threshold, SEMANTIC_SPEAKER_MIN)  # the lower of the two floors
-    hits = np.flatnonzero((scores >= threshold) | (meaning * 100 >= floor))
+        meaningful = (by_one & (scores >= SEMANTIC_SPEAKER_WORDING_MIN)) | (
+            (meaning >= semantic_min(threshold)) & (scores >= SEMANTIC_WORDING_MIN)
+        )
+        meaning /= 100
+    hits = np.flatnonzero((scores >= threshold) | meaningful)
     details = _details(db, np.r_[corpus.nums[a[hits]], corpus.nums[b[hits]]])
     short = corpus.sizes < MIN_CONTENT_WORDS
     rows = []
