@@ -78,6 +78,8 @@ KEYS: tuple[Key, ...] = (
     Key("link-confirm", "c", "confirm_link", "Confirm link", "links"),
     Key("link-reject", "x", "reject_link", "Reject link", "links"),
     Key("link-jump", "enter", "jump", "Go to linked item", "links"),
+    # Context keys (the article, the source, links by hand): their actions are in context_actions.py.
+    # End of context keys.
 )
 BY_ID = {key.id: key for key in KEYS}
 

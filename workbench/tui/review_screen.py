@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input
 from .bars import CountsBar, FilterBar, WaitingWrites
 from .bindings import bindings
 from .changes import LINKS, STATUS, Changes
+from .context_actions import ContextActions
 from .detail_pane import DetailPane, waiting_line
 from .detail_query import cluster_rows, linked_items, load_detail
 from .dialogs import CANCELLED, ConfirmScreen, NoteScreen, PickScreen, cluster_question
@@ -46,7 +47,7 @@ from .text import visible
 DETAIL_THROTTLE = 0.12
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(ContextActions, Screen):
     """Review claims and quotes: one line each, the highlighted one in full, its links beside it.
 
     ``marker`` makes the reviewer's writes; ``open_reader`` opens a read connection for a worker; ``key_display`` writes the key
