@@ -170,3 +170,23 @@ def test_statuses_written_by_a_script_export_without_a_crash(tmp_path):
         assert "\x1b" not in result.stdout and "evil" not in result.stdout
     html = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "workbench.db"), "-f", "html"]).stdout
     assert 'fill="#888888"' in html and "False␛]0;pwned␇" in html
+
+
+def test_a_status_id_written_by_a_script_is_echoed_literally_by_mark(tmp_path):
+    from workbench.pipeline import ingest
+
+    article = tmp_path / "a.txt"
+    article.write_text("Visas\n\nPoland issued 1,000 humanitarian visas to Belarusian programmers in a week.\n")
+    path = tmp_path / "workbench.db"
+    db = open_db(path)
+    ingest(db, [str(article)], workers=1)
+    item = db.execute("SELECT id FROM items LIMIT 1").fetchone()[0]
+    with write_transaction(db):
+        db.execute(
+            "INSERT INTO statuses (id, label, position, verdict) "
+            "SELECT 'x\x1b]0;pwned\x07', 'Hostile', max(position) + 1, 1 FROM statuses"
+        )
+    db.close()
+    result = CliRunner().invoke(cli, ["mark", item, "x\x1b]0;pwned\x07", "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "x␛]0;pwned␇" in result.output

@@ -8,6 +8,7 @@ import click
 
 from ..store.reviews import ReviewError, default_reviewer
 from ..store.reviews import mark as record_mark
+from ..untrusted import visible
 from .common import database_errors, database_path, db_option, fail, open_database, reviewer_option
 
 
@@ -39,7 +40,8 @@ def mark(
             )
     except ReviewError as error:
         fail(str(error))
-    click.echo(f"{result.item_id}: {result.previous_status} -> {result.status} (review {result.review_id})")
+    # Status ids come from the statuses table, which a script may have written anything into.
+    click.echo(visible(f"{result.item_id}: {result.previous_status} -> {result.status} (review {result.review_id})"))
 
 
 def register_commands(cli: click.Group) -> None:
