@@ -19,6 +19,12 @@ Every key is optional (see ``workbench.toml.example`` at the repository root):
     ``in-progress``) that are not verdicts and so are left out of ``--reviewed-only``
     exports and ClaimReview.
 
+``[ratings]``
+    Published fact-checks' textual ratings and the status each one stands for, e.g.
+    ``"Pants on Fire" = "false"``: adopting a matched fact-check's verdict uses it (case,
+    spacing and punctuation aside). Without the table, :data:`DEFAULT_RATING_MAP` serves
+    the built-in vocabulary; ``workbench factchecks ratings`` lists ratings it lacks.
+
 ``[keys]``
     The review screen's key map: a binding id (``?`` in the review screen lists them)
     and the key or comma-separated keys that run it, e.g. ``note = "N"``.
@@ -80,6 +86,31 @@ COLOR_NAMES = frozenset(
     """.split()
 )
 HEX_COLOR = re.compile(r"#[0-9a-f]{6}")
+# Common fact-check ratings -> the built-in vocabulary's statuses (schema.DEFAULT_STATUSES).
+DEFAULT_RATING_MAP = {
+    "false": "false",
+    "pants on fire": "false",
+    "mostly false": "false",
+    "fake": "false",
+    "incorrect": "false",
+    "misleading": "misleading",
+    "missing context": "misleading",
+    "half true": "misleading",
+    "partly false": "misleading",
+    "mixture": "misleading",
+    "mostly true": "mostly-true",
+    "true": "true",
+    "correct": "true",
+    "unproven": "unverifiable",
+    "unverifiable": "unverifiable",
+}
+RATING_WORD = re.compile(r"[^\W_]+")
+
+
+def fold_rating(rating: str) -> str:
+    """A textual rating as ``[ratings]`` keys are compared: its words, lower-cased
+    ("Pants on Fire!" and "pants-on-fire" are one rating)."""
+    return " ".join(RATING_WORD.findall(rating.casefold()))
 
 
 class ConfigError(Exception):
@@ -109,6 +140,8 @@ class Config:
     statuses: list[StatusConfig] | None = None
     # Binding id -> key(s) that replace its default in the review screen.
     keys: dict[str, str] = field(default_factory=dict)
+    # Folded textual rating (fold_rating) -> status id, for adopting published verdicts.
+    rating_map: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATING_MAP))
 
     def ratings(self) -> dict[str, int | float]:
         """Status id -> place on the ClaimReview scale (statuses without one are absent)."""
@@ -210,6 +243,8 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
     if "statuses" in data:
         config.statuses = _parse_statuses(data["statuses"], path)
     config.keys = _parse_keys(_table(data, "keys", path), path)
+    if "ratings" in data:
+        config.rating_map = _parse_rating_map(_table(data, "ratings", path), path)
     return config
 
 
@@ -220,6 +255,17 @@ def _parse_keys(table: dict, path: Path | None) -> dict[str, str]:
             raise ConfigError(f'{path}: [keys] {binding_id} must be a key name such as "n" or "ctrl+n"')
         keys[binding_id] = _string(table, binding_id, f"{path}: [keys]").strip()
     return keys
+
+
+def _parse_rating_map(table: dict, path: Path | None) -> dict[str, str]:
+    rating_map = {}
+    for rating in table:
+        status = _string(table, rating, f"{path}: [ratings]")
+        folded = fold_rating(rating)
+        if not folded or not status or not status.strip():
+            raise ConfigError(f'{path}: [ratings] {rating!r} must map a rating to a status id, e.g. "False" = "false"')
+        rating_map[folded] = status.strip()
+    return rating_map
 
 
 def _parse_statuses(entries: object, path: Path | None) -> list[StatusConfig]:

@@ -446,5 +446,90 @@ def m012_link_meaning(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_factchecks(db: Database) -> None:
+    """Archives of published fact-checks (ClaimReview and the like), their verdicts' history,
+    and the matches between items and archive entries that a reviewer confirms or rejects."""
+    db.executescript(
+        """
+        -- One row per published fact-check of one claim. key: what makes an entry the same
+        -- across imports (its review URL, publisher and claim), so a re-import changes nothing.
+        CREATE TABLE factchecks (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            claim TEXT NOT NULL,
+            claimant TEXT,
+            claim_date TEXT,
+            publisher TEXT,
+            publisher_site TEXT,
+            url TEXT,
+            title TEXT,
+            review_date TEXT,
+            rating TEXT,
+            rating_value REAL,
+            best_rating REAL,
+            worst_rating REAL,
+            language TEXT,
+            numbers TEXT NOT NULL DEFAULT '[]',
+            origin TEXT NOT NULL,
+            format TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            matched_at TEXT
+        );
+        CREATE INDEX factchecks_unmatched ON factchecks(matched_at) WHERE matched_at IS NULL;
+        -- The verdict an entry had before a later import changed it (append-only).
+        CREATE TABLE factcheck_history (
+            id INTEGER PRIMARY KEY,
+            factcheck_id INTEGER NOT NULL REFERENCES factchecks(id),
+            title TEXT,
+            review_date TEXT,
+            rating TEXT,
+            rating_value REAL,
+            best_rating REAL,
+            worst_rating REAL,
+            origin TEXT NOT NULL,
+            replaced_at TEXT NOT NULL
+        );
+        CREATE INDEX factcheck_history_entry ON factcheck_history(factcheck_id, id);
+        -- An item that may repeat a claim an archive entry checked, kept like a link.
+        CREATE TABLE factcheck_matches (
+            item_id TEXT NOT NULL,
+            factcheck_id INTEGER NOT NULL REFERENCES factchecks(id),
+            score REAL NOT NULL,
+            method TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'suggested' CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+            created_at TEXT NOT NULL,
+            decided_by TEXT,
+            decided_at TEXT,
+            PRIMARY KEY (item_id, factcheck_id)
+        );
+        CREATE INDEX factcheck_matches_entry ON factcheck_matches(factcheck_id);
+        -- The highest items.num matched against the whole archive.
+        CREATE TABLE factcheck_progress (id INTEGER PRIMARY KEY CHECK (id = 1), items_through INTEGER NOT NULL);
+        INSERT INTO factcheck_progress VALUES (1, 0);
+        -- Every way an item was checked before: a match nobody rejected (via 'archive'), or a
+        -- link nobody rejected to an item with a verdict of this desk (via 'desk').
+        CREATE VIEW checked_before AS
+            SELECT m.item_id, 'archive' AS via, m.state, m.score, f.publisher AS checked_by, f.rating,
+                   f.review_date AS checked_at, f.url, f.id AS factcheck_id, NULL AS other_item_id
+            FROM factcheck_matches m JOIN factchecks f ON f.id = m.factcheck_id
+            WHERE m.state != 'rejected'
+            UNION ALL
+            SELECT links.item_a, 'desk', links.state, links.score, reviews.reviewer, other.status,
+                   reviews.created_at, NULL, NULL, other.id
+            FROM links JOIN items other ON other.id = links.item_b JOIN reviews ON reviews.id = other.review_id
+            WHERE links.state != 'rejected' AND links.method != 'number-conflict'
+              AND other.status NOT IN (SELECT id FROM statuses WHERE NOT verdict)
+            UNION ALL
+            SELECT links.item_b, 'desk', links.state, links.score, reviews.reviewer, other.status,
+                   reviews.created_at, NULL, NULL, other.id
+            FROM links JOIN items other ON other.id = links.item_a JOIN reviews ON reviews.id = other.review_id
+            WHERE links.state != 'rejected' AND links.method != 'number-conflict'
+              AND other.status NOT IN (SELECT id FROM statuses WHERE NOT verdict);
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
