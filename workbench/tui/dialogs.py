@@ -7,7 +7,7 @@ reviewer typed are never parsed as markup); button labels are fixed words.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -261,27 +261,40 @@ def cluster_question(rows: list[Row], status: Status) -> Text:
 
 
 class PickScreen(ModalScreen[object]):
-    """Pick one value; typing narrows the choices through ``search(term)``.
+    """Pick one value; typing narrows the choices through ``search(term)``, and the
+    highlight (what Enter picks) is on the first choice listed.
 
-    ``search`` returns ``(value, label)`` pairs, labels as :class:`Text`. Dismisses with
-    the value, or with :data:`CANCELLED`.
+    ``search`` returns ``(value, label)`` pairs, labels as :class:`Text`; a key of ``keys``
+    picks its value at once (a status's mark key picks that status). Dismisses with the
+    value, or with :data:`CANCELLED`.
     """
 
     BINDINGS = CLOSE
 
-    def __init__(self, title: str, search: Callable[[str], list[tuple[object, Text]]], *, typing: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        search: Callable[[str], list[tuple[object, Text]]],
+        *,
+        typing: bool = True,
+        keys: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.search = search
         self.typing = typing
+        self.keys = dict(keys or {})
         self.values: list[object] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Text(self.title_text), classes="title")
             if self.typing:
-                yield Input(placeholder="type to narrow, enter to pick", id="pick-term")
+                hint = "type to narrow, enter to pick" + (", or press a status's key" if self.keys else "")
+                yield Input(placeholder=hint, id="pick-term")
             yield OptionList(id="pick-options")
+            if self.keys and not self.typing:
+                yield Static("press a status's key, or enter to pick · esc cancels", classes="hint")
 
     def on_mount(self) -> None:
         self._fill("")
@@ -301,7 +314,10 @@ class PickScreen(ModalScreen[object]):
         options.highlighted = 0 if choices else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if event.value in self.keys:  # the input takes the key before the screen sees it
+            self.dismiss(self.keys[event.value])
+        else:
+            self._fill(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         index = self.query_one(OptionList).highlighted
@@ -309,8 +325,11 @@ class PickScreen(ModalScreen[object]):
             self.dismiss(self.values[index])
 
     def on_key(self, event) -> None:
+        if event.character in self.keys:
+            event.stop()
+            self.dismiss(self.keys[event.character])
         # Up and down move through the choices while the cursor stays in the input.
-        if self.typing and event.key in ("up", "down"):
+        elif self.typing and event.key in ("up", "down"):
             options = self.query_one(OptionList)
             options.action_cursor_up() if event.key == "up" else options.action_cursor_down()
             event.stop()

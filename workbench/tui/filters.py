@@ -117,11 +117,26 @@ def search_sources(conn: sqlite3.Connection, term: str, limit: int = 100) -> lis
 
 
 def search_speakers(conn: sqlite3.Connection, term: str, limit: int = 100) -> list[tuple[str, str]]:
-    """Speakers starting with ``term`` (an index range scan): (name, name)."""
-    return [
-        (name, name)
+    """Speakers whose name starts with ``term`` (an index range scan), then those with a
+    later word starting with it ("glod" finds "Katia Glod", through the full-text index): (name, name)."""
+    names = [
+        name
         for (name,) in conn.execute(
             "SELECT DISTINCT speaker FROM items WHERE speaker >= ? AND speaker < ? ORDER BY speaker LIMIT ?",
             [term, term + "\U0010ffff", limit],
         )
     ]
+    words = re.findall(r"\w+", term)
+    if words and len(names) < limit:
+        query = "speaker : (" + " ".join(f'"{word}"*' for word in words) + ")"
+        seen = set(names)
+        names += [
+            name
+            for (name,) in conn.execute(
+                "SELECT DISTINCT speaker FROM items WHERE num IN "
+                "(SELECT rowid FROM items_fts WHERE items_fts MATCH ?) ORDER BY speaker LIMIT ?",
+                [query, limit],
+            )
+            if name not in seen
+        ][: limit - len(names)]
+    return [(name, name) for name in names]

@@ -32,6 +32,7 @@ from .text import visible
 KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, LINKS_WIDTH = 5, 12, 18, 20, 3
 DRIFT_MARK = "≠"
 PENDING_MARK = "⧗"  # before a status the database has not taken yet
+NEAR_ITEMS = 100  # items each side of the cursor a new list may keep it on when the chosen one is gone
 
 
 def columns(width: int) -> tuple[int, ...]:
@@ -128,6 +129,8 @@ class ItemList(ScrollView, can_focus=True):
         self.pending: dict[int, str] = {}  # item number -> the status of a mark not written yet
         self.nums = array("q")
         self._shown: int | None = None
+        self.anchor: int | None = None  # the item the reviewer chose last (see place())
+        self._placing = False  # the cursor is set by a new list, not by the reviewer
 
     @property
     def current(self) -> int | None:
@@ -137,19 +140,34 @@ class ItemList(ScrollView, can_focus=True):
     def current_row(self) -> Row | None:
         return self.cache.row(self.nums, self.cursor) if self.nums else None
 
-    def set_nums(self, nums: array, keep: int | None = None, position: int | None = None) -> None:
-        """Show a new list, the cursor on item ``keep`` (found at ``position``, None if gone).
+    def set_nums(self, nums: array, position: int | None = None) -> None:
+        """Show a new list, the cursor at ``position`` (the top when None).
 
-        The caller finds the position: searching a million numbers here would stall a keystroke.
+        The caller finds the position: searching a million numbers here would stall a
+        keystroke. The reviewer's place (:meth:`place`) stays where it was.
         """
         self.nums = nums
         self.virtual_size = Size(self.size.width, len(nums))
-        index = 0
-        if keep is not None:
-            index = position if position is not None else min(self.cursor, max(len(nums) - 1, 0))
         self._shown = None
-        self.cursor = index
+        self._placing = True
+        try:
+            self.cursor = position or 0
+        finally:
+            self._placing = False
         self.refresh()
+
+    def place(self, near: int = NEAR_ITEMS) -> tuple[int, ...]:
+        """Where the reviewer is, for the next list to keep: the item they chose last (a
+        filter that hid it does not move it), then the items around the cursor, nearest
+        first (the one below before the one above), ``near`` on each side."""
+        cursor, nums = self.cursor, self.nums
+        around = [
+            nums[index]
+            for step in range(near + 1)
+            for index in (cursor + step, cursor - step)
+            if 0 <= index < len(nums) and (step or index == cursor)
+        ]
+        return tuple(dict.fromkeys(([] if self.anchor is None else [self.anchor]) + around))
 
     def select_num(self, num: int) -> bool:
         try:
@@ -162,6 +180,8 @@ class ItemList(ScrollView, can_focus=True):
         return max(0, min(value, len(self.nums) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if not self._placing and self.nums:
+            self.anchor = self.current  # the reviewer moved (or marked and moved on)
         self.refresh_line(old)
         self.refresh_line(new)
         self.scroll_to_cursor()

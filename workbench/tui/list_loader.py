@@ -37,8 +37,8 @@ class ListLoader:
         self.partial_shown = False
         self._inflight: sqlite3.Connection | None = None
 
-    def load(self, filter_: Filter, keep: int | None = None) -> None:
-        """Read ``filter_``, the cursor to stay on item ``keep``; the first screenful first."""
+    def load(self, filter_: Filter, keep: tuple[int, ...] = ()) -> None:
+        """Read ``filter_``, the cursor to stay on the first of ``keep`` it lists; the first screenful first."""
         self.generation += 1
         self.complete = False
         self.partial_shown = False
@@ -59,7 +59,7 @@ class ListLoader:
             thread=True,
         )
 
-    def _read(self, conn: sqlite3.Connection, filter_: Filter, generation: int, keep: int | None) -> None:
+    def _read(self, conn: sqlite3.Connection, filter_: Filter, generation: int, keep: tuple[int, ...]) -> None:
         post = self.node.post_message
         try:
             nums = select_nums(
@@ -87,19 +87,16 @@ class ListLoader:
             # The first screenful at once; the cursor returns to the kept item when the
             # whole list is known, if the item is further down.
             self.partial_shown = True
-            items.set_nums(message.nums, message.keep, message.position)
+            items.set_nums(message.nums, message.position)
             return True
         self.complete = True
         self._inflight = None
-        moved = (
-            self.partial_shown
-            and items.current != message.keep
-            and (message.keep is None or message.keep in message.nums[:FIRST_PAGE])
-        )
+        kept = message.keep[0] if message.keep else None
+        moved = self.partial_shown and items.current != kept and (kept is None or kept in message.nums[:FIRST_PAGE])
         if moved:  # the reader moved in the first page, which the whole list starts with
-            items.set_nums(message.nums, items.current, items.cursor)
+            items.set_nums(message.nums, items.cursor)
         else:
-            items.set_nums(message.nums, message.keep, message.position)
+            items.set_nums(message.nums, message.position)
         return True
 
     def failed(self, message: NumsFailed) -> bool:

@@ -7,6 +7,7 @@ Widgets' own messages (:class:`~.item_list.ItemList.Highlighted`,
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 
 import numpy as np
 from textual.message import Message
@@ -15,16 +16,30 @@ from textual.message import Message
 class NumsReady(Message):
     """A worker read the item numbers of a filter (``complete=False``: only the first screenful).
 
-    ``position`` is where item ``keep`` is in ``nums`` (None: not there), found by the worker.
+    ``keep`` is where the cursor should stay, in order of preference (the item the reviewer
+    chose, then its neighbours nearest first); ``position`` is where the first of them that
+    ``nums`` lists is (None: none is), found by the worker.
     """
 
-    def __init__(self, generation: int, nums: np.ndarray, complete: bool, keep: int | None) -> None:
+    def __init__(self, generation: int, nums: np.ndarray, complete: bool, keep: Sequence[int] = ()) -> None:
         super().__init__()
-        self.generation, self.complete, self.keep = generation, complete, keep
-        found = np.flatnonzero(nums == keep) if keep is not None else ()
-        self.position = int(found[0]) if len(found) else None
+        self.generation, self.complete, self.keep = generation, complete, tuple(keep)
+        self.position = first_listed(nums, self.keep)
         self.nums = array("q")  # what the list keeps: 8 bytes an item, plain ints for SQLite and JSON
         self.nums.frombytes(memoryview(np.ascontiguousarray(nums, dtype=np.int64)).cast("B"))  # one copy
+
+
+def first_listed(nums: np.ndarray, wanted: Sequence[int]) -> int | None:
+    """Where in ``nums`` the first of ``wanted`` that it lists is (None: none is), in a few passes over ``nums``."""
+    if not wanted or not len(nums):
+        return None
+    found = np.flatnonzero(nums == wanted[0])
+    if not len(found) and len(wanted) > 1:
+        listed = np.zeros(int(max(nums.max(), max(wanted))) + 1, dtype=bool)
+        listed[nums] = True
+        nearest = next((num for num in wanted[1:] if num >= 0 and listed[num]), None)
+        found = np.flatnonzero(nums == nearest) if nearest is not None else found
+    return int(found[0]) if len(found) else None
 
 
 class NumsFailed(Message):

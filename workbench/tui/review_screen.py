@@ -39,7 +39,7 @@ from .links_pane import LinksPane, MemberList
 from .list_loader import ListLoader
 from .marking import Marker, Target, Write, WriteQueue, describe, target
 from .messages import CountsReady, NumsFailed, NumsReady
-from .pickers import Choices, source_choices, speaker_choices, status_choices
+from .pickers import Choices, source_choices, speaker_choices, status_choices, status_keys
 from .rows import Row, RowCache
 from .statuses import Vocabulary, moved, status_counts, statuses
 from .text import visible
@@ -112,10 +112,11 @@ class ReviewScreen(ContextActions, Screen):
 
     # Loading: the list by ListLoader, the counts here, both in workers.
 
-    def apply_filter(self, filter_: Filter, keep: int | None = None) -> None:
-        """Show ``filter_``, the cursor staying on item ``keep`` if the filter lists it."""
+    def apply_filter(self, filter_: Filter, keep: tuple[int, ...] | None = None) -> None:
+        """Show ``filter_``, the cursor on the first of ``keep`` it lists (by default the
+        reviewer's place: the item they chose, else the nearest one listed)."""
         self.filter = filter_
-        self.loader.load(filter_, keep)
+        self.loader.load(filter_, self.item_list.place() if keep is None else keep)
         self._show_filter()
 
     def on_nums_ready(self, message: NumsReady) -> None:
@@ -166,7 +167,7 @@ class ReviewScreen(ContextActions, Screen):
             self.loader.index.forget(topic)
         self.item_list.refresh()
         self._count()
-        self.apply_filter(self.filter, keep=self.item_list.current)
+        self.apply_filter(self.filter)
         self._show_item(self.item_list.current)
 
     def _forget_own_write(self, topic: str) -> None:
@@ -319,7 +320,9 @@ class ReviewScreen(ContextActions, Screen):
                 )
 
         choices = status_choices(self.vocabulary, self.key_display)
-        self.app.push_screen(PickScreen("Verdict for the whole cluster", lambda term: choices, typing=False), confirm)
+        keys = status_keys(self.vocabulary, self.key_display)
+        title = "Verdict for the whole cluster"
+        self.app.push_screen(PickScreen(title, lambda term: choices, typing=False, keys=keys), confirm)
 
     # Filters
 
@@ -328,14 +331,14 @@ class ReviewScreen(ContextActions, Screen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.apply_filter(self.filter.with_(search=event.value), keep=self.item_list.current)
+        self.apply_filter(self.filter.with_(search=event.value))
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
         self.item_list.focus()
 
     def _refilter(self, **changes) -> None:
-        self.apply_filter(self.filter.with_(**changes), keep=self.item_list.current)
+        self.apply_filter(self.filter.with_(**changes))
 
     def action_cycle_kind(self) -> None:
         self._refilter(kind=KINDS[(KINDS.index(self.filter.kind) + 1) % len(KINDS)])
@@ -356,18 +359,22 @@ class ReviewScreen(ContextActions, Screen):
             return
         if not self.filter.is_default:
             self.search.value = ""
-            self.apply_filter(Filter(sort=self.filter.sort), keep=self.item_list.current)
+            self.apply_filter(Filter(sort=self.filter.sort))
 
-    def _pick(self, title: str, search: Callable[[str], Choices], apply: Callable[[object], Filter]) -> None:
+    def _pick(self, title: str, search: Callable[[str], Choices], apply: Callable[[object], Filter], **options) -> None:
         def picked(value: object) -> None:
             if value is not CANCELLED:
-                self.apply_filter(apply(value), keep=self.item_list.current)
+                self.apply_filter(apply(value))
 
-        self.app.push_screen(PickScreen(title, search), picked)
+        self.app.push_screen(PickScreen(title, search, **options), picked)
 
     def action_pick_status(self) -> None:
-        choices = status_choices(self.vocabulary, self.key_display, any_status=True)
-        self._pick("Show status", lambda term: choices, lambda status: self.filter.with_(status=status))
+        self._pick(
+            "Show status",
+            lambda term: status_choices(self.vocabulary, self.key_display, term, any_status=True),
+            lambda status: self.filter.with_(status=status),
+            keys=status_keys(self.vocabulary, self.key_display),
+        )
 
     def action_pick_source(self) -> None:
         self._pick(
@@ -409,7 +416,8 @@ class ReviewScreen(ContextActions, Screen):
                 f"Filters cleared to show the linked item ({self.key_display(BY_ID['back'])} goes back).", markup=False
             )
             self.search.value = ""
-            self.apply_filter(Filter(sort=self.filter.sort), keep=num)
+            self.item_list.anchor = num
+            self.apply_filter(Filter(sort=self.filter.sort), keep=(num,))
 
     def action_back(self) -> None:
         if not self.back_stack:
@@ -419,7 +427,8 @@ class ReviewScreen(ContextActions, Screen):
         if filter_ != self.filter:
             with self.prevent(Input.Changed):
                 self.search.value = filter_.search
-            self.apply_filter(filter_, keep=num)
+            self.item_list.anchor = num
+            self.apply_filter(filter_, keep=(num,))
         else:
             self.item_list.select_num(num)
         self.item_list.focus()
