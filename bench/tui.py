@@ -13,8 +13,13 @@ cache, as after a reboot.
 Filters, sorts and searches print two times from the last key: "first rows" (the new
 list's first screen drawn) and "complete" (its item count and whole id list known and
 drawn). Scroll steps print the median and the max. Then a mark while another process
-holds the write lock (the key's wall time: the mark waits, the screen does not), and the
-cursor moving off and onto an item of 19 MB (CPU, and how much of it the detail pane draws).
+holds the write lock (the key's wall time: the mark waits, the screen does not), the
+cursor moving off and onto an item of 19 MB (CPU, and how much of it the detail pane draws),
+and onto the members of a cluster of 5,000 (wall time until the item and its first page of
+linked items are drawn: the linked items are read in a worker).
+
+Cursor steps print the CPU time of the app's thread and the wall time from the key to the
+frame that shows the new item in the detail pane and its linked items.
 """
 
 from __future__ import annotations
@@ -53,6 +58,36 @@ with sqlite3.connect(sys.argv[1]) as conn:
             'INSERT INTO items (id, source_id, seq, kind, text, start, "end", paragraph, first_seen) '
             "SELECT 'bench-huge', source_id, -1, 'claim', ?, 0, 19000000, 0, first_seen FROM items WHERE num = ?",
             ["The council said the bridge will cost 40 million euros. " * 340_000, int(sys.argv[3])],
+        )
+"""
+# Another process plants (or deletes) a claim repeated in 5,000 sources: one cluster held by
+# star links to its first copy, as the linker stores repeats (db/LINKING.md).
+CLUSTER = 5000
+PLANT_CLUSTER = """
+import sqlite3, sys
+size = int(sys.argv[3])
+text = "The bridge will pay for itself within ten years, the mayor said."
+with sqlite3.connect(sys.argv[1]) as conn:
+    if sys.argv[2] == "delete":
+        conn.execute("DELETE FROM links WHERE item_a LIKE 'bench-star%'")
+        conn.execute("DELETE FROM items WHERE id LIKE 'bench-star%'")
+        conn.execute("DELETE FROM sources WHERE id LIKE 'bench-star%'")
+    else:
+        conn.executemany(
+            "INSERT INTO sources (id, key, path, title, outlet, url, sha256, text, format, extractor, ingested_at) "
+            "VALUES (?, ?, ?, ?, 'Wire', ?, '', ?, 'txt', 'bench', '2024-01-01T00:00:00')",
+            [(f"bench-star{n:06d}", f"bench-star{n:06d}", f"star/{n}.txt", f"Copy {n}", f"https://example.org/{n}",
+              text) for n in range(size)],
+        )
+        conn.executemany(
+            'INSERT INTO items (id, source_id, seq, kind, text, start, "end", paragraph, cluster_id, first_seen) '
+            "VALUES (?, ?, 0, 'claim', ?, 0, ?, 0, 'bench-star000000', '2024-01-01T00:00:00')",
+            [(f"bench-star{n:06d}", f"bench-star{n:06d}", text, len(text)) for n in range(size)],
+        )
+        conn.executemany(
+            "INSERT INTO links (item_a, item_b, score, method, created_at) "
+            "VALUES ('bench-star000000', ?, 100, 'exact', '2024-01-01T00:00:00')",
+            [(f"bench-star{n:06d}",) for n in range(1, size)],
         )
 """
 # Another process's write transaction, held until its stdin closes.
@@ -318,12 +353,38 @@ async def measure(path: Path) -> dict:
             results[f"{label} (median)"] = statistics.median(times)
             results[f"{label} (max)"] = max(times)
 
+        def shown() -> bool:
+            """The highlighted item is in the detail pane and its linked items are read."""
+            links = screen.links
+            return (
+                screen.detail.num == items.current
+                and links.row is not None
+                and links.row.num == items.current
+                and not links.loading
+            )
+
+        async def wall_step(key: str) -> float:
+            """Wall seconds from the key to the drawn frame showing the item and its linked items
+            (past the detail throttle, which only delays a burst of keys)."""
+            await pilot.pause(0.15)
+            before = items.current
+            begun = time.perf_counter()
+            app.simulate_key(key)
+            while items.current == before or not shown():
+                await asyncio.sleep(0.0005)
+                if time.perf_counter() - begun > 30:
+                    raise TimeoutError(f"{key}: the item was not shown")
+            await pilot.pause(0)
+            draw_list()
+            return time.perf_counter() - begun
+
         results["pilot overhead (no-op key)"] = statistics.median([await step("f12") for _ in range(10)])
         steps("page down", [await step("pagedown") for _ in range(60)])
         steps("page up", [await step("pageup") for _ in range(20)])
         results["jump to end"] = await step("end")
         results["jump to start"] = await step("home")
         steps("cursor down", [await step("down") for _ in range(40)])
+        steps("cursor down, wall", [await wall_step("down") for _ in range(20)])
         await pilot.pause(0.3)
         begun = time.perf_counter()
         screen._show_item(items.current)
@@ -391,6 +452,17 @@ async def measure(path: Path) -> dict:
             len(strip.text.rstrip()) for strip in body.render_lines(Region(0, 0, body.size.width, body.size.height))
         )
         subprocess.run([sys.executable, "-c", HUGE_ITEM, str(path), "delete"], check=True)
+        # Onto the members of a 5,000-item cluster, from the item before them in source order.
+        subprocess.run([sys.executable, "-c", PLANT_CLUSTER, str(path), "insert", str(CLUSTER)], check=True)
+        app._poll()
+        await _wait(pilot, lambda: loader.complete)
+        first = app.db.execute("SELECT min(num) FROM items WHERE cluster_id = 'bench-star000000'").fetchone()[0]
+        items.select_num(first)
+        await pilot.pause(0.3)
+        await pilot.press("up")
+        steps(f"cursor onto a member of a {CLUSTER:,}-item cluster, wall", [await wall_step("down") for _ in range(10)])
+        results["linked items listed for a member"] = len(screen.links.members)
+        subprocess.run([sys.executable, "-c", PLANT_CLUSTER, str(path), "delete", "0"], check=True)
     results["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
 
@@ -399,6 +471,8 @@ def _format(label: str, value) -> str:
     if isinstance(value, list):
         return f"{value[0] * 1000:6.0f} ms first rows, {value[1] * 1000:6.0f} ms complete (count + full id list)"
     if label.endswith(("MB", "(chars drawn)")):
+        return f"{value:6.0f}"
+    if label.endswith("listed for a member"):
         return f"{value:6.0f}"
     cpu = label.split(" (")[0] in CPU_STEPS
     return f"{value * 1000:6.1f} ms" + (" CPU of the app thread" if cpu else "")

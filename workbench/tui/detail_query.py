@@ -12,9 +12,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
-from ..store.links import conflicting, drifting, figures_seen_from
+from ..store.links import clustering, conflicting, drifting, figures_seen_from
 from .rows import ROW_TEXT_CHARS, Row, bounded, fetch_rows
 
 # How much article text around an item is read to find its paragraph.
@@ -145,60 +143,144 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
 
 @dataclass
 class Member:
-    """An item linked to the one shown: in its cluster, or joined by a rejected or number-conflict link."""
+    """An item linked to the one shown: in its cluster, or joined by a rejected or number-conflict link.
+
+    ``row.links`` and ``row.drift`` are not read for a member (0 and False): counting a
+    member's own links costs as much as its cluster is large, for every member.
+    """
 
     row: Row
     in_cluster: bool
     link_state: str | None  # of the direct link, None when joined through another member
     method: str | None
+    score: float | None  # of the direct link
     drift: bool
     number_conflict: bool
     figures: list[dict]  # of a number conflict, as {"unit", "this", "other"} from the shown item's side
+    decided_by: str | None = None
+    decided_at: str | None = None
 
 
-# The items in the item's cluster (items.cluster_id, as workbench.link.cluster_members
-# reads it) and those joined to it by any link, source order then reading order.
-LINKED_SQL = """
+@dataclass
+class LinkedPage:
+    """A page of the items linked to one item: ``members``, how many there are in all
+    (``total``), and the member id the next page starts after (None on the last page)."""
+
+    members: list[Member]
+    total: int
+    after: str | None
+
+
+# Members without their link counts (see Member), in source order then reading order.
+MEMBER_SQL = f"""
+SELECT items.num, items.id, coalesce({bounded("items.kind", 20)}, '?'), coalesce({bounded("items.status")}, '?'),
+       items.review_id, {bounded("items.speaker")}, items.source_id,
+       coalesce({bounded("coalesce(sources.title, sources.path)")}, '?'),
+       coalesce({bounded("items.text", ROW_TEXT_CHARS + 1)}, ''),
+       coalesce(CAST(items.score AS REAL), 0.0), items.status_changed_at
 FROM items JOIN sources ON sources.id = items.source_id
-WHERE items.id != :id AND (
-    items.cluster_id = (SELECT cluster_id FROM items WHERE id = :id)
-    OR items.id IN (SELECT item_b FROM links WHERE item_a = :id UNION SELECT item_a FROM links WHERE item_b = :id))
+WHERE items.num IN (SELECT value FROM json_each(?))
+ORDER BY sources.rowid, items.seq
+"""
+# A page of a cluster, through the items(cluster_id, id) index: a page of a 5,000-member
+# cluster costs what a page of a small one does (as workbench.link.cluster_page reads it).
+CLUSTER_PAGE_SQL = (
+    "SELECT num FROM items WHERE cluster_id = :cluster AND id > :after AND id != :id ORDER BY id LIMIT :limit"
+)
+# Items joined to the item by a link that does not cluster (rejected, a number conflict),
+# outside its cluster: listed so those decisions can be seen and undone.
+OUTSIDE_SQL = f"""
+SELECT items.num FROM (
+    SELECT item_b AS other FROM links WHERE item_a = :id AND NOT ({clustering()})
+    UNION SELECT item_a FROM links WHERE item_b = :id AND NOT ({clustering()})
+) JOIN items ON items.id = other
+WHERE items.cluster_id IS NOT (SELECT cluster_id FROM items WHERE id = :id) OR items.cluster_id IS NULL
+LIMIT :limit
 """
 
 
-def linked_items(db: Database, item_id: str, limit: int = MEMBERS_SHOWN) -> tuple[list[Member], int]:
-    """The first ``limit`` items linked to ``item_id``, grouped by source (source order,
-    then reading order), and how many there are in all.
+def member_rows(conn: sqlite3.Connection, nums: list[int]) -> list[Row]:
+    """The rows of ``nums`` in source order, without their link counts (see :class:`Member`)."""
+    rows = []
+    for num, id_, kind, status, review_id, speaker, source_id, source, text, score, changed in conn.execute(
+        MEMBER_SQL, [json.dumps(nums)]
+    ):
+        cut_ = len(text) > ROW_TEXT_CHARS
+        rows.append(
+            Row(
+                num,
+                id_,
+                kind,
+                status,
+                review_id,
+                speaker,
+                source_id,
+                source,
+                text[:ROW_TEXT_CHARS],
+                cut_,
+                score,
+                changed,
+                0,
+                False,
+            )
+        )
+    return rows
 
-    Items joined only by a rejected or number-conflict link are listed too, so those
-    decisions can be seen and undone.
-    """
-    total = db.execute(f"SELECT count(*) {LINKED_SQL}", {"id": item_id}).fetchone()[0]
-    found = db.execute(
-        f"SELECT items.num, items.cluster_id = (SELECT cluster_id FROM items WHERE id = :id) {LINKED_SQL} "
-        "ORDER BY sources.rowid, items.seq LIMIT :limit",
-        {"id": item_id, "limit": limit},
-    ).fetchall()
-    rows = fetch_rows(db.conn, [num for num, _ in found])
-    links = {}
-    for item_a, item_b, state, method, drift, number_conflict, conflict in db.execute(
-        f"SELECT item_a, item_b, CAST(state AS TEXT), {bounded('method')}, {drifting()}, {conflicting()}, "
-        f"{bounded('conflict', NUMBERS_JSON_CHARS)} FROM links "
+
+def _direct_links(conn: sqlite3.Connection, item_id: str, ids: list[str]) -> dict[str, tuple]:
+    """The links between ``item_id`` and each of ``ids``, by primary key or the item_b index."""
+    found = {}
+    for item_a, item_b, state, method, score, drift, number_conflict, conflict, by, at in conn.execute(
+        f"SELECT item_a, item_b, CAST(state AS TEXT), {bounded('method')}, CAST(score AS REAL), {drifting()}, "
+        f"{conflicting()}, {bounded('conflict', NUMBERS_JSON_CHARS)}, {bounded('decided_by')}, "
+        f"{bounded('decided_at', 19)} FROM links "
         "WHERE item_a = :id AND item_b IN (SELECT value FROM json_each(:ids)) "
         "OR item_b = :id AND item_a IN (SELECT value FROM json_each(:ids))",
-        {"id": item_id, "ids": json.dumps([row.id for row in rows.values()])},
+        {"id": item_id, "ids": json.dumps(ids)},
     ):
         figures = figures_seen_from(json_records(conflict, NUMBERS_SHOWN), this_is_a=item_a == item_id)
-        links[item_b if item_a == item_id else item_a] = (state, method, bool(drift), bool(number_conflict), figures)
-    return [
-        Member(rows[num], bool(in_cluster), *links.get(rows[num].id, (None, None, False, False, [])))
-        for num, in_cluster in found
-        if num in rows
-    ], total
+        other = item_b if item_a == item_id else item_a
+        found[other] = (state, method, score, bool(drift), bool(number_conflict), figures, by, at)
+    return found
+
+
+def linked_page(
+    conn: sqlite3.Connection, item_id: str, after: str | None = None, limit: int = MEMBERS_SHOWN
+) -> LinkedPage:
+    """Up to ``limit`` items linked to ``item_id``: its cluster's members in id order after
+    the member ``after``, then (on the first page) the items joined to it by a link that
+    does not cluster. Costs what the page holds, whatever the cluster's size: never a pair
+    of members is compared, and the total is counted in the cluster's index.
+    """
+    found = conn.execute("SELECT cluster_id FROM items WHERE id = ?", [item_id]).fetchone()
+    cluster = found[0] if found else None
+    nums, total, next_after = [], 0, None
+    if cluster is not None:
+        total = conn.execute("SELECT count(*) - 1 FROM items WHERE cluster_id = ?", [cluster]).fetchone()[0]
+        page = {"cluster": cluster, "after": after or "", "id": item_id, "limit": limit}
+        nums = [num for (num,) in conn.execute(CLUSTER_PAGE_SQL, page)]
+    in_cluster = set(nums)
+    if after is None:
+        outside = [num for (num,) in conn.execute(OUTSIDE_SQL, {"id": item_id, "limit": limit})]
+        total += conn.execute(
+            f"SELECT count(*) FROM ({OUTSIDE_SQL.replace('LIMIT :limit', '')})", {"id": item_id}
+        ).fetchone()[0]
+        nums += outside[: max(limit - len(nums), 0)]
+    rows = member_rows(conn, nums)
+    if len(in_cluster) == limit:
+        next_after = max((row.id for row in rows if row.num in in_cluster), default=None)
+    links = _direct_links(conn, item_id, [row.id for row in rows])
+    members = [
+        Member(row, row.num in in_cluster, *links.get(row.id, (None, None, None, False, False, []))) for row in rows
+    ]
+    # In the cluster first, then the items outside it; each part in source order.
+    members.sort(key=lambda member: not member.in_cluster)
+    return LinkedPage(members, total, next_after)
 
 
 def cluster_rows(conn: sqlite3.Connection, row: Row) -> list[Row]:
-    """``row`` and every other item of its cluster (a verdict for the whole cluster marks them all)."""
+    """``row`` and every other item of its cluster (a verdict for the whole cluster marks them all):
+    read through the cluster's index, without the members' link counts (see :class:`Member`)."""
     nums = [
         num
         for (num,) in conn.execute(
@@ -207,5 +289,4 @@ def cluster_rows(conn: sqlite3.Connection, row: Row) -> list[Row]:
             [row.id, row.id],
         )
     ]
-    others = fetch_rows(conn, nums)
-    return [row, *(others[num] for num in nums if num in others)]
+    return [row, *sorted(member_rows(conn, nums), key=lambda member: member.num)]

@@ -30,7 +30,7 @@ from .bindings import bindings
 from .changes import LINKS, STATUS, Changes
 from .context_actions import ContextActions
 from .detail_pane import DetailPane, waiting_line
-from .detail_query import cluster_rows, linked_items, load_detail
+from .detail_query import cluster_rows, load_detail
 from .dialogs import CANCELLED, ConfirmScreen, NoteScreen, PickScreen, cluster_question
 from .filters import KINDS, SORTS, Filter
 from .item_list import ItemList, ListHeader
@@ -192,12 +192,11 @@ class ReviewScreen(ContextActions, Screen):
     def _show_item(self, num: int | None) -> None:
         try:
             detail = load_detail(self.conn, num) if num is not None else None
-            members, total = linked_items(self.db, detail.row.id) if detail else ([], 0)
         except sqlite3.Error as error:
             self.detail.show_error(f"Cannot read this item now: {error}")
             return
         self.detail.show(detail, self.vocabulary, waiting_line(self.writes.waiting, num, self.vocabulary))
-        self.links.show(detail.row if detail else None, members, self.vocabulary, total)
+        self.links.load(detail.row if detail else None, self.vocabulary)
 
     def _current_row(self) -> Row | None:
         try:
