@@ -25,6 +25,13 @@ Every key is optional (see ``workbench.toml.example`` at the repository root):
     spacing and punctuation aside). Without the table, :data:`DEFAULT_RATING_MAP` serves
     the built-in vocabulary; ``workbench factchecks ratings`` lists ratings it lacks.
 
+``[desk] max_sessions, max_sessions_per_reviewer, idle_minutes, session_hours``
+    ``workbench serve``: browser sessions open at once in all and per reviewer, minutes
+    without a key before a session ends (every mark is already saved), hours a login lasts.
+``[replicate] destination``
+    Where ``workbench serve`` replicates the database with Litestream: a folder, an
+    ``sftp://`` or an ``s3://`` URL (``--replicate`` overrides it).
+
 ``[keys]``
     The review screen's key map: a binding id (``?`` in the review screen lists them)
     and the key or comma-separated keys that run it, e.g. ``note = "N"``.
@@ -128,6 +135,16 @@ class StatusConfig:
 
 
 @dataclass
+class DeskConfig:
+    """``[desk]``: what one host serves (``workbench serve``)."""
+
+    max_sessions: int = 40
+    max_sessions_per_reviewer: int = 3
+    idle_minutes: float = 30.0
+    session_hours: float = 12.0
+
+
+@dataclass
 class Config:
     """Settings read from a configuration file (defaults when there is none)."""
 
@@ -136,6 +153,8 @@ class Config:
     organization_name: str | None = None
     organization_url: str | None = None
     claimreview_url: str | None = None
+    desk: DeskConfig = field(default_factory=DeskConfig)
+    replicate_to: str | None = None
     # None: the file does not define the vocabulary, so the database's is left alone.
     statuses: list[StatusConfig] | None = None
     # Binding id -> key(s) that replace its default in the review screen.
@@ -240,12 +259,27 @@ def parse_config(data: dict, path: Path | None = None) -> Config:
         organization_url=_string(organization, "url", f"{path}: [organization]"),
         claimreview_url=_string(claimreview, "url", f"{path}: [claimreview]"),
     )
+    config.desk = _parse_desk(_table(data, "desk", path), path)
+    config.replicate_to = _string(_table(data, "replicate", path), "destination", f"{path}: [replicate]")
     if "statuses" in data:
         config.statuses = _parse_statuses(data["statuses"], path)
     config.keys = _parse_keys(_table(data, "keys", path), path)
     if "ratings" in data:
         config.rating_map = _parse_rating_map(_table(data, "ratings", path), path)
     return config
+
+
+def _parse_desk(table: dict, path: Path | None) -> DeskConfig:
+    desk = DeskConfig()
+    for key, value in table.items():
+        if key not in DeskConfig.__dataclass_fields__:
+            known = ", ".join(DeskConfig.__dataclass_fields__)
+            raise ConfigError(f"{path}: [desk] unknown key {key!r} (known: {known})")
+        kind = type(getattr(desk, key))  # a count is an integer, a time may be a fraction
+        if isinstance(value, bool) or not isinstance(value, int | kind) or value <= 0:
+            raise ConfigError(f"{path}: [desk] {key} must be a positive {'integer' if kind is int else 'number'}")
+        setattr(desk, key, kind(value))
+    return desk
 
 
 def _parse_keys(table: dict, path: Path | None) -> dict[str, str]:

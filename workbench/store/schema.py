@@ -531,5 +531,41 @@ def m013_factchecks(db: Database) -> None:
     )
 
 
+@migrations()
+def m014_desk(db: Database) -> None:
+    """The desk (``workbench serve``): reviewers' accounts, who is connected now, and
+    every login attempt (failures slow the next ones down)."""
+    db.executescript(
+        """
+        -- One row per reviewer allowed in; the password only as an scrypt hash with its salt and parameters.
+        CREATE TABLE desk_reviewers (
+            name TEXT PRIMARY KEY,
+            salt BLOB NOT NULL,
+            password_hash BLOB NOT NULL,
+            scrypt_n INTEGER NOT NULL,
+            scrypt_r INTEGER NOT NULL,
+            scrypt_p INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+        -- One row per browser connection running the review screen now.
+        CREATE TABLE desk_presence (
+            connection TEXT PRIMARY KEY,
+            reviewer TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE TABLE desk_logins (
+            id INTEGER PRIMARY KEY,
+            reviewer TEXT NOT NULL,
+            remote TEXT NOT NULL,
+            ok INTEGER NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX desk_logins_recent ON desk_logins(at);
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
