@@ -13,9 +13,10 @@ line is one gold attribution: its Content span(s) and Source span. Two evaluatio
   "whole quotations" row leaves out our ``partial`` quotes (quoted words embedded in the
   writer's sentence) and counts only found quotes inside direct gold contents.
 * all attributions: every gold content, against our quote items plus indirect claims. A
-  stance claim holds its source and cue for the reviewer (``The ministry blamed foreign
-  hackers for the outage``); PolNeAR's content is what follows the cue, so the claim's words
-  after its cue are what is compared (``--whole-stances`` compares the whole claim).
+  stance, demand or intention claim holds its source and cue for the reviewer (``The
+  ministry blamed foreign hackers for the outage``, ``The city plans to build …``); PolNeAR's
+  content is what follows the cue, so the claim's words after its cue are what is compared
+  (``--whole-stances`` compares the whole claim).
 
 A gold content is found when the found items lying mostly inside it cover (as a union,
 so overlapping items are not counted twice) at least half of its characters and are
@@ -50,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from workbench.extract import extract
-from workbench.extract.attribution.cues import CUE_RE, GERUND_RE, STANCE_CUES
+from workbench.extract.attribution.cues import CUE_RE, GERUND_RE, STANCE_CUES, holds_object
 
 _PRONOUNS = frozenset("he she it they i we you him her them his its their us me".split())
 _OPEN = '“"'
@@ -137,13 +138,15 @@ def _overlap(start: int, end: int, ranges: list[tuple[int, int]]) -> int:
 
 def content_spans(item, whole_stances: bool = False) -> list[tuple[int, int]]:
     """The spans of ``item`` that hold reported content: a quotation's segments (not the
-    attribution between them); for a stance claim, which shows the reviewer who holds it
-    (``The ministry blamed foreign hackers for the outage``), what follows its cue, as
+    attribution between them); for a claim that is its subject's whole clause, which shows
+    the reviewer who holds it (a stance or demand: ``The ministry blamed foreign hackers for
+    the outage``; an intention: ``The city plans to build …``), what follows its cue, as
     PolNeAR's content does (``foreign hackers for the outage``), unless ``whole_stances``."""
-    if item.kind == "claim" and item.cue in STANCE_CUES and not whole_stances:
+    if item.kind == "claim" and item.cue and not whole_stances:
         at = item.text.find(item.cue + " ")
-        if at > 0:
-            return [(item.start + at + len(item.cue) + 1, item.end)]
+        after = at + len(item.cue) + 1
+        if at >= 0 and (holds_object(item.cue) or item.text.startswith("to ", after)):
+            return [(item.start + after, item.end)]
     return item.spans
 
 

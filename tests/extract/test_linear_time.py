@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from workbench.extract import extract
 from workbench.extract.attribution.around_quotes import colon_attribution, head_attribution, tail_attribution
-from workbench.extract.attribution.contents import content_end
+from workbench.extract.attribution.contents import content_end, content_opening
 from workbench.extract.attribution.names import NameBook
 from workbench.extract.attribution.reported import find_indirect, speaker_label
 from workbench.extract.attribution.sources import (
@@ -162,6 +162,15 @@ TEXTS: dict[str, dict[str, Callable[[int], str]]] = {
         "round-ups": _repeated("Jane Roe, The Daily Ledger: “A” "),
         "nominal cues": _repeated("his criticism of the plan and support for "),
     },
+    "cue objects": {
+        "noun phrases": _repeated("Kazakhstan offered a new visa for "),
+        "speech nouns": _repeated(" issued a statement on the "),
+        "subjects without a verb": _repeated("the plans, "),
+        "determiners": _repeated("the his "),
+        "infinitives": _repeated("wants to "),
+        "trailing links": _repeated(" , and"),
+        "one long word after a cue": lambda size: "Officials said " + "a" * size,
+    },
     "short sentences": {
         "short sentences": _repeated("He said it. "),
         "exclamations": _repeated("!"),
@@ -191,6 +200,8 @@ STEPS: dict[str, Callable[[str], object]] = {
         is_fragment(text),
         canonical_speaker(text),
         content_end(text, 0),
+        content_opening(text, 0, "said"),
+        content_opening(text, 0, "offered"),
     ),
     "reported speech": lambda text: find_indirect(text, []),
     "quote items": lambda text: _quote_items(text),

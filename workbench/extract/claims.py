@@ -33,6 +33,7 @@ _VERB = re.compile(
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _LEADING_LINK = re.compile(r"(?:(?:and|but|while|whereas|as|so|yet|or|then|also)\b[\s,]*)+")
+_TRAILING_LINK = re.compile(r"(?<![\s,])[\s,]+(?:and|but|or|while|as)$")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
 # A claim holds a remainder of the writer's sentence with at least this many words.
 _REMAINDER_WORDS = 4
@@ -191,6 +192,8 @@ def _writer_remainder(
         s, e = trim(sentence, run_start, run_end)
         lead = _LEADING_LINK.match(sentence, s, e)
         s = lead.end() if lead else s
+        link = _TRAILING_LINK.search(sentence, s, e)  # "Stone declared the plan a success and"
+        e = link.start() if link else e
         clause = sentence[s:e]
         if len(WORD.findall(clause)) >= _REMAINDER_WORDS and _VERB.search(clause):
             found.append((s, e))

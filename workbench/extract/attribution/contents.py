@@ -1,14 +1,85 @@
-"""Where reported content ends: at a new attribution or a clause of the writer's own
-(``… and suggested that …``, ``…, saying …``, ``…; …``, ``…, but he urged …``), or at the main
-clause after an opening subordinate one (``After X said …, he asked …``). Offsets are relative
-to the sentence.
+"""Where reported content begins and ends.
+
+It begins after its cue only when what follows is content: a quotation, a colon, a that-,
+wh- or if-clause, a clause with its own subject and verb, or a speech noun and its content
+(``issued a statement saying …``); a noun phrase alone (``Kazakhstan offered a new visa``) is
+the writer's fact, not a report, and an infinitive (``X plans to …``) is only a claim with its
+subject. It ends at a new attribution or a clause of the writer's own (``… and suggested
+that …``, ``…, saying …``, ``…; …``, ``…, but he urged …``), or at the main clause after an
+opening subordinate one (``After X said …, he asked …``). Offsets are relative to the sentence.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from workbench.extract.attribution.cues import CUE, GERUND_RE
+from workbench.extract.attribution.cues import CUE, GERUND_RE, IRREGULAR_PAST, OBJECT_CUES
+
+# A quotation, a colon or a that-, wh- or if-clause right after the cue.
+_MARKED = re.compile(
+    r"\s*(?:(?P<mark>[:“\"‘«])|(?:,\s*)?(?P<that>that\b\s*)|(?:,\s*)?(?=(?:what|why|how|whether|if|who|when|where|which)\b))"
+)
+_AUXILIARY = (
+    r"(?i:is|are|was|were|will|would|could|should|can|cannot|may|might|must|has|have|had|did|does|do"
+    r"|(?:is|are|was|were|did|does|do|has|have|had|would|could|should|wo|ca)n[’']t)"
+)
+_PRONOUN_SUBJECT = r"(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
+# Up to eight words of a subject ("the library, the pool and the depot"), none a relative
+# pronoun, which would make the words a noun phrase ("offered a visa that was …").
+_SUBJECT_WORDS = r"(?:(?!(?:that|which|who|whom|whose|to)\b)[\w’'.$%,-]+\s+){1,8}?"
+# A clause right after the cue: a pronoun and its verb, or a subject and an auxiliary
+# (``believes the election is rigged``, ``thinks he can win``).
+_CLAUSE = re.compile(rf"\s*(?:,\s*)?(?:{_PRONOUN_SUBJECT}|{_SUBJECT_WORDS}{_AUXILIARY}\b)")
+# "his plans", "the proposed": after a determiner a word is a noun or an adjective, not a verb.
+_AFTER_NO_DETERMINER = "".join(
+    rf"(?<!\b{word} )" for word in "a an the his her its their our my your this these those".split()
+)
+# After a say-type cue the subject's verb may also be a past or present form, or quoted
+# (``said the firm hired 200 people``, ``says the plan costs too much``, ``said the plan “will …”``).
+_LOOSE_CLAUSE = re.compile(
+    rf"\s*(?:,\s*)?(?:{_PRONOUN_SUBJECT}|{_SUBJECT_WORDS}(?:(?:{_AUXILIARY}|{_AFTER_NO_DETERMINER}(?:[a-z]+ed|{IRREGULAR_PAST}"
+    r"|(?!(?:his|its|this|thus|plus|less|news|across|perhaps|always|was|has|is)\b)[a-z]{2,}s))\b|(?=[“\"])))"
+)
+# A speech noun as the cue's object, then its content: "issued a statement saying …",
+# "offered an explanation: …", "released a report showing that …".
+_SPEECH_OBJECT = re.compile(
+    r"\s*(?:an?|the|its|his|her|their|this|a\s+new)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|explanation|apology|warning|report|response|reply|assurance|denial|rebuttal|memo|letter"
+    r"|comment|remarks|message|notice|reminder|promise|pledge|ultimatum|account|estimate|forecast|prediction"
+    r"|analysis|study|survey|poll|assessment|update|press\s+release|video|post|tweet|op-ed|editorial)s?\b"
+    r"(?:\s+(?:on|in|at|to|with|via|from)\s+[^,;:.“”\"]{1,40}?)??"
+    r"\s*(?:,\s*)?(?:(?:saying|showing|finding|warning|arguing|stating|claiming|concluding|predicting)\b\s*(?:that\b\s*)?"
+    r"|that\b\s*|(?=[:“\"]))"
+)
+_INFINITIVE = re.compile(r"\s*to\s+[a-z]")
+
+
+@dataclass(slots=True)
+class Opening:
+    """Where reported content begins after a cue; ``whole``: the claim is the subject's whole
+    clause (``The ministry plans to double its staff``), not what follows the cue."""
+
+    start: int
+    whole: bool = False
+
+
+def content_opening(sentence: str, after_cue: int, cue: str, holds_object: bool = False) -> Opening | None:
+    """Where the content of ``cue`` (ending at ``after_cue``) begins, or None when what follows
+    it is no content (a noun phrase: ``offered a new visa``). ``holds_object``: the cue's
+    object is what the subject holds (``cues.holds_object``): the whole clause is the claim."""
+    marked = _MARKED.match(sentence, after_cue)
+    if marked:
+        mark = marked.group("mark")
+        return Opening(marked.start("mark") if mark and mark != ":" else marked.end())
+    speech = _SPEECH_OBJECT.match(sentence, after_cue)
+    if speech:
+        return Opening(speech.end())
+    if holds_object or _INFINITIVE.match(sentence, after_cue):
+        return Opening(after_cue, whole=True)
+    clause = _CLAUSE if cue in OBJECT_CUES else _LOOSE_CLAUSE
+    return Opening(after_cue) if clause.match(sentence, after_cue) else None
+
 
 _CONTENT_STOP = re.compile(
     rf";\s|,?(?<!\s)\s+(?:and|but)\s+(?:also\s+|then\s+|later\s+)?(?:{CUE})\b|,\s+(?:{GERUND_RE.pattern})"

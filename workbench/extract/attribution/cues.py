@@ -79,6 +79,19 @@ _CUE_PHRASES = [
     "comments on",
     "remarks about",
 ]
+# Cues whose object is more often a thing than someone's words ("offered a new visa", "knew
+# the mayor", "claimed a victory", "announced new support"): only a marked content or a clause
+# with an auxiliary after them is reported (contents.content_opening).
+OBJECT_CUES = frozenset(
+    """continued continues pledged know knows knew feel feels felt answers answered read reads determined figured
+    echoed learned recognized recognised charged posted worried worry worries fear fears feared guessed reckoned
+    repeated threatened claim claims claimed maintained maintains asked asks offered offers issued released wants
+    want wanted plans planned seeks sought sees see saw refused refuses refuse considers considered cited cites
+    expressed mentioned decried invoked proposed proposes announced announces tweeted tweets reported reports
+    revealed disclosed confirmed confirms denied denies showed shows show found finds projected forecast estimated
+    estimates predicted predicts recalled recalls recounted demanded promised vowed expect expects expected
+    hoped hopes hope written advises advised advise""".split()
+)
 # Gerunds that introduce a partial quote without naming the speaker again.
 _CUE_GERUNDS = """saying accusing calling describing arguing adding insisting claiming warning noting
 dubbing labeling labelling branding blaming urging telling writing declaring promising vowing
@@ -99,6 +112,17 @@ defends praised praises blasted blasts attacked slammed slams rejected rejects d
 mocked mocks condemned condemns supported supports opposed opposes backed welcomed denounced denounces touted
 touts accused accuses blamed blames urged urges""".split()
 STANCE_CUES = frozenset(STANCE_VERBS)
+# Demands and proposals: like a stance, the subject with its object is the claim ("The union
+# demanded a pay rise of 5 percent").
+DEMANDS = frozenset("demanded demands demand proposed proposes".split())
+_PREPOSITIONS = (" for", " on", " about", " against", " of", " to")
+
+
+def holds_object(cue: str) -> bool:
+    """A stance, a demand or a cue ending in a preposition (``blamed``, ``demanded``, ``called
+    for``): its object is what the subject holds, and the subject's whole clause is the claim."""
+    return cue in STANCE_CUES or cue in DEMANDS or cue.endswith(_PREPOSITIONS)
+
 
 # Cue words that, in final position, are more often nouns ("the Baltic states").
 NOUN_LIKE_WORDS = "states reports claims notes estimates charges posts tweets thinks".split()

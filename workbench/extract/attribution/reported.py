@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from workbench.extract.attribution.contents import content_end
+from workbench.extract.attribution.contents import content_end, content_opening
 from workbench.extract.attribution.cues import (
     CUE_RE,
     DAYS,
     GERUND_RE,
     NOUN_LIKE_WORDS,
-    STANCE_CUES,
     STANCE_VERBS,
+    holds_object,
     is_noun,
 )
 from workbench.extract.attribution.names import NAME_RUN
@@ -41,16 +41,6 @@ _THAT = re.compile(
     rf"(?:\s+(?:on|in|at|during|after|before|to|with|via|from|over|last|this|earlier|recently|"
     rf"repeatedly|again|also|publicly|privately|previously|later|today|yesterday|{DAYS})\b"
     r"[^,;:.!?“”\"]{0,50}?)?\s*(?:,\s*)?that\b\s*"
-)
-# A clause right after the cue ("believes the election is rigged", "thinks he can win"),
-# which tells speech from "claimed a victory" or "hopes to win".
-_AUXILIARY = (
-    r"(?:is|are|was|were|will|would|could|should|can|cannot|may|might|must|has|have|had|did|does|do"
-    r"|(?:is|are|was|were|did|does|do|has|have|had|would|could|should|wo|ca)n[’']t)"
-)
-_CLAUSE = re.compile(
-    rf"\s*(?:,\s*)?(?:(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
-    rf"|(?:[\w’'.-]+\s+){{1,6}}?{_AUXILIARY}\b)"
 )
 _IF = re.compile(r"(?:\s+[\w’'.-]+){0,4}?\s+(?:if|whether)\b\s*")
 _ASKING = frozenset("asked asks wondered questioned".split())
@@ -95,15 +85,6 @@ _CIRCUMSTANCE = re.compile(
     r"\s*(?:$|[.,;:)]|(?:in|on|at|during|after|before|via|by|from|through|to|with|last|this|earlier|"
     r"later|today|yesterday|reporters|journalists|[A-Z][\w’'-]*)\b)"
 )
-# Cues whose bare object is rarely someone's statement ("continued the tour", "knew the
-# mayor", "claimed a victory"): only a clause after them is reported content. Other cues
-# take their object too ("announced new support", "a poll showed Trump with a lead").
-_CLAUSE_ONLY = frozenset(
-    """continued continues pledged know knows knew feel feels felt answers answered read reads
-    determined figured echoed learned recognized recognised charged posted worried worry worries
-    fear fears feared guessed reckoned repeated threatened claim claims claimed maintained maintains
-    asked asks""".split()
-)
 
 
 @dataclass(slots=True)
@@ -136,11 +117,12 @@ def find_indirect(sentence: str, quoted: list[tuple[int, int]], speaker: Source 
     cues = [m for m in CUE_RE.finditer(sentence) if not (inside(m.start(), quoted) or is_noun(sentence, m))]
     main = _main_attribution(sentence, cues) or _stance(sentence, quoted)
     found = [main] if main else []
-    if main is not None and main.content_start > main.cue_at and at_end(_COORDINATED, sentence, main.cue_at):
+    if main is not None and main.content_end > main.cue_at and at_end(_COORDINATED, sentence, main.cue_at):
         # "Okafor defended his remarks and said …": the stance before the coordinated cue is his too.
         stance = _stance(sentence, quoted)
         if stance is not None and stance.content_end <= main.cue_at:
             found.insert(0, stance)
+            main.content_start = max(main.content_start, main.cue_at)  # the subject is the stance's
     question = _ASKED.match(sentence)
     if question and not (main and main.content_start < question.end(1)):
         # "Asked whether …, X said …": the question is reported too (by an unnamed asker).
@@ -335,36 +317,37 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
         return Indirect(comma + 1, len(sentence), source, word, cue.start()) if source else None
     if at_end(_PASSIVE_END, before):
         return None
+    whole = False
     that = _THAT.match(sentence, after_at)
     if that:
         start = that.end()
     elif word.startswith(("told", "tell")):
         recipient = _RECIPIENT.match(sentence, after_at)
-        if recipient is None:
-            return None
-        start = recipient.end()
-        that = _THAT.match(sentence, start)
-        start = that.end() if that else start
+        opening = recipient and content_opening(sentence, recipient.end(), word)
+        if not opening:
+            return None  # "told Reuters in an interview": no content
+        start = opening.start
     elif word in _ASKING and (question := _IF.match(sentence, after_at)):
         start = question.end()
-    elif word in _NOUN_LIKE or word in _CLAUSE_ONLY:
-        if not _CLAUSE.match(sentence, after_at):
-            return None
-        start = after_at
     else:
-        start = after_at
+        # "blamed foreign hackers for the outage", "called for a ban": the subject's whole clause.
+        opening = content_opening(sentence, after_at, word, holds_object(word))
+        if opening is None:
+            return None  # "Kazakhstan offered a new visa": a noun phrase is the writer's fact
+        start, whole = opening.start, opening.whole
     while start < len(sentence) and sentence[start] in " ,:":
         start += 1
     # The subject first: without one there is no report, and the content need not be read.
+    coordinated = source is not None
     source = source or cue_subject(before)
     if source is None:
         return None
     end = content_end(sentence, start)
     if len(WORD.findall(sentence, start, min(end, start + 100))) < 2:
         return None
-    if word in STANCE_CUES and not that and sentence[start : start + 1] not in _QUOTE_MARKS:
-        # "The ministry blamed foreign hackers for the outage": a stance is the whole clause.
-        start = _subject_start(before, source)
+    if whole:
+        # A coordinated cue's subject is in the claim before it: its claim starts at the verb.
+        start = cue.start() if coordinated else _subject_start(before, source)
     return Indirect(start, end, source, word, cue.start())
 
 
