@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import multiprocessing
+import os
 import random
 import re
 import resource
@@ -173,17 +174,18 @@ def own_peak_mb() -> float:
 def ingest_as_the_command_does(folder: Path, db_path: Path, workers: int) -> dict:
     """``pipeline.ingest`` with its defaults (linking on), timed in two parts (run in a fresh process)."""
     db = open_db(db_path)
-    linking_started: list[float] = []
+    stage_starts: dict[str, float] = {}
 
     def on_link(stage: str, done: int, total: int) -> None:
-        if not linking_started:
-            linking_started.append(time.perf_counter())
+        stage_starts.setdefault(stage, time.perf_counter())
 
     start = time.perf_counter()
     summary = ingest(db, [str(folder)], workers=workers, link_progress=on_link)
     end = time.perf_counter()
-    middle = linking_started[0] if linking_started else end
+    middle = min(stage_starts.values(), default=end)
+    bounds = [*stage_starts.values(), end]
     result = {
+        "link_stages": {stage: round(b - a, 1) for stage, a, b in zip(stage_starts, bounds, bounds[1:])},
         "failures": [str(failure) for failure in summary.failures[:3]],
         "ingest_s": middle - start,
         "link_s": end - middle,
@@ -206,7 +208,7 @@ def main() -> None:
     print("ingest = read, clean, extract, store; link = the linking of the new items that follows it")
     print(
         f"{'N':>7} {'total s':>8} {'ingest s':>9} {'link s':>7} {'art/s':>7} {'MB/s':>6} {'items':>9} {'links':>8} "
-        f"{'x base':>7} {'main MB':>8} {'worker MB':>9}"
+        f"{'x base':>7} {'main MB':>8} {'worker MB':>9} {'load':>5}  link stages (s)"
     )
     for size in args.sizes:
         folder = OUT / f"corpus_{size}"
@@ -220,12 +222,13 @@ def main() -> None:
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         with cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             result = pool.submit(ingest_as_the_command_does, folder, db_path, args.workers).result()
+        load = os.getloadavg()[0]  # the machine may be shared: the 1-minute load at the end of the run
         assert not result["failures"], result["failures"]
         total = result["ingest_s"] + result["link_s"]
         print(
             f"{size:>7,} {total:>8.1f} {result['ingest_s']:>9.1f} {result['link_s']:>7.1f} {size / total:>7.0f} "
             f"{megabytes / total:>6.2f} {result['items']:>9,} {result['links']:>8,} {total / yardstick:>7.1f} "
-            f"{result['main_mb']:>8.0f} {result['worker_mb']:>9.0f}",
+            f"{result['main_mb']:>8.0f} {result['worker_mb']:>9.0f} {load:>5.1f}  {result['link_stages']}",
             flush=True,
         )
 

@@ -34,6 +34,7 @@ import concurrent.futures as cf
 import json
 import math
 import multiprocessing
+import os
 import random
 import resource
 import sys
@@ -550,13 +551,21 @@ def peak_rss_mb() -> float:
 
 
 def link_in_child(path: Path, threshold: float, new_ids: list[str] | None = None) -> tuple[dict, float, float]:
-    """Run the linker (in a fresh process, so its peak RSS is the linker's alone)."""
+    """Run the linker (in a fresh process, so its peak RSS is the linker's alone); the
+    summary gets ``stages``: seconds from each progress stage's first report to the next's."""
     db = open_db(path)
     started = time.monotonic()
-    summary = link_items(db, new_ids, threshold=threshold)
+    stage_starts: dict[str, float] = {"opening": started}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        stage_starts.setdefault(stage, time.monotonic())
+
+    summary = link_items(db, new_ids, threshold=threshold, progress=progress)
     seconds = time.monotonic() - started
     db.conn.close()
-    return vars(summary), seconds, peak_rss_mb()
+    bounds = [*stage_starts.values(), started + seconds]
+    stages = {stage: round(end - begin, 1) for stage, begin, end in zip(stage_starts, bounds, bounds[1:])}
+    return {**vars(summary), "stages": stages}, seconds, peak_rss_mb()
 
 
 def in_fresh_process(function, *args):
@@ -612,7 +621,9 @@ def run(size: int, folder: Path, threshold: float) -> dict:
     groups, held_back = in_fresh_process(build, path, size, NEW_ITEMS, 7, threshold)
     built = time.monotonic() - started
     before = file_size(path)
+    load_before = os.getloadavg()[0]
     summary, seconds, peak = in_fresh_process(link_in_child, path, threshold)
+    load_after = os.getloadavg()[0]  # the machine is shared: the 1-minute load beside the time
     db = open_db(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     growth = file_size(path) - before
@@ -651,6 +662,8 @@ def run(size: int, folder: Path, threshold: float) -> dict:
         "size": size,
         "build_s": round(built, 1),
         "link_s": round(seconds, 1),
+        "link_stages_s": summary["stages"],
+        "load_avg_before_after": [round(load_before, 1), round(load_after, 1)],
         "us_per_item": round(seconds / size * 1e6, 1),
         "peak_rss_mb": round(peak),
         "db_growth_mb": round(growth / 2**20, 1),

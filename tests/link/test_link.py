@@ -249,6 +249,19 @@ def test_reordered_clauses_and_synonyms_link(db):
     assert linked(db, a, b) is not None
 
 
+def test_a_full_run_reports_each_stage_from_its_start(db):
+    """A progress display (and bench/ingest.py, which times the link from its first report)
+    hears of the reading before the first item is read, then of every stage in turn."""
+    a = add(db, "s1", "The firm dismissed four hundred workers at its Grodno plant after the strike.")
+    b = add(db, "s2", "The company dismissed four hundred workers at its Grodno plant after the strike.")
+    reports: list[tuple[str, int]] = []
+    link_items(db, progress=lambda stage, done, total: reports.append((stage, done)))
+    assert reports[0] == ("reading", 0)
+    stages = list(dict.fromkeys(stage for stage, _ in reports))
+    assert stages == ["reading", "grouping", "indexing", "candidates", "scoring", "writing"]
+    assert linked(db, a, b) is not None
+
+
 def test_containment_links(db):
     short = "Police detained more than two hundred protesters outside the parliament building in Minsk."
     long = (

@@ -94,6 +94,8 @@ def build_corpus(
     quotes: list[bool] = []
     vectors: list[np.ndarray] = []
     waiting: list[str] = []  # texts to embed, a batch at a time
+    if progress:
+        progress("reading", 0, total)
     for done, (num, source, text, numbers, kind) in enumerate(rows, 1):
         item = normalise(text, _stored_mentions(numbers))
         if not item.linkable or (item.short and kind != "quote"):

@@ -307,7 +307,7 @@ def _link_in_memory(
     new = None if new_nums is None else np.isin(corpus.nums, np.array(new_nums, dtype=np.int64))
     summary = LinkSummary(items=corpus.loaded, compared=len(corpus.nums) if new is None else int(new.sum()))
     if progress:
-        progress("candidates", 0, 1)
+        progress("grouping", 0, 1)
     repeats = repeat_groups(corpus.exact, corpus.sources)
     representatives = repeats.representatives
     # Prefixes in the order of every item's keys, as the index freezes it for incremental runs.
@@ -316,6 +316,8 @@ def _link_in_memory(
     search = search_vectors(corpus.vectors[representatives])
     centres = train_cells(search)
     cells = nearest_cells(search, centres) if len(centres) else np.zeros((0, 1), dtype=np.int64)
+    if progress:
+        progress("indexing", 0, 1)
     with write_transaction(db):  # the index is a cache: it may commit apart from the links
         index.rebuild(db, corpus, index.Found(representatives, grouped, centres, cells[:, 0]), version)
     # A group is new when any member is: its representative is compared again.
@@ -324,6 +326,8 @@ def _link_in_memory(
     if new is not None:
         involved = new[star_a] | new[star_b]
         star_a, star_b = star_a[involved], star_b[involved]
+    if progress:
+        progress("candidates", 0, 1)
     if summary.compared:
         # Only the usable groups from here on: every block of every item was for the index.
         usable = grouped.usable
