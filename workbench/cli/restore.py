@@ -21,8 +21,8 @@ def restore(destination: str, file: Path) -> None:
     except ReplicationError as error:
         fail(str(error))
     db = open_database(file, create=False)  # a workbench database, whole: or one line saying why not
-    reviews = db.execute("SELECT count(*), max(created_at) FROM reviews").fetchone()
-    click.echo(f"Restored {file}: {reviews[0]} reviews, the latest at {reviews[1] or 'none'}.")
+    count, latest = db.execute("SELECT count(*), max(created_at) FROM reviews").fetchone()
+    click.echo(f"Restored {file}: {count} review{'' if count == 1 else 's'}, the latest at {latest or 'none'}.")
 
 
 def register_commands(cli: click.Group) -> None:
