@@ -171,24 +171,37 @@ def own_peak_mb() -> float:
     return peak_mb(resource.RUSAGE_SELF)
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its workers that have ended: on a
+    shared machine it varies far less with the load than the time on the clock."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def ingest_as_the_command_does(folder: Path, db_path: Path, workers: int) -> dict:
     """``pipeline.ingest`` with its defaults (linking on), timed in two parts (run in a fresh process)."""
     db = open_db(db_path)
     stage_starts: dict[str, float] = {}
+    cpu_at_link: list[float] = []
 
     def on_link(stage: str, done: int, total: int) -> None:
+        if not stage_starts:
+            cpu_at_link.append(cpu_seconds())
         stage_starts.setdefault(stage, time.perf_counter())
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     summary = ingest(db, [str(folder)], workers=workers, link_progress=on_link)
-    end = time.perf_counter()
+    end, cpu_end = time.perf_counter(), cpu_seconds()
     middle = min(stage_starts.values(), default=end)
+    cpu_middle = cpu_at_link[0] if cpu_at_link else cpu_end
     bounds = [*stage_starts.values(), end]
     result = {
         "link_stages": {stage: round(b - a, 1) for stage, a, b in zip(stage_starts, bounds, bounds[1:])},
         "failures": [str(failure) for failure in summary.failures[:3]],
         "ingest_s": middle - start,
         "link_s": end - middle,
+        "ingest_cpu_s": cpu_middle - cpu_start,
+        "link_cpu_s": cpu_end - cpu_middle,
         "items": db.execute("SELECT count(*) FROM items").fetchone()[0],
         "links": db.execute("SELECT count(*) FROM links").fetchone()[0],
         "main_mb": own_peak_mb(),
@@ -208,7 +221,7 @@ def main() -> None:
     print("ingest = read, clean, extract, store; link = the linking of the new items that follows it")
     print(
         f"{'N':>7} {'total s':>8} {'ingest s':>9} {'link s':>7} {'art/s':>7} {'MB/s':>6} {'items':>9} {'links':>8} "
-        f"{'x base':>7} {'main MB':>8} {'worker MB':>9} {'load':>5}  link stages (s)"
+        f"{'x base':>7} {'main MB':>8} {'worker MB':>9} {'load':>5} {'ingest cpu':>10} {'link cpu':>8}  link stages (s)"
     )
     for size in args.sizes:
         folder = OUT / f"corpus_{size}"
@@ -228,7 +241,8 @@ def main() -> None:
         print(
             f"{size:>7,} {total:>8.1f} {result['ingest_s']:>9.1f} {result['link_s']:>7.1f} {size / total:>7.0f} "
             f"{megabytes / total:>6.2f} {result['items']:>9,} {result['links']:>8,} {total / yardstick:>7.1f} "
-            f"{result['main_mb']:>8.0f} {result['worker_mb']:>9.0f} {load:>5.1f}  {result['link_stages']}",
+            f"{result['main_mb']:>8.0f} {result['worker_mb']:>9.0f} {load:>5.1f} "
+            f"{result['ingest_cpu_s']:>10.1f} {result['link_cpu_s']:>8.1f}  {result['link_stages']}",
             flush=True,
         )
 

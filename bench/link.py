@@ -554,7 +554,7 @@ def link_in_child(path: Path, threshold: float, new_ids: list[str] | None = None
     """Run the linker (in a fresh process, so its peak RSS is the linker's alone); the
     summary gets ``stages``: seconds from each progress stage's first report to the next's."""
     db = open_db(path)
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), cpu_seconds()
     stage_starts: dict[str, float] = {"opening": started}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -565,7 +565,14 @@ def link_in_child(path: Path, threshold: float, new_ids: list[str] | None = None
     db.conn.close()
     bounds = [*stage_starts.values(), started + seconds]
     stages = {stage: round(end - begin, 1) for stage, begin, end in zip(stage_starts, bounds, bounds[1:])}
-    return {**vars(summary), "stages": stages}, seconds, peak_rss_mb()
+    return {**vars(summary), "stages": stages, "cpu_s": cpu_seconds() - cpu_started}, seconds, peak_rss_mb()
+
+
+def cpu_seconds() -> float:
+    """CPU time this process has used (user + system, every thread): on a shared machine it
+    varies far less with the load than the time on the clock."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def in_fresh_process(function, *args):
@@ -613,7 +620,7 @@ def table_shares(db) -> dict[str, int]:
     return dict(db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"))
 
 
-def run(size: int, folder: Path, threshold: float) -> dict:
+def run(size: int, folder: Path, threshold: float, sample_size: int = SAMPLE) -> dict:
     path = folder / f"link-{size}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -643,8 +650,8 @@ def run(size: int, folder: Path, threshold: float) -> dict:
             if chosen:
                 found, planted = group_recall(chosen, clusters)
                 by_size[f"{kind} {cluster_size}"] = round(found / max(1, planted), 4)
-    start = random.Random(size).randint(1, max(1, size - SAMPLE + 1))
-    sample = range(start, min(size, start + SAMPLE - 1) + 1)
+    start = random.Random(size).randint(1, max(1, size - sample_size + 1))
+    sample = range(start, min(size, start + sample_size - 1) + 1)
     sample_started = time.monotonic()
     expected = exhaustive(db, sample, threshold)
     got = {
@@ -662,6 +669,7 @@ def run(size: int, folder: Path, threshold: float) -> dict:
         "size": size,
         "build_s": round(built, 1),
         "link_s": round(seconds, 1),
+        "link_cpu_s": round(summary["cpu_s"], 1),
         "link_stages_s": summary["stages"],
         "load_avg_before_after": [round(load_before, 1), round(load_after, 1)],
         "us_per_item": round(seconds / size * 1e6, 1),
@@ -682,6 +690,7 @@ def run(size: int, folder: Path, threshold: float) -> dict:
         "new_items": len(held_back),
         "new_items_read": new_summary["items"],
         "new_link_s": round(new_seconds, 2),
+        "new_link_cpu_s": round(new_summary["cpu_s"], 2),
         "new_vs_full": round(new_seconds / seconds, 4),
         "new_peak_rss_mb": round(new_peak),
         "new_candidates": new_summary["candidates"],
@@ -695,11 +704,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated corpus sizes")
     parser.add_argument("--dir", default="/tmp/linkbench", type=Path, help="where the database files go")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument(
+        "--sample", type=int, default=SAMPLE, help="items in the slice scored exhaustively (quadratic cost)"
+    )
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
-        result = run(size, args.dir, args.threshold)
+        result = run(size, args.dir, args.threshold, args.sample)
         results.append(result)
         print(json.dumps(result), flush=True)
     for small, large in itertools.pairwise(results):
