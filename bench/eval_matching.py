@@ -1,6 +1,13 @@
 """Quality of the matcher as a retriever: CLEF-2020 CheckThat! task 2 (verified claims).
 
-    .venv/bin/python bench/eval_matching.py ../shared/datasets/clef2020-task2 [--split dev|train]
+    .venv/bin/python bench/eval_matching.py ../shared/datasets/clef2020-task2 [--split dev|train] [--product]
+
+``--product`` runs the product end to end instead: the verified claims are written out as
+ClaimReview JSON-LD and imported with ``workbench factchecks import``, each tweet (cleaned
+with ``clean_post``) is ingested with ``workbench ingest`` as an article (its text the tweet), and MAP@5 is computed from the stored suggestions (``factcheck_matches``: per tweet, each
+fact-check's best score over the tweet's items).
+
+Without it, the retriever alone:
 
 For every tweet (cleaned with ``retrieve.clean_post``: links dropped, hashtags and
 handles split into words, the signature reduced to its author's name), rank the 10,375
@@ -25,8 +32,13 @@ number of relevant claims; mean over tweets. Constants were tuned on train only;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
+import json
+import sqlite3
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import asdict
@@ -34,7 +46,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from workbench.cli import cli
 from workbench.extract.numbers import find_numbers
+from workbench.link import factchecks
 from workbench.link.retrieve import Retriever, clean_post
 
 
@@ -59,10 +73,58 @@ def map_at_5(ranked: dict[str, list[str]], relevant: dict[str, set[str]]) -> flo
     return total / len(relevant)
 
 
+def product_ranking(path: Path, tweets: list[tuple[str, str]], claims: list[list[str]], order: str) -> dict:
+    """Import the claims and ingest the tweets with the ``workbench`` commands (in the
+    order given: ``import-first`` or ``ingest-first``); the stored ranking per tweet."""
+    work = Path(tempfile.mkdtemp(prefix="eval-matching-"))
+    archive = work / "verified.jsonld"
+    archive.write_text(
+        json.dumps(
+            [
+                {
+                    "@context": "https://schema.org",
+                    "@type": "ClaimReview",
+                    "claimReviewed": claim,
+                    "headline": title,
+                    "url": f"https://checkthat.example/{claim_id}",
+                    "author": {"@type": "Organization", "name": "CheckThat"},
+                    "reviewRating": {"@type": "Rating", "alternateName": "False"},
+                }
+                for claim_id, claim, title in claims
+            ]
+        ),
+        encoding="utf-8",
+    )
+    corpus = work / "tweets"
+    corpus.mkdir()
+    for tweet, text in tweets:
+        cleaned = " ".join(clean_post(text).split())
+        (corpus / f"{tweet}.md").write_text(f"title: Tweet {tweet}\n\n{cleaned}\n", encoding="utf-8")
+    db = work / "wb.db"
+    steps = [["factchecks", "import", str(archive), "--db", str(db)], ["ingest", str(corpus), "--db", str(db)]]
+    for step in steps if order == "import-first" else steps[::-1]:
+        started = time.monotonic()
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(step, standalone_mode=False)  # the command, in this process (so --min-closeness reaches it)
+        print(f"  {' '.join(step[:2])}: {time.monotonic() - started:.1f}s")
+    best: dict[str, dict[str, float]] = defaultdict(dict)
+    with sqlite3.connect(db) as conn:
+        for source_key, url, score in conn.execute(
+            "SELECT sources.key, factchecks.url, max(m.score) FROM factcheck_matches m "
+            "JOIN items ON items.id = m.item_id JOIN sources ON sources.id = items.source_id "
+            "JOIN factchecks ON factchecks.id = m.factcheck_id GROUP BY sources.key, factchecks.url"
+        ):
+            best[Path(source_key).stem][url.rsplit("/", 1)[1]] = score
+    return {tweet: sorted(found, key=lambda claim: (-found[claim], claim)) for tweet, found in best.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="the clef2020-task2 folder")
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
+    parser.add_argument("--product", action="store_true", help="the workbench commands end to end")
+    parser.add_argument("--order", default="import-first", choices=["import-first", "ingest-first"])
+    parser.add_argument("--min-closeness", type=float, default=factchecks.MIN_CLOSENESS, help="for tuning on train")
     args = parser.parse_args()
     claims_file = args.path / "verified_claims.docs.tsv"
     split = args.path / args.split
@@ -71,15 +133,26 @@ def main() -> None:
             f"{args.path}: not the CLEF-2020 task 2 data (needs verified_claims.docs.tsv and "
             f"{args.split}/tweets.queries.tsv); nothing evaluated"
         )
-    started = time.monotonic()
     claims = read_tsv(claims_file)
-    retriever = Retriever([with_numbers(f"{claim} {title}") for _, claim, title in claims])
-    built = time.monotonic() - started
     relevant: dict[str, set[str]] = defaultdict(set)
     for line in (split / "tweet-vclaim-pairs.qrels").read_text(encoding="utf-8").splitlines():
         if line.strip():
             tweet, _, claim, _ = line.split()
             relevant[tweet].add(claim)
+    factchecks.MIN_CLOSENESS = args.min_closeness
+    if args.product:
+        started = time.monotonic()
+        print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; the product end to end")
+        ranked = product_ranking(args.path, read_tsv(split / "tweets.queries.tsv"), claims, args.order)
+        found = sum(bool(ranked.get(tweet)) for tweet in relevant)
+        print(
+            f"  product    MAP@5 = {map_at_5(ranked, relevant):.4f}  ({found} of {len(relevant)} tweets with a "
+            f"suggestion; {time.monotonic() - started:.1f}s)"
+        )
+        return
+    started = time.monotonic()
+    retriever = Retriever([with_numbers(f"{claim} {title}") for _, claim, title in claims])
+    built = time.monotonic() - started
     tweets = [(tweet, with_numbers(clean_post(text))) for tweet, text in read_tsv(split / "tweets.queries.tsv")]
     print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; index {built:.1f}s")
     for label, weights in (

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .extract import extract, extractor_version
+from .link.factchecks import match_new_items
 from .link.linker import link_pending
 from .readers import ReadFailure, discover, read_path, storable_text
 from .store.articles import Batch, PreparedArticle, Written, begin_file, mark_gone, prepare, write_article
@@ -169,6 +170,7 @@ def ingest(
         summary.gone = mark_gone(db, batch)
         if link:
             summary.links = link_pending(db, progress=link_progress).links
+            match_new_items(db)  # the new items against the published fact-checks
     except sqlite3.Error as error:
         raise explain(error, _db_path(db)) from None
     finally:

@@ -383,6 +383,7 @@ ITEM_KEYS = [
     "reviews",
     "links",
     "cluster",
+    "checks",
 ]
 SOURCE_KEYS = ["id", "title", "outlet", "author", "url", "published", "path", "format"]
 VERDICT_KEYS = ["review_id", "status", "note", "reviewer", "created_at", "text_changed", "changed"]

@@ -28,6 +28,7 @@ BUILTIN_COMMANDS = (
     "workbench.cli.export",
     "workbench.cli.database",
     "workbench.cli.init",
+    "workbench.cli.factchecks",
     "workbench.cli.serve",
     "workbench.cli.reviewers",
     "workbench.cli.restore",

@@ -7,6 +7,8 @@ vocabulary's ``rating`` (higher is truer); a verdict without a place on the scal
 ``<script>`` element, so it is written with :func:`~.common.json_text`; a verdict on an
 item that changed since (:data:`~.query.CHANGED_SINCE_VERDICT`) is left out, and so is
 every verdict when the publisher is missing or still the example's placeholder.
+A verdict on an item that a reviewer confirmed repeats a published fact-check cites it
+(``isBasedOn``: its URL, publisher and rating).
 ``claimReviewed`` is a sentence a reader understands on its own: a fragment of reported
 speech ("he was detained and then beaten…") is given with the sentence it comes from.
 """
@@ -112,7 +114,7 @@ def claim_review(item: dict, config: Config, scale: dict, labels: dict) -> dict:
         claim["firstAppearance"] = appearances[0]
         if "datePublished" in appearances[0]:
             claim["datePublished"] = appearances[0]["datePublished"]
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": _review_url(config, item["id"]),
@@ -123,6 +125,26 @@ def claim_review(item: dict, config: Config, scale: dict, labels: dict) -> dict:
         "itemReviewed": claim,
         "identifier": item["id"],
     }
+    earlier = _earlier_checks(item)
+    if earlier:
+        review["isBasedOn"] = earlier
+    return review
+
+
+def _earlier_checks(item: dict) -> list[dict]:
+    """The published fact-checks a reviewer confirmed the item repeats, cited as ClaimReviews."""
+    cited = []
+    for check in item.get("checks", ()):
+        url = safe_url(check["url"])
+        if check["via"] != "archive" or check["state"] != "confirmed" or not url:
+            continue
+        earlier = {"@type": "ClaimReview", "url": url}
+        if check["checked_by"]:
+            earlier["author"] = {"@type": "Organization", "name": check["checked_by"]}
+        if check["rating"]:
+            earlier["reviewRating"] = {"@type": "Rating", "alternateName": check["rating"]}
+        cited.append(earlier)
+    return cited
 
 
 def _opens_a_sentence(text: str) -> bool:
@@ -193,7 +215,7 @@ def write(selection: Selection, out: TextIO) -> int:
     out.write("[")
     count = 0
     left_out: Counter[str] = Counter()
-    for item in reviewed.items(cluster=True, context=True):
+    for item in reviewed.items(cluster=True, context=True, checks=True):
         reason = _unpublishable(item)
         if reason:
             left_out[reason] += 1

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
+from .checked import check_parts
 from .common import (
     CUT_NOTE,
     LISTED,
@@ -267,6 +268,9 @@ def item_html(item: dict, colors: dict[str, str]) -> str:
     if item["speaker"]:
         rows.append(("Speaker", escape(item["speaker"]) + (f", {escape(item['role'])}" if item["role"] else "")))
     rows.append(("Source", _source(item["source"])))
+    for check in item.get("checks", ()):
+        who, said, url = check_parts(check)
+        rows.append(("Previously checked by", f"{_link(who, url)}: {escape(said)}"))
     kind = escape(item["kind"]) + (" · headline" if item.get("headline") else "")
     parts = [
         f'<article class="item" id="item-{escape(item["id"])}" '
@@ -299,7 +303,7 @@ def write(selection: Selection, out: TextIO) -> int:
         f'{summary_html(selection, figures)}\n<section class="items"><h2>Items</h2>\n'
     )
     count = 0
-    for item in selection.items(cluster="lead", conflicts=True):
+    for item in selection.items(cluster="lead", conflicts=True, checks=True):
         out.write(item_html(item, colors))
         count += 1
     if not count:

@@ -47,11 +47,12 @@ ITEM_KEYS = (
     "reviews",
     "links",
     "cluster",
+    "checks",
 )
 
 
 # What an item is made of, for a database older than the extractor that records it.
-SHAPE_DEFAULTS = {"headline": 0, "segments": [], "quoted": []}
+SHAPE_DEFAULTS = {"headline": 0, "segments": [], "quoted": [], "checks": []}
 
 
 def record(item: dict) -> dict:
@@ -60,7 +61,7 @@ def record(item: dict) -> dict:
 
 
 def _items(selection: Selection):
-    return selection.items(history=True, links=True, cluster=True)
+    return selection.items(history=True, links=True, cluster=True, checks=True)
 
 
 def write_jsonl(selection: Selection, out: TextIO) -> int:

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ..store.database import now
 from ..untrusted import visible
+from .checked import check_parts
 from .common import (
     CUT_NOTE,
     LISTED,
@@ -231,6 +232,14 @@ def _conflict_lines(item: dict) -> list[str]:
     return lines
 
 
+def _checked_lines(item: dict) -> list[str]:
+    lines = []
+    for check in item.get("checks", ()):
+        who, said, url = check_parts(check)
+        lines.append(f"- **Previously checked by** {link(who, url)}: {escape(said)}")
+    return lines
+
+
 def item_lines(number: int, item: dict) -> list[str]:
     """One item's section."""
     kind = escape(item["kind"]) + (" (headline)" if item.get("headline") else "")
@@ -247,7 +256,7 @@ def item_lines(number: int, item: dict) -> list[str]:
         role = f" ({escape(item['role'])})" if item["role"] else ""
         lines.append(f"- **Speaker:** {escape(item['speaker'])}{role}")
     lines.append(f"- **Source:** {_source(item['source'])}")
-    return lines + _cluster_lines(item) + _conflict_lines(item) + [""]
+    return lines + _checked_lines(item) + _cluster_lines(item) + _conflict_lines(item) + [""]
 
 
 def write(selection: Selection, out: TextIO) -> int:
@@ -257,7 +266,7 @@ def write(selection: Selection, out: TextIO) -> int:
         head[-1] += f" Filters: {escape(filters_text(selection.filters))}."
     out.write("\n".join(head + [""] + summary_lines(selection, summary(selection)) + ["## Items", "", ""]))
     count = 0
-    for count, item in enumerate(selection.items(cluster="lead", conflicts=True), 1):
+    for count, item in enumerate(selection.items(cluster="lead", conflicts=True, checks=True), 1):
         out.write("\n".join(item_lines(count, item)) + "\n")
     if not count:
         out.write("No items match.\n")

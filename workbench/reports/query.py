@@ -23,6 +23,7 @@ from ..store.database import resolve_id
 from ..store.links import conflicting, figures_seen_from, shown, swap_sides
 from ..store.reviews import ReviewError, resolve_status
 from ..store.statuses import reviewed, workflow_ids
+from .checked import checks_column
 from .clusters import SHOWN_MEMBERS, ClusterTables
 
 KINDS = ("claim", "quote")
@@ -179,6 +180,7 @@ class Selection:
         cluster: bool | str = True,
         conflicts: bool = False,
         context: bool = False,
+        checks: bool = False,
     ) -> Iterator[dict]:
         """Stream the selected items (by source publication date, source, then position).
 
@@ -197,7 +199,8 @@ class Selection:
           figures, each with its source and ``figures`` (``{"unit", "this", "other"}``),
           and ``conflict_count``, how many there are;
         - ``context``: the article around the item, ``{"text", "start", "end",
-          "clipped_before", "clipped_after"}`` (``start``/``end`` locate the item in ``text``).
+          "clipped_before", "clipped_after"}`` (``start``/``end`` locate the item in ``text``);
+        - ``checks``: the earlier checks the item repeats (:mod:`.checked`).
         """
         clusters = ClusterTables(str(id(self)))
         extra = []
@@ -251,6 +254,8 @@ class Selection:
                     substr(sources.text, {reach} + 1, items."end" - {reach} + {CONTEXT_CHARS}),
                     items.start - {reach}, items."end" - {reach}, {reach} > 0,
                     items."end" + {CONTEXT_CHARS} < length(sources.text)) AS context""")
+        if checks:
+            extra.append(checks_column())
         wanted = [
             name
             for name, asked in (
@@ -260,6 +265,7 @@ class Selection:
                 ("conflicts", conflicts),
                 ("conflict_count", conflicts),
                 ("context", context),
+                ("checks", checks),
             )
             if asked
         ]

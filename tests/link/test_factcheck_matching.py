@@ -1,0 +1,104 @@
+"""Matching items against published fact-checks on the real fixture articles: the same
+claim reworded matches, the same claim with another figure does not, and matches come out
+the same whichever arrives first (the archive or the articles), each side incrementally."""
+
+from __future__ import annotations
+
+from paths import FIXTURES
+
+from workbench.archives.entry import ArchiveEntry
+from workbench.link.factchecks import match_new_entries, match_new_items
+from workbench.pipeline import ingest
+from workbench.store.database import open_db
+from workbench.store.factchecks import set_match_state, store_entries
+
+CLAIM = "The IT industry accounts for some 5% of all Belarusian exports."
+
+
+def checks(*claims: str) -> list[ArchiveEntry]:
+    return [
+        ArchiveEntry(
+            claim=claim,
+            origin=f"checks.json#{number}",
+            format="claimreview",
+            publisher="Check Desk",
+            url=f"https://checks.example.net/{number}",
+            rating="False",
+        )
+        for number, claim in enumerate(claims, 1)
+    ]
+
+
+ENTRIES = checks(
+    "IT accounts for about 5% of Belarus's exports",
+    "The IT industry accounts for some 15% of all Belarusian exports",  # another figure: not this claim
+    "Penguins can fly across the Atlantic in a day",
+)
+
+
+def matched(db) -> set[tuple[str, str, float]]:
+    return set(
+        db.execute(
+            "SELECT items.text, factchecks.claim, m.score FROM factcheck_matches m "
+            "JOIN items ON items.id = m.item_id JOIN factchecks ON factchecks.id = m.factcheck_id"
+        ).fetchall()
+    )
+
+
+def test_a_reworded_claim_matches_and_another_figure_never_does(fixture_db):
+    db = fixture_db
+    store_entries(db, ENTRIES)
+    summary = match_new_entries(db)
+    assert summary.entries == 3
+    found = {(text, claim) for text, claim, _ in matched(db)}
+    assert (CLAIM, ENTRIES[0].claim) in found
+    assert not any(claim == ENTRIES[1].claim and "5%" in text for text, claim in found)
+    assert not any(claim == ENTRIES[2].claim for _, claim in found)
+    # Matched once: a second run has nothing new on either side.
+    assert match_new_entries(db).entries == 0
+    assert match_new_items(db).items == 0
+
+
+def test_the_archive_first_or_the_articles_first_give_the_same_matches(tmp_path, corpus):
+    articles_first = open_db(tmp_path / "a.db")
+    ingest(articles_first, [str(corpus)], workers=1)
+    store_entries(articles_first, ENTRIES)
+    match_new_entries(articles_first)
+
+    archive_first = open_db(tmp_path / "b.db")
+    store_entries(archive_first, ENTRIES)
+    match_new_entries(archive_first)  # no items yet
+    ingest(archive_first, [str(corpus)], workers=1)  # the ingest matches its new items
+
+    assert matched(archive_first) == matched(articles_first) != set()
+
+
+def test_an_ingest_matches_only_its_new_items_and_keeps_decisions(tmp_path, corpus):
+    db = open_db(tmp_path / "wb.db")
+    store_entries(db, ENTRIES)
+    first = [path for path in sorted(corpus.iterdir()) if not path.name.startswith("demo_01")]
+    ingest(db, [str(path) for path in first], workers=1)
+    before = db.execute("SELECT item_id, factcheck_id FROM factcheck_matches").fetchall()
+    for item_id, factcheck_id in before:
+        set_match_state(db, item_id, factcheck_id, "rejected", reviewer="ana")
+    through = db.execute("SELECT items_through FROM factcheck_progress").fetchone()[0]
+    ingest(db, [str(corpus)], workers=1)
+    new_items = db.execute("SELECT count(*) FROM items WHERE num > ?", [through]).fetchone()[0]
+    assert new_items > 0
+    assert (
+        db.execute("SELECT items_through FROM factcheck_progress").fetchone()[0]
+        == db.execute("SELECT max(num) FROM items").fetchone()[0]
+    )
+    assert set(db.execute("SELECT item_id, factcheck_id FROM factcheck_matches WHERE state = 'rejected'")) == set(
+        before
+    )
+    # The new article's claim is matched, as a new suggestion.
+    assert db.execute(
+        "SELECT count(*) FROM factcheck_matches m JOIN items ON items.id = m.item_id "
+        "WHERE items.num > ? AND items.text = ? AND m.state = 'suggested'",
+        [through, CLAIM],
+    ).fetchone()[0]
+
+
+def test_fixture_claim_is_in_the_corpus():
+    assert CLAIM in (FIXTURES / "demo_01_wire_syndicated.txt").read_text(encoding="utf-8")

@@ -1,0 +1,176 @@
+"""Matching items against published fact-checks with the linker's own machinery.
+
+Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``):
+the linker's normalisation, its candidate stage (words, characters and the meaning signal
+fused by rank) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when
+
+- it is close on its own, whatever else is in the archive: ``closeness`` (half the linker's
+  score, half the sentence vectors' cosine x 100) reaches ``MIN_CLOSENESS``, so an item
+  that nothing in the archive resembles gets no suggestion however the ranks fall; and
+- no figure disagrees (:func:`.scoring.figure_conflicts`: a claim of 5% is not the one
+  checked at 15%).
+
+Its stored score is the retriever's ranking score on a 0-100 scale (``Retriever.search``:
+fused candidate ranks and the linker's score), which orders an item's suggestions.
+
+Both sides are incremental. :func:`match_new_items` matches the items added since the last
+run (``factcheck_progress.items_through``) after each ingest. :func:`match_new_entries`
+matches the entries never matched (``matched_at IS NULL``) after each import: an index of
+the new entries alone finds the items that may match them, and those items are then
+matched against the whole archive as an ingest would, so the order in which articles and
+archives arrive changes nothing. Suggestions are written with
+:func:`workbench.store.factchecks.save_matches`, which never touches a reviewer's decision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from sqlite_utils import Database
+
+from ..store.database import now, run_in_batches, write_transaction
+from ..store.factchecks import save_matches
+from .meaning import embed
+from .normalise import normalise
+from .retrieve import LINKER_WEIGHT, Retriever
+from .scoring import figure_conflicts
+
+# Tuned on CLEF-2020 task 2 train (bench/eval_matching.py): the share of the linker's score
+# in the closeness, and the closeness a suggestion needs.
+LINKER_SHARE = 0.5
+MIN_CLOSENESS = 30.0
+# Entries considered per item.
+PER_QUERY = 5
+# Items read and matched per transaction.
+BATCH = 2000
+# An entry as matched: the claim and the fact-check's headline, which restates it in other
+# words (figures are the claim's own: factchecks.numbers).
+ENTRY_TEXT = "claim || coalesce(' ' || title, '')"
+# Retriever.search's best possible score, for the 0-100 scale.
+BEST_RANKING = 1 + LINKER_WEIGHT
+
+
+@dataclass
+class MatchSummary:
+    items: int = 0
+    entries: int = 0
+    matches: int = 0
+
+
+@dataclass
+class Archive:
+    """Entries as the matcher sees them: ids, ``(text, number mentions)``, and their index."""
+
+    ids: list[int]
+    documents: list[tuple[str, list]]
+    index: Retriever
+
+
+def _mentions(numbers: str) -> list:
+    try:
+        mentions = json.loads(numbers)
+    except (TypeError, ValueError, RecursionError):
+        return []
+    return mentions if isinstance(mentions, list) else []
+
+
+def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
+    where = "WHERE matched_at IS NULL" if only_unmatched else ""
+    rows = db.execute(f"SELECT id, {ENTRY_TEXT}, numbers FROM factchecks {where} ORDER BY id").fetchall()
+    if not rows:
+        return None
+    documents = [(text, _mentions(numbers)) for _, text, numbers in rows]
+    return Archive([id_ for id_, _, _ in rows], documents, Retriever(documents))
+
+
+def closeness(linker: float, cosine: float) -> float:
+    """How close two statements are on their own, 0-100: the linker's score and the cosine."""
+    return LINKER_SHARE * linker + (1 - LINKER_SHARE) * 100 * max(cosine, 0.0)
+
+
+def matches(archive: Archive, text: str, numbers: list, vector: np.ndarray) -> Iterator[tuple[int, float, str]]:
+    """``(entry id, score, method)`` of the entries an item matches."""
+    ranked = archive.index.search(text, numbers, limit=PER_QUERY)
+    if not ranked:
+        return
+    found = np.array([position for position, _ in ranked], dtype=np.int64)
+    linker = archive.index.linker_scores(text, numbers, found)
+    cosines = archive.index.vectors[found] @ vector
+    figures = normalise(text, numbers).figures
+    for (position, ranking), fuzzy, cosine in zip(ranked, linker.tolist(), cosines.tolist()):
+        if closeness(fuzzy, cosine) < MIN_CLOSENESS:
+            continue
+        doc_text, doc_numbers = archive.documents[position]
+        if figures and figure_conflicts(figures, normalise(doc_text, doc_numbers).figures):
+            continue
+        score = min(100.0, 100 * ranking / BEST_RANKING)
+        yield archive.ids[position], score, "semantic" if 100 * cosine > fuzzy else "fuzzy"
+
+
+def _suggestions(archive: Archive, rows: list[tuple]) -> list[tuple[str, int, float, str]]:
+    """``(item id, entry id, score, method)`` for ``(num, id, text, numbers)`` item rows."""
+    vectors = embed([text for _, _, text, _ in rows]) if rows else []
+    return [
+        (item_id, entry_id, score, method)
+        for (_, item_id, text, numbers), vector in zip(rows, vectors)
+        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector)
+    ]
+
+
+def _items(db: Database, after: int, limit: int) -> list[tuple]:
+    return db.execute(
+        "SELECT num, id, text, numbers FROM items WHERE num > ? ORDER BY num LIMIT ?", [after, limit]
+    ).fetchall()
+
+
+def match_new_items(db: Database) -> MatchSummary:
+    """Match the items added since the last run against the whole archive."""
+    summary = MatchSummary()
+    archive = _archive(db)
+    if archive is None:  # nothing to match: the items are covered when entries come
+        with write_transaction(db):
+            db.execute("UPDATE factcheck_progress SET items_through = (SELECT coalesce(max(num), 0) FROM items)")
+        return summary
+    after = db.execute("SELECT items_through FROM factcheck_progress").fetchone()[0]
+    while rows := _items(db, after, BATCH):
+        found = _suggestions(archive, rows)
+        after = rows[-1][0]
+        with write_transaction(db):
+            summary.matches += save_matches(db, found)
+            db.execute("UPDATE factcheck_progress SET items_through = max(items_through, ?)", [after])
+        summary.items += len(rows)
+    return summary
+
+
+def match_new_entries(db: Database) -> MatchSummary:
+    """Match the entries never matched against every item, then mark them matched."""
+    summary = MatchSummary()
+    if not db.execute("SELECT 1 FROM items LIMIT 1").fetchone():  # nothing to match yet: ingests will
+        with write_transaction(db):
+            summary.entries = db.execute(
+                f"UPDATE factchecks SET matched_at = '{now()}' WHERE matched_at IS NULL"
+            ).rowcount
+        return summary
+    new = _archive(db, only_unmatched=True)
+    if new is None:
+        return summary
+    whole = None
+    after = 0
+    while rows := _items(db, after, BATCH):
+        # The items the new entries may concern, matched against the whole archive.
+        concerned = {item_id for item_id, *_ in _suggestions(new, rows)}
+        rows_concerned = [row for row in rows if row[1] in concerned]
+        if rows_concerned:
+            whole = whole or _archive(db)
+            found = _suggestions(whole, rows_concerned)
+            with write_transaction(db):
+                summary.matches += save_matches(db, found)
+        after = rows[-1][0]
+        summary.items += len(rows)
+    with write_transaction(db):
+        run_in_batches(db, f"UPDATE factchecks SET matched_at = '{now()}' WHERE id IN ({{}})", new.ids)
+    summary.entries = len(new.ids)
+    return summary
