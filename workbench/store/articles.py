@@ -33,6 +33,7 @@ from .database import now, run_in_batches, write_transaction
 from .follow import follow_decisions, follow_reviews, successors
 from .identity import Batch, Stored, compatible, item_ids, missing, sentence_hashes, source_id, stored, under
 from .links import suggested
+from .speakers import with_full_names
 
 ITEM_COLUMNS = (
     "id",
@@ -342,7 +343,7 @@ def _write_items(db: Database, rows: list[tuple], sid: str, existing: bool, stam
         run_in_batches(
             db, f"DELETE FROM links WHERE {suggested()} AND (item_a IN ({{}}) OR item_b IN ({{}}))", list(vanished)
         )
-    db.conn.executemany(UPSERT_ITEM, [row + (stamp,) for row in rows])
+    db.conn.executemany(UPSERT_ITEM, [row + (stamp,) for row in with_full_names(db, rows)])
     if joined:
         # A stored item that took a review is not inserted, so no trigger gives it its latest status.
         run_in_batches(

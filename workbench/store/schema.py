@@ -12,6 +12,8 @@ import os
 
 from sqlite_utils import Database, Migrations
 
+from ..extract.attribution.speakers import short_name
+
 MIGRATION_SET = "workbench"
 migrations = Migrations(MIGRATION_SET)
 
@@ -564,6 +566,27 @@ def m014_desk(db: Database) -> None:
         );
         CREATE INDEX desk_logins_recent ON desk_logins(at);
         """
+    )
+
+
+@migrations()
+def m015_speakers(db: Database) -> None:
+    """Full person names seen in any source, with the surname each is known by alone: a
+    one-word speaker is written as the one full name with that surname (store/speakers.py).
+    Filled from the stored speakers, by the writer's rule (``short_name``)."""
+    db.executescript(
+        """
+        CREATE TABLE speakers (
+            full_name TEXT PRIMARY KEY,
+            short_name TEXT NOT NULL
+        );
+        CREATE INDEX speakers_short_name ON speakers(short_name);
+        """
+    )
+    names = (row[0] for row in db.execute("SELECT DISTINCT speaker FROM items WHERE speaker LIKE '% %'"))
+    db.conn.executemany(
+        "INSERT INTO speakers (full_name, short_name) VALUES (?, ?)",
+        [(name, short) for name in names if (short := short_name(name))],
     )
 
 

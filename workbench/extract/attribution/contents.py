@@ -27,7 +27,7 @@ _AUXILIARY = (
 _PRONOUN_SUBJECT = r"(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
 # Up to eight words of a subject ("the library, the pool and the depot"), none a relative
 # pronoun, which would make the words a noun phrase ("offered a visa that was …").
-_SUBJECT_WORDS = r"(?:(?!(?:that|which|who|whom|whose|to)\b)[\w’'.$%,-]+\s+){1,8}?"
+_SUBJECT_WORDS = r"(?:(?!(?:that|which|who|whom|whose)\b)[\w’'.$%,-]+\s+){1,8}?"
 # A clause right after the cue: a pronoun and its verb, or a subject and an auxiliary
 # (``believes the election is rigged``, ``thinks he can win``).
 _CLAUSE = re.compile(rf"\s*(?:,\s*)?(?:{_PRONOUN_SUBJECT}|{_SUBJECT_WORDS}{_AUXILIARY}\b)")

@@ -75,6 +75,8 @@ _RECIPIENT = re.compile(
     r"\s*(?:(?:the\s+)?[A-Z][\w’'-]*+(?:\s+[A-Z][\w’'-]*+){0,4}|reporters|journalists|supporters|the\s+\w+|an?\s+\w+|him|her|them|us|me|police|officials)"
     r"(?:\s+(?:on|in|at|by|during|after|via)\s+[^,]{1,40}?)?(?:,\s*|\s+(?=that\b)|\s+)"
 )
+# "told the finance committee on Monday that …": a few more words of the recipient before "that".
+_LONGER_RECIPIENT = re.compile(r"(?:[\w’'.-]+\s+){1,6}?that\b\s*")
 # Cues, gerunds or stance verbs one rule tries in a sentence: each try reads the sentence up to
 # its word, so a bound keeps a run-on sentence of cues ("… and has asked … and has asked …")
 # linear; normal sentences hold far fewer.
@@ -324,9 +326,10 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
     elif word.startswith(("told", "tell")):
         recipient = _RECIPIENT.match(sentence, after_at)
         opening = recipient and content_opening(sentence, recipient.end(), word)
-        if not opening:
+        that = recipient and not opening and _LONGER_RECIPIENT.match(sentence, recipient.end())
+        if not (opening or that):
             return None  # "told Reuters in an interview": no content
-        start = opening.start
+        start = opening.start if opening else that.end()
     elif word in _ASKING and (question := _IF.match(sentence, after_at)):
         start = question.end()
     else:

@@ -66,6 +66,25 @@ def canonical_speaker(name: str | None) -> str | None:
     return name or None
 
 
+# Suffixes after a surname: "Jane Doe II" is known as "Doe".
+_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+_NAME_WORD = re.compile(r"[A-Z][\w'.-]*")
+
+
+def short_name(speaker: str | None) -> str | None:
+    """The surname a full person name (``Jane Roe``, ``Jane Doe II``, two to four capitalised
+    words, no organisation) is known by alone in other articles (``Roe``); None for anything
+    else (a single word, a role, an organisation, a group)."""
+    words = (speaker or "").split()
+    if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(word) for word in words):
+        return None
+    if is_organisation(tuple(words)):
+        return None
+    while words and words[-1].lower() in _SUFFIXES:
+        words.pop()
+    return words[-1] if len(words) >= 2 and len(words[-1]) > 2 and not words[-1].endswith(".") else None
+
+
 def _within_bounds(name: str | None) -> str | None:
     return name if name is None or len(name) <= MAX_SOURCE_CHARS else None
 
