@@ -108,3 +108,11 @@ def test_a_desk_verdict_on_a_linked_item_counts_as_checked_before(fixture_db):
     ]
     mark(db, item_b, "in-progress", reviewer="ana")  # a workflow state is no verdict
     assert desk_checks_for_item(db, item_a) == []
+
+
+def test_one_fact_check_twice_in_one_import_is_one_entry_with_its_history(tmp_path):
+    db = open_db(tmp_path / "wb.db")
+    result = store_entries(db, [entry(), entry(), entry(rating="Mostly False", review_date="2024-04-02")])
+    assert (result.added, result.unchanged, result.updated) == (1, 1, 1)
+    assert db.execute("SELECT rating FROM factchecks").fetchall() == [("Mostly False",)]
+    assert db.execute("SELECT rating FROM factcheck_history").fetchall() == [("False",)]

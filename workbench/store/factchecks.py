@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from ..archives.entry import ArchiveEntry
 from ..config import fold_rating
 from ..extract.numbers import find_numbers
-from .database import now, write_transaction
+from .database import in_batches, now, write_transaction
 from .reviews import ANY, Mark, ReviewError, default_reviewer, mark, resolve_item_id
 
 STATES = ("confirmed", "rejected", "suggested")
@@ -78,25 +78,29 @@ def store_entries(db: Database, entries: Iterable[ArchiveEntry]) -> ImportResult
 
 
 def _store_batch(db: Database, batch: list[ArchiveEntry], result: ImportResult) -> None:
+    """One transaction: the batch's stored rows read in one go, new entries inserted together."""
     stamp = now()
     columns = VERDICT_COLUMNS + DETAIL_COLUMNS
+    select = f"SELECT key, id, origin, {', '.join(columns)} FROM factchecks WHERE key IN ({{}})"
+    insert = (
+        "INSERT INTO factchecks (key, claim, publisher, url, numbers, origin, format, imported_at, "
+        f"updated_at, {', '.join(columns)}) VALUES ({', '.join('?' * (9 + len(columns)))})"
+    )
     with write_transaction(db):
-        for entry in batch:
-            key = entry_key(entry)
-            stored = db.execute(
-                f"SELECT id, origin, {', '.join(columns)} FROM factchecks WHERE key = ?", [key]
-            ).fetchone()
+        keys = [entry_key(entry) for entry in batch]
+        stored = {row[0]: row[1:] for row in in_batches(db, select, list(set(keys)))}
+        new: dict[str, list] = {}
+        for entry, key in zip(batch, keys):
+            if key in new:  # twice in one batch: the first goes in, the second is compared with it
+                db.execute(insert, new.pop(key))
+                stored[key] = next(in_batches(db, select, [key]))[1:]
             values = [getattr(entry, column) for column in columns]
-            if stored is None:
-                db.execute(
-                    "INSERT INTO factchecks (key, claim, publisher, url, numbers, origin, format, imported_at, "
-                    f"updated_at, {', '.join(columns)}) VALUES ({', '.join('?' * (9 + len(columns)))})",
-                    [key, entry.claim, entry.publisher, entry.url, _figures(entry.claim), entry.origin, entry.format]
-                    + [stamp, stamp, *values],
-                )
+            if key not in stored:
+                new[key] = [key, entry.claim, entry.publisher, entry.url, _figures(entry.claim), entry.origin]
+                new[key] += [entry.format, stamp, stamp, *values]
                 result.added += 1
                 continue
-            id_, origin, *old = stored
+            id_, origin, *old = stored[key]
             if old == values:
                 result.unchanged += 1
                 continue
@@ -115,7 +119,9 @@ def _store_batch(db: Database, batch: list[ArchiveEntry], result: ImportResult) 
                 "format = ?, updated_at = ? WHERE id = ?",
                 [*values, entry.origin, entry.format, stamp, id_],
             )
+            stored[key] = (id_, entry.origin, *values)
             result.updated += 1
+        db.conn.executemany(insert, list(new.values()))
 
 
 def save_matches(db: Database, rows: Iterable[tuple[str, int, float, str]]) -> int:

@@ -1,0 +1,177 @@
+"""Fact-check archives at scale: importing, matching, and matching incrementally.
+
+    .venv/bin/python bench/factchecks.py                       # 200,000 entries; 2,000 and 8,000 items
+    .venv/bin/python bench/factchecks.py --entries 20000 --items 1000 4000 --new 250 500
+
+Synthetic data built from the fixture articles' sentences, about half of each sentence's
+words swapped for others of the fixtures and its figures changed, so every claim is distinct:
+
+1. **import**: ``workbench factchecks import FILE --no-match`` (the command, in this
+   process) of a ClaimReview data feed of ``--entries`` entries; its time against a
+   baseline in the same run: parsing the same file with ``json.load``.
+2. **match**: ``match_new_entries`` of those entries against ``--items`` stored items
+   (a quarter of them rewordings of entries), per size; items per second and the peak
+   memory of this process (VmHWM), and the time per item, which stays flat when matching
+   grows linearly with the items.
+3. **incremental**: after the full match, ``match_new_items`` (what an ingest runs) for
+   ``--new`` new items, on databases of each ``--items`` size: its time follows the new
+   items, not the stored ones.
+
+Items are written with SQL, not extracted (extraction is bench/ingest.py's subject).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.cli import cli  # noqa: E402
+from workbench.link.factchecks import match_new_entries, match_new_items  # noqa: E402
+from workbench.store.database import now, open_db, write_transaction  # noqa: E402
+
+SENTENCE = re.compile(r"[A-Z][^.!?\n]{40,220}[.!?]")
+WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def sentences_and_words() -> tuple[list[str], list[str]]:
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "fixtures").glob("*.txt")))
+    return SENTENCE.findall(text), sorted(set(WORD.findall(text)))
+
+
+def variant(rng: random.Random, sentence: str, words: list[str]) -> str:
+    """The sentence with about half its longer words swapped and its figures changed."""
+    swapped = WORD.sub(lambda match: rng.choice(words) if rng.random() < 0.5 else match.group(), sentence)
+    return re.sub(r"\d+", lambda _: str(rng.randint(2, 999)), swapped)
+
+
+def reworded(rng: random.Random, claim: str) -> str:
+    """A rewording that keeps the claim: a word dropped, the rest in place."""
+    parts = claim.split()
+    if len(parts) > 6:
+        del parts[rng.randrange(1, len(parts) - 1)]
+    return "Officials said " + " ".join(parts)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_feed(path: Path, claims: list[str]) -> None:
+    feed = {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "dataFeedElement": [
+            {
+                "@type": "DataFeedItem",
+                "item": [
+                    {
+                        "@type": "ClaimReview",
+                        "claimReviewed": claim,
+                        "url": f"https://checks.example.net/{number}",
+                        "author": {"@type": "Organization", "name": f"Desk {number % 40}"},
+                        "datePublished": "2024-01-01",
+                        "reviewRating": {
+                            "@type": "Rating",
+                            "alternateName": ("False", "Misleading", "True")[number % 3],
+                        },
+                    }
+                ],
+            }
+            for number, claim in enumerate(claims)
+        ],
+    }
+    path.write_text(json.dumps(feed), encoding="utf-8")
+
+
+def add_items(db, texts: list[str], first: int) -> None:
+    """Store ``texts`` as items of one synthetic source each (numbered from ``first``)."""
+    stamp = now()
+    with write_transaction(db):
+        for number, text in enumerate(texts, first):
+            source = f"s{number:09d}"
+            db.execute(
+                "INSERT INTO sources (id, key, path, sha256, text, format, extractor, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, 'plain', 'bench', ?)",
+                [source, source, f"{source}.txt", source, text, stamp],
+            )
+            db.execute(
+                'INSERT INTO items (id, source_id, seq, kind, text, start, "end", paragraph, first_seen) '
+                "VALUES (?, ?, 0, 'claim', ?, 0, ?, 0, ?)",
+                [f"{number:016x}", source, text, len(text), stamp],
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=200_000)
+    parser.add_argument("--items", type=int, nargs="+", default=[2_000, 8_000])
+    parser.add_argument("--new", type=int, nargs="+", default=[250, 500, 1_000])
+    args = parser.parse_args()
+    rng = random.Random(16)
+    sentences, words = sentences_and_words()
+    claims = list(dict.fromkeys(variant(rng, rng.choice(sentences), words) for _ in range(args.entries)))
+    work = Path(tempfile.mkdtemp(prefix="bench-factchecks-"))
+    feed = work / "feed.json"
+    write_feed(feed, claims)
+    print(f"{len(claims):,} entries ({feed.stat().st_size / 2**20:.0f} MB); fixtures: {len(sentences)} sentences")
+
+    started = time.monotonic()
+    json.loads(feed.read_text(encoding="utf-8"))
+    baseline = time.monotonic() - started
+    db_path = work / "archive.db"
+    started = time.monotonic()
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.main(["factchecks", "import", str(feed), "--no-match", "--db", str(db_path)], standalone_mode=False)
+    imported = time.monotonic() - started
+    print(
+        f"import: {imported:.1f}s ({len(claims) / imported:,.0f} entries/s), {imported / baseline:.1f}x json.load "
+        f"({baseline:.1f}s); peak {peak_mb():,.0f} MB"
+    )
+
+    for size in args.items:
+        db = open_db(db_path)
+        db.execute("UPDATE factchecks SET matched_at = NULL")
+        db.execute("DELETE FROM factcheck_matches")
+        db.execute("UPDATE factcheck_progress SET items_through = 0")
+        db.execute("DELETE FROM items")
+        db.execute("DELETE FROM sources")
+        texts = [
+            reworded(rng, rng.choice(claims)) if number % 4 == 0 else variant(rng, rng.choice(sentences), words)
+            for number in range(size)
+        ]
+        add_items(db, texts, 0)
+        db.execute("UPDATE factcheck_progress SET items_through = (SELECT max(num) FROM items)")
+        started = time.monotonic()
+        summary = match_new_entries(db)
+        took = time.monotonic() - started
+        print(
+            f"match {size:,} items x {summary.entries:,} entries: {took:.1f}s ({took / size * 1000:.1f} ms/item), "
+            f"{summary.matches:,} matches; peak {peak_mb():,.0f} MB"
+        )
+        for new in args.new:
+            texts = [reworded(rng, rng.choice(claims)) for _ in range(new)]
+            add_items(db, texts, 10**8 + new * 10 + size)
+            started = time.monotonic()
+            summary = match_new_items(db)
+            took = time.monotonic() - started
+            print(
+                f"  then {new:,} new items on {size:,} stored: {took:.1f}s ({took / new * 1000:.1f} ms/new item), "
+                f"{summary.matches:,} matches"
+            )
+        db.close()
+
+
+if __name__ == "__main__":
+    main()
