@@ -148,6 +148,7 @@ async def open_review(
     )
     review = Review(websocket)
     await review.wait_for(READY)
+    await websocket.send_str(json.dumps(["focus"]))  # as the page does when its terminal has the keyboard
     return review
 
 

@@ -166,3 +166,14 @@ async def test_without_accounts_loopback_serves_this_machine_as_its_reviewer(ope
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
                 await open_review(browser, desk.url, origin="http://evil.example")
             assert refused.value.status == 403
+
+
+async def test_odd_browser_messages_never_stall_the_review_screen(desk):
+    async with new_browser() as browser:
+        assert await log_in(browser, desk.url, "ana", PASSWORDS["ana"]) == 303
+        review = await open_review(browser, desk.url)
+        for odd in ('["stdin", ""]', '["stdin", 4]', '["resize", {"width": "x"}]', "[]", "{}", "not json", '["nope"]'):
+            await review.websocket.send_str(odd)
+        await review.press("4")
+        await wait_until(lambda: reviews(desk.db_path), timeout=30)
+        assert [(status, reviewer) for _, status, reviewer in reviews(desk.db_path)] == [("false", "ana")]

@@ -242,7 +242,7 @@ class DeskServer(Server):
                 kind, *rest = message.json()
             except (ValueError, TypeError):
                 continue
-            if kind == "stdin" and rest and isinstance(rest[0], str):
+            if kind == "stdin" and rest and isinstance(rest[0], str) and rest[0]:  # an empty packet stalls the app
                 connection.last_input = time.monotonic()
                 await app_service.send_bytes(rest[0].encode("utf-8"))
             elif kind == "resize" and rest and isinstance(rest[0], dict):

@@ -1,0 +1,325 @@
+"""Desk benchmark: N reviewers in browsers against one ``workbench serve`` while an ingest runs.
+
+    .venv/bin/python bench/desk.py                          # 20 reviewers, a mark every 2-5 s, 60 s
+    .venv/bin/python bench/desk.py --reviewers 40 --burst   # a mark every 0.05-0.2 s
+    .venv/bin/python bench/desk.py --replication            # SIGKILL the host mid-stream, restore, count
+
+Each simulated reviewer is what a browser is to the server (tests/desk/desk_client.py):
+it logs in over HTTP, opens the review websocket, moves its cursor to its own block of
+items and types mark keys at the chosen pace, reading everything the app draws. Meanwhile
+``workbench ingest`` of 1,000 synthetic articles (bench/ingest.py's corpus) writes to the
+same database. Mark-to-commit is the time from the key leaving the client to the review's
+``created_at`` (the app's commit). A baseline first: one reviewer alone, no ingest, so
+the figures compare on a shared machine (ratios are against it).
+
+Prints: sessions held, the server's CPU and memory per session (the server and its review
+apps, all of its process group), mark-to-commit median / 95th percentile / slowest (and
+the slowest as a multiple of the baseline's), marks lost (sent and never committed), the
+ingest's time, and the load average before and after (the machine may be shared).
+
+``--replication``: the same stream with ``--replicate FOLDER``; the host's process group is
+killed with SIGKILL while marks are arriving, the replica is restored into a new file, and
+the recovery point is how many committed reviews (and how many seconds of them) it lacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "desk"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from desk_client import WORKBENCH, DeskProcess, add_accounts, log_in, new_browser, open_review  # noqa: E402
+from ingest import OUT, synthesise  # noqa: E402
+
+DOWN = "\x1b[B"  # the down arrow as a browser's terminal sends it
+CLICK_FIRST_ROW = "\x1b[<0;20;4M\x1b[<0;20;4m"  # a click on the list's first row (SGR mouse, 120x40)
+MARK_KEYS = "12345"
+MARGIN = 10  # spare items in each reviewer's block
+SETTLE_SECONDS = 15.0  # after the last key: time for the last marks to commit
+READY_TIMEOUT = 600.0  # every review screen open and placed, or the run stops
+
+
+def corpus(size: int, name: str) -> Path:
+    folder = OUT / f"desk_{name}_{size}"
+    if not folder.exists() or len(list(folder.iterdir())) != size:
+        shutil.rmtree(folder, ignore_errors=True)
+        bases = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "fixtures").glob("0*.txt"))]
+        synthesise(bases, size, folder, seed=zlib.crc32(name.encode()))
+    return folder
+
+
+def fresh_database(reviewers: list[str], items_needed: int) -> Path:
+    """A database with enough items for every reviewer's block, and an account each."""
+    base = OUT / f"desk_base_{items_needed}.db"
+    if not base.exists():
+        articles = max(items_needed // 10, 20)  # a synthetic article holds 10 to 30 items
+        subprocess.run(
+            [*WORKBENCH, "ingest", str(corpus(articles, "base")), "--db", str(base)], check=True, capture_output=True
+        )
+    with closing(sqlite3.connect(base)) as conn:
+        items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    assert items >= items_needed, f"{base}: {items} items, fewer than the {items_needed} the reviewers' blocks need"
+    path = OUT / "desk.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(base, path)
+    add_accounts(path, {name: f"{name} bench passphrase" for name in reviewers})
+    return path
+
+
+def process_group(leader: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == leader:  # field 5 of stat: the process group
+                members.append(int(entry.name))
+    return members
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Proportional set size (shared pages split among the processes that share them)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+class Ledger:
+    """Marks sent per reviewer (their send times) and reviews committed, read from the database."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.sent: dict[str, list[float]] = {}
+        self.committed: dict[str, list[float]] = {}
+        self.stop = threading.Event()
+        self.refused: set[str] = set()
+        self.last_id = 0
+
+    def poll(self) -> None:
+        with closing(sqlite3.connect(self.db_path, timeout=30)) as conn:
+            self.last_id = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]
+            while not self.stop.wait(0.05):
+                self.read(conn)
+            self.read(conn)
+
+    def read(self, conn: sqlite3.Connection) -> None:
+        try:
+            rows = conn.execute(
+                "SELECT id, reviewer, created_at FROM reviews WHERE id > ? ORDER BY id", [self.last_id]
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return  # the database gone with its host (--replication): what was read stands
+        for review_id, reviewer, created_at in rows:
+            self.last_id = review_id
+            self.committed.setdefault(reviewer, []).append(datetime.fromisoformat(created_at).timestamp())
+
+    def latencies(self) -> list[float]:
+        return [
+            commit - sent
+            for reviewer, sends in self.sent.items()
+            for sent, commit in zip(sends, self.committed.get(reviewer, []))
+        ]
+
+    def lost(self) -> int:
+        return sum(max(len(sends) - len(self.committed.get(reviewer, [])), 0) for reviewer, sends in self.sent.items())
+
+
+async def reviewer(
+    url: str,
+    name: str,
+    start_row: int,
+    ledger: Ledger,
+    pace: tuple[float, float],
+    seconds: float,
+    ready: asyncio.Barrier,
+) -> bool:
+    """One browser: log in, go to its block, mark at ``pace`` for ``seconds`` once every
+    reviewer is ready. True if the session held to the end."""
+    rng = random.Random(name)
+    async with new_browser() as browser:
+        assert await log_in(browser, url, name, f"{name} bench passphrase") == 303, f"{name}: login refused"
+        review = await open_review(browser, url)
+        drain = asyncio.create_task(review.drain())
+        await asyncio.sleep(3)  # the list takes keys once it has loaded
+        await review.press(CLICK_FIRST_ROW)  # the list has the keyboard only once clicked (arrows do nothing before)
+        for start in range(0, start_row, 20):  # to its own block, so two reviewers never mark one item at once
+            await review.press(DOWN * min(20, start_row - start))
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(2)
+        await asyncio.wait_for(ready.wait(), READY_TIMEOUT)
+        until = time.monotonic() + seconds
+        sends = ledger.sent.setdefault(name, [])
+        while time.monotonic() < until:
+            await asyncio.sleep(rng.uniform(*pace))
+            if review.websocket.closed:
+                break
+            sends.append(time.time())
+            await review.press(rng.choice(MARK_KEYS))
+        held = not review.websocket.closed
+        await asyncio.sleep(SETTLE_SECONDS)
+        if b"Not saved:" in review.screen:  # the app refused a mark (an item changed meanwhile) and offers it again
+            ledger.refused.add(name)
+        await review.websocket.close()
+        drain.cancel()
+        return held
+
+
+async def run(
+    db_path: Path, names: list[str], seconds: float, pace: tuple[float, float], block: int, ingest: Path | None
+) -> dict:
+    """The stream of marks (and the ingest) against one served database; figures in a dict."""
+    ledger = Ledger(db_path)
+    poller = threading.Thread(target=ledger.poll)
+    poller.start()
+    result: dict = {"ledger": ledger}
+    with DeskProcess(db_path) as desk:
+        ready = asyncio.Barrier(len(names) + 1)
+        tasks = [
+            asyncio.create_task(reviewer(desk.url, name, place * block, ledger, pace, seconds, ready))
+            for place, name in enumerate(names)
+        ]
+        await asyncio.wait_for(ready.wait(), READY_TIMEOUT)  # every review screen open and placed
+        started = time.monotonic()
+        cpu_before = cpu_seconds(process_group(desk.process.pid))
+        ingest_process = ingest and subprocess.Popen(
+            [*WORKBENCH, "ingest", str(ingest), "--db", str(db_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        peak = 0.0
+        while time.monotonic() < started + seconds:
+            peak = max(peak, rss_mb(process_group(desk.process.pid)))
+            await asyncio.sleep(1)
+        cpu = cpu_seconds(process_group(desk.process.pid)) - cpu_before
+        result.update(held=sum(await asyncio.gather(*tasks)), cpu_share=cpu / seconds, peak_mb=peak)
+        ledger.stop.set()
+        poller.join()
+    if ingest_process:
+        ingest_process.wait(timeout=3600)
+        result["ingest"] = f"exit {ingest_process.returncode} after {time.monotonic() - started:.0f} s"
+    return result
+
+
+def report(label: str, names: list[str], result: dict, baseline_slowest: float | None) -> float:
+    ledger: Ledger = result["ledger"]
+    latencies = sorted(ledger.latencies())
+    sent = sum(len(sends) for sends in ledger.sent.values())
+    slowest = latencies[-1] if latencies else float("nan")
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    median = statistics.median(latencies) if latencies else float("nan")
+    ratio = f"{slowest / baseline_slowest:.1f}x base" if baseline_slowest else "the baseline"
+    sessions = max(result["held"], 1)
+    print(
+        f"{label}: sessions held {result['held']}/{len(names)}; marks sent {sent}, not committed {ledger.lost()} "
+        f"(reviewers shown a refused mark to apply again: {len(ledger.refused)}); "
+        f"mark-to-commit median {median:.3f} s, p95 {p95:.3f} s, slowest {slowest:.3f} s ({ratio}), "
+        f"within 1 s {sum(latency <= 1 for latency in latencies)}/{len(latencies)}; "
+        f"server CPU {result['cpu_share']:.2f} cores ({result['cpu_share'] / sessions:.3f} per session), "
+        f"memory {result['peak_mb']:.0f} MB PSS ({result['peak_mb'] / sessions:.0f} MB per session); "
+        f"ingest {result.get('ingest', 'none')}; load average now {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return slowest
+
+
+async def recovery_point(names: list[str], seconds: float, pace: tuple[float, float], block: int) -> None:
+    """Marks stream in with Litestream replicating; the host is SIGKILLed mid-stream; restore and count."""
+    db_path = fresh_database(names, block * len(names))
+    replica = OUT / "desk_replica"
+    shutil.rmtree(replica, ignore_errors=True)
+    with DeskProcess(db_path, "--replicate", str(replica)) as desk:
+        ledger = Ledger(db_path)
+        ready = asyncio.Barrier(len(names) + 1)
+        tasks = [
+            asyncio.create_task(reviewer(desk.url, name, place * block, ledger, pace, seconds * 2, ready))
+            for place, name in enumerate(names)
+        ]
+        await asyncio.wait_for(ready.wait(), READY_TIMEOUT)
+        await asyncio.sleep(seconds)
+        desk.kill()  # the host dies while marks arrive
+        killed_at = time.time()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    restored = OUT / "desk_restored.db"
+    restored.unlink(missing_ok=True)
+    subprocess.run([*WORKBENCH, "restore", str(replica), str(restored)], check=True, capture_output=True)
+
+    def stamps(path: Path) -> list[float]:
+        with closing(sqlite3.connect(path)) as conn:
+            return [
+                datetime.fromisoformat(row[0]).timestamp() for row in conn.execute("SELECT created_at FROM reviews")
+            ]
+
+    committed, kept = stamps(db_path), stamps(restored)
+    lost = len(committed) - len(kept)
+    print(
+        f"recovery point: {len(names)} reviewers, host SIGKILLed after {seconds:.0f} s; committed {len(committed)} "
+        f"reviews, restored {len(kept)}, lost {lost}"
+        + (f" (the last {max(committed) - max(kept, default=0):.2f} s before the kill)" if lost else "")
+        + f"; last committed {killed_at - max(committed, default=killed_at):.2f} s before the kill; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reviewers", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--burst", action="store_true", help="a mark every 0.05-0.2 s instead of 2-5 s")
+    parser.add_argument("--articles", type=int, default=1000, help="the ingest running meanwhile (0: none)")
+    parser.add_argument("--replication", action="store_true", help="measure the recovery point instead")
+    args = parser.parse_args()
+    pace = (0.05, 0.2) if args.burst else (2.0, 5.0)
+    names = [f"r{number:02}" for number in range(1, args.reviewers + 1)]
+    block = int(args.seconds / statistics.mean(pace)) + MARGIN  # the marks one reviewer makes, and spare
+    OUT.mkdir(parents=True, exist_ok=True)
+    print(f"load average before: {' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} cores")
+    if args.replication:
+        asyncio.run(recovery_point(names, args.seconds, pace, block))
+        return
+    ingest = corpus(args.articles, "ingest") if args.articles else None
+    base = asyncio.run(run(fresh_database(names[:1], 30), names[:1], 20, (1.0, 1.0), 30, None))
+    slowest = report("baseline (1 reviewer, a mark a second, no ingest)", names[:1], base, None)
+    result = asyncio.run(run(fresh_database(names, block * len(names)), names, args.seconds, pace, block, ingest))
+    mode = "burst" if args.burst else "human pace"
+    report(f"{len(names)} reviewers ({mode}) while ingesting {args.articles} articles", names, result, slowest)
+
+
+if __name__ == "__main__":
+    main()
