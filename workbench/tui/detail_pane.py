@@ -12,6 +12,7 @@ from ..model import figure_text
 from .detail_query import Detail
 from .marking import Write, describe
 from .rows import ROW_TEXT_CHARS
+from .side_by_side import side_by_side
 from .statuses import Vocabulary
 from .text import literal
 
@@ -36,11 +37,53 @@ def waiting_line(waiting: list[Write], num: int, vocabulary: Vocabulary) -> Text
     return None
 
 
+def item_text(detail: Detail) -> Text:
+    """The item's words: a quotation in segments with its attribution between them (dim), a
+    claim's quoted words underlined."""
+    if detail.segments:
+        first, last = detail.segments[0][0], detail.segments[-1][1]
+        text = literal(detail.paragraph[first:last], "dim italic", newlines=True)
+        for start, end in detail.segments:
+            text.stylize("not dim not italic bold", start - first, end - first)
+        return text
+    text = literal(detail.row.text, "bold", newlines=True)
+    for start, end in detail.quoted:
+        text.stylize("underline", start, end)
+    return text
+
+
+def context(detail: Detail) -> list[RenderableType]:
+    """The paragraphs before and after the item's own (dim), the item highlighted in its own."""
+    paragraph = literal(detail.paragraph, "dim", newlines=True)
+    for start, end in detail.segments or [detail.highlight]:
+        paragraph.stylize("not dim bold reverse", max(start, 0), max(end, 0))
+    if detail.row.text_cut:
+        paragraph.append("…", style="dim")
+    number = detail.paragraph_no + 1
+    parts: list[RenderableType] = []
+    if detail.before is not None:
+        parts += [
+            Text(),
+            Text(f"paragraph {number - 1}", style="bold dim"),
+            literal(detail.before, "dim", newlines=True),
+        ]
+    parts += [Text(), Text(f"paragraph {number}", style="bold dim"), paragraph]
+    if detail.after is not None:
+        parts += [
+            Text(),
+            Text(f"paragraph {number + 1}", style="bold dim"),
+            literal(detail.after, "dim", newlines=True),
+        ]
+    return parts
+
+
 def render_detail(detail: Detail, vocabulary: Vocabulary, pending: Text | None = None) -> RenderableType:
     """The pane's content; ``pending`` says what of the reviewer's is not written yet."""
     row = detail.row
     head = Text()
     head.append_text(literal(row.kind.upper(), "bold cyan" if row.kind == "quote" else "bold blue"))
+    if detail.headline:
+        head.append("  HEADLINE", style="bold magenta")
     head.append("  ")
     head.append_text(vocabulary.get(row.status).text("bold reverse"))
     head.append(f"  check-worthiness {row.score:.2f}", style="dim")
@@ -51,7 +94,15 @@ def render_detail(detail: Detail, vocabulary: Vocabulary, pending: Text | None =
         parts.append(
             Text("⚠ the text changed since the last review: check the verdict still holds", style="bold yellow")
         )
-    parts += [Text(), literal(detail.row.text, "bold", newlines=True)]
+        if detail.reviewed_text is not None:
+            parts.append(side_by_side(detail.reviewed_text, row.text, ("reviewed wording", "wording now")))
+    parts += [Text(), item_text(detail)]
+    if detail.segments:
+        parts.append(Text(f"a quotation in {len(detail.segments)} parts, its attribution between (dim)", style="dim"))
+    if detail.quoted:
+        parts.append(Text("underlined: the words quoted from the speaker", style="dim"))
+    if detail.piece:
+        parts.append(Text("✂ part of a longer sentence or quotation, cut at a clause boundary", style="yellow"))
     if row.text_cut:
         parts.append(
             Text(f"✂ cut: only the first {ROW_TEXT_CHARS:,} characters of this item are shown", style="yellow")
@@ -81,12 +132,7 @@ def render_detail(detail: Detail, vocabulary: Vocabulary, pending: Text | None =
         if detail.numbers_cut:
             numbers.append(" … more not shown", style="dim")
         parts.append(_field("numbers", numbers))
-    paragraph = literal(detail.paragraph, "dim", newlines=True)
-    start, end = detail.highlight
-    paragraph.stylize("not dim bold reverse", max(start, 0), max(end, 0))
-    if row.text_cut:
-        paragraph.append("…", style="dim")
-    parts += [Text(), Text(f"paragraph {detail.paragraph_no + 1}", style="bold dim"), paragraph]
+    parts += context(detail)
     parts += [Text(), Text("history", style="bold dim")]
     if detail.earlier_reviews:
         parts.append(Text(f"… {detail.earlier_reviews:,} earlier reviews not shown", style="dim"))
@@ -112,16 +158,17 @@ class DetailPane(VerticalScroll):
         super().__init__(**kwargs)
         self.body = Static(id="detail-body")
         self.num: int | None = None  # the item shown
+        self.detail: Detail | None = None
 
     def compose(self):
         yield self.body
 
     def show(self, detail: Detail | None, vocabulary: Vocabulary, pending: Text | None = None) -> None:
-        self.num = detail.row.num if detail else None
+        self.num, self.detail = (detail.row.num if detail else None), detail
         self.body.update(render_detail(detail, vocabulary, pending) if detail else Text("No item.", style="dim"))
         self.scroll_home(animate=False)
 
     def show_error(self, message: str) -> None:
         """The item could not be read (the database locked or failing): say so, one line."""
-        self.num = None
+        self.num = self.detail = None
         self.body.update(literal(message, "bold red"))

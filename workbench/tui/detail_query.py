@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..store.links import clustering, conflicting, drifting, figures_seen_from
 from .rows import ROW_TEXT_CHARS, Row, bounded, fetch_rows
+from .stored_json import json_records, spans
 
 # How much article text around an item is read to find its paragraph.
 CONTEXT_CHARS = 4000
@@ -22,6 +23,7 @@ HISTORY_NOTE_CHARS = 500  # of each older note
 HISTORY_SHOWN = 30  # the latest reviews; the pane says how many earlier ones there are
 NUMBERS_JSON_CHARS = 20_000  # an items.numbers longer than this is not parsed
 NUMBERS_SHOWN = 30
+SPANS_JSON_CHARS = 2000  # of items.segments and items.quoted (an item has a few)
 MEMBERS_SHOWN = 200  # linked items listed; the pane says how many more there are
 CUT = "…"
 
@@ -48,6 +50,13 @@ class Detail:
     history: list[dict] = field(default_factory=list)
     earlier_reviews: int = 0  # reviews older than ``history``
     numbers_cut: bool = False  # more figures than ``numbers``
+    segments: list[tuple[int, int]] = field(default_factory=list)  # a quotation's pieces inside ``paragraph``
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # words a claim quotes, inside ``row.text``
+    headline: bool = False
+    piece: bool = False  # items.cut: one piece of a longer sentence or quotation
+    reviewed_text: str | None = None  # the wording reviewed, when it differs from today's
+    before: str | None = None  # the paragraph before ``paragraph`` (None at the article's start)
+    after: str | None = None  # and the one after it
 
 
 DETAIL_SQL = f"""
@@ -57,7 +66,9 @@ SELECT {bounded("items.role")}, {bounded("items.cue")}, {bounded("items.attribut
        {bounded("sources.title")}, {bounded("sources.outlet")}, {bounded("sources.published")},
        {bounded("sources.url")}, coalesce({bounded("sources.path")}, '?'), sources.id,
        {bounded("reviews.note", NOTE_CHARS + 1)},
-       coalesce(reviews.item_text IS NOT NULL AND reviews.item_text != items.text, 0)
+       coalesce(reviews.item_text IS NOT NULL AND reviews.item_text != items.text, 0),
+       {bounded("items.segments", SPANS_JSON_CHARS)}, {bounded("items.quoted", SPANS_JSON_CHARS)},
+       coalesce(items.headline, 0), coalesce(items.cut, 0), {bounded("reviews.item_text", ROW_TEXT_CHARS + 1)}
 FROM items JOIN sources ON sources.id = items.source_id
 LEFT JOIN reviews ON reviews.id = items.review_id
 WHERE items.num = ?
@@ -74,14 +85,25 @@ def cut(text: str | None, chars: int) -> str | None:
     return text if text is None or len(text) <= chars else text[:chars] + CUT
 
 
-def json_records(text: str | None, limit: int) -> list[dict]:
-    """The first ``limit`` objects of a JSON list a script may have written anyhow: anything
-    that is not a list of objects gives none (never an exception)."""
-    try:
-        value = json.loads(text) if text else []
-    except (ValueError, RecursionError):
-        return []
-    return [entry for entry in value[:limit] if isinstance(entry, dict)] if isinstance(value, list) else []
+def _neighbours(window: str, para_start: int, para_end: int, whole_start: bool, whole_end: bool):
+    """The paragraphs before and after ``window[para_start:para_end]``, as far as the window
+    holds them (an ellipsis where it cut one); None where the article starts or ends."""
+    before = after = None
+    if para_start >= 2:
+        begin = window.rfind("\n\n", 0, para_start - 2)
+        before = (
+            window[begin + 2 : para_start - 2]
+            if begin >= 0
+            else ("" if whole_start else CUT) + window[: para_start - 2]
+        )
+    elif not whole_start:
+        before = CUT
+    if para_end + 2 <= len(window):
+        end = window.find("\n\n", para_end + 2)
+        after = window[para_end + 2 : end] if end >= 0 else window[para_end + 2 :] + ("" if whole_end else CUT)
+    elif not whole_end:
+        after = CUT
+    return before or None, after or None
 
 
 def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
@@ -93,22 +115,33 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
     if found is None:  # deleted by a re-ingest between the two queries
         return None
     role, cue, attribution, paragraph_no, start, end, numbers, title, outlet, published, url, path = found[:12]
-    source_id, note, text_changed = found[12:]
+    source_id, note, text_changed, segments, quoted, headline, piece, reviewed_text = found[12:]
     # The paragraph is the text between the blank lines around the item's span, in a
-    # window around it: the item's first ROW_TEXT_CHARS and CONTEXT_CHARS either side.
+    # window around it: the item's first ROW_TEXT_CHARS and CONTEXT_CHARS either side,
+    # which holds the paragraphs before and after it as far as they fit.
     shown = min(max(end - start, 0), ROW_TEXT_CHARS)
     window_start = max(start - CONTEXT_CHARS, 0)
     found = conn.execute(
-        "SELECT substr(CAST(text AS TEXT), ?, ?) FROM sources WHERE id = ?",
+        "SELECT substr(CAST(text AS TEXT), ?, ?), length(CAST(text AS TEXT)) FROM sources WHERE id = ?",
         [window_start + 1, max(start - window_start, 0) + shown + CONTEXT_CHARS, source_id],
     ).fetchone()
-    window = (found[0] if found else None) or ""
+    window, length = found if found else ("", 0)
+    window = window or ""
     lo = max(min(start - window_start, len(window)), 0)
     hi = min(lo + shown, len(window))
     para_start = window.rfind("\n\n", 0, lo)
     para_start = 0 if para_start < 0 else para_start + 2
     para_end = hi if row.text_cut else window.find("\n\n", hi)
     para_end = len(window) if para_end < 0 else para_end
+    before, after = (
+        (None, None)
+        if headline
+        else _neighbours(window, para_start, para_end, window_start == 0, window_start + len(window) >= (length or 0))
+    )
+    pieces = [
+        (max(a - window_start - para_start, 0), min(b - window_start - para_start, para_end - para_start))
+        for a, b in spans(segments)
+    ]
     reviews = conn.execute(HISTORY_SQL, [row.id, HISTORY_SHOWN]).fetchall()
     history = [
         {"id": id_, "status": status, "note": cut(text, HISTORY_NOTE_CHARS), "reviewer": who, "created_at": at}
@@ -125,7 +158,7 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
         cue,
         attribution,
         paragraph_no,
-        window[para_start:para_end],
+        "" if headline else window[para_start:para_end],
         (lo - para_start, hi - para_start),
         figures[:NUMBERS_SHOWN],
         title,
@@ -138,6 +171,13 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
         history,
         earlier,
         numbers_too_long or len(figures) > NUMBERS_SHOWN,
+        [(a, b) for a, b in pieces if a < b] if len(pieces) > 1 else [],
+        [(a, b) for a, b in spans(quoted) if b <= len(row.text)],
+        bool(headline),
+        bool(piece),
+        cut(reviewed_text, ROW_TEXT_CHARS) if text_changed else None,
+        before,
+        after,
     )
 
 

@@ -79,6 +79,12 @@ KEYS: tuple[Key, ...] = (
     Key("link-reject", "x", "reject_link", "Reject link", "links"),
     Key("link-jump", "enter", "jump", "Go to linked item", "links"),
     # Context keys (the article, the source, links by hand): their actions are in context_actions.py.
+    Key("article", "a", "article", "Article", "screen"),
+    Key("open-source", "w", "open_source", "Open source URL", "screen", show=False),
+    Key("copy-text", "y", "copy_text", "Copy text", "screen", show=False),
+    Key("copy-id", "Y", "copy_id", "Copy id", "screen", show=False),
+    Key("link-to", "m", "link_to", "Link to an item…", "screen", show=False),
+    Key("link-take-back", "U", "take_back_link", "Take back link decision", "links"),
     # End of context keys.
 )
 BY_ID = {key.id: key for key in KEYS}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.containers import Vertical, VerticalScroll
@@ -13,34 +12,16 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..link import word_diff
 from ..model import disagreement_text
 from .bindings import bindings
 from .detail_query import MEMBERS_SHOWN, LinkedPage, Member, linked_page
 from .keys import BY_ID
 from .rows import Row
+from .side_by_side import side_by_side
 from .statuses import Vocabulary
 from .text import literal, short, visible
 
 LINK_BADGES = {"confirmed": ("✔", "green"), "rejected": ("✘", "red"), "suggested": ("?", "yellow"), None: ("·", "dim")}
-
-
-def side_by_side(text_a: str, text_b: str) -> Table:
-    """Two columns, this item and the linked one, with the words that differ highlighted."""
-    left, right = Text(), Text()
-    for tag, a_words, b_words in word_diff(text_a, text_b):
-        changed = tag != "equal"
-        if a_words:
-            left.append_text(literal(a_words, "bold white on dark_red" if changed else ""))
-            left.append(" ")
-        if b_words:
-            right.append_text(literal(b_words, "bold white on dark_green" if changed else ""))
-            right.append(" ")
-    table = Table(expand=True, show_edge=False, box=None, padding=(0, 1))
-    table.add_column("this item", ratio=1, style="", header_style="bold dim")
-    table.add_column("linked item", ratio=1, header_style="bold dim")
-    table.add_row(left, right)
-    return table
 
 
 MORE = "more"  # the option that lists the next page
@@ -223,7 +204,7 @@ class LinksPane(Vertical):
         for figure in member.figures:
             caption.append("\n").append_text(literal(disagreement_text(figure), "bold red"))
         if member.drift:
-            body.update(Group(caption, side_by_side(self.row.text, member.row.text)))
+            body.update(Group(caption, side_by_side(self.row.text, member.row.text, ("this item", "linked item"))))
         else:
             body.update(Group(caption, literal(member.row.text, newlines=True)))
 
