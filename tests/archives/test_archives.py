@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from workbench.archives.entry import ArchiveEntry
 from workbench.archives.reading import read_archive
 from workbench.cli import cli
+from workbench.config import fold_rating
 from workbench.readers.failures import ReadFailure
 from workbench.store.reviews import mark
 
@@ -239,3 +241,42 @@ def test_the_workbench_claimreview_export_reads_back(tmp_path, fixture_db):
         for review in published.values()
     )
     assert {entry.rating for entry in entries} == {"False", "Mostly true"}
+
+
+def _cpu_seconds(step, argument) -> float:
+    """The best of three CPU timings of one call (other processes do not count)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        step(argument)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+HOSTILE_TEXT = {
+    "spaces and controls": lambda n: ("a \x1b[0m\t " * n)[:n],
+    "one long word": lambda n: "x" * n,
+    "punctuation": lambda n: ("!-_ " * n)[:n],
+}
+
+
+@pytest.mark.parametrize("pattern", HOSTILE_TEXT)
+def test_reading_an_entry_and_folding_its_rating_take_linear_time(tmp_path, pattern):
+    """Every text step an entry's fields go through (JSON, the field checks, CSV header
+    matching, rating folding): doubling the text at most triples the cost."""
+    make = HOSTILE_TEXT[pattern]
+
+    def read_both(size: int) -> None:
+        text = make(size)
+        (tmp_path / "a.json").write_text(json.dumps([review(claim=text[:4000] or "x", rating=text)]), encoding="utf-8")
+        list(read_archive("a.json", tmp_path / "a.json"))
+        (tmp_path / "a.csv").write_text(f"claim,rating,url,{text}\nx,{text},https://a.test\n", encoding="utf-8")
+        list(read_archive("a.csv", tmp_path / "a.csv"))
+        fold_rating(text)
+
+    costs = []
+    for size in (4_000, 8_000, 16_000, 32_000):
+        costs.append(_cpu_seconds(read_both, size))
+        if len(costs) > 1 and costs[-1] > 3 * costs[-2] + 0.002:
+            costs[-1] = _cpu_seconds(read_both, size)  # one slow timing on a busy machine
+            assert costs[-1] <= 3 * costs[-2] + 0.002, costs
