@@ -73,10 +73,9 @@ def map_at_5(ranked: dict[str, list[str]], relevant: dict[str, set[str]]) -> flo
     return total / len(relevant)
 
 
-def product_ranking(path: Path, tweets: list[tuple[str, str]], claims: list[list[str]], order: str) -> dict:
+def product_ranking(work: Path, tweets: list[tuple[str, str]], claims: list[list[str]], order: str) -> dict:
     """Import the claims and ingest the tweets with the ``workbench`` commands (in the
     order given: ``import-first`` or ``ingest-first``); the stored ranking per tweet."""
-    work = Path(tempfile.mkdtemp(prefix="eval-matching-"))
     archive = work / "verified.jsonld"
     archive.write_text(
         json.dumps(
@@ -143,7 +142,8 @@ def main() -> None:
     if args.product:
         started = time.monotonic()
         print(f"{args.split}: {len(relevant)} tweets, {len(claims):,} verified claims; the product end to end")
-        ranked = product_ranking(args.path, read_tsv(split / "tweets.queries.tsv"), claims, args.order)
+        with tempfile.TemporaryDirectory(prefix="eval-matching-") as work:
+            ranked = product_ranking(Path(work), read_tsv(split / "tweets.queries.tsv"), claims, args.order)
         found = sum(bool(ranked.get(tweet)) for tweet in relevant)
         print(
             f"  product    MAP@5 = {map_at_5(ranked, relevant):.4f}  ({found} of {len(relevant)} tweets with a "

@@ -119,10 +119,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, nargs="+", default=[2_000, 8_000])
     parser.add_argument("--new", type=int, nargs="+", default=[250, 500, 1_000])
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-factchecks-") as work:
+        run(args, Path(work))
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
     rng = random.Random(16)
     sentences, words = sentences_and_words()
     claims = list(dict.fromkeys(variant(rng, rng.choice(sentences), words) for _ in range(args.entries)))
-    work = Path(tempfile.mkdtemp(prefix="bench-factchecks-"))
     feed = work / "feed.json"
     write_feed(feed, claims)
     print(f"{len(claims):,} entries ({feed.stat().st_size / 2**20:.0f} MB); fixtures: {len(sentences)} sentences")
