@@ -10,9 +10,11 @@ from rich.text import Text
 from textual import work
 from textual.app import SuspendNotSupported
 
+from ..config import ConfigError, fold_rating, load_config
+from ..store.factchecks import FactcheckError, citation, set_match_state
 from .article_view import ArticleScreen
 from .context_query import link_matches, load_article, openable
-from .dialogs import CANCELLED, PickScreen
+from .dialogs import CANCELLED, ConfirmScreen, PickScreen
 from .marking import Write, target
 from .rows import ROW_TEXT_CHARS
 from .text import literal, short
@@ -113,3 +115,49 @@ class ContextActions:
 
         title = f"Link “{short(row.text, 50)}” to (type words of the other item, enter to link)"
         self.app.push_screen(PickScreen(title, search), picked)
+
+    def action_adopt_check(self) -> None:
+        """Mark the item with the verdict of the first published fact-check matched to it (its
+        rating mapped by ``[ratings]``), a note citing it; a suggested match is confirmed first."""
+        row, detail = self._current_row(), self.detail.detail
+        if row is None or detail is None or detail.row.num != row.num:
+            return
+        check = next((check for check in detail.checks if check["state"] != "rejected"), None)
+        if check is None:
+            self.notify("No published fact-check is matched to this item.", markup=False)
+            return
+        try:
+            rating_map = load_config(db_path=self.app.db_path).rating_map
+        except ConfigError as error:
+            self.notify(f"workbench.toml: {short(str(error), 200)}", severity="error", markup=False)
+            return
+        status = rating_map.get(fold_rating(check["rating"] or ""))
+        if status is None or status not in {known.id for known in self.vocabulary}:
+            self.notify(
+                f"The rating {short(check['rating'] or '?', 60)!r} is not mapped to a status: add it to [ratings] "
+                "in workbench.toml (workbench factchecks ratings lists those not mapped).",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+            return
+        note = citation(check)
+        question = Text("Adopt this verdict? ", style="bold").append_text(self.vocabulary.get(status).text())
+        question.append("\n\n").append_text(literal(short(note, 400)))
+        if check["state"] != "confirmed":
+            question.append("\n\nThe match is a suggestion: adopting confirms it.", style="yellow")
+
+        def adopt(yes: bool) -> None:
+            if not yes:
+                return
+            if check["state"] != "confirmed":
+                try:
+                    set_match_state(self.db, row.id, check["factcheck_id"], "confirmed", reviewer=self.reviewer)
+                except (sqlite3.Error, FactcheckError) as error:
+                    self.notify(
+                        f"The match was not confirmed: {short(str(error), 200)}", severity="error", markup=False
+                    )
+                    return
+            self.writes.submit(Write("mark", (target(row, status, note=note),)))
+
+        self.app.push_screen(ConfirmScreen(question, yes="Adopt"), adopt)

@@ -8,13 +8,16 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ..link import word_diff
 from ..model import figure_text
 from .detail_query import Detail
 from .marking import Write, describe
 from .rows import ROW_TEXT_CHARS
 from .side_by_side import side_by_side
 from .statuses import Vocabulary
-from .text import literal
+from .text import literal, short
+
+CHECK_CLAIM_CHARS = 500  # of a checked claim
 
 
 def _field(label: str, value: Text | str) -> Text:
@@ -50,6 +53,31 @@ def item_text(detail: Detail) -> Text:
     for start, end in detail.quoted:
         text.stylize("underline", start, end)
     return text
+
+
+CHECK_BADGES = {"confirmed": ("✔ confirmed", "green"), "rejected": ("✘ rejected", "red")}
+
+
+def checked_before(detail: Detail) -> list[RenderableType]:
+    """Each published fact-check matched to the item: its publisher, rating and date, the
+    claim it checked with the words that differ from this item's marked, and its URL."""
+    parts: list[RenderableType] = [Text(), Text("checked before", style="bold dim")]
+    for check in detail.checks:
+        badge, colour = CHECK_BADGES.get(check["state"], ("? suggested", "yellow"))
+        line = Text(f"{badge} ", style=f"bold {colour}")
+        line.append_text(literal(short(check["publisher"] or check["publisher_site"] or "?", 60), "bold"))
+        line.append_text(literal(f"  rated {short(check['rating'] or '?', 40)}", "bold magenta"))
+        if check["review_date"]:
+            line.append_text(literal(f"  {short(check['review_date'], 10)}", "dim"))
+        line.append(f"  match {check['score'] or 0:.0f}", style="dim")
+        claim = Text("  ")
+        for tag, _ours, theirs in word_diff(detail.row.text, short(check["claim"] or "", CHECK_CLAIM_CHARS)):
+            if theirs:
+                claim.append_text(literal(theirs, "" if tag == "equal" else "bold white on dark_green")).append(" ")
+        parts += [line, claim]
+        if check["url"]:
+            parts.append(literal(f"  {short(check['url'], 300)}", "underline"))
+    return parts
 
 
 def context(detail: Detail) -> list[RenderableType]:
@@ -132,6 +160,8 @@ def render_detail(detail: Detail, vocabulary: Vocabulary, pending: Text | None =
         if detail.numbers_cut:
             numbers.append(" … more not shown", style="dim")
         parts.append(_field("numbers", numbers))
+    if detail.checks:
+        parts += checked_before(detail)
     parts += context(detail)
     parts += [Text(), Text("history", style="bold dim")]
     if detail.earlier_reviews:

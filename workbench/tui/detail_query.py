@@ -12,6 +12,9 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
+from sqlite_utils import Database
+
+from ..store.factchecks import matches_for_item
 from ..store.links import clustering, conflicting, drifting, figures_seen_from
 from .rows import ROW_TEXT_CHARS, Row, bounded, fetch_rows
 from .stored_json import json_records, spans
@@ -24,6 +27,7 @@ HISTORY_SHOWN = 30  # the latest reviews; the pane says how many earlier ones th
 NUMBERS_JSON_CHARS = 20_000  # an items.numbers longer than this is not parsed
 NUMBERS_SHOWN = 30
 SPANS_JSON_CHARS = 2000  # of items.segments and items.quoted (an item has a few)
+CHECKS_SHOWN = 5  # published fact-checks matched to the item
 MEMBERS_SHOWN = 200  # linked items listed; the pane says how many more there are
 CUT = "…"
 
@@ -57,6 +61,7 @@ class Detail:
     reviewed_text: str | None = None  # the wording reviewed, when it differs from today's
     before: str | None = None  # the paragraph before ``paragraph`` (None at the article's start)
     after: str | None = None  # and the one after it
+    checks: list[dict] = field(default_factory=list)  # published fact-checks matched to it, rejected ones last
 
 
 DETAIL_SQL = f"""
@@ -178,6 +183,7 @@ def load_detail(conn: sqlite3.Connection, num: int) -> Detail | None:
         cut(reviewed_text, ROW_TEXT_CHARS) if text_changed else None,
         before,
         after,
+        matches_for_item(Database(conn), row.id)[:CHECKS_SHOWN],
     )
 
 

@@ -85,6 +85,7 @@ KEYS: tuple[Key, ...] = (
     Key("copy-id", "Y", "copy_id", "Copy id", "screen", show=False),
     Key("link-to", "m", "link_to", "Link to an item…", "screen", show=False),
     Key("link-take-back", "U", "take_back_link", "Take back link decision", "links"),
+    Key("check-adopt", "A", "adopt_check", "Adopt a published verdict", "screen", show=False),
     # End of context keys.
 )
 BY_ID = {key.id: key for key in KEYS}
