@@ -6,6 +6,7 @@ from __future__ import annotations
 from reviewing import cluster_head, connect, current_review, dialog_text, select, settle
 
 from workbench.tui.dialogs import ConfirmScreen, PickScreen
+from workbench.tui.marking import quoted
 
 
 def _first(db_path, sql, params=()):
@@ -69,7 +70,7 @@ async def test_the_cluster_dialog_takes_the_mark_keys(db_path, review_app):
         await select(app, pilot, head)
         await pilot.press("C", "4")
         assert isinstance(app.screen, ConfirmScreen)
-        assert "as False?" in dialog_text(app)
+        assert "as ✘ False?" in dialog_text(app)
         await pilot.press("y")
         await pilot.pause()
         assert current_review(db_path, head)["status"] == "false"
@@ -137,3 +138,96 @@ async def test_moving_after_a_filter_makes_the_new_item_the_place(db_path, revie
         await pilot.press("k", "k")
         await settle(app, pilot)
         assert screen.item_list.current_row().id == chosen
+
+
+# ---- search ----------------------------------------------------------------------------------
+
+
+def _matching(db_path, query):
+    db = connect(db_path)
+    try:
+        return sorted(num for (num,) in db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", [query]))
+    finally:
+        db.close()
+
+
+async def test_search_takes_or_phrases_not_and_columns_and_highlights_matches(db_path, review_app):
+    async with review_app() as (app, screen, pilot):
+        for typed, query in (
+            ("Lukashenko OR Korolevsky", "Lukashenko* OR Korolevsky*"),
+            ('"fast visas"', '"fast visas"'),
+            ("Belarus NOT Lithuania", "Belarus* NOT Lithuania*"),
+            ("speaker:glod", "speaker : glod*"),
+            ("visa* AND (IT OR tech)", "visa* AND (IT* OR tech*)"),
+        ):
+            screen.search.value = ""
+            await pilot.press("escape", "slash", *typed)  # back to the list, then / again
+            await settle(app, pilot)
+            expected = _matching(db_path, query)
+            assert expected and sorted(screen.item_list.nums) == expected, typed
+        screen.search.value = ""
+        await pilot.press("escape", "slash", *"Lukashenko OR Korolevsky")
+        await settle(app, pilot)
+        lines = [screen.item_list.render_line(y) for y in range(len(screen.item_list.nums))]
+        marked = {segment.text.lower() for line in lines for segment in line if segment.style and segment.style.reverse}
+        assert marked and marked <= {"lukashenko", "korolevsky", "lukashenko’s", "korolevsky’s"}
+
+
+async def test_a_half_typed_search_never_fails_and_a_malformed_one_is_told_in_one_line(db_path, review_app):
+    async with review_app() as (app, screen, pilot):
+        await pilot.press("slash", *'"fast vis')  # the quote not closed yet
+        await settle(app, pilot)
+        assert sorted(screen.item_list.nums) == _matching(db_path, '"fast vis"')
+        assert not app._notifications
+        screen.search.value = ""
+        await pilot.press(*"visas OR (")
+        await settle(app, pilot)
+        assert sorted(screen.item_list.nums) == _matching(db_path, "visas*") and not app._notifications
+        screen.search.value = ""
+        await pilot.press(*"NOT visas", "enter")
+        await settle(app, pilot)
+        told = [notification.message for notification in app._notifications]
+        assert told == ["Search: NOT needs something on each side (a NOT b); the rest is searched."]
+        assert app.focused is screen.item_list
+
+
+# ---- undo says what it undid ----------------------------------------------------------------
+
+
+def _told(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_undo_of_a_note_says_the_note_came_back_not_a_status(db_path, review_app):
+    async with review_app() as (app, screen, pilot):
+        row = screen.item_list.current_row()
+        await pilot.press("n", *"first", "enter", "n", "ctrl+a", "ctrl+k", *"second", "enter", "u")
+        await pilot.pause()
+        assert current_review(db_path, row.id)["note"] == "first"
+        assert _told(app)[-1] == f"Undone: note “second” on {quoted(row.text)}; the note is “first” again."
+
+
+async def test_undo_of_a_mark_names_the_mark_and_the_status_back(db_path, review_app):
+    async with review_app() as (app, screen, pilot):
+        row = screen.item_list.current_row()
+        await pilot.press("4", "u")
+        await pilot.pause()
+        assert current_review(db_path, row.id)["status"] == "unreviewed"
+        assert _told(app)[-1] == f"Undone: mark False on {quoted(row.text)}; back to Unreviewed."
+
+
+async def test_undo_takes_back_a_link_decision(db_path, review_app):
+    head = cluster_head(db_path)
+    async with review_app() as (app, screen, pilot):
+        await select(app, pilot, head)
+        await pilot.press("enter")
+        member = screen.links.highlighted
+        a, b = sorted((head, member.row.id))
+        before = _first(db_path, "SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b])
+        await pilot.press("x")
+        assert _first(db_path, "SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]) == "rejected"
+        await pilot.press("escape", "u")
+        await settle(app, pilot)
+        assert _first(db_path, "SELECT state FROM links WHERE item_a = ? AND item_b = ?", [a, b]) == before
+        assert _told(app)[-1].startswith("Undone: link decision (rejected) on “")
+        assert _told(app)[-1].endswith(f"; the link is {before} again.")

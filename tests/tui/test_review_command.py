@@ -197,5 +197,6 @@ def test_quitting_with_a_mark_the_locked_database_did_not_take_prints_it_with_it
 
 
 def item_text(path, item_id) -> str:
+    """The item's text as a message names it: cut at a word within 60 characters."""
     text = connect(path).execute("SELECT text FROM items WHERE id = ?", [item_id]).fetchone()[0]
-    return text if len(text) <= 60 else text[:59] + "…"
+    return text if len(text) <= 60 else text[:59].rsplit(" ", 1)[0] + "…"

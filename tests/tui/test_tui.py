@@ -22,7 +22,7 @@ from reviewing import (
 )
 
 from workbench.store.reviews import StaleReview, history, mark, now
-from workbench.tui import filters, lists
+from workbench.tui import lists
 from workbench.tui.app import ReviewApp
 from workbench.tui.changes import LINKS, STATUS
 from workbench.tui.dialogs import ConfirmScreen, HelpScreen, NoteScreen, PickScreen
@@ -33,6 +33,7 @@ from workbench.tui.list_index import ListIndex
 from workbench.tui.marking import Change, Marker, Write, target
 from workbench.tui.messages import NumsReady
 from workbench.tui.rows import fetch_rows
+from workbench.tui.search import parse
 from workbench.tui.statuses import Status, reviewed_count
 
 # The review screen's modules that the command line may import: none of them imports Textual.
@@ -48,6 +49,7 @@ WITHOUT_TEXTUAL = tuple(
         "marking",
         "pickers",
         "rows",
+        "search",
         "statuses",
         "text",
     )
@@ -72,9 +74,10 @@ def test_cli_and_data_modules_do_not_import_textual():
     assert result.stdout.strip() == "[]"
 
 
-def test_fts_query_is_safe():
-    assert filters.fts_query('"unbalanced NEAR( x* OR') == '"unbalanced"* "NEAR"* "x"* "OR"*'
-    assert filters.fts_query("  ()*:^ ") is None
+def test_search_rebuilds_what_is_typed_as_a_safe_fts_query():
+    assert parse('"unbalanced NEAR( x* OR').query == '"unbalanced NEAR x OR"'
+    assert parse("  ()*:^ ").query is None
+    assert parse("a OR (b AND").query == '"a"* OR ( "b"* )'  # half-typed: searched as far as it goes
 
 
 async def test_first_screen_lists_every_item_with_counts(db_path, review_app):
@@ -82,7 +85,7 @@ async def test_first_screen_lists_every_item_with_counts(db_path, review_app):
         total = connect(db_path).execute("SELECT count(*) FROM items").fetchone()[0]
         assert len(screen.item_list.nums) == total
         assert sum(screen.counts.values()) == total
-        assert f"reviewed 0 / {total}" in str(screen.counts_bar.render())
+        assert f"reviewed 0/{total}" in str(screen.counts_bar.render())
 
 
 async def test_mark_writes_a_review_and_moves_on(db_path, review_app):
@@ -290,7 +293,7 @@ async def test_help_footer_and_palette_share_the_registry(review_app):
         assert "Mostly true" in help_text
         await pilot.press("escape")
         titles = {title for title, _prompt, _run in app.review_commands()}
-        assert {"Mark as False", "Note", "Undo mark", "Verdict for whole cluster", "Confirm link"} <= titles
+        assert {"Mark as False", "Note", "Undo", "Cluster verdict", "Confirm link"} <= titles
         shown = {binding.id for _, binding, enabled, *_ in app.screen.active_bindings.values() if enabled}
         assert {"mark.1", "note", "undo", "quit"} <= shown
 
@@ -555,7 +558,7 @@ async def test_reviewed_counts_verdicts_only_not_workflow_states(db_path, review
         total = sum(screen.counts.values())
         await pilot.press("6", "1")  # in progress (a workflow state), then true (a verdict)
         assert screen.counts["in-progress"] == 1 and screen.counts["true"] == 1
-        assert f"reviewed 1 / {total}" in str(screen.counts_bar.render())
+        assert f"reviewed 1/{total}" in str(screen.counts_bar.render())
 
 
 def test_reviewed_count_follows_the_verdict_column():
@@ -670,7 +673,7 @@ async def test_a_remapped_key_works_and_is_shown_everywhere(review_app):
         footer = {key: binding.id for key, (_, binding, *_) in screen.active_bindings.items()}
         assert footer.get("N") == "note" and "n" not in footer
         commands = {title: prompt.plain for title, prompt, _run in app.review_commands()}
-        assert commands["Note"] == "Note  key N" and commands["Undo mark"] == "Undo mark  key u"
+        assert commands["Note"] == "Note  key N" and commands["Undo"] == "Undo  key u"
 
 
 def test_an_unknown_binding_id_is_a_one_line_error_before_the_app_starts(db_path):

@@ -86,7 +86,7 @@ async def test_a_refused_mark_says_what_happened_and_is_applied_again_with_one_k
         other_reviewer_marks(db_path, row.id, "false")
         await pilot.press("1")  # true, on the item as it was loaded
         shown = dialog_text(app)
-        assert "Not saved" in shown and "mark True" in shown and "is now False, by bob" in shown
+        assert "Not saved" in shown and "mark True" in shown and "is now ✘ False, by bob" in shown
         assert screen.item_list.cursor == 0  # the cursor stays on the item that was not marked
         assert reviews_of(db_path, row.id) == [("false", "theirs", "bob")]
         await pilot.press("a")
@@ -132,7 +132,7 @@ async def test_an_undo_refused_is_offered_again(db_path, review_app):
         await pilot.press("1")
         other_reviewer_marks(db_path, row.id, "false")
         await pilot.press("u")
-        assert "undo (back to Unreviewed)" in dialog_text(app)
+        assert "undo of mark True on" in dialog_text(app)
         await pilot.press("a")
         await pilot.pause()
         assert [review[0] for review in reviews_of(db_path, row.id)] == ["true", "false", "unreviewed"]
@@ -169,7 +169,7 @@ async def test_a_locked_database_keeps_marks_waiting_visible_and_writes_them_whe
             assert screen.writes.display and "database busy: 3 changes waiting" in bar
             assert "your mark True on" in bar
             lines = [screen.item_list.render_line(y).text for y in range(3)]
-            assert "⧗True" in lines[0] and "⧗False" in lines[1] and "⧗In progress" in lines[2]
+            assert "⧗ True" in lines[0] and "⧗ False" in lines[1] and "⧗ In progress" in lines[2]
             assert "not saved yet (database busy)" in flat(shown_text(screen.detail.body))
             assert in_database(db_path, "SELECT count(*) FROM reviews") == [(0,)]
             await pilot.press("u")  # takes back the last one, which was never written

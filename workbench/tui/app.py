@@ -14,15 +14,16 @@ from __future__ import annotations
 import gc
 import shlex
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from sqlite_utils import Database
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
 
 from ..store.database import BUSY_TIMEOUT_MS, explain, open_db
 from ..store.reviews import StaleReview, default_reviewer
@@ -167,8 +168,12 @@ class ReviewApp(App):
         self.notify("Reloaded.")
 
     def action_help(self) -> None:
-        labels = {position: status.text() for position, status in enumerate(self.review.vocabulary)}
-        self.push_screen(HelpScreen(labels, self.key_display))
+        self.push_screen(HelpScreen(self.review.vocabulary, self.key_display))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands but those the review screen has (help, quit): each command once."""
+        ours = {key.description for key in KEYS}
+        return [command for command in super().get_system_commands(screen) if command.title not in ours | {"Keys"}]
 
     def key_display(self, key: Key) -> str:
         """The key that runs ``key`` now, as the footer writes it."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
 from .filters import SORTS, Filter
+from .keys import BY_ID, Key, mark_id
 from .marking import Change, Write, WriteQueue, describe
 from .statuses import Vocabulary, reviewed_count
 from .text import literal, short
@@ -15,43 +18,66 @@ RETRY_SECONDS = 1.0  # between tries of a write the database did not take
 
 
 class CountsBar(Static):
-    """Items per status, how many have a verdict, and who is reviewing."""
+    """Items per status in the order of the keys that mark them, how many have a verdict,
+    and who is reviewing; at 80 columns each status is its key, sign and count."""
+
+    def __init__(self, key_display: Callable[[Key], str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.key_display = key_display
+        self._shown: tuple[dict[str, int], Vocabulary, str] | None = None
 
     def show(self, counts: dict[str, int], vocabulary: Vocabulary, reviewer: str) -> None:
+        self._shown = (counts, vocabulary, reviewer)
+        self.update(self._line(self.content_size.width or 80))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.update(self._line(self.content_size.width))
+
+    def _line(self, width: int) -> Text:
+        counts, vocabulary, reviewer = self._shown
         total = sum(counts.values())
         reviewed = reviewed_count(counts, vocabulary)
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for status in vocabulary:
-            line.append(" ").append_text(status.text()).append(" ")
-            line.append(f"{counts.get(status.id, 0):,} ")
-        line.append(" │ ", style="dim")
-        line.append(f"reviewed {reviewed:,} / {total:,}", style="bold")
+        tail = Text(" │ ", style="dim").append(f"reviewed {reviewed:,}/{total:,}", style="bold")
         if total:
-            line.append(f" ({reviewed / total:.1%})", style="dim")
-        line.append(" │ ", style="dim")
-        line.append_text(literal(reviewer, "italic"))
-        self.update(line)
+            tail.append(f" ({reviewed / total:.0%})", style="dim")
+        tail.append(" │ ", style="dim").append_text(literal(reviewer, "italic"))
+        for compact in (False, True):
+            line = Text(no_wrap=True, overflow="ellipsis")
+            for status in vocabulary.in_key_order():
+                binding_id = mark_id(status.position)
+                key = self.key_display(BY_ID[binding_id]) if binding_id else ""
+                line.append(f"{key}" if compact else f" {key} ", style="dim")
+                shown = Text(status.sign, style=f"bold {status.color}") if compact else status.text()
+                line.append_text(shown).append(f"{'' if compact else ' '}{counts.get(status.id, 0):,} ")
+            if line.cell_len + tail.cell_len - len(reviewer) + 4 <= width:
+                break
+        return line.append_text(tail)
 
 
 class FilterBar(Static):
-    """The filter and sort in words, and how many items they list (``+`` while counting)."""
+    """How many items the filter lists (``+`` while counting), then the filter and sort in
+    words; long names are cut to fit one line, and a line that still overflows wraps (up
+    to three lines): no active filter is ever hidden."""
 
     def show(self, filter_: Filter, vocabulary: Vocabulary, shown: int, complete: bool) -> None:
         f = filter_
-        parts = [f"sort: {SORTS[f.sort]}"]
-        parts += [f"kind: {f.kind}"] if f.kind else []
-        parts += [f"status: {vocabulary.label(f.status)}"] if f.status else []
-        parts += [f"source: {short(f.source_label or f.source, 60)}"] if f.source else []
-        parts += [f"speaker: {short(f.speaker, 60)}"] if f.speaker else []
-        parts += ["has links"] if f.has_links else []
-        parts += ["has drift"] if f.has_drift else []
-        line = Text(no_wrap=True, overflow="ellipsis").append_text(literal(" · ".join(parts)))
         noun = "item" if shown == 1 else "items"
-        line.append(
-            f"   {shown:,} {noun}" if complete else f"   {shown:,}+ items, counting…",
-            style="bold" if complete else "dim",
+        count = Text(
+            f"{shown:,} {noun}" if complete else f"{shown:,}+ items, counting…", style="bold" if complete else "dim"
         )
-        self.update(line)
+        named = [("source: ", f.source_label or f.source)] if f.source else []
+        named += [("speaker: ", f.speaker)] if f.speaker else []
+        fixed = [f"sort: {SORTS[f.sort]}"] if f.sort != "source" or f.is_default else []
+        fixed += [f"kind: {f.kind}"] if f.kind else []
+        fixed += [f"status: {vocabulary.label(f.status)}"] if f.status else []
+        fixed += ["has links"] if f.has_links else []
+        fixed += ["has drift"] if f.has_drift else []
+        fixed += ["number conflicts"] if f.has_conflict else []
+        room = (self.content_size.width or 80) - count.cell_len - len(" · ".join(fixed)) - 3 * (len(named) + 1)
+        chars = max(8, (room - sum(len(title) for title, _ in named)) // max(len(named), 1))
+        parts = fixed + [f"{title}{short(value, min(chars, 60))}" for title, value in named]
+        self.update(count.append_text(literal("  " + " · ".join(parts))).append(" "))
 
 
 class WaitingWrites(Static):

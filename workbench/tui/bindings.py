@@ -9,13 +9,13 @@ from textual.binding import Binding
 
 from .keys import KEYS, Key
 
-MARK_GROUP = Binding.Group("Mark", compact=True)
+MARK_GROUP = Binding.Group("Mark")  # not compact: the footer keeps the digits apart
 
 
-def binding(key: Key) -> Binding:
+def binding(key: Key, action: str | None = None) -> Binding:
     return Binding(
         key.key,
-        key.action,
+        action or key.action,
         key.description,
         show=key.show,
         id=key.id,
@@ -25,8 +25,11 @@ def binding(key: Key) -> Binding:
 
 
 def bindings(scope: str) -> list[Binding]:
-    """The ``BINDINGS`` of the widget that holds ``scope``'s keys."""
-    return [binding(key) for key in KEYS if key.scope == scope]
+    """The ``BINDINGS`` of the widget that holds ``scope``'s keys. The screen's start with
+    the app's lead keys (help, quit), run on the app: the footer lists the screen's keys
+    before the app's and cuts what does not fit, and a newcomer must always see these."""
+    lead = [binding(key, f"app.{key.action}") for key in KEYS if key.lead] if scope == "screen" else []
+    return lead + [binding(key) for key in KEYS if key.scope == scope]
 
 
 def shown_key(app: App, key: Key, keymap: Mapping[str, str]) -> str:

@@ -20,32 +20,64 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .keys import KEYS, Key
+from .item_list import CONFLICT_MARK, DRIFT_MARK, HEADLINE_MARK, PENDING_MARK
+from .keys import BY_ID, KEYS, Key, mark_id
 from .marking import TITLE_CHARS, Target, Write, describe, quoted
 from .rows import Row
 from .statuses import Status, Vocabulary
-from .text import literal, short
+from .text import literal, readable_time, short
 
 CANCELLED = object()  # what PickScreen returns on Escape (None can be a real choice)
-SCOPE_TITLES = {"app": "anywhere", "screen": "anywhere", "list": "in the list", "links": "in linked items"}
+SCOPE_TITLES = {
+    "app": "anywhere",
+    "screen": "on the review screen",
+    "list": "in the list",
+    "links": "in the linked items (L or Enter on an item)",
+}
 CLOSE = [Binding("escape", "dismiss_none", "Close", show=False)]
+# What the list's columns and marks mean, in the help.
+LEGEND = (
+    ("k", "kind: c a claim, q a quote (kind, on a wide screen)"),
+    ("lnk", "how many items of other sources are linked to it (· none); Enter lists them"),
+    (DRIFT_MARK, "a linked quote is worded differently (drift); d lists only these"),
+    (CONFLICT_MARK, "a linked item gives other figures (a number conflict); # lists only these"),
+    (HEADLINE_MARK, "the article's headline (its text in bold)"),
+    (PENDING_MARK, "before a status: a mark waiting for the database (saved as soon as it frees up)"),
+)
+WHERE = (
+    "Tab and shift+Tab move between the search box, the list, the item and its linked items; "
+    "Esc comes back to the list (in the list, it clears the filters)."
+)
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, straight from the registry, with the verdict labels of this database.
+    """What the list shows (each status's sign and colour, the columns and marks), where the
+    focus goes, and every key, straight from the registry, grouped by where it works.
 
-    ``mark_labels`` are the labels of the statuses by position; ``key_display`` writes the
-    key that runs a binding now (after the key map); the id column names each binding for ``[keys]``.
+    ``vocabulary`` gives the verdict labels of this database; ``key_display`` writes the key
+    that runs a binding now (after the key map); the id column names each binding for ``[keys]``.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [*CLOSE, Binding("question_mark,q", "dismiss_none", "Close", show=False)]
 
-    def __init__(self, mark_labels: dict[int, Text], key_display: Callable[[Key], str]) -> None:
+    def __init__(self, vocabulary: Vocabulary, key_display: Callable[[Key], str]) -> None:
         super().__init__()
-        self.mark_labels = mark_labels
+        self.vocabulary = vocabulary
         self.key_display = key_display
 
-    def compose(self) -> ComposeResult:
+    def legend(self) -> Table:
+        table = Table(box=None, padding=(0, 1), show_header=False, expand=True)
+        table.add_column("mark", style="bold", no_wrap=True, min_width=3)
+        table.add_column("means", ratio=1)
+        for status in self.vocabulary.in_key_order():
+            binding_id = mark_id(status.position)
+            key = self.key_display(BY_ID[binding_id]) if binding_id else ""
+            table.add_row(literal(key, "bold cyan"), status.text().append(" (its sign, in the list and counts)", "dim"))
+        for mark, means in LEGEND:
+            table.add_row(mark, means)
+        return table
+
+    def keys(self) -> Table:
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=True)
         table.add_column("key", style="bold cyan", no_wrap=True)
         table.add_column("does", ratio=1)
@@ -54,19 +86,25 @@ class HelpScreen(ModalScreen[None]):
         for key in KEYS:
             position = key.mark_position
             if position is not None:
-                if position not in self.mark_labels:
+                if position >= len(self.vocabulary):
                     continue
-                does = Text("Mark as ").append_text(self.mark_labels[position]).append(" and go to the next item")
+                does = Text("Mark as ").append_text(self.vocabulary[position].text()).append(" and go to the next item")
             else:
                 does = Text(key.description)
             if SCOPE_TITLES[key.scope] != where:  # the keys come grouped by where they work
                 where = SCOPE_TITLES[key.scope]
                 table.add_row("", Text(where.capitalize(), style="bold underline"), "")
             table.add_row(literal(self.key_display(key)), does, key.id)
+        return table
+
+    def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="help"):
-            yield Static("Keys", classes="title")
+            yield Static("Help", classes="title")
             with VerticalScroll():
-                yield Static(table, classes="help-table")
+                yield Static(Text("What the list shows", style="bold underline"))
+                yield Static(self.legend(), classes="help-legend")
+                yield Static(Text(WHERE), classes="hint")
+                yield Static(self.keys(), classes="help-table")
             yield Static("ctrl+p opens the command palette with the same commands · esc closes", classes="hint")
 
     def action_dismiss_none(self) -> None:
@@ -214,8 +252,8 @@ def conflict_message(write: Write, current: dict[str, dict] | None, vocabulary: 
             message.append(" is gone (removed by a re-ingest)" if current is not None else " (could not be read)")
             continue
         message.append(" is now ").append_text(vocabulary.get(now["status"]).text())
-        stamp = str(now["created_at"] or "?")[:19].replace("T", " ")
-        message.append_text(literal(f", by {short(now['reviewer'] or 'someone', 60)} at {stamp}"))
+        when = readable_time(now["created_at"]) if now["created_at"] else "at an unknown time"
+        message.append_text(literal(f", by {short(now['reviewer'] or 'someone', 60)} {when}"))
         if now["note"]:
             message.append(", note ").append_text(literal(quoted(now["note"], 200), "yellow"))
     if len(changed) > THEIRS_SHOWN:

@@ -10,8 +10,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 
-from ..store.links import drifting, shown
+from ..store.links import conflicting, drifting, shown
 from .changes import LINKS, STATUS
+from .search import parse
 
 SORTS = {
     "source": "source order",
@@ -33,6 +34,7 @@ class Filter:
     speaker: str | None = None
     has_links: bool = False
     has_drift: bool = False
+    has_conflict: bool = False
     search: str = ""
     sort: str = "source"
 
@@ -44,20 +46,18 @@ class Filter:
         return self.with_(sort="source") == Filter()
 
 
-def fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 query: every word a quoted prefix.
-
-    Only word characters survive, so quotes, ``NEAR``, ``*``, ``:`` and brackets in the
-    input can never be read as FTS syntax.
-    """
-    words = re.findall(r"\w+", text)
-    return " ".join(f'"{word}"*' for word in words) or None
-
-
 # The items with a shown link that records quote drift (as in the quote_drift view).
 DRIFTING_IDS_SQL = (
     f"SELECT item_a FROM links WHERE {shown()} AND {drifting()} "
     f"UNION SELECT item_b FROM links WHERE {shown()} AND {drifting()}"
+)
+
+
+# The items with a number conflict nobody rejected: store.links.has_conflict's condition,
+# read from the links' side (a few rows) instead of asked of a million items.
+CONFLICTING_IDS_SQL = (
+    f"SELECT item_a FROM links WHERE {conflicting()} AND {shown()} "
+    f"UNION SELECT item_b FROM links WHERE {conflicting()} AND {shown()}"
 )
 
 
@@ -97,7 +97,15 @@ def clauses(filter_: Filter) -> list[Clause]:
         found.append(
             Clause(("has_drift",), f"SELECT num FROM items WHERE id IN ({DRIFTING_IDS_SQL})", topics=frozenset({LINKS}))
         )
-    query = fts_query(filter_.search)
+    if filter_.has_conflict:
+        found.append(
+            Clause(
+                ("has_conflict",),
+                f"SELECT num FROM items WHERE id IN ({CONFLICTING_IDS_SQL})",
+                topics=frozenset({LINKS}),
+            )
+        )
+    query = parse(filter_.search).query
     if query:
         found.append(Clause(("search", query), "SELECT rowid AS num FROM items_fts WHERE items_fts MATCH ?", (query,)))
     return found

@@ -7,10 +7,11 @@ It holds the current filter's item numbers (an ``array('q')``) and asks a
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from array import array
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -29,16 +30,38 @@ from .rows import Row, RowCache
 from .statuses import Status, Vocabulary
 from .text import visible
 
-KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, LINKS_WIDTH = 5, 12, 18, 20, 3
-DRIFT_MARK = "≠"
+DRIFT_MARK = "≠"  # a linked quote is worded differently
+CONFLICT_MARK = "±"  # a linked item gives other figures
+HEADLINE_MARK = "H"  # the article's headline
 PENDING_MARK = "⧗"  # before a status the database has not taken yet
 NEAR_ITEMS = 100  # items each side of the cursor a new list may keep it on when the chosen one is gone
+WIDE = 120  # from this width on, columns get their full titles and grow with the screen
+LINKS_WIDTH, FLAGS_WIDTH = 3, 3
 
 
-def columns(width: int) -> tuple[int, ...]:
-    """Cell widths of the columns at a given total width (text takes what is left)."""
-    fixed = KIND_WIDTH + STATUS_WIDTH + SPEAKER_WIDTH + SOURCE_WIDTH + LINKS_WIDTH + 1 + 6
-    return KIND_WIDTH, STATUS_WIDTH, SPEAKER_WIDTH, SOURCE_WIDTH, max(width - fixed, 10), LINKS_WIDTH, 1
+class Columns(NamedTuple):
+    """Cell widths of the list's columns (a space after each but the last)."""
+
+    kind: int
+    status: int
+    speaker: int
+    source: int
+    text: int
+    links: int
+    flags: int
+
+
+def columns(width: int) -> Columns:
+    """The columns at a total width: laid out for 80 first (the text gets the room, kind a
+    letter, status its sign and a short label); wider, speaker and source grow with the
+    screen, and the text takes what is left."""
+    if width < WIDE:
+        kind, status, speaker, source = 1, 9, 12, 12
+    else:
+        kind, status = 5, 14
+        speaker, source = min(max(width * 12 // 100, 14), 32), min(max(width * 18 // 100, 20), 60)
+    fixed = kind + status + speaker + source + LINKS_WIDTH + FLAGS_WIDTH + 6
+    return Columns(kind, status, speaker, source, max(width - fixed, 10), LINKS_WIDTH, FLAGS_WIDTH)
 
 
 def _cell(text: Text, width: int) -> Text:
@@ -47,21 +70,12 @@ def _cell(text: Text, width: int) -> Text:
 
 
 def header_line(width: int) -> Text:
-    kind, status, speaker, source, text, links, drift = columns(width)
+    widths = columns(width)
     line = Text(style="bold")
-    for title, cell_width in (
-        ("kind", kind),
-        ("status", status),
-        ("speaker", speaker),
-        ("source", source),
-        ("text", text),
-    ):
-        line.append_text(_cell(Text(title), cell_width))
-        line.append(" ")
-    line.append_text(_cell(Text("lnk"), links))
-    line.append(" ")
-    line.append_text(_cell(Text(DRIFT_MARK), drift))
-    return line
+    titles = ("kind" if widths.kind > 1 else "k", "status", "speaker", "source", "text", "lnk")
+    for title, cell_width in zip(titles, widths):
+        line.append_text(_cell(Text(title), cell_width)).append(" ")
+    return line.append(DRIFT_MARK + CONFLICT_MARK + HEADLINE_MARK)
 
 
 def fit(text: str, width: int) -> str:
@@ -77,26 +91,47 @@ def _style(definition: str) -> Style:
     return Style.parse(definition)
 
 
-def row_segments(row: Row, width: int, status: Status, pending: bool = False) -> list[Segment]:
+def row_segments(
+    row: Row, width: int, status: Status, pending: bool = False, highlight: re.Pattern | None = None
+) -> list[Segment]:
     """One list line as segments (no Text layout: this runs for every visible line of every frame).
 
     Every corpus string goes through :func:`visible`, so markup stays text and control
     characters stay out of the terminal. ``pending``: ``status`` is a mark the database has
-    not taken yet, shown with :data:`PENDING_MARK`.
+    not taken yet, shown with :data:`PENDING_MARK`. ``highlight`` finds the searched words in the text.
     """
-    kind, status_w, speaker, source, text, links, _drift = columns(width)
+    widths = columns(width)
+    shown_status = f"{PENDING_MARK if pending else status.sign} {status.label}"
+    flags = (DRIFT_MARK if row.drift else " ") + (CONFLICT_MARK if row.conflict else " ")
     return [
-        Segment(fit(visible(row.kind), kind) + " ", _style("cyan" if row.kind == "quote" else "blue")),
         Segment(
-            fit(f"{PENDING_MARK}{status.label}" if pending else status.label, status_w) + " ",
-            _style(f"bold {'italic ' if pending else ''}{status.color}"),
+            fit(visible(row.kind)[: widths.kind], widths.kind) + " ", _style("cyan" if row.kind == "quote" else "blue")
         ),
-        Segment(fit(visible(row.speaker) or "—", speaker) + " ", _style("italic" if row.speaker else "dim")),
-        Segment(fit(visible(row.source), source) + " ", _style("dim")),
-        Segment(fit(visible(row.text), text) + " ", _style("")),
-        Segment(f"{row.links:>{links}} " if row.links else f"{'·':>{links}} ", _style("bold" if row.links else "dim")),
-        Segment(DRIFT_MARK if row.drift else " ", _style("bold magenta")),
+        Segment(fit(shown_status, widths.status) + " ", _style(f"bold {'italic ' if pending else ''}{status.color}")),
+        Segment(fit(visible(row.speaker) or "—", widths.speaker) + " ", _style("italic" if row.speaker else "dim")),
+        Segment(fit(visible(row.source), widths.source) + " ", _style("dim")),
+        *_marked(fit(visible(row.text), widths.text) + " ", "bold" if row.headline else "", highlight),
+        Segment(
+            f"{row.links:>{widths.links}} " if row.links else f"{'·':>{widths.links}} ",
+            _style("bold" if row.links else "dim"),
+        ),
+        Segment(flags, _style("bold magenta")),
+        Segment(HEADLINE_MARK if row.headline else " ", _style("bold")),
     ]
+
+
+def _marked(text: str, style: str, highlight: re.Pattern | None) -> list[Segment]:
+    """``text`` as segments, what ``highlight`` finds in it reversed."""
+    if highlight is None:
+        return [Segment(text, _style(style))]
+    segments, start = [], 0
+    for found in highlight.finditer(text):
+        segments += [
+            Segment(text[start : found.start()], _style(style)),
+            Segment(found.group(), _style(f"{style} reverse")),
+        ]
+        start = found.end()
+    return [*segments, Segment(text[start:], _style(style))]
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -130,6 +165,7 @@ class ItemList(ScrollView, can_focus=True):
         self.nums = array("q")
         self._shown: int | None = None
         self.anchor: int | None = None  # the item the reviewer chose last (see place())
+        self.highlight: re.Pattern | None = None  # the searched words
         self._placing = False  # the cursor is set by a new list, not by the reviewer
 
     @property
@@ -216,7 +252,8 @@ class ItemList(ScrollView, can_focus=True):
         else:
             num = row.num
             status = self.vocabulary.get(self.pending.get(num, row.status))
-            strip = Strip(row_segments(row, width, status, num in self.pending)).adjust_cell_length(width)
+            segments = row_segments(row, width, status, num in self.pending, self.highlight)
+            strip = Strip(segments).adjust_cell_length(width)
         if index == self.cursor:
             # Applied first: a segment's own background wins over one applied later.
             strip = strip.apply_style(self.get_component_rich_style("item-list--cursor"))

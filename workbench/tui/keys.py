@@ -42,6 +42,7 @@ class Key:
     show: bool = True  # in the footer
     palette: bool = True  # in the command palette
     display: str | None = None
+    lead: bool = False  # an app key the review screen's footer shows first, so 80 columns never cut it
 
     @property
     def mark_position(self) -> int | None:
@@ -52,8 +53,8 @@ class Key:
 KEYS: tuple[Key, ...] = (
     *(Key(f"mark.{key}", key, f"mark({MARK_KEYS.index(key)})", "Mark", "screen") for key in "1234560789"),
     Key("note", "n", "note", "Note", "screen"),
-    Key("undo", "u", "undo", "Undo mark", "screen"),
-    Key("cluster-verdict", "C", "cluster_verdict", "Verdict for whole cluster", "screen"),
+    Key("undo", "u", "undo", "Undo", "screen"),
+    Key("cluster-verdict", "C", "cluster_verdict", "Cluster verdict", "screen"),
     Key("search", "slash", "search", "Search", "screen", display="/"),
     Key("filter-kind", "k", "cycle_kind", "Kind", "screen"),
     Key("filter-status", "s", "pick_status", "Status filter", "screen"),
@@ -61,13 +62,14 @@ KEYS: tuple[Key, ...] = (
     Key("filter-speaker", "p", "pick_speaker", "Speaker filter", "screen", show=False),
     Key("filter-links", "l", "toggle_links", "Has links", "screen", show=False),
     Key("filter-drift", "d", "toggle_drift", "Has drift", "screen", show=False),
+    Key("filter-conflict", "number_sign", "toggle_conflict", "Number conflicts", "screen", show=False, display="#"),
     Key("sort", "r", "cycle_sort", "Sort", "screen"),
     Key("clear-filters", "escape", "clear_filters", "Clear filters", "screen", show=False, display="esc"),
     Key("links-focus", "L", "focus_links", "Linked items", "screen", show=False),
     Key("back", "b", "back", "Back", "screen", show=False),
     Key("reload", "R", "reload", "Reload", "app", show=False),
-    Key("help", "question_mark", "help", "Keys", "app", display="?"),
-    Key("quit", "q", "quit", "Quit", "app"),
+    Key("help", "question_mark", "help", "Help", "app", display="?", lead=True),
+    Key("quit", "q", "quit", "Quit", "app", lead=True),
     Key("list-up", "up", "cursor(-1)", "Previous item", "list", show=False, palette=False),
     Key("list-down", "down", "cursor(1)", "Next item", "list", show=False, palette=False),
     Key("list-page-up", "pageup", "page(-1)", "Page up", "list", show=False, palette=False),

@@ -36,7 +36,7 @@ from ..store.database import (
 from ..store.reviews import ReviewError, mark
 from .rows import Row
 from .statuses import Vocabulary
-from .text import short, visible
+from .text import short_words, visible
 
 
 class Keep:
@@ -76,6 +76,7 @@ class Write:
     targets: tuple[Target, ...]
     link: tuple[str, str, str] | None = None
     waiting: str | None = None  # why the database did not take it yet ("database busy", ...)
+    undoes: Write | None = None  # of an undo: the write it takes back
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ def target(row: Row, status: str, note: str | Keep | None = KEEP) -> Target:
 
 
 def quoted(text: str, chars: int = SUBJECT_CHARS) -> str:
-    """``text`` in quotes, shown literally and cut to ``chars``."""
-    return f"“{short(text, chars)}”"
+    """``text`` in quotes, shown literally and cut to ``chars`` at the end of a word."""
+    return f"“{short_words(text, chars)}”"
 
 
 def describe(write: Write, vocabulary: Vocabulary) -> str:
@@ -106,8 +107,25 @@ def describe(write: Write, vocabulary: Vocabulary) -> str:
         return f"your link decision ({write.link[2]}) on {on}"
     if write.kind == "note":
         return f"your note {quoted(first.note or '', 200) if first.note else '(cleared)'} on {on}"
+    if write.kind == "undo" and write.undoes is not None:
+        return f"your undo of {describe(write.undoes, vocabulary).removeprefix('your ')}"
     words = "your undo (back to {})" if write.kind == "undo" else "your mark {}"
     return f"{words.format(vocabulary.label(first.status))} on {on}"
+
+
+def undone(undo: Write, vocabulary: Vocabulary) -> str:
+    """What an undo that was just made took back, and what is there again, in words."""
+    done, first = undo.undoes, undo.targets[0]
+    what = describe(done, vocabulary).removeprefix("your ") if done is not None else "the last change"
+    if undo.link is not None:
+        again = f"the link is {undo.link[2]} again"
+    elif done is not None and done.kind == "note":
+        again = f"the note is {quoted(first.note, 200)} again" if first.note else "the item has no note again"
+    elif len(undo.targets) == 1:
+        again = f"back to {vocabulary.label(first.status)}"
+    else:
+        again = "each item back to the status it had"
+    return f"Undone: {what}; {again}."
 
 
 def waiting_reason(error: sqlite3.Error) -> str:
@@ -176,7 +194,7 @@ class Marker:
 
     def _write(self, db: Database, write: Write) -> list[Change]:
         if write.link is not None:
-            set_link_state(db, *write.link, reviewer=self.reviewer)
+            self._decide(db, write)
             return []
         with write_transaction(db):
             current = self.current([target.item_id for target in write.targets], db)
@@ -216,9 +234,21 @@ class Marker:
                         )
                         for target, result in zip(write.targets, results)
                     ),
+                    undoes=write,
                 )
             )
         return changes
+
+    def _decide(self, db: Database, write: Write) -> None:
+        """A link decision; one the reviewer made (not an undo) becomes an undo that puts the link's state back."""
+        item_a, item_b, _state = write.link
+        with write_transaction(db):
+            before = db.execute(
+                "SELECT state FROM links WHERE item_a = ? AND item_b = ?", sorted((item_a, item_b))
+            ).fetchone()
+            set_link_state(db, *write.link, reviewer=self.reviewer)
+        if write.kind != "undo" and before is not None:
+            self.undo_stack.append(Write("undo", write.targets, link=(item_a, item_b, before[0]), undoes=write))
 
 
 def retarget(write: Write, made: dict[tuple[str, int | None], int | None]) -> None:

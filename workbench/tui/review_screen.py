@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable
-from functools import partial
 
 from sqlite_utils import Database
 from textual import on, work
@@ -32,22 +31,24 @@ from .context_actions import ContextActions
 from .detail_pane import DetailPane, waiting_line
 from .detail_query import cluster_rows, load_detail
 from .dialogs import CANCELLED, ConfirmScreen, NoteScreen, PickScreen, cluster_question
-from .filters import KINDS, SORTS, Filter
+from .filter_actions import FilterActions
+from .filters import Filter
 from .item_list import ItemList, ListHeader
 from .keys import BY_ID, Key
 from .links_pane import LinksPane, MemberList
 from .list_loader import ListLoader
-from .marking import Marker, Target, Write, WriteQueue, describe, target
+from .marking import Marker, Target, Write, WriteQueue, describe, target, undone
 from .messages import CountsReady, NumsFailed, NumsReady
-from .pickers import Choices, source_choices, speaker_choices, status_choices, status_keys
+from .pickers import status_choices, status_keys
 from .rows import Row, RowCache
+from .search import highlighter, parse
 from .statuses import Vocabulary, moved, status_counts, statuses
 from .text import visible
 
 DETAIL_THROTTLE = 0.12
 
 
-class ReviewScreen(ContextActions, Screen):
+class ReviewScreen(ContextActions, FilterActions, Screen):
     """Review claims and quotes: one line each, the highlighted one in full, its links beside it.
 
     ``marker`` makes the reviewer's writes; ``open_reader`` opens a read connection for a worker; ``key_display`` writes the key
@@ -78,7 +79,7 @@ class ReviewScreen(ContextActions, Screen):
         self.back_stack: list[tuple[Filter, int]] = []
         self._detail_timer = None
         self._detail_due: int | None = None
-        self.counts_bar = CountsBar(id="counts")
+        self.counts_bar = CountsBar(key_display, id="counts")
         self.writes = WaitingWrites(WriteQueue(self.marker), self.vocabulary, id="pending")
         self.search = Input(placeholder="/ search text and speakers", id="search")
         self.filter_info = FilterBar(id="filter-info")
@@ -116,6 +117,7 @@ class ReviewScreen(ContextActions, Screen):
         """Show ``filter_``, the cursor on the first of ``keep`` it lists (by default the
         reviewer's place: the item they chose, else the nearest one listed)."""
         self.filter = filter_
+        self.item_list.highlight = highlighter(parse(filter_.search).words)
         self.loader.load(filter_, self.item_list.place() if keep is None else keep)
         self._show_filter()
 
@@ -235,7 +237,9 @@ class ReviewScreen(ContextActions, Screen):
             self._forget_own_write(LINKS)
             self.item_list.refresh()
             self._show_item(self.item_list.current)
-            self.notify(f"Link {write.link[2]}.", markup=False)
+            self.notify(
+                undone(write, self.vocabulary) if write.kind == "undo" else f"Link {write.link[2]}.", markup=False
+            )
             return
         self._forget_own_write(STATUS)
         for change in changes:
@@ -243,9 +247,9 @@ class ReviewScreen(ContextActions, Screen):
             self.item_list.refresh_num(change.num)
         self._show_counts()
         self._show_item(self.item_list.current)
-        after, noun = self.vocabulary.label(changes[0].after), "item" if len(changes) == 1 else "items"
+        after = self.vocabulary.label(changes[0].after)
         if write.kind == "undo":
-            self.notify(f"Undone: {len(changes)} {noun} back to {after}.", markup=False)
+            self.notify(undone(write, self.vocabulary), markup=False)
         elif len(changes) > 1:
             self.notify(f"{len(changes)} items marked {after}.", markup=False)
 
@@ -333,59 +337,11 @@ class ReviewScreen(ContextActions, Screen):
         self.apply_filter(self.filter.with_(search=event.value))
 
     @on(Input.Submitted, "#search")
-    def _search_done(self) -> None:
+    def _search_done(self, event: Input.Submitted) -> None:
+        problem = parse(event.value).problem
+        if problem:  # said once the reviewer is done typing, never while the query is half-typed
+            self.notify(f"Search: {problem}; the rest is searched.", severity="warning", markup=False)
         self.item_list.focus()
-
-    def _refilter(self, **changes) -> None:
-        self.apply_filter(self.filter.with_(**changes))
-
-    def action_cycle_kind(self) -> None:
-        self._refilter(kind=KINDS[(KINDS.index(self.filter.kind) + 1) % len(KINDS)])
-
-    def action_cycle_sort(self) -> None:
-        sorts = list(SORTS)
-        self._refilter(sort=sorts[(sorts.index(self.filter.sort) + 1) % len(sorts)])
-
-    def action_toggle_links(self) -> None:
-        self._refilter(has_links=not self.filter.has_links)
-
-    def action_toggle_drift(self) -> None:
-        self._refilter(has_drift=not self.filter.has_drift)
-
-    def action_clear_filters(self) -> None:
-        if self.focused is self.search or isinstance(self.focused, MemberList):
-            self.item_list.focus()
-            return
-        if not self.filter.is_default:
-            self.search.value = ""
-            self.apply_filter(Filter(sort=self.filter.sort))
-
-    def _pick(self, title: str, search: Callable[[str], Choices], apply: Callable[[object], Filter], **options) -> None:
-        def picked(value: object) -> None:
-            if value is not CANCELLED:
-                self.apply_filter(apply(value))
-
-        self.app.push_screen(PickScreen(title, search, **options), picked)
-
-    def action_pick_status(self) -> None:
-        self._pick(
-            "Show status",
-            lambda term: status_choices(self.vocabulary, self.key_display, term, any_status=True),
-            lambda status: self.filter.with_(status=status),
-            keys=status_keys(self.vocabulary, self.key_display),
-        )
-
-    def action_pick_source(self) -> None:
-        self._pick(
-            "Show source",
-            partial(source_choices, self.conn),
-            lambda value: self.filter.with_(source=value[0], source_label=value[1]),
-        )
-
-    def action_pick_speaker(self) -> None:
-        self._pick(
-            "Show speaker", partial(speaker_choices, self.conn), lambda speaker: self.filter.with_(speaker=speaker)
-        )
 
     # Links
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ..extract.sentences import MAX_ITEM_CHARS
-from ..store.links import drifting, shown
+from ..store.links import drifting, has_conflict, shown
 
 PAGE = 64
 CACHE_ROWS = 4096
@@ -46,6 +46,8 @@ class Row(NamedTuple):
     changed_at: str | None
     links: int
     drift: bool
+    conflict: bool = False  # figures that differ from a linked item's (a number conflict nobody rejected)
+    headline: bool = False  # the article's headline
 
 
 def bounded(column: str, chars: int = ROW_FIELD_CHARS) -> str:
@@ -63,7 +65,8 @@ SELECT items.num, items.id, coalesce({bounded("items.kind", 20)}, '?'), coalesce
        (SELECT count(*) FROM items AS other
         WHERE other.cluster_id = items.cluster_id AND other.source_id != items.source_id),
        EXISTS (SELECT 1 FROM links WHERE (links.item_a = items.id OR links.item_b = items.id)
-               AND {shown()} AND {drifting()})
+               AND {shown()} AND {drifting()}),
+       {has_conflict()}, coalesce(items.headline, 0)
 FROM items JOIN sources ON sources.id = items.source_id
 WHERE items.num IN (SELECT value FROM json_each(?))
 """
@@ -71,9 +74,21 @@ WHERE items.num IN (SELECT value FROM json_each(?))
 
 def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
     rows = {}
-    for num, id_, kind, status, review_id, speaker, source_id, source, text, *rest, drift in conn.execute(
-        ROW_SQL, [json.dumps(list(nums))]
-    ):
+    for (
+        num,
+        id_,
+        kind,
+        status,
+        review_id,
+        speaker,
+        source_id,
+        source,
+        text,
+        *rest,
+        drift,
+        conflict,
+        headline,
+    ) in conn.execute(ROW_SQL, [json.dumps(list(nums))]):
         cut = len(text) > ROW_TEXT_CHARS
         rows[num] = Row(
             num,
@@ -88,6 +103,8 @@ def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
             cut,
             *rest,
             bool(drift),
+            bool(conflict),
+            bool(headline),
         )
     return rows
 
