@@ -28,6 +28,10 @@ WRITERS_FACTS = [
     "Analysts expected a slowdown in the second quarter of the year.",
     "Kazakhstan offered a new visa that was popular with programmers.",
     "He told Reuters in an interview on Friday about his plans for the firm.",
+    # Say-type verbs too: a plural noun is no verb ("profits in", "losses in").
+    "The agency reported record profits in the third quarter of the year.",
+    "The bank confirmed heavy losses in its Asian business last year.",
+    "She said several things about the budget at the meeting.",
 ]
 
 REPORTS = [
@@ -68,6 +72,26 @@ REPORTS = [
         ("the state would support small farms.", "The governor", "announced"),
     ),
     (
+        "Roe told the finance committee on Monday that the city could not wait another year.",
+        ("the city could not wait another year.", "Roe", "told"),
+    ),
+    (
+        "Councillor Jane Roe said the repairs to the Elm Street bridge would cost $40 million.",
+        ("the repairs to the Elm Street bridge would cost $40 million.", "Jane Roe", "said"),
+    ),
+    (
+        "Senator John McCain says the movement that is sweeping the country and boosting his rivals is a threat.",
+        ("the movement that is sweeping the country and boosting his rivals is a threat.", "John McCain", "says"),
+    ),
+    (
+        "Paul Okafor says he’ll work to overturn the executive orders next year.",
+        ("he’ll work to overturn the executive orders next year.", "Paul Okafor", "says"),
+    ),
+    (
+        "The mayor says the plan costs too much for a city of this size.",
+        ("the plan costs too much for a city of this size.", "The mayor", "says"),
+    ),
+    (
         "Kazakhstan offered: “a visa for every programmer who asks.”",
         None,  # the quotation is the quote item, the attribution no claim of its own
     ),
@@ -95,4 +119,7 @@ def test_no_claim_is_a_fragment_without_its_subject():
         for text, _, _ in claims(sentence):
             at = sentence.index(text)
             lead = sentence[:at].rstrip()
-            assert at == 0 or lead.endswith(("saying", "that", ":", "saw", "expected", "announced")), (sentence, text)
+            assert at == 0 or lead.endswith(("saying", "that", ":", "saw", "expected", "announced", "said", "says")), (
+                sentence,
+                text,
+            )

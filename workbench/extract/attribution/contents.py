@@ -24,9 +24,13 @@ _AUXILIARY = (
     r"(?i:is|are|was|were|will|would|could|should|can|cannot|may|might|must|has|have|had|did|does|do"
     r"|(?:is|are|was|were|did|does|do|has|have|had|would|could|should|wo|ca)n[’']t)"
 )
-_PRONOUN_SUBJECT = r"(?:he|she|it|they|we|I|you|there)\s+(?!to\b)[a-z’']+\b"
-# Up to eight words of a subject ("the library, the pool and the depot"), none a relative
-# pronoun, which would make the words a noun phrase ("offered a visa that was …").
+# A pronoun and its verb, or their contraction ("he’ll", "it’s").
+_PRONOUN_SUBJECT = r"(?:he|she|it|they|we|I|you|there)(?:\s+(?!to\b)[a-z’']+\b|[’'](?:s|re|ll|d|ve|m)\b)"
+# What follows a plural noun rather than a verb ("record profits in the third quarter").
+_AFTER_A_NOUN = "(?:in|on|at|about|of|for|from|to|with|by|during|over|since|last|this|next|and|or|but|as|than)"
+_NOT_VERBS = "(?:his|its|this|thus|plus|less|news|across|perhaps|always|was|has|is)"
+# Words of a subject before its verb, none a relative pronoun, which would make them a noun
+# phrase ("offered a visa that was …"); a list takes several ("the library, the pool and the depot").
 _SUBJECT_WORDS = r"(?:(?!(?:that|which|who|whom|whose)\b)[\w’'.$%,-]+\s+){1,8}?"
 # A clause right after the cue: a pronoun and its verb, or a subject and an auxiliary
 # (``believes the election is rigged``, ``thinks he can win``).
@@ -35,11 +39,21 @@ _CLAUSE = re.compile(rf"\s*(?:,\s*)?(?:{_PRONOUN_SUBJECT}|{_SUBJECT_WORDS}{_AUXI
 _AFTER_NO_DETERMINER = "".join(
     rf"(?<!\b{word} )" for word in "a an the his her its their our my your this these those".split()
 )
-# After a say-type cue the subject's verb may also be a past or present form, or quoted
-# (``said the firm hired 200 people``, ``says the plan costs too much``, ``said the plan “will …”``).
+# After a say-type cue the subject may be long (a relative clause in it: ``says the movement
+# that's sweeping the country … is``) and its verb a past form (``said the firm hired 200
+# people``), a present one after a short subject, followed by no preposition (``says the plan
+# costs too much``, not ``reported record profits in …``: "-s" is often a plural), or quoted (``said the plan “will …”``); or a
+# subject pronoun after an opening circumstance.
+_ANY_WORDS = r"(?:[\w’'.$%,-]+\s+)"
+# A long subject runs up to its verb, not over another cue ("declared the plan a success and said that … would").
+_LONG_SUBJECT_WORD = rf"(?:(?!(?:{CUE})\b)[\w’'.$%,-]+\s+)"
 _LOOSE_CLAUSE = re.compile(
-    rf"\s*(?:,\s*)?(?:{_PRONOUN_SUBJECT}|{_SUBJECT_WORDS}(?:(?:{_AUXILIARY}|{_AFTER_NO_DETERMINER}(?:[a-z]+ed|{IRREGULAR_PAST}"
-    r"|(?!(?:his|its|this|thus|plus|less|news|across|perhaps|always|was|has|is)\b)[a-z]{2,}s))\b|(?=[“\"])))"
+    rf"\s*(?:,\s*)?(?:{_PRONOUN_SUBJECT}|{_LONG_SUBJECT_WORD}{{1,20}}?{_AUXILIARY}\b"
+    rf"|{_SUBJECT_WORDS}{_AFTER_NO_DETERMINER}(?:[a-z]+ed|{IRREGULAR_PAST})\b"
+    rf"|{_ANY_WORDS}{{1,3}}?{_AFTER_NO_DETERMINER}(?!{_NOT_VERBS}\b)[a-z]{{2,}}s\s+(?!{_AFTER_A_NOUN}\b)[\w$]"
+    rf"|{_SUBJECT_WORDS}(?=[“\"])"
+    # A subject pronoun after an opening circumstance ("win or lose on Tuesday, he’s staying").
+    rf"|{_ANY_WORDS}{{1,12}}?(?:he|she|they|we|I)(?:[’'](?:s|re|ll|d|ve|m)\b|\s+(?:{_AUXILIARY}|[a-z]+ed|[a-z]+s)\b))"
 )
 # A speech noun as the cue's object, then its content: "issued a statement saying …",
 # "offered an explanation: …", "released a report showing that …".

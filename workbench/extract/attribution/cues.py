@@ -87,8 +87,7 @@ OBJECT_CUES = frozenset(
     echoed learned recognized recognised charged posted worried worry worries fear fears feared guessed reckoned
     repeated threatened claim claims claimed maintained maintains asked asks offered offers issued released wants
     want wanted plans planned seeks sought sees see saw refused refuses refuse considers considered cited cites
-    expressed mentioned decried invoked proposed proposes announced announces tweeted tweets reported reports
-    revealed disclosed confirmed confirms denied denies showed shows show found finds projected forecast estimated
+    expressed mentioned decried invoked proposed proposes announced announces tweeted tweets denied denies showed shows show found finds projected forecast estimated
     estimates predicted predicts recalled recalls recounted demanded promised vowed expect expects expected
     hoped hopes hope written advises advised advise""".split()
 )

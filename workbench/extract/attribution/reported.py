@@ -325,11 +325,11 @@ def _content_after(sentence: str, cue: re.Match, source: Source | None = None) -
         start = that.end()
     elif word.startswith(("told", "tell")):
         recipient = _RECIPIENT.match(sentence, after_at)
-        opening = recipient and content_opening(sentence, recipient.end(), word)
-        that = recipient and not opening and _LONGER_RECIPIENT.match(sentence, recipient.end())
+        that = recipient and _LONGER_RECIPIENT.match(sentence, recipient.end())
+        opening = recipient and not that and content_opening(sentence, recipient.end(), word)
         if not (opening or that):
             return None  # "told Reuters in an interview": no content
-        start = opening.start if opening else that.end()
+        start = that.end() if that else opening.start
     elif word in _ASKING and (question := _IF.match(sentence, after_at)):
         start = question.end()
     else:
