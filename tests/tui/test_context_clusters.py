@@ -95,15 +95,18 @@ async def test_a_member_of_a_large_cluster_lists_a_page_and_the_next_on_enter(db
         assert centre.link_state == "suggested" and centre.method == "exact" and centre.score == 100
         assert "100 exact" in members and "· cluster" in members
         assert str(screen.links.member_list.get_option_at_index(screen.links.member_list.option_count - 1).prompt) == (
-            "… 799 more not listed"
+            f"… {999 - MEMBERS_SHOWN:,} more not listed"
         )
         await pilot.press("L", "end")
-        assert "lists the next 200 linked items" in shown_text(screen.links.drift_body)
+        assert f"lists the next {MEMBERS_SHOWN} linked items" in shown_text(screen.links.drift_body)
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(screen.links.members) == 2 * MEMBERS_SHOWN)
         assert len({member.row.id for member in screen.links.members}) == 2 * MEMBERS_SHOWN
         options = screen.links.member_list
-        assert str(options.get_option_at_index(options.option_count - 1).prompt) == "… 599 more not listed"
+        assert (
+            str(options.get_option_at_index(options.option_count - 1).prompt)
+            == f"… {999 - 2 * MEMBERS_SHOWN:,} more not listed"
+        )
         # The highlight is on the first member of the new page.
         assert screen.links.highlighted is screen.links.members[MEMBERS_SHOWN]
         await pilot.press("escape", "down")

@@ -170,17 +170,20 @@ class LinksPane(Vertical):
             self.drift.display = False
             return
         self.drift.display = True
+        # Built first and added in one go: the list lays its options out once, not once per option.
+        added: list[Option] = []
         highlight, source = None, None
         for index, member in enumerate(members):
             if member.row.source_id != source:
                 source = member.row.source_id
-                options.add_option(Option(literal(member.row.source, "bold underline"), disabled=True))
-            options.add_option(Option(member_line(member, vocabulary), id=str(index)))
+                added.append(Option(literal(member.row.source, "bold underline"), disabled=True))
+            added.append(Option(member_line(member, vocabulary), id=str(index)))
             if member.row.id == keep or highlight is None:
-                highlight = options.option_count - 1
+                highlight = len(added) - 1
         if total > len(members):
             more = Text(f"… {total - len(members):,} more not listed", style="dim")
-            options.add_option(Option(more, id=MORE, disabled=self.after is None))
+            added.append(Option(more, id=MORE, disabled=self.after is None))
+        options.add_options(added)
         options.highlighted = highlight
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
