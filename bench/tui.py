@@ -315,6 +315,7 @@ async def measure(path: Path) -> dict:
     from workbench.store.database import open_db
     from workbench.store.reviews import mark
     from workbench.tui.app import ReviewApp
+    from workbench.tui.filters import Filter
 
     results: dict = {}
     started = time.perf_counter()
@@ -455,9 +456,11 @@ async def measure(path: Path) -> dict:
         # Onto the members of a 5,000-item cluster, from the item before them in source order.
         subprocess.run([sys.executable, "-c", PLANT_CLUSTER, str(path), "insert", str(CLUSTER)], check=True)
         app._poll()
+        screen.apply_filter(Filter())  # every item listed, in source order: the members one after another
         await _wait(pilot, lambda: loader.complete)
         first = app.db.execute("SELECT min(num) FROM items WHERE cluster_id = 'bench-star000000'").fetchone()[0]
-        items.select_num(first)
+        if not items.select_num(first):
+            raise RuntimeError("the cluster's first member is not listed")
         await pilot.pause(0.3)
         await pilot.press("up")
         steps(f"cursor onto a member of a {CLUSTER:,}-item cluster, wall", [await wall_step("down") for _ in range(10)])
