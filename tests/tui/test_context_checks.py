@@ -69,6 +69,7 @@ async def test_a_matched_fact_check_is_shown_and_its_verdict_adopted_with_a(chec
         assert isinstance(app.screen, ConfirmScreen)
         question = flat(" ".join(shown_text(widget) for widget in app.screen.query("Static")))
         assert "Adopt this verdict?" in question and "False" in question and "adopting confirms it" in question
+        assert f"Their claim: “{CHECKED}”" in question
         await pilot.press("y")
         await settle(app, pilot)
         review = current_review(checked_db, item_id)

@@ -143,6 +143,7 @@ class ContextActions:
             return
         note = citation(check)
         question = Text("Adopt this verdict? ", style="bold").append_text(self.vocabulary.get(status).text())
+        question.append("\n\nTheir claim: ").append_text(literal(f"“{short(check['claim'] or '?', 300)}”", "italic"))
         question.append("\n\n").append_text(literal(short(note, 400)))
         if check["state"] != "confirmed":
             question.append("\n\nThe match is a suggestion: adopting confirms it.", style="yellow")

@@ -225,9 +225,9 @@ def member_line(member: Member, vocabulary: Vocabulary) -> Text:
     line.append(f"{status.label:<12} ", style=status.color)
     line.append("≠ " if member.drift else "  ", style="bold magenta")
     if member.link_state:
-        line.append_text(literal(f"{member.score or 0:>3.0f} {short(member.method, 8):<8} ", "dim"))
+        line.append_text(literal(f"{member.score or 0:>3.0f} {short(member.method, 11):<11} ", "dim"))
     else:
-        line.append("  · cluster  ", style="dim")
+        line.append("  · cluster     ", style="dim")
     if member.number_conflict:
         line.append("numbers differ ", style="bold red")
     elif not member.in_cluster:
