@@ -3,7 +3,7 @@ cursor's place through filters and sorts, and what each key says it did."""
 
 from __future__ import annotations
 
-from reviewing import cluster_head, connect, current_review, dialog_text, select, settle
+from reviewing import cluster_head, connect, current_review, dialog_text, in_database, select, settle
 
 from workbench.tui.dialogs import ConfirmScreen, PickScreen
 from workbench.tui.marking import quoted
@@ -80,12 +80,13 @@ async def test_the_cluster_dialog_takes_the_mark_keys(db_path, review_app):
 
 
 async def _on_item(app, pilot, db_path, kind="quote"):
-    """Put the cursor on an item of ``kind`` some way down the list; its id."""
+    """Put the cursor on an item of ``kind`` in the middle of the list (where keeping the
+    cursor's index would land on another item); its id."""
     item_id = _first(
         db_path,
         "SELECT items.id FROM items JOIN sources ON sources.id = items.source_id WHERE kind = ? "
-        "ORDER BY sources.rowid DESC, items.seq LIMIT 1",
-        [kind],
+        "ORDER BY sources.rowid, items.seq LIMIT 1 OFFSET (SELECT count(*) / 2 FROM items WHERE kind = ?)",
+        [kind, kind],
     )
     await select(app, pilot, item_id)
     return item_id
@@ -214,6 +215,8 @@ async def test_undo_of_a_mark_names_the_mark_and_the_status_back(db_path, review
         await pilot.pause()
         assert current_review(db_path, row.id)["status"] == "unreviewed"
         assert _told(app)[-1] == f"Undone: mark False on {quoted(row.text)}; back to Unreviewed."
+        rows = in_database(db_path, "SELECT id, status, undoes FROM reviews WHERE item_id = ? ORDER BY id", [row.id])
+        assert rows == [(rows[0][0], "false", None), (rows[1][0], "unreviewed", rows[0][0])]  # the undo row says so
 
 
 async def test_undo_takes_back_a_link_decision(db_path, review_app):

@@ -590,5 +590,11 @@ def m015_speakers(db: Database) -> None:
     )
 
 
+@migrations()
+def m017_undo_rows(db: Database) -> None:
+    """``reviews.undoes``: the review an undo takes back (NULL for every other review)."""
+    db.execute("ALTER TABLE reviews ADD COLUMN undoes INTEGER")
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -209,6 +209,9 @@ class Marker:
                 )
                 for target in write.targets
             ]
+            if write.kind == "undo":  # the history says which review each undo takes back
+                for target, result in zip(write.targets, results):
+                    db.execute("UPDATE reviews SET undoes = ? WHERE id = ?", [target.expected, result.review_id])
         changes = [
             Change(target.num, result.previous_status, result.status, result.review_id)
             for target, result in zip(write.targets, results)
