@@ -69,10 +69,11 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, padding=(0, 1), show_header=False, expand=True)
         table.add_column("mark", style="bold", no_wrap=True, min_width=3)
         table.add_column("means", ratio=1)
+        table.add_row("", Text("Each status: the key that marks it, its sign and colour in the list and counts", "dim"))
         for status in self.vocabulary.in_key_order():
             binding_id = mark_id(status.position)
             key = self.key_display(BY_ID[binding_id]) if binding_id else ""
-            table.add_row(literal(key, "bold cyan"), status.text().append(" (its sign, in the list and counts)", "dim"))
+            table.add_row(literal(key, "bold cyan"), status.text())
         for mark, means in LEGEND:
             table.add_row(mark, means)
         return table
