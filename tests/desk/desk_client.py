@@ -138,16 +138,16 @@ class Review:
 
 
 async def open_review(
-    browser: aiohttp.ClientSession, url: str, *, origin: str | None = None, query: str = ""
+    browser: aiohttp.ClientSession, url: str, *, origin: str | None = None, query: str = "", timeout: float = TIMEOUT
 ) -> Review:
     """Open the websocket as the page does, and wait for the review screen to be drawn."""
     websocket = await browser.ws_connect(
         f"{url}/ws?width=120&height=40{query}",
         headers={"Origin": origin or url},
-        timeout=aiohttp.ClientWSTimeout(ws_receive=TIMEOUT, ws_close=10),
+        timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=10),  # reads wait as long as their caller says
     )
     review = Review(websocket)
-    await review.wait_for(READY)
+    await review.wait_for(READY, timeout)
     await websocket.send_str(json.dumps(["focus"]))  # as the page does when its terminal has the keyboard
     return review
 
