@@ -68,7 +68,9 @@ def prepare_file(given: str, path: Path) -> list[PreparedArticle | ReadFailure]:
             results.append(result)
             continue
         try:
-            results.append(prepare(result, extract(result.text, result.published), extractor_version(), file))
+            results.append(
+                prepare(result, extract(result.text, result.published, result.title), extractor_version(), file)
+            )
         except RecursionError:
             results.append(ReadFailure(result.path, "text too deeply nested to extract"))
     return results

@@ -46,6 +46,9 @@ def test_fixtures_ingest_into_sources_and_items_with_exact_offsets(fixture_db):
         "FROM items JOIN sources ON sources.id = items.source_id"
     ).fetchall()
     assert any(segments for *_, segments, _ in rows)
+    # Every article with a headline has it as a claim (issue 13: headlines are checked first).
+    titled = db.execute("SELECT count(*) FROM sources WHERE coalesce(title, '') != ''").fetchone()[0]
+    assert titled >= 2 and sum(1 for *_, headline in rows if headline) == titled
     for text, article, start, end, segments, headline in rows:
         if headline:
             continue
