@@ -76,7 +76,7 @@ def test_built_in_statuses_differ_in_256_colours_and_by_sign(db_path):
     palette = {status.id: Color.parse(status.color).downgrade(ColorSystem.EIGHT_BIT) for status in vocabulary}
     for (one, a), (other, b) in combinations(palette.items(), 2):
         distance = sum((x - y) ** 2 for x, y in zip(a.get_truecolor(), b.get_truecolor())) ** 0.5
-        assert distance > 80, (one, other)  # grey and sky blue are the closest pair
+        assert distance > 90, (one, other)  # grey and pink are the closest pair (99)
 
 
 async def test_help_explains_the_marks_tab_and_where_keys_work(db_path):
@@ -121,7 +121,7 @@ async def test_number_conflicts_are_marked_and_filtered_and_headlines_marked(db_
         await settle(app, pilot)
         assert {row.id for row in fetch_rows(connect(db_path).conn, screen.item_list.nums).values()} == conflicting
         assert "number conflicts" in screen_lines(app)[1] and "2 items" in screen_lines(app)[1]
-        assert all(line.rstrip().endswith("±") for line in screen_lines(app)[3:5])
+        assert all("±" in line.rstrip()[-3:] for line in screen_lines(app)[3:5])  # ± before any H
         await pilot.press("#")
         await settle(app, pilot)
         await select(app, pilot, headline)

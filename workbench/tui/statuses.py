@@ -44,7 +44,7 @@ SIGNS = {
     "unverifiable": "?",
 }
 SCREEN_COLORS = {
-    "unreviewed": "grey62",
+    "unreviewed": "grey50",
     "in-progress": "#56b4e9",
     "true": "#009e73",
     "mostly-true": "#f0e442",
