@@ -169,6 +169,7 @@ def ingest(
                 items_found += len(result.rows)
             if on_file:
                 on_file(done, len(files), items_found)
+        stream.close()  # every file is read: the extraction processes end before linking starts
         summary.gone = mark_gone(db, batch)
         if link:
             summary.links = link_pending(db, progress=link_progress).links

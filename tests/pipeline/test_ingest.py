@@ -258,3 +258,23 @@ def test_process_pool_gives_the_same_result_as_one_process(tmp_path, corpus):
     ingest(pooled, [str(corpus)], workers=2)
     query = 'SELECT id, kind, text, speaker, start, "end" FROM items ORDER BY id'
     assert list(single.execute(query)) == list(pooled.execute(query))
+
+
+def test_the_extraction_processes_end_before_linking_starts(tmp_path, corpus):
+    import multiprocessing
+
+    from workbench.pipeline import POOL_MIN_FILES
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    reuters = (corpus / REUTERS).read_text(encoding="utf-8")
+    for n in range(POOL_MIN_FILES + 2):
+        (folder / f"r{n}.txt").write_text(reuters.replace("750", str(750 + n)), encoding="utf-8")
+    children_while_linking = []
+    ingest(
+        open_db(tmp_path / "wb.db"),
+        [str(folder)],
+        workers=2,
+        link_progress=lambda *_: children_while_linking.append(len(multiprocessing.active_children())),
+    )
+    assert children_while_linking and set(children_while_linking) == {0}
