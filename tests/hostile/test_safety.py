@@ -158,7 +158,9 @@ def killed_at(path: Path, folder: Path, stop: str) -> None:
     assert integrity(str(path)) == "ok"
 
 
-@pytest.mark.parametrize("stop", ["file 4", "link candidates", "link scoring", "link writing"])
+@pytest.mark.parametrize(
+    "stop", ["file 4", "link reading", "link indexing", "link candidates", "link scoring", "link writing"]
+)
 def test_sigkill_mid_ingest_or_mid_link_then_a_rerun_links_as_a_clean_run(tmp_path, stop):
     folder = tmp_path / "articles"
     linked_corpus(folder)
