@@ -151,3 +151,20 @@ async def test_a_conflict_dialog_says_when_in_words_not_a_raw_timestamp(db_path,
         shown = dialog_text(app)
         assert "by bob just now (" in shown and "T" not in shown.split("by bob", 1)[1][:40]
         assert cluster_head(db_path)  # the fixture's cluster is still there
+
+
+async def test_the_counts_bar_names_who_else_is_reviewing_at_the_desk(db_path):
+    from sqlite_utils import Database
+
+    from workbench.store.desk import join, leave
+
+    desk = Database(db_path)
+    join(desk, "browser-1", "bo\x1b[31m")  # a name is shown literally
+    join(desk, "browser-2", "tester")  # the reviewer at this screen is not "else"
+    async with sized(db_path, (200, 50)) as (app, _screen, pilot):
+        counts = screen_lines(app)[0]
+        assert "also here: bo␛[31m" in counts and "tester, " not in counts
+        leave(desk, "browser-1")
+        app.action_reload()
+        await settle(app, pilot)
+        assert "also here" not in screen_lines(app)[0]

@@ -17,17 +17,22 @@ from .text import literal, short
 RETRY_SECONDS = 1.0  # between tries of a write the database did not take
 
 
+# Names of the others at the desk shown in the counts bar; the rest are counted.
+PRESENT_NAMED = 3
+
+
 class CountsBar(Static):
     """Items per status in the order of the keys that mark them, how many have a verdict,
-    and who is reviewing; at 80 columns each status is its key, sign and count."""
+    who is reviewing, and who else is at the desk now; at 80 columns each status is its
+    key, sign and count."""
 
     def __init__(self, key_display: Callable[[Key], str], **kwargs) -> None:
         super().__init__(**kwargs)
         self.key_display = key_display
-        self._shown: tuple[dict[str, int], Vocabulary, str] | None = None
+        self._shown: tuple[dict[str, int], Vocabulary, str, list[str]] | None = None
 
-    def show(self, counts: dict[str, int], vocabulary: Vocabulary, reviewer: str) -> None:
-        self._shown = (counts, vocabulary, reviewer)
+    def show(self, counts: dict[str, int], vocabulary: Vocabulary, reviewer: str, others: list[str]) -> None:
+        self._shown = (counts, vocabulary, reviewer, others)
         self.update(self._line(self.content_size.width or 80))
 
     def on_resize(self) -> None:
@@ -35,13 +40,18 @@ class CountsBar(Static):
             self.update(self._line(self.content_size.width))
 
     def _line(self, width: int) -> Text:
-        counts, vocabulary, reviewer = self._shown
+        counts, vocabulary, reviewer, others = self._shown
         total = sum(counts.values())
         reviewed = reviewed_count(counts, vocabulary)
         tail = Text(" │ ", style="dim").append(f"reviewed {reviewed:,}/{total:,}", style="bold")
         if total:
             tail.append(f" ({reviewed / total:.0%})", style="dim")
         tail.append(" │ ", style="dim").append_text(literal(reviewer, "italic"))
+        if others:
+            named = ", ".join(others[:PRESENT_NAMED]) + (
+                f" +{len(others) - PRESENT_NAMED}" if len(others) > PRESENT_NAMED else ""
+            )
+            tail.append(" │ also here: ", style="dim").append_text(literal(named, "italic"))
         for compact in (False, True):
             line = Text(no_wrap=True, overflow="ellipsis")
             for status in vocabulary.in_key_order():

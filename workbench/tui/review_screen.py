@@ -24,6 +24,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from ..store.desk import present_reviewers
 from .bars import CountsBar, FilterBar, WaitingWrites
 from .bindings import bindings
 from .changes import LINKS, STATUS, Changes
@@ -186,7 +187,11 @@ class ReviewScreen(ContextActions, FilterActions, Screen):
     # Showing
 
     def _show_counts(self) -> None:
-        self.counts_bar.show(self.counts, self.vocabulary, self.reviewer)
+        try:  # who else is reviewing through the desk (workbench serve) now
+            others = [name for name in present_reviewers(self.db) if name != self.reviewer]
+        except sqlite3.Error:
+            others = []
+        self.counts_bar.show(self.counts, self.vocabulary, self.reviewer, others)
 
     def _show_filter(self) -> None:
         self.filter_info.show(self.filter, self.vocabulary, len(self.item_list.nums), self.loader.complete)
