@@ -147,3 +147,16 @@ async def test_a_small_cluster_lists_every_member_without_more(db_path, review_a
         await wait_for(pilot, lambda: len(screen.links.members) == 1)
         assert screen.links.border_title == "linked items (1)"
         assert "more not listed" not in shown_text(screen.links.member_list)
+
+
+def test_a_page_of_list_rows_in_one_cluster_costs_the_cluster_once_not_once_a_row(db_path):
+    """The list's rows count each row's links: a page of 64 members of a cluster of K read
+    the cluster 64 times (64 x K); now once, so the page costs about what one row does."""
+    ids = plant_cluster(db_path, 2000, "large")
+    db = connect(db_path)
+    page = [num_of(db_path, item_id) for item_id in ids[:64]]
+    one_row = steps(db.conn, lambda: fetch_rows(db.conn, page[:1]))
+    whole_page = steps(db.conn, lambda: fetch_rows(db.conn, page))
+    assert next(iter(fetch_rows(db.conn, page[:1]).values())).links == 1999
+    db.close()
+    assert whole_page <= 3 * one_row + 5

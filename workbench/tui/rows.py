@@ -56,19 +56,27 @@ def bounded(column: str, chars: int = ROW_FIELD_CHARS) -> str:
     return f"substr(CAST({column} AS TEXT), 1, {int(chars)})"
 
 
+# A row's link count is its cluster's size (counted once per cluster on the page, through
+# the cluster index) less the members from its own source: never a scan of the cluster per row.
 ROW_SQL = f"""
+WITH sizes AS (
+    SELECT cluster_id, count(*) AS size FROM items
+    WHERE cluster_id IN (SELECT cluster_id FROM items WHERE num IN (SELECT value FROM json_each(?1)))
+    GROUP BY cluster_id
+)
 SELECT items.num, items.id, coalesce({bounded("items.kind", 20)}, '?'), coalesce({bounded("items.status")}, '?'),
        items.review_id, {bounded("items.speaker")}, items.source_id,
        coalesce({bounded("coalesce(sources.title, sources.path)")}, '?'),
        coalesce({bounded("items.text", ROW_TEXT_CHARS + 1)}, ''),
        coalesce(CAST(items.score AS REAL), 0.0), items.status_changed_at,
-       (SELECT count(*) FROM items AS other
-        WHERE other.cluster_id = items.cluster_id AND other.source_id != items.source_id),
+       coalesce((SELECT size FROM sizes WHERE sizes.cluster_id = items.cluster_id), 0)
+       - (SELECT count(*) FROM items AS other INDEXED BY items_source
+          WHERE other.source_id = items.source_id AND other.cluster_id = items.cluster_id),
        EXISTS (SELECT 1 FROM links WHERE (links.item_a = items.id OR links.item_b = items.id)
                AND {shown()} AND {drifting()}),
        {has_conflict()}, coalesce(items.headline, 0)
 FROM items JOIN sources ON sources.id = items.source_id
-WHERE items.num IN (SELECT value FROM json_each(?))
+WHERE items.num IN (SELECT value FROM json_each(?1))
 """
 
 
