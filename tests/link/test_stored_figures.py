@@ -64,7 +64,7 @@ def links(db) -> dict[frozenset[str], str]:
 
 @pytest.mark.parametrize("numbers", HOSTILE_NUMBERS, ids=range(len(HOSTILE_NUMBERS)))
 def test_a_numbers_column_written_over_costs_its_figures_not_the_link_run(linked, numbers):
-    texts = [text for (text,) in linked.execute("SELECT text FROM items")]
+    texts = [text for (text,) in linked.execute("SELECT text FROM items WHERE NOT headline")]
     [b] = [text for text in texts if "700" in text]
     [c] = [text for text in texts if "Minsk" in text]
     [a] = [text for text in texts if text not in (b, c)]
