@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from ..store.factchecks import matches_for_item
 from ..store.links import clustering, conflicting, drifting, figures_seen_from
-from .rows import ROW_TEXT_CHARS, Row, bounded, fetch_rows
+from .rows import ROW_TEXT_CHARS, Row, bounded, fetch_rows, row_of
 from .stored_json import json_records, spans
 
 # How much article text around an item is read to find its paragraph.
@@ -247,30 +247,7 @@ LIMIT :limit
 
 def member_rows(conn: sqlite3.Connection, nums: list[int]) -> list[Row]:
     """The rows of ``nums`` in source order, without their link counts (see :class:`Member`)."""
-    rows = []
-    for num, id_, kind, status, review_id, speaker, source_id, source, text, score, changed in conn.execute(
-        MEMBER_SQL, [json.dumps(nums)]
-    ):
-        cut_ = len(text) > ROW_TEXT_CHARS
-        rows.append(
-            Row(
-                num,
-                id_,
-                kind,
-                status,
-                review_id,
-                speaker,
-                source_id,
-                source,
-                text[:ROW_TEXT_CHARS],
-                cut_,
-                score,
-                changed,
-                0,
-                False,
-            )
-        )
-    return rows
+    return [row_of(values) for values in conn.execute(MEMBER_SQL, [json.dumps(nums)])]
 
 
 def _direct_links(conn: sqlite3.Connection, item_id: str, ids: list[str]) -> dict[str, tuple]:

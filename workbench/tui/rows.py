@@ -80,9 +80,14 @@ WHERE items.num IN (SELECT value FROM json_each(?1))
 """
 
 
-def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
-    rows = {}
-    for (
+def row_of(
+    values: Sequence, links: int = 0, drift: bool = False, conflict: bool = False, headline: bool = False
+) -> Row:
+    """A :class:`Row` from the columns every row query starts with (``num`` … ``status_changed_at``),
+    its text cut to what a list line shows."""
+    num, id_, kind, status, review_id, speaker, source_id, source, text, score, changed = values
+    cut = len(text) > ROW_TEXT_CHARS
+    return Row(
         num,
         id_,
         kind,
@@ -91,29 +96,21 @@ def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
         speaker,
         source_id,
         source,
-        text,
-        *rest,
+        text[:ROW_TEXT_CHARS],
+        cut,
+        score,
+        changed,
+        links,
         drift,
         conflict,
         headline,
-    ) in conn.execute(ROW_SQL, [json.dumps(list(nums))]):
-        cut = len(text) > ROW_TEXT_CHARS
-        rows[num] = Row(
-            num,
-            id_,
-            kind,
-            status,
-            review_id,
-            speaker,
-            source_id,
-            source,
-            text[:ROW_TEXT_CHARS],
-            cut,
-            *rest,
-            bool(drift),
-            bool(conflict),
-            bool(headline),
-        )
+    )
+
+
+def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
+    rows = {}
+    for *values, links, drift, conflict, headline in conn.execute(ROW_SQL, [json.dumps(list(nums))]):
+        rows[values[0]] = row_of(values, links, bool(drift), bool(conflict), bool(headline))
     return rows
 
 
