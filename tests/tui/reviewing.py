@@ -108,6 +108,26 @@ async def settle(app, pilot):
         await pilot.pause()
 
 
+# Every time a snapshot's database stores, so the pictures change only when the screen does.
+FIXED = "2026-01-15T09:30:00.000000+00:00"
+
+
+@pytest.fixture
+def still_db(db_path):
+    """``db_path`` with every stored time set to :data:`FIXED` (and a decided link's decider fixed)."""
+    db = connect(db_path)
+    with db.conn:
+        db.execute("UPDATE sources SET ingested_at = ?", [FIXED])
+        db.execute("UPDATE items SET first_seen = ?", [FIXED])
+        db.execute(
+            "UPDATE links SET created_at = ?, decided_at = CASE WHEN state != 'suggested' THEN ? END, "
+            "decided_by = CASE WHEN state != 'suggested' THEN 'tester' END",
+            [FIXED, FIXED],
+        )
+    db.close()
+    return db_path
+
+
 @pytest.fixture
 def review_app(db_path):
     """Start the review app on ``db_path`` and wait until its list and counts are shown:

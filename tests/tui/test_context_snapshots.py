@@ -5,28 +5,9 @@ redraws them after a change that is meant; look at the report it writes before k
 
 from __future__ import annotations
 
-import pytest
-from reviewing import cluster_head, connect, num_of, settle
+from reviewing import cluster_head, num_of, settle
 
 from workbench.tui.app import ReviewApp
-
-FIXED = "2026-01-15T09:30:00.000000+00:00"
-
-
-@pytest.fixture
-def still_db(db_path):
-    """The review database (its cluster of three quotes, one link drifting) with every time fixed."""
-    db = connect(db_path)
-    with db.conn:
-        db.execute("UPDATE sources SET ingested_at = ?", [FIXED])
-        db.execute("UPDATE items SET first_seen = ?", [FIXED])
-        db.execute(
-            "UPDATE links SET created_at = ?, decided_at = CASE WHEN state != 'suggested' THEN ? END, "
-            "decided_by = CASE WHEN state != 'suggested' THEN 'tester' END",
-            [FIXED, FIXED],
-        )
-    db.close()
-    return db_path
 
 
 def on_item(num: int):

@@ -5,24 +5,9 @@ after a change that is meant; look at the report it writes before keeping them."
 
 from __future__ import annotations
 
-import pytest
-from reviewing import connect, settle
+from reviewing import settle
 
 from workbench.tui.app import ReviewApp
-
-FIXED = "2026-01-15T09:30:00.000000+00:00"
-
-
-@pytest.fixture
-def still_db(db_path):
-    """The review database with every time it stores set to :data:`FIXED`."""
-    db = connect(db_path)
-    with db.conn:
-        db.execute("UPDATE sources SET ingested_at = ?", [FIXED])
-        db.execute("UPDATE items SET first_seen = ?", [FIXED])
-        db.execute("UPDATE links SET created_at = ?", [FIXED])
-    db.close()
-    return db_path
 
 
 async def _settled(pilot) -> None:
