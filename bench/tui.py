@@ -361,7 +361,7 @@ async def measure(path: Path) -> dict:
                 screen.detail.num == items.current
                 and links.row is not None
                 and links.row.num == items.current
-                and not links.loading
+                and not links.reading
             )
 
         async def wall_step(key: str) -> float:

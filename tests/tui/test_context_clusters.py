@@ -160,3 +160,25 @@ def test_a_page_of_list_rows_in_one_cluster_costs_the_cluster_once_not_once_a_ro
     assert next(iter(fetch_rows(db.conn, page[:1]).values())).links == 1999
     db.close()
     assert whole_page <= 3 * one_row + 5
+
+
+async def test_moving_between_members_reads_the_next_page_without_a_loading_overlay(db_path, review_app):
+    """The pane's own "reading" state: it was named ``loading``, which is Textual's reactive
+    for a loading overlay, so every move mounted and removed an indicator (and laid the
+    screen out twice). Until the new page arrives the link keys act on nothing."""
+    ids = plant_cluster(db_path, 100)
+    async with review_app(poll_seconds=3600) as (app, screen, pilot):
+        await select(app, pilot, ids[10])
+        await wait_for(pilot, lambda: len(screen.links.members) == MEMBERS_SHOWN)
+        overlays = []
+        screen.watch(screen.links, "loading", lambda shown: overlays.append(shown), init=False)
+        for _ in range(3):
+            before = screen.item_list.current
+            await pilot.press("down")
+            await wait_for(pilot, lambda before=before: screen.links.row and screen.links.row.num != before)
+            if screen.links.reading:
+                assert screen.links.members == [] and screen.links.highlighted is None
+                assert screen.links.border_title == "linked items (reading…)"
+            await wait_for(pilot, lambda: not screen.links.reading)
+            assert len(screen.links.members) == MEMBERS_SHOWN and screen.links.border_title == "linked items (99)"
+        assert overlays == []

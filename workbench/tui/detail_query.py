@@ -28,7 +28,7 @@ NUMBERS_JSON_CHARS = 20_000  # an items.numbers longer than this is not parsed
 NUMBERS_SHOWN = 30
 SPANS_JSON_CHARS = 2000  # of items.segments and items.quoted (an item has a few)
 CHECKS_SHOWN = 5  # published fact-checks matched to the item
-MEMBERS_SHOWN = 50  # linked items listed a page at a time (the pane lays out every one); it says how many more
+MEMBERS_SHOWN = 20  # linked items listed a page at a time (the pane lays out every one); it says how many more
 CUT = "…"
 
 

@@ -82,7 +82,7 @@ class LinksPane(Vertical):
         self.members: list[Member] = []
         self.total = 0
         self.after: str | None = None  # where the next page starts, None when all are listed
-        self.loading = False
+        self.reading = False
         self.vocabulary: Vocabulary | None = None
         self.member_list = MemberList(id="members")
         self.drift_body = Static(id="drift-body")
@@ -98,26 +98,32 @@ class LinksPane(Vertical):
         if index is None:
             return None
         option_id = self.member_list.get_option_at_index(index).id
-        return self.members[int(option_id)] if option_id is not None and option_id.isdigit() else None
+        if option_id is None or not option_id.isdigit() or int(option_id) >= len(self.members):
+            return None  # a heading, "more", or the previous item's lines while its page is read
+        return self.members[int(option_id)]
 
     def load(self, row: Row | None, vocabulary: Vocabulary) -> None:
         """Show ``row``'s linked items: its first page, read in a worker."""
         self.vocabulary = vocabulary
         same_item = self.row is not None and row is not None and self.row.id == row.id
         if not same_item and self.members:
-            # Never leave another item's members under the keys that decide links.
-            self.show(row, [], vocabulary, 0)
+            # Never leave another item's members under the keys that decide links. The lines
+            # stay, under a title saying so, until the page arrives a moment later: clearing
+            # them would cost a second layout pass per key between members of a big cluster.
+            self.members = []
+            self.border_title = "linked items (reading…)"
+            self.drift_body.update("")
         self.row = row
         if row is None:
             self.show(None, [], vocabulary, 0)
             return
-        self.loading = True
+        self.reading = True
         self._read(row.id, None)
 
     def read_more(self) -> None:
         """List the next page of the cluster under the members already listed."""
-        if self.row is not None and self.after is not None and not self.loading:
-            self.loading = True
+        if self.row is not None and self.after is not None and not self.reading:
+            self.reading = True
             self._read(self.row.id, self.after)
 
     # Not exclusive: a page is bounded, a stale one is dropped when it arrives (and a
@@ -139,8 +145,9 @@ class LinksPane(Vertical):
         message.stop()
         if self.row is None or message.row_id != self.row.id:
             return  # the cursor moved on meanwhile
-        self.loading = False
+        self.reading = False
         if message.page is None:
+            self.show(self.row, [], self.vocabulary, 0)
             self.border_title = "linked items (not readable now)"
             self.notify(f"Cannot read the linked items now: {visible(message.error)}", severity="error", markup=False)
             return
@@ -160,13 +167,12 @@ class LinksPane(Vertical):
         self.row, self.members = row, members
         total = len(members) if total is None else total
         self.total = total
-        if showing_none and not members and self.member_list.option_count:
-            return  # most items have no links: leave the pane as it is, no layout pass
+        if showing_none and not members and self.member_list.option_count and not self.drift.display:
+            return  # most items have no links: "No linked items." stays, no layout pass
         options = self.member_list
-        options.clear_options()
         self.border_title = f"linked items ({total:,})" if members else "linked items"
         if not members:
-            options.add_option(Option(Text("No linked items.", style="dim"), disabled=True))
+            options.set_options([Option(Text("No linked items.", style="dim"), disabled=True)])
             self.drift.display = False
             return
         self.drift.display = True
@@ -183,7 +189,7 @@ class LinksPane(Vertical):
         if total > len(members):
             more = Text(f"… {total - len(members):,} more not listed", style="dim")
             added.append(Option(more, id=MORE, disabled=self.after is None))
-        options.add_options(added)
+        options.set_options(added)
         options.highlighted = highlight
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
