@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import itertools
 
 from workbench.link import link_items
-from workbench.link.linker import classify
+from workbench.link.linker import classify, item
 from workbench.link.normalise import normalise
 from workbench.link.scoring import CONTAIN_COVER, CONTAIN_MIN, DEFAULT_THRESHOLD, contained, score_pairs
 from workbench.store.database import open_db, write_transaction
@@ -528,8 +528,8 @@ def exhaustive(db, nums: range, threshold: float) -> set[tuple[int, int]]:
             score,
             was_contained,
             threshold,
-            row_i[1:5],
-            row_j[1:5],
+            item(*row_i[1:5]),
+            item(*row_j[1:5]),
             norm_i.figures,
             norm_j.figures,
             0.0,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .normalise import WORD, blocking_key, fold
 
 
+@lru_cache(maxsize=200_000)
 def _key(word: str) -> str:
     return " ".join(WORD.findall(fold(word)))
 
@@ -50,8 +53,14 @@ def same_speaker(speaker_a: str | None, speaker_b: str | None) -> bool:
     First names are not compared: speakers come with titles as often as with first
     names, and the quote text itself already had to match.
     """
-    names_a = WORD.findall(fold(speaker_a or ""))
-    names_b = WORD.findall(fold(speaker_b or ""))
-    if not names_a or not names_b:
+    surname_a, surname_b = _surname(speaker_a or ""), _surname(speaker_b or "")
+    if not surname_a or not surname_b:
         return False
-    return blocking_key(names_a[-1]) == blocking_key(names_b[-1]) or fuzz.ratio(names_a[-1], names_b[-1]) >= 85
+    return blocking_key(surname_a) == blocking_key(surname_b) or fuzz.ratio(surname_a, surname_b) >= 85
+
+
+@lru_cache(maxsize=100_000)
+def _surname(speaker: str) -> str:
+    """The last word of a speaker's name, folded ("" for none); a speaker is in many pairs."""
+    names = WORD.findall(fold(speaker))
+    return names[-1] if names else ""

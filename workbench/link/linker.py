@@ -17,6 +17,7 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from sqlite_utils import Database
@@ -67,9 +68,26 @@ def _nums(db: Database, item_ids: Iterable[str]) -> list[int]:
     )
 
 
-def _details(db: Database, nums: np.ndarray) -> dict[int, tuple]:
+class Item(NamedTuple):
+    """An item as :func:`classify` compares it; ``plain`` and ``negated`` are worked out
+    once per item (:func:`item`), not once per pair: an item of a big cluster of
+    near-repeats is in thousands of pairs."""
+
+    id: str
+    kind: str
+    text: str
+    speaker: str | None
+    plain: str
+    negated: bool
+
+
+def item(item_id: str, kind: str, text: str, speaker: str | None) -> Item:
+    return Item(item_id, kind, text, speaker, plain(text), negated(text))
+
+
+def _details(db: Database, nums: np.ndarray) -> dict[int, Item]:
     return {
-        num: tuple(rest)
+        num: item(*rest)
         for num, *rest in in_batches(
             db, "SELECT num, id, kind, text, speaker FROM items WHERE num IN ({})", np.unique(nums).tolist()
         )
@@ -80,15 +98,15 @@ def classify(
     score: float,
     contained: bool,
     threshold: float,
-    item_a: tuple,
-    item_b: tuple,
+    item_a: Item,
+    item_b: Item,
     figures_a: list[Figure],
     figures_b: list[Figure],
     meaning: float = 0.0,
     short: bool = False,
     same_words: bool = False,
 ) -> dict | None:
-    """The link row for a scored pair (``item_*`` = id, kind, text, speaker), or None.
+    """The link row for a scored pair (``item_*``: see :func:`item`), or None.
 
     ``score``: the wording's similarity (rapidfuzz, 0-100); ``meaning``: the cosine of the
     sentence vectors; ``short``: either item is a short quotation, which links only to the
@@ -97,7 +115,7 @@ def classify(
     when its wording is near-identical and nothing otherwise: meaning never overrides it.
     Two sentences of which one says *not* are no match either, unless one holds the other.
     """
-    quotes_by_one = item_a[1] == item_b[1] == "quote" and same_speaker(item_a[3], item_b[3])
+    quotes_by_one = item_a.kind == item_b.kind == "quote" and same_speaker(item_a.speaker, item_b.speaker)
     if short and not (same_words or quotes_by_one):
         return None
     conflicts = figure_conflicts(figures_a, figures_b)
@@ -105,16 +123,16 @@ def classify(
         if score < max(threshold, CONFLICT_MIN):
             return None
         return {
-            "item_a": item_a[0],
-            "item_b": item_b[0],
+            "item_a": item_a.id,
+            "item_b": item_b.id,
             "score": round(score, 1),
             "method": "number-conflict",
             "drift": None,
             "conflict": json.dumps(conflicts),
         }
-    if plain(item_a[2]) == plain(item_b[2]):
+    if item_a.plain == item_b.plain:
         method, score = "exact", 100.0
-    elif negated(item_a[2]) != negated(item_b[2]) and not contained:
+    elif item_a.negated != item_b.negated and not contained:
         return None
     elif score >= threshold:
         method = "containment" if contained else "fuzzy"
@@ -122,10 +140,10 @@ def classify(
         method, score = "semantic", meaning * 100
     else:
         return None
-    changes = drift(item_a[2], item_b[2]) if quotes_by_one else None
+    changes = drift(item_a.text, item_b.text) if quotes_by_one else None
     return {
-        "item_a": item_a[0],
-        "item_b": item_b[0],
+        "item_a": item_a.id,
+        "item_b": item_b.id,
         "score": round(score, 1),
         "method": method,
         "drift": json.dumps(changes, ensure_ascii=False) if changes else None,
@@ -183,7 +201,7 @@ def score_candidates(
         item_i, item_j = details.get(int(corpus.nums[i])), details.get(int(corpus.nums[j]))
         if item_i is None or item_j is None:  # deleted by another process since it was read
             continue
-        if item_i[0] > item_j[0]:
+        if item_i.id > item_j.id:
             i, j, item_i, item_j = j, i, item_j, item_i
         row = classify(
             float(scores[hit]),

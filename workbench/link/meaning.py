@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -58,13 +59,26 @@ def _model() -> tuple[np.ndarray, object]:
 
 def embed(texts: list[str]) -> np.ndarray:
     """Unit vectors (float32, one row per text) as WordLlama computes them: token
-    embeddings averaged, then normalised; a text without tokens gets a zero row."""
+    embeddings averaged, then normalised; a text without tokens gets a zero row. A text
+    given more than once is embedded once (syndicated copies are common)."""
+    distinct = dict.fromkeys(texts)
+    if len(distinct) < len(texts):
+        for position, text in enumerate(distinct):
+            distinct[text] = position
+        return _embed(list(distinct))[[distinct[text] for text in texts]]
+    return _embed(texts)
+
+
+def _embed(texts: list[str]) -> np.ndarray:
     table, tokenizer = _model()
     vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for begin in range(0, len(texts), BATCH):
-        encoded = tokenizer.encode_batch(texts[begin : begin + BATCH], add_special_tokens=False)
-        lengths = np.array([len(one.ids) for one in encoded], dtype=np.int64)
-        ids = np.fromiter((token for one in encoded for token in one.ids), dtype=np.int64, count=int(lengths.sum()))
+        # The fast encoder skips the character offsets, which only the ids are read without.
+        encoded = [
+            one.ids for one in tokenizer.encode_batch_fast(texts[begin : begin + BATCH], add_special_tokens=False)
+        ]
+        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+        ids = np.fromiter(itertools.chain.from_iterable(encoded), dtype=np.int64, count=int(lengths.sum()))
         if not len(ids):
             continue
         np.clip(ids, 0, table.shape[1] - 1, out=ids)

@@ -182,23 +182,26 @@ def _spans(text: str, numbers: Iterable[Mapping]) -> list[tuple[int, int, Figure
 
 def normalise(text: str, numbers: Iterable[Mapping] = ()) -> Normalised:
     """Reduce an item's text and its extracted ``numbers`` to comparable tokens."""
-    tokens: list[str] = []
-    figures: list[Figure] = []
-    position = 0
-    for start, end, figure in _spans(text, numbers):
-        figures.append(figure)
-        if start < position:  # not found in the text, or overlapping the previous one
-            tokens.append("#" + figure.key)
-            continue
-        tokens.extend(_words(text[position:start]))
-        tokens.append("#" + figure.key)
-        position = end
-    tokens.extend(_words(text[position:]))
     folded = fold(text)
     words = WORD.findall(folded)
+    spans = _spans(text, numbers)
+    if spans:
+        tokens: list[str] = []
+        position = 0
+        for start, end, figure in spans:
+            if start < position:  # not found in the text, or overlapping the previous one
+                tokens.append("#" + figure.key)
+                continue
+            tokens.extend(_words(text[position:start]))
+            tokens.append("#" + figure.key)
+            position = end
+        tokens.extend(_words(text[position:]))
+    else:  # the common case: the words of the whole text, folded and split once
+        tokens = _content_words(words)
     distinct = len(set(tokens))
     short = SHORT_CONTENT_WORDS <= distinct < MIN_CONTENT_WORDS and len(words) >= SHORT_WORDS
-    linkable = (distinct >= MIN_CONTENT_WORDS or short) and not is_boilerplate(text)
+    linkable = (distinct >= MIN_CONTENT_WORDS or short) and not _boilerplate(text, words)
+    figures = [figure for _start, _end, figure in spans]
     return Normalised(tokens, figures, linkable, short and linkable, _negated(folded, words))
 
 
@@ -221,11 +224,20 @@ def _negated(folded: str, words: list[str]) -> bool:
 
 def is_boilerplate(text: str) -> bool:
     """Page furniture ("Sign up for our newsletter", "declined to comment")."""
-    return not BOILERPLATE_WORDS.isdisjoint(WORD.findall(fold(text))) and BOILERPLATE.search(text) is not None
+    return _boilerplate(text, WORD.findall(fold(text)))
+
+
+def _boilerplate(text: str, words: list[str]) -> bool:
+    """:func:`is_boilerplate` given the text's folded words."""
+    return not BOILERPLATE_WORDS.isdisjoint(words) and BOILERPLATE.search(text) is not None
 
 
 def _words(segment: str) -> list[str]:
-    return [token for token in map(canonical, WORD.findall(fold(segment))) if token]
+    return _content_words(WORD.findall(fold(segment)))
+
+
+def _content_words(words: list[str]) -> list[str]:
+    return [token for token in map(canonical, words) if token]
 
 
 def plain(text: str) -> str:
