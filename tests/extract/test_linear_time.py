@@ -37,7 +37,7 @@ from workbench.extract.attribution.sources import (
 from workbench.extract.attribution.speakers import canonical_speaker
 from workbench.extract.body_text import paragraph_is_text
 from workbench.extract.checkworthy import score
-from workbench.extract.claims import claim_items, headline_claim
+from workbench.extract.claims import claim_items, headline_claim, whole_post_claim
 from workbench.extract.numbers import find_numbers
 from workbench.extract.quote_items import quote_items
 from workbench.extract.quote_marks import find_quotes
@@ -207,6 +207,7 @@ STEPS: dict[str, Callable[[str], object]] = {
     "quote items": lambda text: _quote_items(text),
     "claims": lambda text: _claims(text),
     "headline": lambda text: headline_claim(text, text, paragraph_spans(text)),
+    "whole post": lambda text: _whole_post(text),
     "check-worthiness": score,
     "extract": lambda text: extract(text, "2020-09-10"),
 }
@@ -220,6 +221,11 @@ def _sentences(text: str) -> tuple[list[tuple[int, int]], list[list[tuple[int, i
 def _quote_items(text: str) -> object:
     paragraphs, sentences = _sentences(text)
     return quote_items(text, find_quotes(text, paragraphs), sentences, paragraphs)
+
+
+def _whole_post(text: str) -> object:
+    paragraphs = paragraph_spans(text)
+    return whole_post_claim(text, paragraphs, [False] * len(paragraphs), None)
 
 
 def _claims(text: str) -> object:

@@ -4,6 +4,8 @@ the same whichever arrives first (the archive or the articles), each side increm
 
 from __future__ import annotations
 
+import json
+
 from paths import FIXTURES
 
 from workbench.archives.entry import ArchiveEntry
@@ -102,3 +104,18 @@ def test_an_ingest_matches_only_its_new_items_and_keeps_decisions(tmp_path, corp
 
 def test_fixture_claim_is_in_the_corpus():
     assert CLAIM in (FIXTURES / "demo_01_wire_syndicated.txt").read_text(encoding="utf-8")
+
+
+def test_a_post_without_a_claim_sentence_is_matched_as_a_whole(tmp_path):
+    # A tweet as clean_post leaves it, a record of a JSON lines
+    # export: a line without a full stop, the account's name at its end; no sentence of it is
+    # a claim.
+    posts = tmp_path / "posts.jsonl"
+    post = "Flood waters carried a crocodile into a shopping mall in Townsville NewsDesk"
+    posts.write_text(json.dumps({"url": "https://social.example/status/1", "text": post}) + "\n")
+    db = open_db(tmp_path / "wb.db")
+    store_entries(db, checks("A crocodile was carried into a Townsville shopping mall by flood waters"))
+    assert not ingest(db, [str(posts)], workers=1).failures
+    assert {(text, claim) for text, claim, _ in matched(db)} == {
+        (post, "A crocodile was carried into a Townsville shopping mall by flood waters")
+    }

@@ -1,7 +1,8 @@
 """One article's text in, its items out: the extraction stages in order.
 
 Paragraphs and sentences; the article's body text; quote spans and their items, one per
-quotation; the headline and the claims of the sentences outside whole quotations; speakers
+quotation; the headline and the claims of the sentences outside whole quotations (and a short
+post's whole text when a line of it is not body text); speakers
 resolved in text order; scare quotes and titles dropped, quoted words embedded in a claim
 marked in it; then every item's check-worthiness score and numbers.
 """
@@ -14,7 +15,7 @@ from datetime import date
 from workbench.extract import checkworthy
 from workbench.extract.attribution.speakers import resolve_speakers
 from workbench.extract.body_text import paragraph_is_text
-from workbench.extract.claims import claim_items, headline_claim
+from workbench.extract.claims import claim_items, headline_claim, whole_post_claim
 from workbench.extract.numbers import find_numbers
 from workbench.extract.quote_forms import is_real_quote
 from workbench.extract.quote_items import quote_items
@@ -71,6 +72,9 @@ def extract(text: str, published: str | None = None, title: str | None = None) -
                 holder.quoted.append((item.start - holder.start, item.end - holder.start))
                 continue
         items.append(item)
+    post = whole_post_claim(text, paragraphs, is_text, headline)
+    if post is not None:
+        items.append(post)
     for item in items:
         item.score = round(checkworthy.score(item.text), 4)
         item.numbers = find_numbers(item.text, year, reference)

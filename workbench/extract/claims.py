@@ -8,6 +8,12 @@ sentence that asserts something (``The agency, which processed 40,000 requests, 
 the writer's own claim; a labelled paragraph (``Matthews: …``) is that speaker's, sentence
 by sentence; otherwise the whole sentence is the writer's claim. Quoted words embedded in a
 claim stay in it; a claim whose quote runs on over the next sentences holds them.
+
+A short post (a tweet, a social post: :data:`WHOLE_POST_WORDS` words at most) with a line
+that is not body text (no full stop: a heading-like statement, the author's name, hashtags),
+whose words would go into no item, is one claim as a whole besides its items
+(:func:`whole_post_claim`): a fact-check concerns what the post says, and nothing of it may
+escape the check.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from workbench.extract.attribution.sources import Source
 from workbench.extract.patterns import WORD
 from workbench.extract.sentences import MAX_ITEM_CHARS
 from workbench.extract.spans import trim, words_outside
-from workbench.model import ExtractedItem
+from workbench.model import ExtractedItem, segments_text
 
 # A verb of the writer's own in what remains of a sentence around a report: an auxiliary, a
 # past form, or a common irregular past ("After the ministry cut the budget, …").
@@ -35,6 +41,11 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _LEADING_LINK = re.compile(r"(?:(?:and|but|while|whereas|as|so|yet|or|then|also)\b[\s,]*)+")
 _TRAILING_LINK = re.compile(r"(?<![\s,])[\s,]+(?:and|but|or|while|as)$")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose)\b")
+# A text of at most this many words (the headline aside) is a post, also claimed whole: tweets
+# run to about 50 words (CLEF-2020 task 2 train: 90% under 49); a news article's lead
+# paragraph alone is longer.
+WHOLE_POST_WORDS = 60
+_POST_MIN_WORDS = 5  # as for a sentence (sentence_is_claim)
 # A claim holds a remainder of the writer's sentence with at least this many words.
 _REMAINDER_WORDS = 4
 _LEAD_WORDS = 6  # words of a circumstance before a colon that opens a reported content
@@ -61,6 +72,30 @@ def headline_claim(text: str, title: str | None, paragraphs: list[tuple[int, int
         item.cue, item.attribution = reported[0].cue, "indirect"
         return Pending(item, reported[0].source, start)
     return Pending(item, None, start)
+
+
+def whole_post_claim(
+    text: str, paragraphs: list[tuple[int, int]], is_text: list[bool], headline: Pending | None
+) -> ExtractedItem | None:
+    """A short post's whole text as one claim of the writer's (its paragraphs as ``segments``
+    when there are several) when a paragraph of it is not body text, so its words would go into
+    no item: a line without a full stop (``Flood waters carried a crocodile into a mall``, a
+    signature, hashtags). None for a text of more than :data:`WHOLE_POST_WORDS` words (or
+    :data:`MAX_ITEM_CHARS` characters)."""
+    first = 1 if headline is not None and headline.item.end else 0  # a headline in the text is its own item
+    parts = paragraphs[first:]
+    words = 0
+    for start, end in parts:
+        words += sum(1 for _ in islice(WORD.finditer(text, start, end), WHOLE_POST_WORDS + 1 - words))
+        if words > WHOLE_POST_WORDS:
+            return None
+    if words < _POST_MIN_WORDS or sum(end - start for start, end in parts) > MAX_ITEM_CHARS:
+        return None
+    if all(is_text[first:]):
+        return None  # every sentence was read: its claims and quotes say it all
+    segments = parts if len(parts) > 1 else []
+    post_text = segments_text(text, segments) if segments else text[slice(*parts[0])]
+    return ExtractedItem("claim", post_text, parts[0][0], parts[-1][1], paragraph=first, segments=list(segments))
 
 
 def sentence_is_claim(sentence: str) -> bool:
