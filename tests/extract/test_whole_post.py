@@ -11,8 +11,8 @@ from workbench.extract.claims import WHOLE_POST_WORDS
 from workbench.extract.sentences import paragraph_spans
 from workbench.readers import discover, read_path
 
-# Posts as tweets read once clean_post leaves them: no sentence
-# of either is a claim (a heading without a full stop; shouting without one).
+# Posts as tweets read once clean_post has dropped their links and signature's handle: no
+# sentence of either is a claim (a line without a full stop; shouting, the author's name last).
 HEADLINE_LIKE = "Flood waters carried a crocodile into a shopping mall in Townsville NewsDesk"
 SHOUTING = "No Deal, No Delay, Total and Complete VICTORY. KEEP THE PARK OPEN! Mayor Jane Doe"
 

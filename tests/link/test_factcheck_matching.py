@@ -107,9 +107,8 @@ def test_fixture_claim_is_in_the_corpus():
 
 
 def test_a_post_without_a_claim_sentence_is_matched_as_a_whole(tmp_path):
-    # A tweet as clean_post leaves it, a record of a JSON lines
-    # export: a line without a full stop, the account's name at its end; no sentence of it is
-    # a claim.
+    # A tweet as clean_post leaves it, a record of a JSON lines export: a line without a full
+    # stop, the account's name at its end; no sentence of it is a claim.
     posts = tmp_path / "posts.jsonl"
     post = "Flood waters carried a crocodile into a shopping mall in Townsville NewsDesk"
     posts.write_text(json.dumps({"url": "https://social.example/status/1", "text": post}) + "\n")

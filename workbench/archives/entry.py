@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ..readers.clean import strip_controls
 from ..readers.failures import ReadError
@@ -43,7 +42,10 @@ def _text(name: str, value: object, limit: int = MAX_FIELD_CHARS) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ReadError(f"{name} is not text")
-    text = " ".join(strip_controls(str(value)).split())
+    text = str(value)
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        # Only a printable text's spaces are all plain ones: anything else is cleaned.
+        text = " ".join(strip_controls(text).split())
     if len(text) > limit:
         raise ReadError(f"{name} is longer than {limit:,} characters")
     return text or None
@@ -72,7 +74,7 @@ def make_entry(fields: dict, origin: str, format: str) -> ArchiveEntry:
     values["language"] = _text("language", fields.get("language"), 35)
     for name in ("url", "publisher_site"):
         address = values[name]
-        if address and urlsplit(address).scheme.lower() not in ("http", "https"):
+        if address and not address[:8].lower().startswith(("http://", "https://")):
             raise ReadError(f"{name} {address[:60]!r} is not an http(s) URL")
     numbers = {name: _number(name, fields.get(name)) for name in NUMBER_FIELDS}
     return ArchiveEntry(claim=claim, origin=origin, format=format, **values, **numbers)
