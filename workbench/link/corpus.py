@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures as cf
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +20,10 @@ from .normalise import Figure, Normalised, blocking_key, normalise
 
 Progress = Callable[[str, int, int], None]
 READ_BATCH = 20_000
+# A corpus this big is normalised and embedded in READ_WORKERS processes (a process takes
+# a second or two to start and load the vectors; the reading then runs about twice as fast).
+PARALLEL_MIN = 50_000
+READ_WORKERS = 2
 
 
 @dataclass
@@ -50,7 +59,8 @@ COLUMNS = "num, source_id, text, numbers, kind"
 def load_corpus(db: Database, progress: Progress | None = None) -> Corpus:
     """Read, normalise and embed every item; keep the linkable ones."""
     total = db.execute("SELECT count(*) FROM items").fetchone()[0]
-    return build_corpus(db.execute(f"SELECT {COLUMNS} FROM items ORDER BY num"), total, progress)
+    workers = READ_WORKERS if total >= PARALLEL_MIN else 1
+    return build_corpus(db.execute(f"SELECT {COLUMNS} FROM items ORDER BY num"), total, progress, workers)
 
 
 def exact_key(item: Normalised) -> int:
@@ -74,71 +84,116 @@ def _stored_mentions(numbers: str) -> list:
     return mentions if isinstance(mentions, list) else []
 
 
-def build_corpus(
-    rows: Iterable[tuple[int, str, str, str, str]], total: int = 0, progress: Progress | None = None
-) -> Corpus:
-    """Normalise and embed ``(num, source_id, text, numbers JSON, kind)`` rows (:data:`COLUMNS`)
-    into a corpus. A short sentence is linkable only as a quotation."""
-    nums: list[int] = []
-    sources: list[int] = []
-    sizes: list[int] = []
-    texts: list[str] = []
-    figures: list[list[Figure]] = []
-    lengths: list[int] = []
-    keys: list[int] = []
-    unlinkable: list[tuple[int, str]] = []
-    source_ids: dict[str, int] = {}
-    key_ids: dict[str, int] = {}
-    token_keys: dict[str, int] = {}  # token -> its blocking key's id
-    exact: list[int] = []
-    quotes: list[bool] = []
-    vectors: list[np.ndarray] = []
-    waiting: list[str] = []  # texts to embed, a batch at a time
-    if progress:
-        progress("reading", 0, total)
-    for done, (num, source, text, numbers, kind) in enumerate(rows, 1):
+@dataclass
+class _Prepared:
+    """One batch of rows normalised and embedded (in a worker process, for a big corpus):
+    per linkable item its num, source id, distinct content words, sorted text, figures,
+    blocking keys (distinct, in the order of its tokens), exact key and kind; its vectors."""
+
+    nums: list[int]
+    sources: list[str]
+    sizes: list[int]
+    texts: list[str]
+    figures: list[list[Figure]]
+    keys: list[list[str]]
+    exact: list[int]
+    quotes: list[bool]
+    vectors: np.ndarray
+    unlinkable: list[tuple[int, str]]
+
+
+def _prepare(rows: list[tuple[int, str, str, str, str]]) -> _Prepared:
+    """Normalise and embed a batch of rows (see :func:`build_corpus`)."""
+    batch = _Prepared([], [], [], [], [], [], [], [], np.zeros((0, DIMENSIONS), dtype=np.int8), [])
+    embedded: list[str] = []
+    for num, source, text, numbers, kind in rows:
         item = normalise(text, _stored_mentions(numbers))
         if not item.linkable or (item.short and kind != "quote"):
-            unlinkable.append((num, source))
+            batch.unlinkable.append((num, source))
             continue
-        waiting.append(text)
-        if len(waiting) == READ_BATCH:
-            vectors.append(quantise(embed(waiting)))
-            waiting.clear()
-        exact.append(exact_key(item))
-        quotes.append(kind == "quote")
-        nums.append(num)
-        sources.append(source_ids.setdefault(source, len(source_ids)))
-        sizes.append(len(set(item.tokens)))
-        texts.append(item.sorted_text)
-        figures.append(item.figures)
-        item_keys = set()
-        for token in item.tokens:
-            key = token_keys.get(token)
-            if key is None:
-                key = token_keys[token] = key_ids.setdefault(blocking_key(token), len(key_ids))
-            item_keys.add(key)
-        lengths.append(len(item_keys))
-        keys.extend(item_keys)
-        if progress and done % READ_BATCH == 0:
+        embedded.append(text)
+        batch.exact.append(exact_key(item))
+        batch.quotes.append(kind == "quote")
+        batch.nums.append(num)
+        batch.sources.append(source)
+        batch.sizes.append(len(set(item.tokens)))
+        batch.texts.append(item.sorted_text)
+        batch.figures.append(item.figures)
+        batch.keys.append(list(dict.fromkeys(map(blocking_key, item.tokens))))
+    batch.vectors = quantise(embed(embedded))
+    return batch
+
+
+def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _prepared(rows: Iterable[tuple], workers: int, batch: int) -> Iterator[_Prepared]:
+    """The rows' batches prepared in order: in ``workers`` processes (spawned: the parent
+    may hold tokenizer threads), a bounded number in flight, or here when ``workers`` is 1."""
+    if workers <= 1:
+        yield from map(_prepare, _batches(rows, batch))
+        return
+    context = multiprocessing.get_context("spawn")
+    # Niced as the extraction is: the cores go to interactive work first (a desk's reviewers).
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=os.nice, initargs=(10,)) as pool:
+        pending: collections.deque[cf.Future] = collections.deque()
+        for rows_batch in _batches(rows, batch):
+            pending.append(pool.submit(_prepare, rows_batch))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def build_corpus(
+    rows: Iterable[tuple[int, str, str, str, str]],
+    total: int = 0,
+    progress: Progress | None = None,
+    workers: int = 1,
+    batch: int = READ_BATCH,
+) -> Corpus:
+    """Normalise and embed ``(num, source_id, text, numbers JSON, kind)`` rows (:data:`COLUMNS`)
+    into a corpus, ``batch`` rows at a time in ``workers`` processes. A short sentence is
+    linkable only as a quotation."""
+    parts: list[_Prepared] = []
+    source_ids: dict[str, int] = {}
+    key_ids: dict[str, int] = {}
+    lengths: list[int] = []
+    keys: list[int] = []
+    done = 0
+    if progress:
+        progress("reading", 0, total)
+    for part in _prepared(rows, workers, batch):
+        for item_keys in part.keys:
+            ids = {key_ids.setdefault(key, len(key_ids)) for key in item_keys}
+            lengths.append(len(ids))
+            keys.extend(ids)
+        part.keys = []
+        parts.append(part)
+        done += len(part.nums) + len(part.unlinkable)
+        if progress:
             progress("reading", done, total)
-    vectors.append(quantise(embed(waiting)))
     key_names = sorted(key_ids)
     renumber = np.empty(len(key_ids), dtype=np.int64)
     renumber[[key_ids[name] for name in key_names]] = np.arange(len(key_names))
+    nums = [num for part in parts for num in part.nums]
+    unlinkable = [row for part in parts for row in part.unlinkable]
     return Corpus(
         np.array(nums, dtype=np.int64),
-        np.array(sources, dtype=np.int64),
-        np.array(sizes, dtype=np.int64),
-        texts,
-        figures,
+        np.array([source_ids.setdefault(s, len(source_ids)) for part in parts for s in part.sources], dtype=np.int64),
+        np.array([size for part in parts for size in part.sizes], dtype=np.int64),
+        [text for part in parts for text in part.texts],
+        [figures for part in parts for figures in part.figures],
         np.r_[0, np.cumsum(lengths, dtype=np.int64)],
         renumber[np.array(keys, dtype=np.int64)],
         len(nums) + len(unlinkable),
         key_names,
         list(source_ids),
         unlinkable,
-        np.array(exact, dtype=np.int64),
-        np.concatenate(vectors),
-        np.array(quotes, dtype=bool),
+        np.array([key for part in parts for key in part.exact], dtype=np.int64),
+        np.concatenate([np.zeros((0, DIMENSIONS), dtype=np.int8), *(part.vectors for part in parts)]),
+        np.array([quote for part in parts for quote in part.quotes], dtype=bool),
     )

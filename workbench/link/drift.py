@@ -15,6 +15,13 @@ def _key(word: str) -> str:
     return " ".join(WORD.findall(fold(word)))
 
 
+@lru_cache(maxsize=10_000)
+def _words_and_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A text's words as written and as compared; a quote is diffed against each of its rewordings."""
+    words = tuple(text.split())
+    return words, tuple(_key(word) for word in words)
+
+
 def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
     """``(tag, a_words, b_words)`` runs turning ``text_a`` into ``text_b``.
 
@@ -22,9 +29,8 @@ def word_diff(text_a: str, text_b: str) -> list[tuple[str, str, str]]:
     opcodes over words); case and punctuation do not make words differ, but the words
     are returned as written.
     """
-    words_a, words_b = text_a.split(), text_b.split()
-    keys_a = [_key(word) for word in words_a]
-    keys_b = [_key(word) for word in words_b]
+    words_a, keys_a = _words_and_keys(text_a)
+    words_b, keys_b = _words_and_keys(text_b)
     runs: list[tuple[str, str, str]] = []
     for op in Levenshtein.opcodes(keys_a, keys_b):
         a_words = " ".join(words_a[op.src_start : op.src_end])

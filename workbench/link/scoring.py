@@ -54,7 +54,11 @@ BATCH = 1_000_000
 
 def contained(text_a: str, text_b: str) -> bool:
     """Whether the shorter of two token strings is (nearly) all inside the longer."""
-    tokens_a, tokens_b = set(text_a.split()), set(text_b.split())
+    return _covered(set(text_a.split()), set(text_b.split()))
+
+
+def _covered(tokens_a: set[str], tokens_b: set[str]) -> bool:
+    """:func:`contained` on the two texts' sets of tokens."""
     shorter = min(tokens_a, tokens_b, key=len)
     return len(shorter) >= CONTAIN_MIN and len(tokens_a & tokens_b) >= CONTAIN_COVER * len(shorter)
 
@@ -79,12 +83,18 @@ def score_pairs(
         part = np.arange(begin, min(begin + BATCH, len(a)))
         if masks is not None:
             part = part[_worth_scoring(texts, masks, a[part], b[part], threshold, workers)]
-        scores[part], inside_flags[part] = _score(texts, sizes, a[part], b[part], threshold, workers)
+        scores[part], inside_flags[part] = _score(texts, sizes, a[part], b[part], threshold, workers, masks)
     return scores, inside_flags
 
 
 def _score(
-    texts: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, threshold: float, workers: int
+    texts: np.ndarray,
+    sizes: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    threshold: float,
+    workers: int,
+    masks: TokenMasks | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     scores = np.zeros(len(a), dtype=np.float32)
     left, right = texts[a], texts[b]
@@ -96,7 +106,12 @@ def _score(
     hits = np.flatnonzero(best >= threshold) if threshold > 0 else np.arange(len(best))
     sort = process.cpdist(left[hits].tolist(), right[hits].tolist(), scorer=fuzz.ratio, workers=workers)
     inside = (best[hits] > sort) & (np.minimum(sizes[a][hits], sizes[b][hits]) >= CONTAIN_MIN)
-    inside[inside] = [contained(left[i], right[i]) for i in hits[inside]]
+    if masks is not None:  # ruled out without Python where the masks can tell
+        inside[inside] = masks.may_contain(a[hits[inside]], b[hits[inside]])
+    # Each text's set of tokens made once: near-repeats of a template meet in many pairs.
+    pair_a, pair_b = a[hits[inside]].tolist(), b[hits[inside]].tolist()
+    token_sets = {position: set(texts[position].split()) for position in {*pair_a, *pair_b}}
+    inside[inside] = [_covered(token_sets[i], token_sets[j]) for i, j in zip(pair_a, pair_b)]
     scores[hits] = np.where(inside, best[hits], sort)
     inside_flags = np.zeros(len(a), dtype=bool)
     inside_flags[hits] = inside
@@ -195,7 +210,9 @@ def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[d
     Per unit, every value on the side giving fewer values must appear on the other
     side (a longer sentence may add figures); otherwise the unmatched values conflict.
     """
-    conflicts = []
+    conflicts: list[dict] = []
+    if not (figures_a and figures_b):
+        return conflicts
     for key in sorted({f.key for f in figures_a} & {f.key for f in figures_b}):
         side_a = [f for f in figures_a if f.key == key]
         side_b = [f for f in figures_b if f.key == key]
