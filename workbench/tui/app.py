@@ -1,7 +1,10 @@
 """The review app: what is app-wide around the :class:`~.review_screen.ReviewScreen`.
 
 The database path and the one UI connection, the reviewer, the key map, the command
-palette, and polling ``PRAGMA data_version`` so that other processes' commits show up.
+palette, and polling ``PRAGMA data_version`` so that other processes' commits show up:
+coalesced, a few at once after a quiet spell and then no more often than :data:`RELOAD_SHARE`
+of a core allows (during an ingest every poll finds a commit, and twenty sessions re-reading
+at every poll took the host's cores from the reviewers' keys), and never just after a key.
 
 And nothing the reviewer asked for is lost: a write refused because someone else changed
 the item comes back in a dialog, whole, to be applied on top of theirs, edited or
@@ -12,14 +15,17 @@ was not saved is listed when the app ends (:meth:`ReviewApp.unsaved_report`).
 from __future__ import annotations
 
 import gc
+import math
 import shlex
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from sqlite_utils import Database
+from textual import events
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -38,6 +44,15 @@ from .statuses import Vocabulary, statuses
 from .text import literal, visible
 
 POLL_SECONDS = 1.5
+# Re-reading what the screen shows after others' commits: up to RELOAD_BURST at once after
+# a quiet spell, then at most RELOAD_SHARE of one core, one re-read per 1/RELOAD_SHARE times
+# the CPU the last one took (0.05-0.09 s: one every 5-9 s while an ingest commits throughout).
+RELOAD_BURST = 5
+RELOAD_SHARE = 0.01
+# No re-read starts this soon after a key or click: the reviewer's work goes first...
+QUIET_SECONDS = 1.0
+# ...but one who never pauses still sees the others' work this often.
+STALE_SECONDS_AT_MOST = 30.0
 # How long a read or write of the screen waits for another process's lock before it is
 # told (a read) or kept waiting (a write): a key is never held up for longer.
 UI_BUSY_MS = 100
@@ -96,6 +111,12 @@ class ReviewApp(App):
         self.db_path = Path(db_path)
         self.reviewer = reviewer or default_reviewer()
         self.poll_seconds = poll_seconds
+        self._stale_since: float | None = None  # when another connection's commit was first seen
+        self._reloading: tuple[float, float] | None = None  # process CPU time and clock when the re-read began
+        self._reload_cost: float | None = None  # CPU seconds the last re-read took
+        self._credit = float(RELOAD_BURST)  # re-reads that may start now
+        self._credit_at = 0.0
+        self._last_input = -math.inf
         self.db = open_db(self.db_path)
         self.unresolved: list[Write] = []  # refused writes in a dialog, not answered yet
         conn = self.db.conn
@@ -151,17 +172,48 @@ class ReviewApp(App):
         return db
 
     def _data_version(self) -> int:
-        """Moves when another connection commits (never for our own writes)."""
+        """Moves when another connection commits (never for our own writes); ``_version``
+        is the one the screen last re-read at."""
         return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
     def _poll(self) -> None:
+        now = time.monotonic()
+        self._reload_done(now)
         try:
             version = self._data_version()
         except sqlite3.Error:
             return  # locked by another process: the next poll looks again
-        if version != self._version:
-            self._version = version
-            self.review.reload()
+        if version == self._version or self._reloading is not None or self._earned(now) < 1:
+            return  # every commit since is read by the next re-read: one for all of them
+        self._stale_since = self._stale_since or now
+        if now - self._last_input < QUIET_SECONDS and now - self._stale_since < STALE_SECONDS_AT_MOST:
+            return
+        self._version, self._stale_since = version, None
+        self._credit -= 1
+        self._reloading = (time.process_time(), now)
+        self.review.reload()
+
+    def _earned(self, now: float) -> float:
+        """The re-reads that may start now: one more for each 1/RELOAD_SHARE times the last one's cost."""
+        if self._reload_cost is not None:
+            self._credit = min(RELOAD_BURST, self._credit + (now - self._credit_at) * RELOAD_SHARE / self._reload_cost)
+        self._credit_at = now
+        return self._credit
+
+    def _reload_done(self, now: float) -> None:
+        """Once the re-read's workers are done, what it cost sets how soon the next ones may start."""
+        if self._reloading is None:
+            return
+        cpu, began = self._reloading
+        if any(worker.is_running for worker in self.workers) and now - began < STALE_SECONDS_AT_MOST:
+            return
+        self._reload_cost = max(time.process_time() - cpu, 0.001)  # every thread's, drawing included
+        self._reloading = None
 
     def action_reload(self) -> None:
         self.review.reload()
