@@ -225,7 +225,7 @@ def _quote_items(text: str) -> object:
 
 def _whole_post(text: str) -> object:
     paragraphs = paragraph_spans(text)
-    return whole_post_claim(text, paragraphs, [False] * len(paragraphs), None)
+    return whole_post_claim(text, paragraphs, [False] * len(paragraphs), None, [])
 
 
 def _claims(text: str) -> object:

@@ -28,6 +28,11 @@ def test_a_post_without_a_claim_sentence_is_one_claim(post):
     assert (items[-1].start, items[-1].end, items[-1].speaker) == (0, len(post), None)
 
 
+def test_a_post_of_fragments_is_one_claim():
+    post = "Unreal. Sharks on the freeway. In Houston, after Harvey!"  # no sentence of five words
+    assert [item.text for item in extract(post)] == [post]
+
+
 def test_a_post_of_several_sentences_and_paragraphs_is_claimed_whole_besides_its_sentences():
     text = "The mayor cut the school budget by 12% this year.\n\nShame on him! Vote him out in May"
     items = extract(text, "2024-03-01")

@@ -118,3 +118,21 @@ def test_a_post_without_a_claim_sentence_is_matched_as_a_whole(tmp_path):
     assert {(text, claim) for text, claim, _ in matched(db)} == {
         (post, "A crocodile was carried into a Townsville shopping mall by flood waters")
     }
+
+
+def test_a_short_post_is_matched_as_a_whole_on_its_closest_item(tmp_path):
+    # Each sentence is a claim; the post as a whole says what the Flint check concerns, the
+    # first sentence alone is nearer the Detroit one.
+    posts = tmp_path / "posts.jsonl"
+    post = "They found lead in the tap water. Flint residents are drinking five times the legal limit."
+    posts.write_text(json.dumps({"url": "https://social.example/status/2", "text": post}) + "\n")
+    db = open_db(tmp_path / "wb.db")
+    flint, detroit = (
+        "Flint's tap water has lead levels five times the legal limit",
+        "Lead was found in the tap water of schools in Detroit",
+    )
+    store_entries(db, checks(flint, detroit, *(entry.claim for entry in ENTRIES)))
+    ingest(db, [str(posts)], workers=1)
+    ranked = sorted(matched(db), key=lambda found: -found[2])
+    assert [claim for _, claim, _ in ranked][:1] == [flint]
+    assert ranked[0][0] == "Flint residents are drinking five times the legal limit."

@@ -2,7 +2,7 @@
 
 Paragraphs and sentences; the article's body text; quote spans and their items, one per
 quotation; the headline and the claims of the sentences outside whole quotations (and a short
-post's whole text when a line of it is not body text); speakers
+post's whole text when a line of it is not body text or it has no other item); speakers
 resolved in text order; scare quotes and titles dropped, quoted words embedded in a claim
 marked in it; then every item's check-worthiness score and numbers.
 """
@@ -72,7 +72,7 @@ def extract(text: str, published: str | None = None, title: str | None = None) -
                 holder.quoted.append((item.start - holder.start, item.end - holder.start))
                 continue
         items.append(item)
-    post = whole_post_claim(text, paragraphs, is_text, headline)
+    post = whole_post_claim(text, paragraphs, is_text, headline, items)
     if post is not None:
         items.append(post)
     for item in items:

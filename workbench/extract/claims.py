@@ -11,9 +11,9 @@ claim stay in it; a claim whose quote runs on over the next sentences holds them
 
 A short post (a tweet, a social post: :data:`WHOLE_POST_WORDS` words at most) with a line
 that is not body text (no full stop: a heading-like statement, the author's name, hashtags),
-whose words would go into no item, is one claim as a whole besides its items
-(:func:`whole_post_claim`): a fact-check concerns what the post says, and nothing of it may
-escape the check.
+whose words would go into no item, or with no item at all, is one claim as a whole besides
+its items (:func:`whole_post_claim`): a fact-check concerns what the post says, and nothing
+of it may escape the check.
 """
 
 from __future__ import annotations
@@ -75,12 +75,17 @@ def headline_claim(text: str, title: str | None, paragraphs: list[tuple[int, int
 
 
 def whole_post_claim(
-    text: str, paragraphs: list[tuple[int, int]], is_text: list[bool], headline: Pending | None
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    is_text: list[bool],
+    headline: Pending | None,
+    items: list[ExtractedItem],
 ) -> ExtractedItem | None:
     """A short post's whole text as one claim of the writer's (its paragraphs as ``segments``
     when there are several) when a paragraph of it is not body text, so its words would go into
-    no item: a line without a full stop (``Flood waters carried a crocodile into a mall``, a
-    signature, hashtags). None for a text of more than :data:`WHOLE_POST_WORDS` words (or
+    no item (a line without a full stop: ``Flood waters carried a crocodile into a mall``, a
+    signature, hashtags), or when none of its sentences is an item (``Unreal. Sharks on the
+    freeway!``). None for a text of more than :data:`WHOLE_POST_WORDS` words (or
     :data:`MAX_ITEM_CHARS` characters)."""
     first = 1 if headline is not None and headline.item.end else 0  # a headline in the text is its own item
     parts = paragraphs[first:]
@@ -91,8 +96,8 @@ def whole_post_claim(
             return None
     if words < _POST_MIN_WORDS or sum(end - start for start, end in parts) > MAX_ITEM_CHARS:
         return None
-    if all(is_text[first:]):
-        return None  # every sentence was read: its claims and quotes say it all
+    if all(is_text[first:]) and any(not item.headline for item in items):
+        return None  # every sentence was read, and its claims and quotes say it
     segments = parts if len(parts) > 1 else []
     post_text = segments_text(text, segments) if segments else text[slice(*parts[0])]
     return ExtractedItem("claim", post_text, parts[0][0], parts[-1][1], paragraph=first, segments=list(segments))
