@@ -56,6 +56,8 @@ COSINE_SHARE = 0.57
 MIN_CLOSENESS = 54.0
 # Entries considered per item.
 PER_QUERY = 5
+# Cosines computed per matrix product (float32: 64 MB).
+COSINE_CELLS = 16_000_000
 # Items read and matched per transaction.
 BATCH = 2000
 # An entry as matched: the claim and the fact-check's headline, which restates it in other
@@ -103,16 +105,20 @@ def closeness(score: float, cosine: float) -> float:
     return COSINE_SHARE * 100 * max(cosine, 0.0) + (1 - COSINE_SHARE) * score
 
 
-def matches(archive: Archive, text: str, numbers: list, vector: np.ndarray) -> Iterator[tuple[int, float, str]]:
-    """``(entry id, score, method)`` of the entries an item matches."""
-    ranked = archive.index.search(text, numbers, limit=PER_QUERY)
+def matches(
+    archive: Archive, text: str, numbers: list, vector: np.ndarray, cosines: np.ndarray | None = None
+) -> Iterator[tuple[int, float, str]]:
+    """``(entry id, score, method)`` of the entries an item matches (``vector``: the item's
+    sentence vector; ``cosines``: every entry's cosine with it, when the caller has them)."""
+    if cosines is None:
+        cosines = archive.index.vectors @ vector
+    ranked = archive.index.search(text, numbers, limit=PER_QUERY, meaning=cosines)
     if not ranked:
         return
     found = np.array([position for position, _ in ranked], dtype=np.int64)
     linker = archive.index.linker_scores(text, numbers, found)
-    cosines = archive.index.vectors[found] @ vector
     figures = normalise(text, numbers).figures
-    for (position, ranking), fuzzy, cosine in zip(ranked, linker.tolist(), cosines.tolist()):
+    for (position, ranking), fuzzy, cosine in zip(ranked, linker.tolist(), cosines[found].tolist()):
         score = min(100.0, 100 * ranking / BEST_RANKING)
         if closeness(score, cosine) < MIN_CLOSENESS:
             continue
@@ -128,13 +134,21 @@ def _suggestions(db: Database, archive: Archive, rows: list[tuple]) -> list[tupl
     vectors = embed([text for _, _, text, _, _ in rows]) if rows else []
     found = {
         (item_id, entry_id): (score, method)
-        for (_, item_id, text, numbers, _), vector in zip(rows, vectors)
-        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector)
+        for (_, item_id, text, numbers, _), vector, cosines in zip(rows, vectors, _cosines(archive, vectors))
+        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector, cosines)
     }
     for (item_id, entry_id), (score, method) in _posts(db, archive, rows):
         if score > found.get((item_id, entry_id), (-1.0, ""))[0]:
             found[item_id, entry_id] = (score, method)
     return [(item_id, entry_id, score, method) for (item_id, entry_id), (score, method) in found.items()]
+
+
+def _cosines(archive: Archive, vectors: np.ndarray) -> Iterator[np.ndarray]:
+    """Every entry's cosine with each of ``vectors``: one matrix product per
+    :data:`COSINE_CELLS` results, which reads the entries' vectors once for many items."""
+    step = max(1, COSINE_CELLS // max(archive.index.size, 1))
+    for begin in range(0, len(vectors), step):
+        yield from vectors[begin : begin + step] @ archive.index.vectors.T
 
 
 def _posts(db: Database, archive: Archive, rows: list[tuple]) -> Iterator[tuple[tuple[str, int], tuple[float, str]]]:

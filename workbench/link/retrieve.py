@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from .meaning import embed
-from .normalise import normalise, plain
+from .normalise import Normalised, normalise, plain
 from .scoring import score_pairs
 
 # BM25 saturation and length normalisation (word index).
@@ -83,7 +83,10 @@ def clean_post(text: str) -> str:
 def terms(text: str, numbers: Iterable[Mapping] = ()) -> list[str]:
     """Word-index terms: the normalised tokens, each figure's value, and the first
     ``PREFIX`` letters of longer tokens."""
-    item = normalise(text, numbers)
+    return _terms(normalise(text, numbers))
+
+
+def _terms(item: Normalised) -> list[str]:
     found = item.tokens + [f"{figure.key}={figure.value}" for figure in item.figures]
     return found + ["~" + token[:PREFIX] for token in item.tokens if len(token) > PREFIX]
 
@@ -159,7 +162,7 @@ class Retriever:
         self.texts = np.array([item.sorted_text for item in normalised], dtype=object)
         self.token_counts = np.array([len(set(item.tokens)) for item in normalised], dtype=np.int64)
         # Words: BM25 (document side carries saturation, length and idf).
-        self.words = _Postings((terms(text, numbers) for text, numbers in documents), self.size)
+        self.words = _Postings((_terms(item) for item in normalised), self.size)
         words = self.words
         lengths = np.bincount(words.rows, weights=words.counts, minlength=self.size)
         average = lengths.mean() if self.size else 1.0
@@ -234,16 +237,19 @@ class Retriever:
         linker_weight: float = LINKER_WEIGHT,
         candidate_weight: float = 1.0,
         meaning_rank_weight: float = MEANING_RANK_WEIGHT,
+        meaning: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """The ``limit`` best documents for a query as (index, score) pairs, best first.
 
         ``candidate_weight=0`` ranks by the linker's score alone, ``linker_weight=0`` by
         the candidate stage alone; ``meaning_rank_weight=0`` leaves the meaning signal out
-        (for measuring each part's share)."""
+        (for measuring each part's share). ``meaning``: every document's cosine with the query
+        when the caller has it (:meth:`meaning_scores`, many queries at once)."""
         if not self.size:
             return []
         numbers = list(numbers)
-        meaning = self.meaning_scores(text) if meaning_rank_weight else None
+        if meaning is None and meaning_rank_weight:
+            meaning = self.meaning_scores(text)
         found, fused, best_rank = self.candidates(text, numbers, meaning, meaning_rank_weight)
         if not len(found):
             return []
