@@ -14,8 +14,16 @@ the figures compare on a shared machine (ratios are against it).
 
 Prints: sessions held, the server's CPU and memory per session (the server and its review
 apps, all of its process group), mark-to-commit median / 95th percentile / slowest (and
-the slowest as a multiple of the baseline's), marks lost (sent and never committed), the
-ingest's time, and the load average before and after (the machine may be shared).
+the slowest as a multiple of the baseline's), the ingest's time and CPU, and the load
+average before and after (the machine may be shared).
+
+Every mark is accounted for. A reviewer's reviews are matched to its keys in order (the
+status a key asks for, committed after it was sent); a key without a review is put down to
+its cause: the mark refused and kept in the dialog that offers it again, a key typed while
+that dialog was open (the dialog takes the keys: the reviewer sees it), a mark still
+waiting in the app's queue when the session closed (shown in its bar), or else lost. A
+review on an item of another reviewer's block is counted too: a key that marked an item
+the reviewer was not on.
 
 ``--replication``: the same stream with ``--replicate FOLDER``; the host's process group is
 killed with SIGKILL while marks are arriving, the replica is restored into a new file, and
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import os
 import random
 import shutil
@@ -37,6 +46,7 @@ import threading
 import time
 import zlib
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -49,6 +59,7 @@ from ingest import OUT, synthesise  # noqa: E402
 
 from workbench.store.database import open_db  # noqa: E402
 from workbench.store.desk import add_reviewer  # noqa: E402
+from workbench.tui.keys import MARK_KEYS as KEYS_BY_POSITION  # noqa: E402
 
 DOWN = "\x1b[B"  # the down arrow as a browser's terminal sends it
 CLICK_FIRST_ROW = "\x1b[<0;20;4M\x1b[<0;20;4m"  # a click on the list's first row (SGR mouse, 120x40)
@@ -129,17 +140,41 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+@dataclass
+class Sent:
+    at: float  # time.time() when the key left the client
+    status: str  # the status the key asks for
+    dialog_open: bool  # the refused-mark dialog was on the reviewer's screen
+
+
+@dataclass
+class Committed:
+    at: float  # the review's created_at
+    status: str
+    item_id: str
+
+
+REFUSED = "refused, kept in the dialog that offers it again"
+INTO_DIALOG = "typed while that dialog was open (the dialog took the key)"
+WAITING = "waiting in the app's queue when the session closed (shown in its bar)"
+LOST = "LOST"
+
+
 class Ledger:
-    """Marks sent per reviewer (their send times) and reviews committed, read from the database."""
+    """Marks sent per reviewer and reviews committed, read from the database; each key matched to its review."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self.sent: dict[str, list[float]] = {}
-        self.committed: dict[str, list[float]] = {}
+        self.sent: dict[str, list[Sent]] = {}
+        self.committed: dict[str, list[Committed]] = {}
         self.stop = threading.Event()
-        self.refused: set[str] = set()
+        self.refused_at: dict[str, float] = {}  # when a reviewer's screen first showed a refused mark
+        self.waiting_at_end: set[str] = set()  # reviewers whose screen showed marks waiting at the end
         self.opening: list[float] = []  # seconds from opening the websocket to the drawn review screen
         self.last_id = 0
+        with closing(sqlite3.connect(db_path, timeout=30)) as conn:
+            by_position = [status for (status,) in conn.execute("SELECT id FROM statuses ORDER BY position")]
+        self.status_of_key = dict(zip(KEYS_BY_POSITION, by_position))
 
     def poll(self) -> None:
         with closing(sqlite3.connect(self.db_path, timeout=30)) as conn:
@@ -151,23 +186,68 @@ class Ledger:
     def read(self, conn: sqlite3.Connection) -> None:
         try:
             rows = conn.execute(
-                "SELECT id, reviewer, created_at FROM reviews WHERE id > ? ORDER BY id", [self.last_id]
+                "SELECT id, reviewer, created_at, status, item_id FROM reviews WHERE id > ? ORDER BY id",
+                [self.last_id],
             ).fetchall()
         except sqlite3.OperationalError:
             return  # the database gone with its host (--replication): what was read stands
-        for review_id, reviewer, created_at in rows:
+        for review_id, reviewer, created_at, status, item_id in rows:
             self.last_id = review_id
-            self.committed.setdefault(reviewer, []).append(datetime.fromisoformat(created_at).timestamp())
+            stamp = datetime.fromisoformat(created_at).timestamp()
+            self.committed.setdefault(reviewer, []).append(Committed(stamp, status, item_id))
+
+    def matched(self, reviewer: str) -> tuple[list[tuple[Sent, Committed | None]], list[Committed]]:
+        """Each key of ``reviewer`` with its review (None: none), in order; and reviews no key asked for."""
+        commits = collections.deque(self.committed.get(reviewer, []))
+        pairs = []
+        for sent in self.sent.get(reviewer, []):
+            # The next review is this key's if it has the key's status and came after it
+            # (same clock; a key lost is skipped, its successor takes the review).
+            if commits and commits[0].status == sent.status and commits[0].at >= sent.at - 0.01:
+                pairs.append((sent, commits.popleft()))
+            else:
+                pairs.append((sent, None))
+        return pairs, list(commits)
 
     def latencies(self) -> list[float]:
         return [
-            commit - sent
-            for reviewer, sends in self.sent.items()
-            for sent, commit in zip(sends, self.committed.get(reviewer, []))
+            commit.at - sent.at
+            for reviewer in self.sent
+            for sent, commit in self.matched(reviewer)[0]
+            if commit is not None
         ]
 
-    def lost(self) -> int:
-        return sum(max(len(sends) - len(self.committed.get(reviewer, [])), 0) for reviewer, sends in self.sent.items())
+    def uncommitted(self) -> collections.Counter:
+        """Keys without a review, by cause."""
+        causes: collections.Counter = collections.Counter()
+        for reviewer in self.sent:
+            missing = [sent for sent, commit in self.matched(reviewer)[0] if commit is None]
+            refused_at = self.refused_at.get(reviewer)
+            # The refused mark is the last key sent before its dialog was drawn.
+            refused = max(
+                (sent for sent in missing if refused_at and sent.at <= refused_at), key=lambda s: s.at, default=None
+            )
+            for sent in missing:
+                if sent is refused:
+                    causes[REFUSED] += 1
+                elif sent.dialog_open:
+                    causes[INTO_DIALOG] += 1
+                elif reviewer in self.waiting_at_end:
+                    causes[WAITING] += 1
+                else:
+                    causes[LOST] += 1
+        return causes
+
+    def unasked(self) -> int:
+        return sum(len(self.matched(reviewer)[1]) for reviewer in self.sent)
+
+    def elsewhere(self) -> int:
+        """Reviews on an item that another reviewer marked too: each block is one reviewer's."""
+        markers = collections.defaultdict(set)
+        for reviewer, commits in self.committed.items():
+            for commit in commits:
+                markers[commit.item_id].add(reviewer)
+        return sum(len(names) - 1 for names in markers.values() if len(names) > 1)
 
 
 async def reviewer(
@@ -191,6 +271,7 @@ async def reviewer(
             review = await open_review(browser, url, timeout=READY_TIMEOUT)
             ledger.opening.append(time.monotonic() - opened)
             drain = asyncio.create_task(review.drain())
+            watch = asyncio.create_task(watch_for_refusal(review, name, ledger))
             await asyncio.sleep(3)  # the list takes keys once it has loaded
             await review.press(CLICK_FIRST_ROW)  # the list takes arrows only once clicked (see the report)
             for start in range(0, start_row, 20):  # to its own block, so two reviewers never mark one item at once
@@ -207,17 +288,31 @@ async def reviewer(
             await asyncio.sleep(rng.uniform(*pace))
             if review.websocket.closed:
                 break
-            sends.append(time.time())
-            await review.press(rng.choice(MARK_KEYS))
+            key = rng.choice(MARK_KEYS)
+            sends.append(Sent(time.time(), ledger.status_of_key[key], name in ledger.refused_at))
+            await review.press(key)
         held = not review.websocket.closed
         settle = time.monotonic() + SETTLE_SECONDS
         while len(ledger.committed.get(name, [])) < len(sends) and time.monotonic() < settle:
             await asyncio.sleep(0.5)  # a key the app has not handled yet is not lost while it is open
-        if b"Not saved:" in review.screen:  # the app refused a mark (an item changed meanwhile) and offers it again
-            ledger.refused.add(name)
+        if WAITING_BAR in review.screen[-20_000:]:  # the bar of marks waiting for the database, drawn lately
+            ledger.waiting_at_end.add(name)
         await review.websocket.close()
         drain.cancel()
+        watch.cancel()
         return held
+
+
+REFUSAL = b"Not saved:"  # the dialog of a refused mark (an item changed meanwhile), offering it again
+WAITING_BAR = "⧗".encode()
+
+
+async def watch_for_refusal(review, name: str, ledger: Ledger) -> None:
+    """Note when the screen first shows a refused mark (the bench never answers the dialog)."""
+    while name not in ledger.refused_at:
+        if REFUSAL in review.screen[-20_000:]:
+            ledger.refused_at[name] = time.time()
+        await asyncio.sleep(0.02)
 
 
 async def run(
@@ -236,28 +331,51 @@ async def run(
         ]
         await asyncio.wait_for(ready.wait(), READY_TIMEOUT)  # every review screen open and placed
         started = time.monotonic()
-        cpu_before = cpu_seconds(process_group(desk.process.pid))
-        ingest_process = ingest and subprocess.Popen(
-            [*WORKBENCH, "ingest", str(ingest), "--db", str(db_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        server = desk.process.pid
+        cpu_before = cpu_seconds(process_group(server)), cpu_seconds([server])
+        ingest_run = ingest and Ingest(ingest, db_path)
         peak = 0.0
         while time.monotonic() < started + seconds:
-            peak = max(peak, rss_mb(process_group(desk.process.pid)))
+            peak = max(peak, rss_mb(process_group(server)))
             await asyncio.sleep(1)
-        cpu = cpu_seconds(process_group(desk.process.pid)) - cpu_before
-        result.update(held=sum(await asyncio.gather(*tasks)), cpu_share=cpu / seconds, peak_mb=peak)
+        cpu = cpu_seconds(process_group(server)) - cpu_before[0]
+        server_cpu = cpu_seconds([server]) - cpu_before[1]
+        result.update(cpu_share=cpu / seconds, server_share=server_cpu / seconds, peak_mb=peak)
+        result.update(held=sum(await asyncio.gather(*tasks)))
         ledger.stop.set()
         poller.join()
-    if ingest_process:
-        if ingest_process.poll() is None:  # still going when the stream ended: it ran throughout
-            ingest_process.kill()
-            ingest_process.wait()
+    if ingest_run:
+        result["ingest"] = ingest_run.outcome(db_path)
+    return result
+
+
+class Ingest:
+    """``workbench ingest`` in a process of its own; its end and its CPU (its pool's included) noted when it ends."""
+
+    def __init__(self, corpus: Path, db_path: Path) -> None:
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [*WORKBENCH, "ingest", str(corpus), "--db", str(db_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        self.ended: tuple[float, int, float] | None = None  # seconds taken, exit code, CPU seconds
+        self.waiter = threading.Thread(target=self.wait)
+        self.waiter.start()
+
+    def wait(self) -> None:
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        self.ended = (time.monotonic() - self.started, self.process.returncode, usage.ru_utime + usage.ru_stime)
+
+    def outcome(self, db_path: Path) -> str:
+        if self.ended is None:  # still going when the stream ended: it ran throughout
+            self.process.kill()
+            self.waiter.join()
             with closing(sqlite3.connect(db_path, timeout=30)) as conn:
                 stored = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
-            result["ingest"] = f"still running at the end of the stream ({stored} sources in the database), stopped"
-        else:
-            result["ingest"] = f"exit {ingest_process.returncode} after {time.monotonic() - started:.0f} s"
-    return result
+            return f"still running when the marks were settled ({stored} sources in the database), stopped"
+        self.waiter.join()
+        taken, code, cpu = self.ended
+        return f"exit {code} after {taken:.0f} s, {cpu:.0f} CPU s"
 
 
 def report(label: str, names: list[str], result: dict, baseline_slowest: float | None) -> float:
@@ -269,13 +387,17 @@ def report(label: str, names: list[str], result: dict, baseline_slowest: float |
     median = statistics.median(latencies) if latencies else float("nan")
     ratio = f"{slowest / baseline_slowest:.1f}x base" if baseline_slowest else "the baseline"
     sessions = max(result["held"], 1)
+    uncommitted = ledger.uncommitted()
+    causes = "; ".join(f"{cause}: {count}" for cause, count in uncommitted.most_common()) or "none"
     print(
         f"{label}: sessions held {result['held']}/{len(names)} (screen drawn within {max(ledger.opening):.1f} s "
-        f"of opening); marks sent {sent}, not committed {ledger.lost()} "
-        f"(reviewers shown a refused mark to apply again: {len(ledger.refused)}); "
+        f"of opening); marks sent {sent}, committed {len(latencies)}, not committed {sum(uncommitted.values())} "
+        f"({causes}), lost {uncommitted[LOST]}; reviews no key asked for {ledger.unasked()}, "
+        f"reviews on another reviewer's item {ledger.elsewhere()}; "
         f"mark-to-commit median {median:.3f} s, p95 {p95:.3f} s, slowest {slowest:.3f} s ({ratio}), "
         f"within 1 s {sum(latency <= 1 for latency in latencies)}/{len(latencies)}; "
-        f"server CPU {result['cpu_share']:.2f} cores ({result['cpu_share'] / sessions:.3f} per session), "
+        f"server CPU {result['cpu_share']:.2f} cores (its web server {result['server_share']:.2f}; "
+        f"{result['cpu_share'] / sessions:.3f} per session), "
         f"memory {result['peak_mb']:.0f} MB PSS ({result['peak_mb'] / sessions:.0f} MB per session); "
         f"ingest {result.get('ingest', 'none')}; load average now {os.getloadavg()[0]:.1f}",
         flush=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import subprocess
 import time
@@ -21,6 +22,7 @@ from desk_client import (
     wait_until,
 )
 
+from workbench.desk.pages import foreign_urls
 from workbench.desk.server import FIRST_DELAY
 from workbench.store.database import open_db
 from workbench.store.desk import present_reviewers
@@ -140,8 +142,49 @@ async def test_an_idle_session_ends_and_keeps_its_marks(desk_db):
             await review.press("1")
             await asyncio.wait_for(review.drain(), timeout=30)  # returns when the server closes it
             assert review.websocket.closed
+            await wait_until(lambda: "ana idle: session ended" in desk.log.read_text())
         assert [(status, reviewer) for _, status, reviewer in reviews(desk.db_path)] == [("true", "ana")]
-        assert "ana idle: session ended" in desk.log.read_text()
+
+
+async def test_an_idle_session_holding_unsaved_work_stays_open_and_keeps_it(desk_db):
+    write_limits(desk_db, "idle_minutes = 0.2")
+    with DeskProcess(desk_db) as desk:
+        async with new_browser() as browser:
+            assert await log_in(browser, desk.url, "ana", PASSWORDS["ana"]) == 303
+            review = await open_review(browser, desk.url)
+            drain = asyncio.create_task(review.drain())
+            await asyncio.sleep(3)  # the list takes keys once it has loaded
+            await review.press("n")  # a note on the first item, typed and not saved yet
+            await wait_until(lambda: b"enter to save" in review.screen)
+            await review.press("checked with the clerk")
+            await wait_until(lambda: "ana idle: session kept open" in desk.log.read_text(), timeout=90)
+            assert not review.websocket.closed
+            assert b"NOT saved" in review.screen  # the app asks her on screen, where she finds it
+            await review.press("s")  # stay: back to her note
+            await review.press("\r")  # and save it
+            await wait_until(lambda: reviews(desk.db_path))
+            drain.cancel()
+        with sqlite3.connect(desk.db_path) as conn:
+            assert conn.execute("SELECT note, reviewer FROM reviews").fetchall() == [("checked with the clerk", "ana")]
+        assert "ana idle: session ended" not in desk.log.read_text()
+
+
+async def test_the_pages_load_nothing_from_another_site(desk):
+    async with new_browser() as browser:
+        login = await browser.get(f"{desk.url}/login")
+        assert await log_in(browser, desk.url, "ana", PASSWORDS["ana"]) == 303
+        app = await browser.get(f"{desk.url}/")
+        assert login.status == 200 and app.status == 200
+        app_text = await app.text()
+        assert "textual-terminal" in app_text and "textual.js" in app_text  # textual-serve's page of the app
+        for page in (await login.text(), app_text):
+            assert foreign_urls(page, desk.url) == []
+        # The font the page names is the desk's own copy.
+        fonts = re.findall(r'url\("([^"]+\.ttf)"\)', app_text)
+        assert fonts
+        for font in fonts:
+            response = await browser.get(font)
+            assert response.status == 200 and len(await response.read()) > 10_000
 
 
 def test_serve_listens_beyond_loopback_only_once_an_account_exists(open_db_path):

@@ -30,7 +30,7 @@ from textual_serve.server import Server
 from ..config import DeskConfig
 from ..store import desk as accounts
 from ..store.database import open_db
-from .pages import login_page, message_page, with_logout
+from .pages import app_page, login_page, message_page
 from .sessions import Connection, Sessions
 
 log = logging.getLogger("workbench.desk")
@@ -39,6 +39,10 @@ COOKIE = "workbench_desk"
 FIRST_DELAY, MAX_DELAY = 1.0, 30.0
 # How often the server vouches for its connections in desk_presence and looks for idle ones.
 TICK_SECONDS = 20.0
+# An idle session is asked to quit as its reviewer would (ctrl+q, the app's quit key that no
+# text box takes): the app ends if nothing of theirs is unsaved, else it asks them on screen.
+QUIT_KEY = b"\x11"
+QUIT_WAIT_SECONDS = 15.0  # how long an app asked to quit may take to end before it counts as kept
 
 
 def is_loopback(host: str) -> bool:
@@ -155,7 +159,7 @@ class DeskServer(Server):
             "application": {"name": self.title},
         }
         page = aiohttp_jinja2.render_string("app_index.html", request, context)
-        return self.html(with_logout(page, reviewer))
+        return self.html(app_page(page, reviewer, context["config"]["static"]["url"]))
 
     async def handle_login_page(self, request: web.Request) -> web.Response:
         return self.html(login_page(self.title))
@@ -244,6 +248,7 @@ class DeskServer(Server):
                 continue
             if kind == "stdin" and rest and isinstance(rest[0], str) and rest[0]:  # an empty packet stalls the app
                 connection.last_input = time.monotonic()
+                connection.asked_to_quit = False
                 await app_service.send_bytes(rest[0].encode("utf-8"))
             elif kind == "resize" and rest and isinstance(rest[0], dict):
                 await app_service.set_terminal_size(_size(rest[0].get("width"), 80), _size(rest[0].get("height"), 24))
@@ -269,7 +274,9 @@ class DeskServer(Server):
         await self.store(accounts.clear_presence)
 
     async def end(self, connection_id: str) -> None:
-        """End one connection: the app quits (every mark is already committed), the page says so."""
+        """End one connection now (the server stops): the app quits; what it could not save
+        (a refused mark not answered, a note being typed) it writes to the server's log,
+        each with the command that saves it."""
         websocket, app_service = self._live.pop(connection_id, (None, None))
         if app_service is not None:
             await app_service.stop()
@@ -280,11 +287,27 @@ class DeskServer(Server):
         interval = min(TICK_SECONDS, self.sessions.limits.idle_minutes * 60 / 4)
         while True:
             await asyncio.sleep(interval)
-            for connection in self.sessions.idle():
-                log.info("%s idle: session ended", connection.reviewer)
-                await self.end(connection.id)
+            await asyncio.gather(*(self.end_idle(connection) for connection in self.sessions.idle()))
             with contextlib.suppress(Exception):  # a busy database: vouch again next time
                 await self.store(accounts.seen, list(self.sessions.connections))
+
+    async def end_idle(self, connection: Connection) -> None:
+        """Ask an idle session's app to quit, as its reviewer would. Nothing unsaved: it ends.
+        Something unsaved (a refused mark in its dialog, a note being typed): the app asks
+        on the reviewer's screen instead, and the session stays, their work in it, until
+        they come back to answer; it is asked again only after new input and idleness."""
+        live = self._live.get(connection.id)
+        if live is None or connection.asked_to_quit:
+            return
+        connection.asked_to_quit = True
+        await live[1].send_bytes(QUIT_KEY)
+        deadline = time.monotonic() + QUIT_WAIT_SECONDS
+        while connection.id in self._live and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        if connection.id in self._live:
+            log.warning("%s idle: session kept open, it holds changes not saved yet", connection.reviewer)
+        else:
+            log.info("%s idle: session ended", connection.reviewer)
 
     def serve(self, debug: bool = False) -> None:
         logging.basicConfig(level="INFO", format="%(message)s")

@@ -26,6 +26,7 @@ class Connection:
     reviewer: str
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     last_input: float = field(default_factory=time.monotonic)
+    asked_to_quit: bool = False  # idle, its app asked to quit (and still open: it holds unsaved work)
 
 
 class Sessions:
@@ -70,6 +71,10 @@ class Sessions:
         self.connections.pop(connection.id, None)
 
     def idle(self) -> list[Connection]:
-        """Connections without a key or click for longer than ``idle_minutes``."""
+        """Connections without a key or click for longer than ``idle_minutes``, not asked to quit yet."""
         cutoff = time.monotonic() - self.limits.idle_minutes * 60
-        return [connection for connection in self.connections.values() if connection.last_input < cutoff]
+        return [
+            connection
+            for connection in self.connections.values()
+            if connection.last_input < cutoff and not connection.asked_to_quit
+        ]
