@@ -16,14 +16,16 @@ a Zipf vocabulary, plant in it
   the threshold; once as two claims, once as two quotes of one speaker;
 - number conflicts (the same claim with another figure);
 
-then run ``link_items`` in a fresh process and print, per size: time, the linker's peak RSS,
-the database's growth and the share of it the blocking index (``link_blocks``, ``link_keys``)
-and the whole linker index take, the candidate count, the recall of each planted kind (the
-share of planted members that end in the cluster of their first member; for conflicts, a
-number-conflict link), and the recall against exhaustive scoring on a 20k-item slice (every
-pair scored by rapidfuzz at the threshold; a pair counts as found when both end in one
-cluster). Then ``NEW_ITEMS`` more items arrive and are linked incrementally, as an ingest
-does. Last, the exponent of the candidate count against the corpus size.
+then run ``link_items`` in a fresh process and print, per size: time (and CPU seconds, the
+reading processes' included), the linker's peak RSS (and that of the larger of the two
+processes that read a big corpus), the database's growth and the share of it the blocking
+index (``link_blocks``, ``link_keys``) and the whole linker index take, the candidate count,
+the recall of each planted kind (the share of planted members that end in the cluster of
+their first member; for conflicts, a number-conflict link), and the recall against
+exhaustive scoring on a 20k-item slice (every pair scored by rapidfuzz at the threshold; a
+pair counts as found when both end in one cluster). Then ``NEW_ITEMS`` more items arrive
+and are linked incrementally, as an ingest does. Last, the exponent of the candidate count
+against the corpus size.
 """
 
 from __future__ import annotations
@@ -565,14 +567,20 @@ def link_in_child(path: Path, threshold: float, new_ids: list[str] | None = None
     db.conn.close()
     bounds = [*stage_starts.values(), started + seconds]
     stages = {stage: round(end - begin, 1) for stage, begin, end in zip(stage_starts, bounds, bounds[1:])}
-    return {**vars(summary), "stages": stages, "cpu_s": cpu_seconds() - cpu_started}, seconds, peak_rss_mb()
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest reading process
+    return (
+        {**vars(summary), "stages": stages, "cpu_s": cpu_seconds() - cpu_started, "workers_mb": workers_mb},
+        seconds,
+        peak_rss_mb(),
+    )
 
 
 def cpu_seconds() -> float:
-    """CPU time this process has used (user + system, every thread): on a shared machine it
-    varies far less with the load than the time on the clock."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU time this process and its ended worker processes (the linker reads a big corpus in
+    two) have used (user + system, every thread): on a shared machine it varies far less with
+    the load than the time on the clock."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def in_fresh_process(function, *args):
@@ -674,6 +682,7 @@ def run(size: int, folder: Path, threshold: float, sample_size: int = SAMPLE) ->
         "load_avg_before_after": [round(load_before, 1), round(load_after, 1)],
         "us_per_item": round(seconds / size * 1e6, 1),
         "peak_rss_mb": round(peak),
+        "reading_process_peak_mb": round(summary["workers_mb"]),
         "db_growth_mb": round(growth / 2**20, 1),
         "blocking_index_share": round(blocking / total_pages, 3),
         "linker_index_share": round(index / total_pages, 3),

@@ -193,26 +193,37 @@ def score_candidates(
         )
         meaning /= 100
     hits = np.flatnonzero((scores >= threshold) | meaningful)
-    details = _details(db, np.r_[corpus.nums[a[hits]], corpus.nums[b[hits]]])
+    hit_a, hit_b = a[hits], b[hits]
+    details = _details(db, np.r_[corpus.nums[hit_a], corpus.nums[hit_b]])
     short = corpus.sizes < MIN_CONTENT_WORDS
+    # Plain Python values in one go: indexing numpy arrays pair by pair cost more than classifying.
+    pairs = zip(
+        hit_a.tolist(),
+        hit_b.tolist(),
+        corpus.nums[hit_a].tolist(),
+        corpus.nums[hit_b].tolist(),
+        scores[hits].tolist(),
+        contained[hits].tolist(),
+        meaning[hits].tolist(),
+        (short[hit_a] | short[hit_b]).tolist(),
+    )
     rows = []
-    for done, hit in enumerate(hits, 1):
-        i, j = int(a[hit]), int(b[hit])
-        item_i, item_j = details.get(int(corpus.nums[i])), details.get(int(corpus.nums[j]))
+    for done, (i, j, num_i, num_j, score, inside, close, either_short) in enumerate(pairs, 1):
+        item_i, item_j = details.get(num_i), details.get(num_j)
         if item_i is None or item_j is None:  # deleted by another process since it was read
             continue
         if item_i.id > item_j.id:
             i, j, item_i, item_j = j, i, item_j, item_i
         row = classify(
-            float(scores[hit]),
-            bool(contained[hit]),
+            score,
+            inside,
             threshold,
             item_i,
             item_j,
             corpus.figures[i],
             corpus.figures[j],
-            float(meaning[hit]),
-            bool(short[i] or short[j]),
+            close,
+            either_short,
             identical or corpus.texts[i] == corpus.texts[j],
         )
         if row:
