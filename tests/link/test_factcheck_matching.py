@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from paths import FIXTURES
 
 from workbench.archives.entry import ArchiveEntry
-from workbench.link.factchecks import match_new_entries, match_new_items
+from workbench.link.factchecks import _archive, match_new_entries, match_new_items
+from workbench.link.retrieve import Retriever
 from workbench.pipeline import ingest
 from workbench.store.database import open_db
-from workbench.store.factchecks import set_match_state, store_entries
+from workbench.store.factchecks import archive_key, load_index, set_match_state, store_entries
 
 CLAIM = "The IT industry accounts for some 5% of all Belarusian exports."
 
@@ -136,3 +138,37 @@ def test_a_short_post_is_matched_as_a_whole_on_its_closest_item(tmp_path):
     ranked = sorted(matched(db), key=lambda found: -found[2])
     assert [claim for _, claim, _ in ranked][:1] == [flint]
     assert ranked[0][0] == "Flint residents are drinking five times the legal limit."
+
+
+def test_the_stored_index_reads_back_as_built_and_matches_as_a_fresh_one(tmp_path, corpus):
+    files = sorted(str(path) for path in corpus.iterdir())
+    stored = open_db(tmp_path / "stored.db")
+    store_entries(stored, ENTRIES)
+    ingest(stored, files[:2], workers=1)  # builds the archive's index and stores it
+    key = archive_key(stored)
+    arrays = load_index(stored, key)
+    assert arrays is not None
+    fresh = _archive(stored)  # read back, not built
+    built = Retriever(fresh.documents).arrays()
+    assert set(fresh.index.arrays()) == set(built)
+    for name, values in fresh.index.arrays().items():
+        assert np.array_equal(values, built[name]), name
+    ingest(stored, files, workers=1)  # the rest of the articles, matched with the stored index
+
+    whole = open_db(tmp_path / "whole.db")
+    store_entries(whole, ENTRIES)
+    ingest(whole, files, workers=1)
+    assert matched(stored) == matched(whole) != set()
+
+
+def test_an_import_makes_the_stored_index_stale_and_its_entry_is_matched(fixture_db):
+    db = fixture_db
+    store_entries(db, ENTRIES[1:])
+    match_new_entries(db)
+    old_key = archive_key(db)
+    assert load_index(db, old_key) is not None
+    store_entries(db, ENTRIES[:1])
+    assert load_index(db, archive_key(db)) is None  # the archive changed
+    match_new_entries(db)
+    assert load_index(db, archive_key(db)) is not None and archive_key(db) != old_key
+    assert (CLAIM, ENTRIES[0].claim) in {(text, claim) for text, claim, _ in matched(db)}

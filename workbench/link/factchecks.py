@@ -41,7 +41,7 @@ from ..extract.claims import WHOLE_POST_WORDS
 from ..extract.numbers import find_numbers
 from ..extract.patterns import WORD
 from ..store.database import in_batches, now, run_in_batches, write_transaction
-from ..store.factchecks import save_matches
+from ..store.factchecks import archive_key, load_index, save_index, save_matches
 from .meaning import embed
 from .normalise import normalise
 from .retrieve import LINKER_WEIGHT, Retriever
@@ -92,12 +92,26 @@ def _mentions(numbers: str) -> list:
 
 
 def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
+    """The entries (those never matched, or all) and their index. The whole archive's index is
+    read from ``factcheck_index`` when the archive has not changed since it was stored, and
+    stored when it is built."""
+    key = archive_key(db)
     where = "WHERE matched_at IS NULL" if only_unmatched else ""
     rows = db.execute(f"SELECT id, {ENTRY_TEXT}, numbers FROM factchecks {where} ORDER BY id").fetchall()
     if not rows:
         return None
     documents = [(text, _mentions(numbers)) for _, text, numbers in rows]
-    return Archive([id_ for id_, _, _ in rows], documents, Retriever(documents))
+    ids = [id_ for id_, _, _ in rows]
+    if only_unmatched or archive_key(db) != key:  # (an import wrote while the rows were read)
+        return Archive(ids, documents, Retriever(documents))
+    stored = load_index(db, key)
+    if stored is not None:
+        return Archive(ids, documents, Retriever.from_arrays(stored))
+    index = Retriever(documents)
+    with write_transaction(db):
+        if archive_key(db) == key:
+            save_index(db, key, index.arrays())
+    return Archive(ids, documents, index)
 
 
 def closeness(score: float, cosine: float) -> float:

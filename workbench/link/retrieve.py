@@ -178,6 +178,35 @@ class Retriever:
         # Meaning: unit sentence vectors of the documents as written.
         self.vectors = embed([text for text, _ in documents])
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What searching needs, as plain arrays (to store; :meth:`from_arrays` reads them back).
+        Texts and terms are joined with NUL, which cleaned text never holds."""
+        found = {"texts": _joined(self.texts), "token_counts": self.token_counts, "char_idf": self.char_idf}
+        found["vectors"] = self.vectors
+        for name, postings in (("words", self.words), ("chars", self.chars)):
+            found[f"{name}_terms"] = _joined(postings.vocabulary)
+            found |= {f"{name}_{part}": getattr(postings, part) for part in ("start", "docs", "weights")}
+        return found
+
+    @classmethod
+    def from_arrays(cls, found: Mapping[str, np.ndarray]) -> Retriever:
+        """The retriever :meth:`arrays` describes, searching exactly as the one it came from."""
+        retriever = cls.__new__(cls)
+        retriever.texts = np.array(_split(found["texts"]), dtype=object)
+        retriever.size = len(retriever.texts)
+        retriever.token_counts, retriever.char_idf = found["token_counts"], found["char_idf"]
+        retriever.vectors = found["vectors"]
+        for name in ("words", "chars"):
+            postings = _Postings.__new__(_Postings)
+            terms = _split(found[f"{name}_terms"])
+            postings.vocabulary = dict(zip(terms, range(len(terms))))
+            postings.size = retriever.size
+            postings.start, postings.docs, postings.weights = (
+                found[f"{name}_{part}"] for part in ("start", "docs", "weights")
+            )
+            setattr(retriever, name, postings)
+        return retriever
+
     def word_scores(self, text: str, numbers: Iterable[Mapping] = ()) -> np.ndarray:
         """BM25 of every document for the query's distinct terms."""
         return self.words.accumulate({column: 1.0 for column in self.words.columns(terms(text, numbers))})
@@ -257,6 +286,14 @@ class Retriever:
         combined = candidate_weight * fused / best_fused + linker_weight * linker / 100
         order = np.lexsort((found, best_rank, -np.round(fused, 12), -np.round(combined, 12)))[:limit]
         return [(int(found[i]), float(combined[i])) for i in order]
+
+
+def _joined(texts: Iterable[str]) -> np.ndarray:
+    return np.frombuffer("".join(text + "\0" for text in texts).encode(), dtype=np.uint8)
+
+
+def _split(joined: np.ndarray) -> list[str]:
+    return joined.tobytes().decode().split("\0")[:-1]
 
 
 def _top(scores: np.ndarray, count: int) -> list[int]:

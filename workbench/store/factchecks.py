@@ -15,10 +15,12 @@ the fact-check.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlite_utils import Database
 
 from ..archives.entry import ArchiveEntry
@@ -33,6 +35,8 @@ VERDICT_COLUMNS = ("title", "review_date", "rating", "rating_value", "best_ratin
 DETAIL_COLUMNS = ("claimant", "claim_date", "publisher_site", "language")
 # Entries written per transaction during an import.
 BATCH = 2000
+# Bytes per row of a stored index array (SQLite's largest value is 1 GB).
+INDEX_PART = 64 * 1024**2
 
 
 class FactcheckError(ReviewError):
@@ -138,6 +142,36 @@ def save_matches(db: Database, rows: Iterable[tuple[str, int, float, str]]) -> i
         ).rowcount
         for item_id, factcheck_id, score, method in rows
     )
+
+
+def archive_key(db: Database) -> str:
+    """What the archive's matching index must have been built from to be current: how many
+    entries, the last id, the last update (an import adds or updates entries, never deletes)."""
+    return json.dumps(db.execute("SELECT count(*), max(id), max(updated_at) FROM factchecks").fetchone())
+
+
+def save_index(db: Database, key: str, arrays: Mapping[str, np.ndarray]) -> None:
+    """Store the archive's matching index (``factcheck_index``), built from the archive as
+    :func:`archive_key` was then, in place of the one stored. Call inside a write transaction."""
+    db.execute("DELETE FROM factcheck_index")
+    rows = [("key", 0, key.encode())]
+    for name, values in arrays.items():
+        buffer = io.BytesIO()
+        np.save(buffer, values, allow_pickle=False)
+        data = buffer.getbuffer()
+        rows += [(name, part, data[at : at + INDEX_PART]) for part, at in enumerate(range(0, len(data), INDEX_PART))]
+    db.conn.executemany("INSERT INTO factcheck_index (name, part, value) VALUES (?, ?, ?)", rows)
+
+
+def load_index(db: Database, key: str) -> dict[str, np.ndarray] | None:
+    """The stored matching index, when it was built from the archive as it is (``key``)."""
+    stored = db.execute("SELECT value FROM factcheck_index WHERE name = 'key'").fetchone()
+    if stored is None or bytes(stored[0]).decode() != key:
+        return None
+    parts: dict[str, list[bytes]] = {}
+    for name, value in db.execute("SELECT name, value FROM factcheck_index WHERE name != 'key' ORDER BY name, part"):
+        parts.setdefault(name, []).append(value)
+    return {name: np.load(io.BytesIO(b"".join(values)), allow_pickle=False) for name, values in parts.items()}
 
 
 def matches_for_item(db: Database, item_id: str) -> list[dict]:

@@ -596,5 +596,22 @@ def m017_undo_rows(db: Database) -> None:
     db.execute("ALTER TABLE reviews ADD COLUMN undoes INTEGER")
 
 
+@migrations()
+def m018_factcheck_index(db: Database) -> None:
+    """``factcheck_index``: the archive's matching index as the matcher last built it (arrays
+    in parts, and the archive state it was built from), so a run reads it instead of
+    rebuilding it while the archive is unchanged (link/factchecks.py)."""
+    db.execute(
+        """
+        CREATE TABLE factcheck_index (
+            name TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (name, part)
+        )
+        """
+    )
+
+
 MIGRATION_NAMES = [migration.name for migration in migrations.pending(Database(memory=True, execute_plugins=False))]
 SCHEMA_VERSION = len(MIGRATION_NAMES)
