@@ -144,7 +144,9 @@ class TokenMasks:
     def may_contain(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         mask_a, mask_b = self.masks[a], self.masks[b]
         size_a, size_b = self.sizes[a], self.sizes[b]
-        overlap_bound = np.minimum(size_a - _popcount(mask_a & ~mask_b), size_b - _popcount(mask_b & ~mask_a))
+        overlap_bound = np.minimum(
+            size_a - np.bitwise_count(mask_a & ~mask_b), size_b - np.bitwise_count(mask_b & ~mask_a)
+        )
         shorter = np.minimum(size_a, size_b)
         return (shorter >= CONTAIN_MIN) & (overlap_bound >= CONTAIN_COVER * shorter)
 
@@ -155,15 +157,19 @@ def token_masks(texts: np.ndarray, positions: np.ndarray) -> TokenMasks:
     masks = np.zeros(len(texts), dtype=np.uint64)
     sizes = np.zeros(len(texts), dtype=np.int64)
     bits: dict[str, int] = {}
-    for position in positions.tolist():
-        tokens = set(texts[position].split())
+    found_masks, found_sizes = [], []
+    for text in texts[positions].tolist():
+        tokens = set(text.split())
         mask = 0
         for token in tokens:
             bit = bits.get(token)
             if bit is None:
                 bit = bits[token] = 1 << (len(bits) % 64)
             mask |= bit
-        masks[position], sizes[position] = mask, len(tokens)
+        found_masks.append(mask)
+        found_sizes.append(len(tokens))
+    masks[positions] = np.array(found_masks, dtype=np.uint64)
+    sizes[positions] = found_sizes
     return TokenMasks(masks, sizes)
 
 
@@ -172,14 +178,6 @@ def _used(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     used = np.zeros(count, dtype=bool)
     used[a] = used[b] = True
     return np.flatnonzero(used)
-
-
-BYTE_BITS = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.int64)
-
-
-def _popcount(words: np.ndarray) -> np.ndarray:
-    """Set bits per uint64 (np.bitwise_count needs numpy 2)."""
-    return BYTE_BITS[words.view(np.uint8)].reshape(-1, 8).sum(axis=1)
 
 
 def same_value(x: float | str, y: float | str) -> bool:
@@ -211,7 +209,7 @@ def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[d
     side (a longer sentence may add figures); otherwise the unmatched values conflict.
     """
     conflicts: list[dict] = []
-    if not (figures_a and figures_b):
+    if not (figures_a and figures_b) or figures_a == figures_b:
         return conflicts
     for key in sorted({f.key for f in figures_a} & {f.key for f in figures_b}):
         side_a = [f for f in figures_a if f.key == key]
