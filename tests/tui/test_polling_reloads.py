@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 from reviewing import other_process, settle, wait_for
 
 from workbench.tui import list_loader, lists
@@ -27,11 +26,6 @@ def ingest_article(db_path, folder, name: str) -> None:
     other_process("ingest", str(path), "--db", str(db_path))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a re-read list shows its first screenful, cursor elsewhere, until it is whole: "
-    "needs ListLoader.load(in_place=True) for ReviewScreen.reload (requested of the lead, issue 17)",
-)
 async def test_a_reload_keeps_the_cursor_on_the_reviewers_item(review_app, monkeypatch, tmp_path):
     # The reviewer's item lies past the first screenful that a re-read list shows first:
     # a key pressed while that screenful is shown would mark another item.

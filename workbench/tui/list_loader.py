@@ -35,13 +35,18 @@ class ListLoader:
         self.generation = 0  # of the filter being shown; messages of older ones are dropped
         self.complete = False  # the whole list is shown, not only its first screenful
         self.partial_shown = False
+        self.in_place = False  # the list on screen stays until the whole new one is read
         self._inflight: sqlite3.Connection | None = None
 
-    def load(self, filter_: Filter, keep: tuple[int, ...] = ()) -> None:
-        """Read ``filter_``, the cursor to stay on the first of ``keep`` it lists; the first screenful first."""
+    def load(self, filter_: Filter, keep: tuple[int, ...] = (), in_place: bool = False) -> None:
+        """Read ``filter_``, the cursor to stay on the first of ``keep`` it lists; the first
+        screenful first, unless ``in_place``: a re-read of the same filter (another process
+        committed) leaves the list as it is until the new one is whole, so the cursor never
+        passes over another item while the reviewer may be typing a mark."""
         self.generation += 1
         self.complete = False
         self.partial_shown = False
+        self.in_place = in_place
         if self._inflight is not None:
             with contextlib.suppress(sqlite3.ProgrammingError):
                 self._inflight.interrupt()  # the superseded query stops instead of finishing
@@ -84,6 +89,8 @@ class ListLoader:
             return False
         items = self.item_list
         if not message.complete:
+            if self.in_place:
+                return True
             # The first screenful at once; the cursor returns to the kept item when the
             # whole list is known, if the item is further down.
             self.partial_shown = True

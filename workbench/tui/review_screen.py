@@ -114,12 +114,13 @@ class ReviewScreen(ContextActions, FilterActions, Screen):
 
     # Loading: the list by ListLoader, the counts here, both in workers.
 
-    def apply_filter(self, filter_: Filter, keep: tuple[int, ...] | None = None) -> None:
+    def apply_filter(self, filter_: Filter, keep: tuple[int, ...] | None = None, in_place: bool = False) -> None:
         """Show ``filter_``, the cursor on the first of ``keep`` it lists (by default the
-        reviewer's place: the item they chose, else the nearest one listed)."""
+        reviewer's place: the item they chose, else the nearest one listed); ``in_place``:
+        see :meth:`ListLoader.load`."""
         self.filter = filter_
         self.item_list.highlight = highlighter(parse(filter_.search).words)
-        self.loader.load(filter_, self.item_list.place() if keep is None else keep)
+        self.loader.load(filter_, self.item_list.place() if keep is None else keep, in_place)
         self._show_filter()
 
     def on_nums_ready(self, message: NumsReady) -> None:
@@ -170,7 +171,7 @@ class ReviewScreen(ContextActions, FilterActions, Screen):
             self.loader.index.forget(topic)
         self.item_list.refresh()
         self._count()
-        self.apply_filter(self.filter)
+        self.apply_filter(self.filter, in_place=True)
         self._show_item(self.item_list.current)
 
     def _forget_own_write(self, topic: str) -> None:
