@@ -8,7 +8,7 @@ import pytest
 from test_link import add, links
 
 from workbench.link import corpus as link_corpus
-from workbench.link import link_items, linker
+from workbench.link import link_items, linker, meaning
 from workbench.pipeline import ingest
 from workbench.store.database import open_db
 
@@ -66,3 +66,20 @@ def test_a_link_run_over_a_corpus_read_in_processes_finds_the_same_links(corpus,
         found.append({(row["item_a"], row["item_b"], row["method"], row["score"]) for row in links(db).values()})
         db.conn.close()
     assert found[0] == found[1] and found[0]
+
+
+def test_a_text_stored_many_times_is_embedded_once(monkeypatch):
+    embedded = []
+    real_embed = meaning._embed
+
+    def counted(texts):
+        embedded.extend(texts)
+        return real_embed(texts)
+
+    monkeypatch.setattr(meaning, "_embed", counted)
+    syndicated = "The new bridge will pay for itself within ten years, the minister said."
+    other = "Farmers expect a record harvest of winter wheat this summer."
+    vectors = meaning.embed([syndicated] * 500 + [other, syndicated])
+    assert sorted(embedded) == sorted([syndicated, other])
+    assert np.array_equal(vectors[:500], np.repeat(real_embed([syndicated]), 500, axis=0))
+    assert np.array_equal(vectors[500:], real_embed([other, syndicated]))
