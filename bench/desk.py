@@ -25,6 +25,10 @@ waiting in the app's queue when the session closed (shown in its bar), or else l
 review on an item of another reviewer's block is counted too: a key that marked an item
 the reviewer was not on.
 
+``--reload-cost DB``: what one review session's re-read after others' commits costs on a
+copy of DB (CPU and clock seconds, its workers included): the review app's poll spaces its
+re-reads by it (workbench/tui/app.py).
+
 ``--replication``: the same stream with ``--replicate FOLDER``; the host's process group is
 killed with SIGKILL while marks are arriving, the replica is restored into a new file, and
 the recovery point is how many committed reviews (and how many seconds of them) it lacks.
@@ -446,6 +450,41 @@ async def recovery_point(names: list[str], seconds: float, pace: tuple[float, fl
     )
 
 
+def reload_cost(source: Path, times: int = 5) -> None:
+    """Re-read the review screen ``times`` as after another process's ingest; print what each took."""
+    from workbench.tui.app import ReviewApp
+
+    db_path = OUT / "desk_reload.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(source, db_path)
+
+    async def measure() -> list[tuple[float, float]]:
+        app = ReviewApp(db_path, reviewer="bench", poll_seconds=3600)
+        costs = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.5)
+            for _ in range(times):
+                cpu, clock = time.process_time(), time.monotonic()
+                app.review.changes.seen[None] = ()  # as if another process had ingested: everything is stale
+                app.review.reload()
+                while not app.review.loader.complete or any(worker.is_running for worker in app.workers):
+                    await pilot.pause(0.01)
+                costs.append((time.process_time() - cpu, time.monotonic() - clock))
+        return costs
+
+    with closing(sqlite3.connect(source)) as conn:
+        items = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    costs = asyncio.run(measure())
+    shown = ", ".join(f"{cpu:.3f}/{clock:.3f}" for cpu, clock in costs)
+    print(
+        f"re-read of the review screen at {items:,} items (CPU/clock s, workers included): {shown}; "
+        f"median CPU {statistics.median(cpu for cpu, _ in costs):.3f} s; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reviewers", type=int, default=20)
@@ -453,7 +492,11 @@ def main() -> None:
     parser.add_argument("--burst", action="store_true", help="a mark every 0.05-0.2 s instead of 2-5 s")
     parser.add_argument("--articles", type=int, default=1000, help="the ingest running meanwhile (0: none)")
     parser.add_argument("--replication", action="store_true", help="measure the recovery point instead")
+    parser.add_argument("--reload-cost", type=Path, metavar="DB", help="measure one session's re-read on DB instead")
     args = parser.parse_args()
+    if args.reload_cost:
+        reload_cost(args.reload_cost)
+        return
     pace = (0.05, 0.2) if args.burst else (2.0, 5.0)
     names = [f"r{number:02}" for number in range(1, args.reviewers + 1)]
     block = int(args.seconds / statistics.mean(pace)) + MARGIN  # the marks one reviewer makes, and spare
