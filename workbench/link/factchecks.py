@@ -96,6 +96,8 @@ def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     read from ``factcheck_index`` when the archive has not changed since it was stored, and
     stored when it is built."""
     key = archive_key(db)
+    if only_unmatched and not db.execute("SELECT 1 FROM factchecks WHERE matched_at IS NOT NULL LIMIT 1").fetchone():
+        only_unmatched = False  # every entry is new: the whole archive's index serves both
     where = "WHERE matched_at IS NULL" if only_unmatched else ""
     rows = db.execute(f"SELECT id, {ENTRY_TEXT}, numbers FROM factchecks {where} ORDER BY id").fetchall()
     if not rows:
