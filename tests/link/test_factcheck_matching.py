@@ -172,3 +172,18 @@ def test_an_import_makes_the_stored_index_stale_and_its_entry_is_matched(fixture
     match_new_entries(db)
     assert load_index(db, archive_key(db)) is not None and archive_key(db) != old_key
     assert (CLAIM, ENTRIES[0].claim) in {(text, claim) for text, claim, _ in matched(db)}
+
+
+def test_a_post_is_matched_the_same_whether_the_archive_or_the_post_comes_first(tmp_path):
+    posts = tmp_path / "posts.jsonl"
+    post = "They found lead in the tap water. Flint residents are drinking five times the legal limit."
+    posts.write_text(json.dumps({"url": "https://social.example/status/2", "text": post}) + "\n")
+    entries = checks("Flint's tap water has lead levels five times the legal limit", *(e.claim for e in ENTRIES))
+    archive_first = open_db(tmp_path / "a.db")
+    store_entries(archive_first, entries)
+    ingest(archive_first, [str(posts)], workers=1)
+    post_first = open_db(tmp_path / "b.db")
+    ingest(post_first, [str(posts)], workers=1)
+    store_entries(post_first, entries)
+    match_new_entries(post_first)
+    assert matched(post_first) == matched(archive_first) != set()

@@ -250,9 +250,11 @@ def match_new_entries(db: Database) -> MatchSummary:
     whole = None
     after = 0
     while rows := _items(db, after, BATCH):
-        # The items the new entries may concern, matched against the whole archive.
+        # The items the new entries may concern, matched against the whole archive with the
+        # other items of their sources (a short post's match goes on its closest item).
         concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
-        rows_concerned = [row for row in rows if row[1] in concerned]
+        sources = {row[4] for row in rows if row[1] in concerned}
+        rows_concerned = [row for row in rows if row[4] in sources]
         if rows_concerned:
             whole = whole or _archive(db)
             found = _suggestions(db, whole, rows_concerned)
