@@ -4,8 +4,12 @@
 
 ``--product`` runs the product end to end instead: the verified claims are written out as
 ClaimReview JSON-LD and imported with ``workbench factchecks import``, each tweet (cleaned
-with ``clean_post``) is ingested with ``workbench ingest`` as an article (its text the tweet), and MAP@5 is computed from the stored suggestions (``factcheck_matches``: per tweet, each
-fact-check's best score over the tweet's items).
+with ``clean_post``) is ingested with ``workbench ingest`` as an article (its text the
+tweet), and MAP@5 is computed from the stored suggestions (``factcheck_matches``: per tweet,
+each fact-check's best score over the tweet's items; a tweet is a short post, so it is also
+matched whole, and is an item of its own when a line of it is no sentence). Suggestions
+must pass the matcher's closeness gate, which MAP@5 only ever loses by;
+``--min-closeness 0`` shows what the gate costs (tune it on train only).
 
 Without it, the retriever alone:
 
