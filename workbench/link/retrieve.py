@@ -131,8 +131,10 @@ class _Postings:
         self.weights = np.zeros(len(self.rows))
 
     def set_weights(self, weights: np.ndarray) -> None:
-        """Per (document, term) entry weights, in the entries' order."""
+        """Per (document, term) entry weights, in the entries' order; the counts they were
+        computed from are dropped (searching needs only ``docs`` and ``weights``)."""
         self.weights = weights
+        del self.rows, self.cols, self.counts
 
     def columns(self, found: Iterable[str]) -> dict[int, int]:
         counted: dict[int, int] = {}
