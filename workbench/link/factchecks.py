@@ -247,17 +247,21 @@ def match_new_entries(db: Database) -> MatchSummary:
     new = _archive(db, only_unmatched=True)
     if new is None:
         return summary
-    whole = None
+    # Every entry new: matching against them is matching against the whole archive.
+    whole = new if len(new.ids) == db.execute("SELECT count(*) FROM factchecks").fetchone()[0] else None
     after = 0
     while rows := _items(db, after, BATCH):
-        # The items the new entries may concern, matched against the whole archive with the
-        # other items of their sources (a short post's match goes on its closest item).
-        concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
-        sources = {row[4] for row in rows if row[1] in concerned}
-        rows_concerned = [row for row in rows if row[4] in sources]
-        if rows_concerned:
-            whole = whole or _archive(db)
-            found = _suggestions(db, whole, rows_concerned)
+        if whole is new:
+            found = _suggestions(db, new, rows)
+        else:
+            # The items the new entries may concern, matched against the whole archive with
+            # the other items of their sources (a short post's match goes on its closest item).
+            concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
+            sources = {row[4] for row in rows if row[1] in concerned}
+            rows_concerned = [row for row in rows if row[4] in sources]
+            whole = whole or (_archive(db) if rows_concerned else None)
+            found = _suggestions(db, whole, rows_concerned) if rows_concerned else []
+        if found:
             with write_transaction(db):
                 summary.matches += save_matches(db, found)
         after = rows[-1][0]
