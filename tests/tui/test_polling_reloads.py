@@ -73,3 +73,19 @@ async def test_a_burst_of_commits_is_read_a_few_times_and_read_whole(review_app)
         assert 1 <= len(reloads) <= RELOAD_BURST + 5, f"{len(reloads)} re-reads for {commits} commits"
         # What the last of them committed is on the screen once the app has re-read.
         assert await wait_for(pilot, lambda: screen.counts.get("false", 0) == commits, seconds=30)
+
+
+async def test_no_re_read_starts_while_the_reviewer_is_typing(review_app):
+    async with review_app(poll_seconds=0.05) as (app, screen, pilot):
+        reloads = []
+        reload = screen.reload
+        screen.reload = lambda: reloads.append(1) or reload()
+        burst = subprocess.Popen([sys.executable, "-c", MARK_BURST, str(app.db_path), "40"])
+        while burst.poll() is None:  # keys far closer together than QUIET_SECONDS
+            await pilot.press("down")
+            await pilot.pause(0.1)
+        assert burst.returncode == 0
+        assert reloads == [], "a re-read started between two of the reviewer's keys"
+        # Once the reviewer pauses, the screen catches up with everything committed meanwhile.
+        assert await wait_for(pilot, lambda: screen.counts.get("false", 0) == 40, seconds=30)
+        assert len(reloads) >= 1
