@@ -3,10 +3,18 @@ and a big corpus read in worker processes exactly as it is read in one."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_link import add, links
 
+import workbench
 from workbench.link import corpus as link_corpus
 from workbench.link import link_items, linker, meaning
 from workbench.pipeline import ingest
@@ -83,3 +91,73 @@ def test_a_text_stored_many_times_is_embedded_once(monkeypatch):
     assert sorted(embedded) == sorted([syndicated, other])
     assert np.array_equal(vectors[:500], np.repeat(real_embed([syndicated]), 500, axis=0))
     assert np.array_equal(vectors[500:], real_embed([other, syndicated]))
+
+
+# Two batches handed to the reading processes, then the run hangs (and is killed) while they
+# work: each then has a batch's result (megabytes) to hand over to a run that is gone.
+READ_THEN_HANG = """
+import time
+from workbench.link.corpus import build_corpus
+
+def rows():
+    for num in range(40_000):
+        yield num, f"s{num % 7}", f"Officials in district {num} said the new bridge will open next spring.", "[]", "claim"
+    print("reading", flush=True)
+    time.sleep(600)
+
+if __name__ == "__main__":
+    build_corpus(rows(), workers=2, batch=20_000)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_reading_processes_end_with_a_link_run_killed_with_sigkill(tmp_path):
+    script = tmp_path / "read_then_hang.py"
+    script.write_text(READ_THEN_HANG)
+    here = {**os.environ, "PYTHONPATH": str(Path(workbench.__file__).parent.parent)}  # this workbench, not another
+    run = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=here)
+    readers: list[int] = []
+    try:
+        assert run.stdout.readline().strip() == "reading"
+        readers = _children(run.pid)
+        assert len(readers) >= 2  # the two reading processes (and multiprocessing's tracker)
+        deadline = time.monotonic() + 60
+        while sorted(_cpu_seconds(pid) for pid in readers)[-2] < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)  # both started and into their batch (of several seconds)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        deadline = time.monotonic() + 30
+        while (alive := [pid for pid in readers if _running(pid)]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive, "reading processes outlived the run that started them"
+    finally:
+        run.kill()
+        for pid in readers:  # none left behind even when the test fails
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -8,7 +8,9 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -130,6 +132,21 @@ def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
+def _start_reading() -> None:
+    """A reading process: niced as the extraction is (the cores go to interactive work
+    first, a desk's reviewers), and ended with the run that started it, even one killed
+    with SIGKILL (it would otherwise wait for ever to hand over its batch)."""
+    os.nice(10)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
 def _prepared(rows: Iterable[tuple], workers: int, batch: int) -> Iterator[_Prepared]:
     """The rows' batches prepared in order: in ``workers`` processes (spawned: the parent
     may hold tokenizer threads), a bounded number in flight, or here when ``workers`` is 1."""
@@ -137,8 +154,7 @@ def _prepared(rows: Iterable[tuple], workers: int, batch: int) -> Iterator[_Prep
         yield from map(_prepare, _batches(rows, batch))
         return
     context = multiprocessing.get_context("spawn")
-    # Niced as the extraction is: the cores go to interactive work first (a desk's reviewers).
-    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=os.nice, initargs=(10,)) as pool:
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_reading) as pool:
         pending: collections.deque[cf.Future] = collections.deque()
         for rows_batch in _batches(rows, batch):
             pending.append(pool.submit(_prepare, rows_batch))
