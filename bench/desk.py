@@ -39,9 +39,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -359,7 +361,10 @@ class Ingest:
     def __init__(self, corpus: Path, db_path: Path) -> None:
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [*WORKBENCH, "ingest", str(corpus), "--db", str(db_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [*WORKBENCH, "ingest", str(corpus), "--db", str(db_path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its extraction processes with it, to be stopped together
         )
         self.ended: tuple[float, int, float] | None = None  # seconds taken, exit code, CPU seconds
         self.waiter = threading.Thread(target=self.wait)
@@ -372,7 +377,8 @@ class Ingest:
 
     def outcome(self, db_path: Path) -> str:
         if self.ended is None:  # still going when the stream ended: it ran throughout
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # and its pool, else orphaned
             self.waiter.join()
             with closing(sqlite3.connect(db_path, timeout=30)) as conn:
                 stored = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
