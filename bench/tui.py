@@ -418,7 +418,7 @@ async def measure(path: Path) -> dict:
         other = open_db(path)
         mark(other, items.current_row().id, "false", reviewer="someone-else")
         other.close()
-        app._poll()
+        screen.reload()  # what a poll does once it decides to re-read
         await _wait(pilot, lambda: loader.complete)
         results["after another reviewer's mark: kind=quote (k)"] = await change("k")
         # The worst case: nothing kept, as after another process's ingest (new items make
@@ -443,7 +443,7 @@ async def measure(path: Path) -> dict:
         # The cursor over an item of 19 MB, as an old database or a script may hold (written by
         # another process, so that making it is not counted in this one's memory).
         subprocess.run([sys.executable, "-c", HUGE_ITEM, str(path), "insert", str(items.current)], check=True)
-        app._poll()
+        screen.reload()  # what a poll does once it decides to re-read
         await _wait(pilot, lambda: loader.complete)
         items.select_num(app.db.execute("SELECT num FROM items WHERE id = 'bench-huge'").fetchone()[0])
         await pilot.pause(0.3)
@@ -455,7 +455,7 @@ async def measure(path: Path) -> dict:
         subprocess.run([sys.executable, "-c", HUGE_ITEM, str(path), "delete"], check=True)
         # Onto the members of a 5,000-item cluster, from the item before them in source order.
         subprocess.run([sys.executable, "-c", PLANT_CLUSTER, str(path), "insert", str(CLUSTER)], check=True)
-        app._poll()
+        screen.reload()  # what a poll does once it decides to re-read
         screen.apply_filter(Filter())  # every item listed, in source order: the members one after another
         await _wait(pilot, lambda: loader.complete)
         first = app.db.execute("SELECT min(num) FROM items WHERE cluster_id = 'bench-star000000'").fetchone()[0]
