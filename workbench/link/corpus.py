@@ -133,10 +133,9 @@ def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
 
 
 def _start_reading() -> None:
-    """A reading process: niced as the extraction is (the cores go to interactive work
-    first, a desk's reviewers), and ended with the run that started it, even one killed
-    with SIGKILL (it would otherwise wait for ever to hand over its batch)."""
-    os.nice(10)
+    """A reading process ends with the run that started it, even one killed with SIGKILL
+    (it would otherwise wait for ever to hand over its batch). It is not niced: the rest of
+    the link runs at the run's own priority, and niced readers made it wait on a busy host."""
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
