@@ -34,17 +34,23 @@ def restore(replica, target) -> subprocess.CompletedProcess:
     )
 
 
-async def test_marks_survive_the_host_killed_after_the_replica_caught_up(desk_db, tmp_path):
-    replica = tmp_path / "replica"
-    with DeskProcess(desk_db, "--replicate", str(replica)) as desk:
+async def mark_then_kill_the_host(desk_db, replica: str, keys: str) -> None:
+    """``ana`` types ``keys`` (one mark each); once the replica has caught up the host is
+    killed with SIGKILL: the server, its review apps and Litestream at once."""
+    with DeskProcess(desk_db, "--replicate", replica) as desk:
         async with new_browser() as browser:
             assert await log_in(browser, desk.url, "ana", PASSWORDS["ana"]) == 303
             review = await open_review(browser, desk.url)
-            for key in "41235":
+            for key in keys:
                 await review.press(key)
-            await wait_until(lambda: len(reviews(desk.db_path)) == 5)
+            await wait_until(lambda: len(reviews(desk.db_path)) == len(keys))
             await asyncio.sleep(REPLICATION_LAG)
-            desk.kill()  # SIGKILL to the server, its review apps and Litestream at once
+            desk.kill()
+
+
+async def test_marks_survive_the_host_killed_after_the_replica_caught_up(desk_db, tmp_path):
+    replica = tmp_path / "replica"
+    await mark_then_kill_the_host(desk_db, str(replica), "41235")
     restored = tmp_path / "restored.db"
     result = restore(replica, restored)
     assert result.returncode == 0, result.stderr
@@ -101,15 +107,7 @@ def s3_endpoint(monkeypatch):
 
 async def test_marks_survive_the_host_killed_with_an_s3_replica(desk_db, tmp_path, s3_endpoint):
     replica = f"s3://desk/workbench?endpoint={s3_endpoint}&region=us-east-1"
-    with DeskProcess(desk_db, "--replicate", replica) as desk:
-        async with new_browser() as browser:
-            assert await log_in(browser, desk.url, "ana", PASSWORDS["ana"]) == 303
-            review = await open_review(browser, desk.url)
-            for key in "413":
-                await review.press(key)
-            await wait_until(lambda: len(reviews(desk.db_path)) == 3)
-            await asyncio.sleep(REPLICATION_LAG)
-            desk.kill()
+    await mark_then_kill_the_host(desk_db, replica, "413")
     restored = tmp_path / "restored.db"
     result = restore(replica, restored)
     if result.returncode != 0:
