@@ -1,10 +1,11 @@
 """Replication with Litestream: the host is killed (SIGKILL) after a stream of marks, the
-database is restored from the replica (a folder; an S3-compatible server on loopback) into
+database is restored from the replica (a folder; an S3-compatible and an SFTP server on loopback) into
 a new file, and every mark is there."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 import time
@@ -114,6 +115,55 @@ async def test_marks_survive_the_host_killed_with_an_s3_replica(desk_db, tmp_pat
         log = desk_db.with_name(desk_db.name + ".litestream.log").read_text(errors="replace")
         if "connection refused" in log.lower() or "dial tcp" in log.lower():
             pytest.skip(f"litestream could not reach the S3 test server: {log.strip().splitlines()[-1]}")
+    assert result.returncode == 0, result.stderr
+    assert reviews(restored) == reviews(desk_db)
+    assert {reviewer for _, _, reviewer in reviews(restored)} == {"ana"}
+
+
+@pytest.fixture
+def sftp_endpoint(tmp_path):
+    """An SFTP server (``sftpserver``, paramiko's, which takes any password) on a free
+    loopback port, serving a folder of its own; the URL without its path."""
+    paramiko = pytest.importorskip("paramiko")
+    server_script = Path(sys.executable).with_name("sftpserver")
+    if not server_script.exists():
+        pytest.skip("sftpserver not installed (pip install sftpserver)")
+    host_key = tmp_path / "host_key"
+    paramiko.RSAKey.generate(2048).write_private_key_file(str(host_key))
+    served = tmp_path / "sftp"
+    served.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [str(server_script), "-k", str(host_key), "--host", "127.0.0.1", "-p", str(port), "-l", "WARNING"],
+        cwd=served,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:  # a whole SFTP session: the server serves one at a time, and a bare connect would end it
+                with paramiko.Transport(socket.create_connection(("127.0.0.1", port), timeout=2)) as transport:
+                    transport.connect(username="desk", password="desk-test-password")
+                    paramiko.SFTPClient.from_transport(transport).close()
+                break
+            except (OSError, paramiko.SSHException):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.skip("the SFTP test server did not start")
+                time.sleep(0.2)
+        yield f"sftp://desk:desk-test-password@127.0.0.1:{port}", served
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def test_marks_survive_the_host_killed_with_an_sftp_replica(desk_db, tmp_path, sftp_endpoint):
+    url, served = sftp_endpoint
+    replica = f"{url}/replica"
+    await mark_then_kill_the_host(desk_db, replica, "4123")
+    assert any((served / "replica").rglob("*.ltx"))  # what Litestream wrote, on the server's side
+    restored = tmp_path / "restored.db"
+    result = restore(replica, restored)
     assert result.returncode == 0, result.stderr
     assert reviews(restored) == reviews(desk_db)
     assert {reviewer for _, _, reviewer in reviews(restored)} == {"ana"}
