@@ -118,6 +118,13 @@ def add_items(db, texts: list[str], first: int) -> None:
             )
 
 
+def timed(run, *args):
+    """``run(*args)``, its clock seconds and this process's CPU seconds."""
+    started, cpu = time.monotonic(), time.process_time()
+    result = run(*args)
+    return result, time.monotonic() - started, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=200_000)
@@ -162,9 +169,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         ]
         add_items(db, texts, 0)
         db.execute("UPDATE factcheck_progress SET items_through = (SELECT max(num) FROM items)")
-        started, cpu = time.monotonic(), time.process_time()
-        summary = match_new_entries(db)
-        took, cpu = time.monotonic() - started, time.process_time() - cpu
+        summary, took, cpu = timed(match_new_entries, db)
         print(
             f"match {size:,} items x {summary.entries:,} entries: {took:.1f}s, CPU {cpu:.1f}s "
             f"({cpu / size * 1000:.1f} ms CPU/item), {summary.matches:,} matches; peak {peak_mb():,.0f} MB"
@@ -172,9 +177,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         for new in args.new:
             texts = [reworded(rng, rng.choice(claims)) for _ in range(new)]
             add_items(db, texts, 10**8 + new * 10 + size)
-            started, cpu = time.monotonic(), time.process_time()
-            summary = match_new_items(db)
-            took, cpu = time.monotonic() - started, time.process_time() - cpu
+            summary, took, cpu = timed(match_new_items, db)
             print(
                 f"  then {new:,} new items on {size:,} stored: {took:.1f}s, CPU {cpu:.1f}s "
                 f"({cpu / new * 1000:.1f} ms CPU/new item), {summary.matches:,} matches"
