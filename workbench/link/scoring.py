@@ -170,7 +170,7 @@ def token_masks(texts: np.ndarray, positions: np.ndarray) -> TokenMasks:
     chosen = texts[positions].tolist()
     lengths[positions] = np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen))
     for text in chosen:
-        tokens = set(text.split())
+        tokens = dict.fromkeys(text.split())  # in text order: the same bits in every process
         mask = 0
         for token in tokens:
             bit = bits.get(token)
