@@ -112,13 +112,14 @@ def product_ranking(work: Path, tweets: list[tuple[str, str]], claims: list[list
         print(f"  {' '.join(step[:2])}: {time.monotonic() - started:.1f}s")
     best: dict[str, dict[str, float]] = defaultdict(dict)
     with sqlite3.connect(db) as conn:
-        for source_key, url, score in conn.execute(
-            "SELECT sources.key, factchecks.url, max(m.score) FROM factcheck_matches m "
+        for source_key, url, score, factcheck_id in conn.execute(
+            "SELECT sources.key, factchecks.url, max(m.score), factchecks.id FROM factcheck_matches m "
             "JOIN items ON items.id = m.item_id JOIN sources ON sources.id = items.source_id "
             "JOIN factchecks ON factchecks.id = m.factcheck_id GROUP BY sources.key, factchecks.url"
         ):
-            best[Path(source_key).stem][url.rsplit("/", 1)[1]] = score
-    return {tweet: sorted(found, key=lambda claim: (-found[claim], claim)) for tweet, found in best.items()}
+            best[Path(source_key).stem][url.rsplit("/", 1)[1]] = (-score, factcheck_id)
+    # In the order the review screen lists an item's matches: by score, then by entry.
+    return {tweet: sorted(found, key=found.__getitem__) for tweet, found in best.items()}
 
 
 def main() -> None:
