@@ -29,7 +29,7 @@ from workbench.store.database import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
-GATES = (40, 45, 50, 54, 55, 60)
+GATES = (40, 45, 50, 54, 54.5, 55, 60)
 
 
 def candidates(archive: Archive, text: str, numbers: list) -> list[tuple[int, float]]:
@@ -39,9 +39,10 @@ def candidates(archive: Archive, text: str, numbers: list) -> list[tuple[int, fl
         return []
     found = np.array([position for position, _ in ranked], dtype=np.int64)
     cosines = archive.index.vectors[found] @ embed([text])[0]
+    spellings = archive.index.char_scores(text)[found]
     return [
-        (archive.ids[position], closeness(min(100.0, 100 * ranking / BEST_RANKING), cosine))
-        for (position, ranking), cosine in zip(ranked, cosines.tolist())
+        (archive.ids[position], closeness(min(100.0, 100 * ranking / BEST_RANKING), cosine, spelling))
+        for (position, ranking), cosine, spelling in zip(ranked, cosines.tolist(), spellings.tolist())
     ]
 
 

@@ -5,12 +5,16 @@ the same whichever arrives first (the archive or the articles), each side increm
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import asdict
 
 import numpy as np
 from paths import FIXTURES
 
 from workbench.archives.entry import ArchiveEntry
-from workbench.link.factchecks import _archive, match_new_entries, match_new_items
+from workbench.extract.numbers import find_numbers
+from workbench.link.factchecks import PER_QUERY, Archive, _archive, match_new_entries, match_new_items, matches
+from workbench.link.meaning import embed
 from workbench.link.retrieve import Retriever
 from workbench.pipeline import ingest
 from workbench.store.database import open_db
@@ -187,3 +191,28 @@ def test_a_post_is_matched_the_same_whether_the_archive_or_the_post_comes_first(
     store_entries(post_first, entries)
     match_new_entries(post_first)
     assert matched(post_first) == matched(archive_first) != set()
+
+
+def test_another_statement_on_the_same_subject_is_not_suggested():
+    # An archive of the fixture articles' sentences that do not state the item's claim (about
+    # Belarus's IT industry, its exodus, its prospects) and one rewording of it. "There is huge
+    # potential ... to come back to Belarus and invest" ranks among the item's best entries and
+    # its sentence vector is close, but its wording is not: the gate weighs the character
+    # n-grams' cosine too (with the vectors' cosine and the ranking alone, it passed).
+    sentences = []
+    for path in sorted(FIXTURES.glob("*.txt")):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        sentences += [
+            part
+            for part in re.split(r"(?<=[.!?”])\s+", text)
+            if len(part.split()) > 6 and "Belarusian exports" not in part
+        ]
+    texts = [ENTRIES[0].claim, *sentences]
+    documents = [(text, [asdict(mention) for mention in find_numbers(text)]) for text in texts]
+    archive = Archive(list(range(len(texts))), documents, Retriever(documents))
+    numbers = [asdict(mention) for mention in find_numbers(CLAIM)]
+    ranked = [texts[position] for position, _ in archive.index.search(CLAIM, numbers, limit=PER_QUERY)]
+    assert any("huge potential" in text for text in ranked)  # among the candidates the gate judges
+    suggested = [texts[entry] for entry, *_ in matches(archive, CLAIM, numbers, embed([CLAIM])[0])]
+    assert suggested[0] == ENTRIES[0].claim
+    assert not any("huge potential" in text for text in suggested)

@@ -231,13 +231,17 @@ class Retriever:
         numbers: Iterable[Mapping] = (),
         meaning: np.ndarray | None = None,
         meaning_rank_weight: float = MEANING_RANK_WEIGHT,
+        spelling: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The candidate stage: documents in any index's best ``CANDIDATES`` (words,
         characters, and meaning when ``meaning`` gives every document's cosine), with their
-        fused score and the better of their ranks (both arrays by document index)."""
+        fused score and the better of their ranks (both arrays by document index).
+        ``spelling``: :meth:`char_scores`, when the caller has them."""
         fused: dict[int, float] = {}
         best_rank: dict[int, int] = {}
-        rankings = [(self.word_scores(text, numbers), 1.0), (self.char_scores(text), CHAR_WEIGHT)]
+        if spelling is None:
+            spelling = self.char_scores(text)
+        rankings = [(self.word_scores(text, numbers), 1.0), (spelling, CHAR_WEIGHT)]
         if meaning is not None and meaning_rank_weight:
             rankings.append((np.where(meaning >= MEANING_FLOOR, meaning, 0.0), meaning_rank_weight))
         for scores, weight in rankings:
@@ -269,19 +273,21 @@ class Retriever:
         candidate_weight: float = 1.0,
         meaning_rank_weight: float = MEANING_RANK_WEIGHT,
         meaning: np.ndarray | None = None,
+        spelling: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """The ``limit`` best documents for a query as (index, score) pairs, best first.
 
         ``candidate_weight=0`` ranks by the linker's score alone, ``linker_weight=0`` by
         the candidate stage alone; ``meaning_rank_weight=0`` leaves the meaning signal out
         (for measuring each part's share). ``meaning``: every document's cosine with the query
-        when the caller has it (:meth:`meaning_scores`, many queries at once)."""
+        when the caller has it (:meth:`meaning_scores`, many queries at once); ``spelling``:
+        likewise, :meth:`char_scores`."""
         if not self.size:
             return []
         numbers = list(numbers)
         if meaning is None and meaning_rank_weight:
             meaning = self.meaning_scores(text)
-        found, fused, best_rank = self.candidates(text, numbers, meaning, meaning_rank_weight)
+        found, fused, best_rank = self.candidates(text, numbers, meaning, meaning_rank_weight, spelling)
         if not len(found):
             return []
         linker = self.linker_scores(text, numbers, found) if linker_weight else np.zeros(len(found))
