@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.link import LinkError, cluster_members, index, link_items, set_link_state, word_diff
-from workbench.link.candidates import candidate_pairs
+from workbench.link.candidates import candidate_codes, decode
 from workbench.link.scoring import contained, score_pairs, token_masks
 from workbench.pipeline import ingest
 from workbench.store.database import open_db, write_transaction
@@ -726,11 +726,11 @@ def test_candidate_pairs_when_every_item_is_new_are_all_pairs():
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
     # an item at most once per group, as groups() gives them
     members = np.concatenate([rng.choice(300, size, replace=False) for size in sizes])
-    everything = candidate_pairs(members, starts, sizes)
-    all_new = candidate_pairs(members, starts, sizes, np.ones(300, dtype=bool))
+    everything = decode(candidate_codes(members, starts, sizes))
+    all_new = decode(candidate_codes(members, starts, sizes, np.ones(300, dtype=bool)))
     some_new = np.zeros(300, dtype=bool)
     some_new[::3] = True
-    partial = candidate_pairs(members, starts, sizes, some_new)
+    partial = decode(candidate_codes(members, starts, sizes, some_new))
     assert all(np.array_equal(x, y) for x, y in zip(everything, all_new)) and len(everything[0]) > 500
     involved = some_new[everything[0]] | some_new[everything[1]]
     assert np.array_equal(partial[0], everything[0][involved]) and np.array_equal(partial[1], everything[1][involved])

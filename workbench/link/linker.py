@@ -25,24 +25,29 @@ from sqlite_utils import Database
 from ..store.database import in_batches, now, write_transaction
 from ..store.links import suggested
 from . import incremental, index
-from .candidates import candidate_pairs, distinct_pairs, groups, key_hashes, select_rows
+from .candidates import candidate_codes, decode, groups, key_hashes, merge_codes, pair_codes, select_rows
 from .clusters import refresh_clusters
 from .corpus import Corpus, Progress, load_corpus
 from .drift import drift, same_speaker
 from .meaning import cosines, norms
 from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import MIN_CONTENT_WORDS, Figure, negated, plain
-from .repeats import across_sources, repeat_groups
+from .repeats import Repeats, across_sources, repeat_groups
 from .scoring import (
     CONFLICT_MIN,
     DEFAULT_THRESHOLD,
     SEMANTIC_SPEAKER_MIN,
     SEMANTIC_SPEAKER_WORDING_MIN,
     SEMANTIC_WORDING_MIN,
+    TokenMasks,
     figure_conflicts,
     score_pairs,
     semantic_min,
+    token_masks,
 )
+
+# Candidate pairs scored at a time: bounds the arrays of scores, cosines and flags.
+SCORE_BATCH = 4_000_000
 
 
 @dataclass
@@ -168,10 +173,12 @@ def score_candidates(
     threshold: float,
     progress: Progress | None = None,
     identical: bool = False,
+    masks: TokenMasks | None = None,
 ) -> tuple[list[dict], int]:
     """Link rows for the cross-source pairs ``(a, b)`` (positions in ``corpus``) at the
     threshold or by meaning, and how many pairs were scored. ``identical``: the pairs are
-    repeats (same exact key), scored 100 without comparing them."""
+    repeats (same exact key), scored 100 without comparing them; ``masks``: the corpus'
+    :func:`.scoring.token_masks`, when already made."""
     if progress:
         progress("scoring", 0, len(a))
     if identical:
@@ -179,7 +186,7 @@ def score_candidates(
         meaning, meaningful = np.ones(len(a), dtype=np.float32), np.ones(len(a), dtype=bool)
     else:
         meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b) * 100
-        scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
+        scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold, masks=masks)
         # Pairs that may link by meaning: two quotes over the lower floor, any two over the
         # higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
         # scored again in full for the wording floor; the rest never reach Python.
@@ -231,6 +238,29 @@ def score_candidates(
         if progress and done % 10_000 == 0:
             progress("classifying", done, len(hits))
     return rows, len(a)
+
+
+def _score_representatives(
+    db: Database, corpus: Corpus, repeats: Repeats, codes: np.ndarray, threshold: float, progress: Progress | None
+) -> tuple[list[dict], int]:
+    """:func:`score_candidates` over the candidate pairs of representatives (``codes``,
+    :func:`.candidates.decode`), as pairs of items from different sources, ``SCORE_BATCH``
+    at a time: only each batch's scores and the links found are held, not arrays the size
+    of every candidate pair (tens of millions at a million items)."""
+    if progress:
+        progress("scoring", 0, len(codes))
+    masks = token_masks(np.asarray(corpus.texts, dtype=object), np.arange(len(corpus.texts)))  # once, not per batch
+    rows: list[dict] = []
+    scored = 0
+    for begin in range(0, len(codes), SCORE_BATCH):
+        if progress and begin:  # the classifying of each batch's hits is part of this stage
+            progress("scoring", begin, len(codes))
+        a, b = decode(codes[begin : begin + SCORE_BATCH])
+        a, b = across_sources(repeats, corpus.sources, repeats.representatives[a], repeats.representatives[b])
+        found, count = score_candidates(db, corpus, a, b, threshold, masks=masks)
+        rows.extend(found)
+        scored += count
+    return rows, scored
 
 
 UPSERT = f"""
@@ -357,22 +387,22 @@ def _link_in_memory(
         star_a, star_b = star_a[involved], star_b[involved]
     if progress:
         progress("candidates", 0, 1)
+    codes = np.zeros(0, np.int64)
     if summary.compared:
         # Only the usable groups from here on: every block of every item was for the index.
         usable = grouped.usable
-        block_a, block_b = candidate_pairs(grouped.members, grouped.starts[usable], grouped.sizes[usable], fresh)
+        found = [candidate_codes(grouped.members, grouped.starts[usable], grouped.sizes[usable], fresh)]
         del grouped
         near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
         if fresh is not None:
             involved = fresh[near_a] | fresh[near_b]
             near_a, near_b = near_a[involved], near_b[involved]
-        a, b = distinct_pairs(np.r_[block_a, near_a], np.r_[block_b, near_b])
-        del block_a, block_b, near_a, near_b
-        a, b = across_sources(repeats, corpus.sources, representatives[a], representatives[b])
-    else:
-        a, b = (np.zeros(0, np.int64),) * 2
-    del search
-    rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
+        found.append(pair_codes(near_a, near_b))
+        del near_a, near_b
+        codes = merge_codes(found)
+    del search, cells
+    rows, summary.candidates = _score_representatives(db, corpus, repeats, codes, threshold, progress)
+    del codes
     star_rows, _ = score_candidates(db, corpus, star_a, star_b, threshold, identical=True)
     summary.repeats = len(star_rows)
     _write(
