@@ -199,11 +199,15 @@ def decode(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)
 
 
-def pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def pair_codes(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
     """The unordered pairs ``(a[i], b[i])`` as codes (one int64 a pair, for :func:`merge_codes`
-    and :func:`decode`), self-pairs dropped."""
-    keep = a != b
-    return _encode(a[keep].astype(np.int64), b[keep].astype(np.int64))
+    and :func:`decode`), self-pairs dropped; in slices, so no temporary is the size of ``a``."""
+    found = []
+    for begin in range(0, len(a), BATCH_PAIRS):
+        left, right = a[begin : begin + BATCH_PAIRS], b[begin : begin + BATCH_PAIRS]
+        keep = left != right
+        found.append(_encode(left[keep].astype(np.int64), right[keep].astype(np.int64)))
+    return found
 
 
 def select_rows(indptr: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

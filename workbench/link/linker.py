@@ -13,6 +13,7 @@ Reviewers' decisions are never overwritten: re-linking updates only ``suggested`
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import time
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ from .clusters import refresh_clusters
 from .corpus import Corpus, Progress, load_corpus
 from .drift import drift, same_speaker
 from .meaning import cosines, norms
-from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
+from .neighbours import SEARCH_DIMENSIONS, nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import MIN_CONTENT_WORDS, Figure, negated, plain
 from .repeats import Repeats, across_sources, repeat_groups
 from .scoring import (
@@ -372,37 +373,44 @@ def _link_in_memory(
     # Prefixes in the order of every item's keys, as the index freezes it for incremental runs.
     df = np.bincount(corpus.keys, minlength=len(corpus.key_names))
     grouped = groups(*select_rows(corpus.indptr, corpus.keys, representatives), key_hashes(corpus.key_names), df)
-    search = search_vectors(corpus.vectors[representatives])
+    search = search_vectors(corpus.vectors[representatives, :SEARCH_DIMENSIONS])  # no copy of whole vectors
     centres = train_cells(search)
     cells = nearest_cells(search, centres) if len(centres) else np.zeros((0, 1), dtype=np.int64)
     if progress:
         progress("indexing", 0, 1)
-    with write_transaction(db):  # the index is a cache: it may commit apart from the links
-        index.rebuild(db, corpus, index.Found(representatives, grouped, centres, cells[:, 0]), version)
-    # A group is new when any member is: its representative is compared again.
-    fresh = None if new is None else np.bincount(repeats.group_of, weights=new, minlength=len(representatives)) > 0
+    found = index.Found(representatives, grouped, centres, cells[:, 0])
+    # Only the usable groups from here on: every block of every item was for the index.
+    members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
+    del grouped
+    # The index is rebuilt in a thread on this connection while the candidates are found and
+    # scored: its writes (one SQLite writer, a fifth of a big run) go on beside work that
+    # reads no table but items. The index is a cache: it commits apart from the links.
+    with cf.ThreadPoolExecutor(1) as pool:
+        indexing = pool.submit(_rebuild_index, db, corpus, found, version)
+        del found
+        # A group is new when any member is: its representative is compared again.
+        fresh = None if new is None else np.bincount(repeats.group_of, weights=new, minlength=len(representatives)) > 0
+        if progress:
+            progress("candidates", 0, 1)
+        codes = np.zeros(0, np.int64)
+        if summary.compared:
+            found_codes = [candidate_codes(members, starts, sizes, fresh)]
+            del members, starts, sizes
+            near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
+            if fresh is not None:
+                involved = fresh[near_a] | fresh[near_b]
+                near_a, near_b = near_a[involved], near_b[involved]
+            found_codes.extend(pair_codes(near_a, near_b))
+            del near_a, near_b
+            codes = merge_codes(found_codes)
+        del search, cells
+        rows, summary.candidates = _score_representatives(db, corpus, repeats, codes, threshold, progress)
+        del codes
+        indexing.result()
     star_a, star_b = repeats.star
     if new is not None:
         involved = new[star_a] | new[star_b]
         star_a, star_b = star_a[involved], star_b[involved]
-    if progress:
-        progress("candidates", 0, 1)
-    codes = np.zeros(0, np.int64)
-    if summary.compared:
-        # Only the usable groups from here on: every block of every item was for the index.
-        usable = grouped.usable
-        found = [candidate_codes(grouped.members, grouped.starts[usable], grouped.sizes[usable], fresh)]
-        del grouped
-        near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
-        if fresh is not None:
-            involved = fresh[near_a] | fresh[near_b]
-            near_a, near_b = near_a[involved], near_b[involved]
-        found.append(pair_codes(near_a, near_b))
-        del near_a, near_b
-        codes = merge_codes(found)
-    del search, cells
-    rows, summary.candidates = _score_representatives(db, corpus, repeats, codes, threshold, progress)
-    del codes
     star_rows, _ = score_candidates(db, corpus, star_a, star_b, threshold, identical=True)
     summary.repeats = len(star_rows)
     _write(
@@ -416,6 +424,11 @@ def _link_in_memory(
         queue=queue,
     )
     return summary
+
+
+def _rebuild_index(db: Database, corpus: Corpus, found: index.Found, version: int) -> None:
+    with write_transaction(db):
+        index.rebuild(db, corpus, found, version)
 
 
 def _link_through_index(
