@@ -125,9 +125,14 @@ def groups(
     bounds = _block_starts(packed, item_bits)
     blocks = packed[bounds] >> item_bits
     sizes = np.diff(bounds, append=len(packed))
-    packed &= (1 << item_bits) - 1  # in place: the members (a second array the size of packed was the peak)
-    members = packed
-    return Groups(members, blocks, bounds, sizes, (sizes >= 2) & (sizes <= max_block))
+    # Members, starts and sizes as int32 (MAX_ITEMS items) when the entries allow: at a
+    # million items they are tens of millions, held while the index is written.
+    width = np.int32 if len(packed) < 2**31 else np.int64
+    members = np.empty(len(packed), dtype=width)
+    for begin in range(0, len(packed), GROUP_BATCH):  # in slices: no int64 temporary the size of packed
+        members[begin : begin + GROUP_BATCH] = packed[begin : begin + GROUP_BATCH] & ((1 << item_bits) - 1)
+    del packed
+    return Groups(members, blocks, bounds.astype(width), sizes.astype(width), (sizes >= 2) & (sizes <= max_block))
 
 
 def _block_starts(packed: np.ndarray, item_bits: int) -> np.ndarray:
@@ -191,7 +196,7 @@ def merge_codes(found: list[np.ndarray]) -> np.ndarray:
 
 
 def _encode(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (np.minimum(a, b) << 32) | np.maximum(a, b)
+    return (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
 
 
 def decode(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +211,7 @@ def pair_codes(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
     for begin in range(0, len(a), BATCH_PAIRS):
         left, right = a[begin : begin + BATCH_PAIRS], b[begin : begin + BATCH_PAIRS]
         keep = left != right
-        found.append(_encode(left[keep].astype(np.int64), right[keep].astype(np.int64)))
+        found.append(_encode(left[keep], right[keep]))
     return found
 
 

@@ -11,7 +11,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +42,7 @@ class Corpus:
     sources: np.ndarray
     sizes: np.ndarray
     texts: list[str]
-    figures: list[list[Figure]]
+    figures: list[Sequence[Figure]]
     indptr: np.ndarray
     keys: np.ndarray
     loaded: int
@@ -96,7 +96,7 @@ class _Prepared:
     sources: list[str]
     sizes: list[int]
     texts: list[str]
-    figures: list[list[Figure]]
+    figures: list[Sequence[Figure]]
     keys: list[list[str]]
     exact: list[int]
     quotes: list[bool]
@@ -120,7 +120,7 @@ def _prepare(rows: list[tuple[int, str, str, str, str]]) -> _Prepared:
         batch.sources.append(source)
         batch.sizes.append(len(set(item.tokens)))
         batch.texts.append(item.sorted_text)
-        batch.figures.append(item.figures)
+        batch.figures.append(tuple(item.figures))  # () is one object: most items give no figure
         batch.keys.append(list(dict.fromkeys(map(blocking_key, item.tokens))))
     batch.vectors = quantise(embed(embedded))
     return batch
@@ -185,7 +185,7 @@ def build_corpus(
     }
     lengths: list[int] = []
     texts: list[str] = []
-    figures: list[list[Figure]] = []
+    figures: list[Sequence[Figure]] = []
     unlinkable: list[tuple[int, str]] = []
     vectors = np.empty((total, DIMENSIONS), dtype=np.int8)  # pages are only taken as rows are filled
     count = done = 0

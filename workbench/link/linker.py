@@ -16,7 +16,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -106,8 +106,8 @@ def classify(
     threshold: float,
     item_a: Item,
     item_b: Item,
-    figures_a: list[Figure],
-    figures_b: list[Figure],
+    figures_a: Sequence[Figure],
+    figures_b: Sequence[Figure],
     meaning: float = 0.0,
     short: bool = False,
     same_words: bool = False,

@@ -218,7 +218,7 @@ def _date_parts(value: str) -> tuple[str, str, str]:
     return year, month, day
 
 
-def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[dict]:
+def figure_conflicts(figures_a: Sequence[Figure], figures_b: Sequence[Figure]) -> list[dict]:
     """Figures of a unit both items give that do not agree.
 
     Per unit, every value on the side giving fewer values must appear on the other
