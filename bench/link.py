@@ -554,7 +554,9 @@ def peak_rss_mb() -> float:
 
 def link_in_child(path: Path, threshold: float, new_ids: list[str] | None = None) -> tuple[dict, float, float]:
     """Run the linker (in a fresh process, so its peak RSS is the linker's alone); the
-    summary gets ``stages``: seconds from each progress stage's first report to the next's."""
+    summary gets ``stages``: seconds from each progress stage's first report to the next's
+    (the index is rebuilt in a thread beside the candidates and scoring, so ``indexing`` is
+    only its start; ``scoring`` includes classifying the pairs that scored)."""
     db = open_db(path)
     started, cpu_started = time.monotonic(), cpu_seconds()
     stage_starts: dict[str, float] = {"opening": started}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.link import LinkError, cluster_members, index, link_items, set_link_state, word_diff
-from workbench.link.candidates import candidate_pairs
+from workbench.link import LinkError, cluster_members, index, link_items, linker, set_link_state, word_diff
+from workbench.link.candidates import candidate_codes, decode
 from workbench.link.scoring import contained, score_pairs, token_masks
 from workbench.pipeline import ingest
 from workbench.store.database import open_db, write_transaction
@@ -247,6 +248,30 @@ def test_reordered_clauses_and_synonyms_link(db):
     b = add(db, "s2", "The company dismissed four hundred workers at its Grodno plant after the strike started.")
     link_items(db)
     assert linked(db, a, b) is not None
+
+
+def test_the_index_is_rebuilt_while_the_candidates_are_scored(db, monkeypatch):
+    """The index's writes (one SQLite writer) run beside the scoring, not before it."""
+    a = add(
+        db, "s1", "Railway workers in Brest walked off the job to protest against the arrest of their union leader."
+    )
+    b = add(db, "s2", "Railway workers in Brest walked off the job in protest at the detention of their union leader.")
+    scoring = threading.Event()
+    real_rebuild, real_score = index.rebuild, linker.score_candidates
+
+    def rebuild_once_scoring(*args, **kwargs):
+        assert scoring.wait(timeout=20), "the scoring did not start while the index was being rebuilt"
+        return real_rebuild(*args, **kwargs)
+
+    def score(*args, **kwargs):
+        scoring.set()
+        return real_score(*args, **kwargs)
+
+    monkeypatch.setattr(index, "rebuild", rebuild_once_scoring)
+    monkeypatch.setattr(linker, "score_candidates", score)
+    link_items(db)
+    assert linked(db, a, b) is not None
+    assert db.execute("SELECT count(*) FROM link_signatures").fetchone()[0] == 2
 
 
 def test_a_full_run_reports_each_stage_from_its_start(db):
@@ -726,11 +751,11 @@ def test_candidate_pairs_when_every_item_is_new_are_all_pairs():
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
     # an item at most once per group, as groups() gives them
     members = np.concatenate([rng.choice(300, size, replace=False) for size in sizes])
-    everything = candidate_pairs(members, starts, sizes)
-    all_new = candidate_pairs(members, starts, sizes, np.ones(300, dtype=bool))
+    everything = decode(candidate_codes(members, starts, sizes))
+    all_new = decode(candidate_codes(members, starts, sizes, np.ones(300, dtype=bool)))
     some_new = np.zeros(300, dtype=bool)
     some_new[::3] = True
-    partial = candidate_pairs(members, starts, sizes, some_new)
+    partial = decode(candidate_codes(members, starts, sizes, some_new))
     assert all(np.array_equal(x, y) for x, y in zip(everything, all_new)) and len(everything[0]) > 500
     involved = some_new[everything[0]] | some_new[everything[1]]
     assert np.array_equal(partial[0], everything[0][involved]) and np.array_equal(partial[1], everything[1][involved])

@@ -125,9 +125,14 @@ def groups(
     bounds = _block_starts(packed, item_bits)
     blocks = packed[bounds] >> item_bits
     sizes = np.diff(bounds, append=len(packed))
-    packed &= (1 << item_bits) - 1  # in place: the members (a second array the size of packed was the peak)
-    members = packed
-    return Groups(members, blocks, bounds, sizes, (sizes >= 2) & (sizes <= max_block))
+    # Members, starts and sizes as int32 (MAX_ITEMS items) when the entries allow: at a
+    # million items they are tens of millions, held while the index is written.
+    width = np.int32 if len(packed) < 2**31 else np.int64
+    members = np.empty(len(packed), dtype=width)
+    for begin in range(0, len(packed), GROUP_BATCH):  # in slices: no int64 temporary the size of packed
+        members[begin : begin + GROUP_BATCH] = packed[begin : begin + GROUP_BATCH] & ((1 << item_bits) - 1)
+    del packed
+    return Groups(members, blocks, bounds.astype(width), sizes.astype(width), (sizes >= 2) & (sizes <= max_block))
 
 
 def _block_starts(packed: np.ndarray, item_bits: int) -> np.ndarray:
@@ -182,23 +187,32 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
-def _merge(found: list[np.ndarray]) -> np.ndarray:
-    """The distinct codes of all of ``found``, which is emptied: its arrays are freed
-    before the sort, not held beside their copy."""
+def merge_codes(found: list[np.ndarray]) -> np.ndarray:
+    """The distinct codes of all of ``found``, sorted; ``found`` is emptied, so its arrays
+    are freed before the sort, not held beside their copy (pass no other reference)."""
     codes = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     found.clear()
     return _distinct(codes)
 
 
 def _encode(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (np.minimum(a, b) << 32) | np.maximum(a, b)
+    return (np.minimum(a, b).astype(np.int64) << 32) | np.maximum(a, b)
 
 
-def distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct unordered pairs among ``(a[i], b[i])`` as ``(smaller, larger)``, self-pairs dropped."""
-    keep = a != b
-    codes = _distinct(_encode(a[keep], b[keep]))
-    return codes >> 32, codes & 0xFFFFFFFF
+def decode(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(smaller, larger)`` of pair codes, as int32 positions (half the memory)."""
+    return (codes >> 32).astype(np.int32), (codes & 0xFFFFFFFF).astype(np.int32)
+
+
+def pair_codes(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
+    """The unordered pairs ``(a[i], b[i])`` as codes (one int64 a pair, for :func:`merge_codes`
+    and :func:`decode`), self-pairs dropped; in slices, so no temporary is the size of ``a``."""
+    found = []
+    for begin in range(0, len(a), BATCH_PAIRS):
+        left, right = a[begin : begin + BATCH_PAIRS], b[begin : begin + BATCH_PAIRS]
+        keep = left != right
+        found.append(_encode(left[keep], right[keep]))
+    return found
 
 
 def select_rows(indptr: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,12 +222,12 @@ def select_rows(indptr: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> tuple
     return np.r_[0, np.cumsum(lengths)], keys[np.repeat(indptr[rows], lengths) + offsets]
 
 
-def candidate_pairs(
+def candidate_codes(
     members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, new: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct candidate pairs ``(a, b)``, ``a < b``, as item positions: the members of
-    each group ``members[starts[g]:starts[g] + sizes[g]]``, two by two (pass only the
-    usable groups of :class:`Groups`).
+) -> np.ndarray:
+    """Distinct candidate pairs as sorted codes (:func:`decode` gives ``(a, b)``, ``a < b``,
+    item positions): the members of each group ``members[starts[g]:starts[g] + sizes[g]]``,
+    two by two (pass only the usable groups of :class:`Groups`).
 
     ``new``: a boolean mask over items; when given, only pairs involving a new item are
     returned (incremental runs).
@@ -234,7 +248,6 @@ def candidate_pairs(
             found.append(_distinct(_pairs_with_new(members, starts[part], sizes[part], new)))
         held += len(found[-1])
         if held > 4 * BATCH_PAIRS:  # a pair sharing many key pairs turns up in many groups
-            found.append(_merge(found))
+            found.append(merge_codes(found))
             held = len(found[0])
-    codes = _merge(found)
-    return codes >> 32, codes & 0xFFFFFFFF
+    return merge_codes(found)

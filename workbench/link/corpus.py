@@ -11,7 +11,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +42,7 @@ class Corpus:
     sources: np.ndarray
     sizes: np.ndarray
     texts: list[str]
-    figures: list[list[Figure]]
+    figures: list[Sequence[Figure]]
     indptr: np.ndarray
     keys: np.ndarray
     loaded: int
@@ -96,7 +96,7 @@ class _Prepared:
     sources: list[str]
     sizes: list[int]
     texts: list[str]
-    figures: list[list[Figure]]
+    figures: list[Sequence[Figure]]
     keys: list[list[str]]
     exact: list[int]
     quotes: list[bool]
@@ -120,7 +120,7 @@ def _prepare(rows: list[tuple[int, str, str, str, str]]) -> _Prepared:
         batch.sources.append(source)
         batch.sizes.append(len(set(item.tokens)))
         batch.texts.append(item.sorted_text)
-        batch.figures.append(item.figures)
+        batch.figures.append(tuple(item.figures))  # () is one object: most items give no figure
         batch.keys.append(list(dict.fromkeys(map(blocking_key, item.tokens))))
     batch.vectors = quantise(embed(embedded))
     return batch
@@ -172,43 +172,65 @@ def build_corpus(
 ) -> Corpus:
     """Normalise and embed ``(num, source_id, text, numbers JSON, kind)`` rows (:data:`COLUMNS`)
     into a corpus, ``batch`` rows at a time in ``workers`` processes. A short sentence is
-    linkable only as a quotation."""
-    parts: list[_Prepared] = []
+    linkable only as a quotation. ``total``: the rows expected, for the progress and to
+    place the vectors without copying them (fewer or more rows are fine).
+
+    Each batch is turned into arrays as it arrives and dropped: a million items' numbers
+    and key ids as Python lists, and every batch's vectors beside their concatenation, were
+    gigabytes at once."""
     source_ids: dict[str, int] = {}
     key_ids: dict[str, int] = {}
+    columns: dict[str, list[np.ndarray]] = {
+        name: [] for name in ("nums", "sources", "sizes", "exact", "quotes", "keys")
+    }
     lengths: list[int] = []
-    keys: list[int] = []
-    done = 0
+    texts: list[str] = []
+    figures: list[Sequence[Figure]] = []
+    unlinkable: list[tuple[int, str]] = []
+    vectors = np.empty((total, DIMENSIONS), dtype=np.int8)  # pages are only taken as rows are filled
+    count = done = 0
     if progress:
         progress("reading", 0, total)
     for part in _prepared(rows, workers, batch):
+        part_keys: list[int] = []
         for item_keys in part.keys:
             ids = {key_ids.setdefault(key, len(key_ids)) for key in item_keys}
             lengths.append(len(ids))
-            keys.extend(ids)
-        part.keys = []
-        parts.append(part)
+            part_keys.extend(ids)
+        columns["keys"].append(np.array(part_keys, dtype=np.int64))
+        columns["nums"].append(np.array(part.nums, dtype=np.int64))
+        columns["sources"].append(np.array([source_ids.setdefault(s, len(source_ids)) for s in part.sources], np.int64))
+        columns["sizes"].append(np.array(part.sizes, dtype=np.int64))
+        columns["exact"].append(np.array(part.exact, dtype=np.int64))
+        columns["quotes"].append(np.array(part.quotes, dtype=bool))
+        texts.extend(part.texts)
+        figures.extend(part.figures)
+        unlinkable.extend(part.unlinkable)
+        if count + len(part.nums) > len(vectors):
+            vectors = np.concatenate([vectors[:count], part.vectors])
+        else:
+            vectors[count : count + len(part.nums)] = part.vectors
+        count += len(part.nums)
         done += len(part.nums) + len(part.unlinkable)
         if progress:
             progress("reading", done, total)
     key_names = sorted(key_ids)
     renumber = np.empty(len(key_ids), dtype=np.int64)
     renumber[[key_ids[name] for name in key_names]] = np.arange(len(key_names))
-    nums = [num for part in parts for num in part.nums]
-    unlinkable = [row for part in parts for row in part.unlinkable]
+    joined = {name: np.concatenate(parts) if parts else np.zeros(0, np.int64) for name, parts in columns.items()}
     return Corpus(
-        np.array(nums, dtype=np.int64),
-        np.array([source_ids.setdefault(s, len(source_ids)) for part in parts for s in part.sources], dtype=np.int64),
-        np.array([size for part in parts for size in part.sizes], dtype=np.int64),
-        [text for part in parts for text in part.texts],
-        [figures for part in parts for figures in part.figures],
+        joined["nums"],
+        joined["sources"],
+        joined["sizes"],
+        texts,
+        figures,
         np.r_[0, np.cumsum(lengths, dtype=np.int64)],
-        renumber[np.array(keys, dtype=np.int64)],
-        len(nums) + len(unlinkable),
+        renumber[joined["keys"]],
+        count + len(unlinkable),
         key_names,
         list(source_ids),
         unlinkable,
-        np.array([key for part in parts for key in part.exact], dtype=np.int64),
-        np.concatenate([np.zeros((0, DIMENSIONS), dtype=np.int8), *(part.vectors for part in parts)]),
-        np.array([quote for part in parts for quote in part.quotes], dtype=bool),
+        joined["exact"],
+        vectors[:count],
+        joined["quotes"].astype(bool),
     )

@@ -13,9 +13,10 @@ Reviewers' decisions are never overwritten: re-linking updates only ``suggested`
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,15 +26,15 @@ from sqlite_utils import Database
 from ..store.database import in_batches, now, write_transaction
 from ..store.links import suggested
 from . import incremental, index
-from .candidates import candidate_pairs, distinct_pairs, groups, key_hashes, select_rows
+from .candidates import candidate_codes, decode, groups, key_hashes, merge_codes, pair_codes, select_rows
 from .clusters import refresh_clusters
 from .corpus import Corpus, Progress, load_corpus
 from .drift import drift, same_speaker
 from .meaning import cosines, norms
-from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
+from .neighbours import SEARCH_DIMENSIONS, nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import MIN_CONTENT_WORDS, Figure, negated, plain
 from .paraphrase import alignment
-from .repeats import across_sources, repeat_groups
+from .repeats import Repeats, across_sources, repeat_groups
 from .scoring import (
     CONFLICT_MIN,
     DEFAULT_THRESHOLD,
@@ -43,10 +44,15 @@ from .scoring import (
     SEMANTIC_SPEAKER_MIN,
     SEMANTIC_SPEAKER_WORDING_MIN,
     SEMANTIC_WORDING_MIN,
+    TokenMasks,
     figure_conflicts,
     score_pairs,
     semantic_min,
+    token_masks,
 )
+
+# Candidate pairs scored at a time: bounds the arrays of scores, cosines and flags.
+SCORE_BATCH = 4_000_000
 
 
 @dataclass
@@ -104,8 +110,8 @@ def classify(
     threshold: float,
     item_a: Item,
     item_b: Item,
-    figures_a: list[Figure],
-    figures_b: list[Figure],
+    figures_a: Sequence[Figure],
+    figures_b: Sequence[Figure],
     meaning: float = 0.0,
     short: bool = False,
     same_words: bool = False,
@@ -181,10 +187,12 @@ def score_candidates(
     threshold: float,
     progress: Progress | None = None,
     identical: bool = False,
+    masks: TokenMasks | None = None,
 ) -> tuple[list[dict], int]:
     """Link rows for the cross-source pairs ``(a, b)`` (positions in ``corpus``) at the
     threshold or by meaning, and how many pairs were scored. ``identical``: the pairs are
-    repeats (same exact key), scored 100 without comparing them."""
+    repeats (same exact key), scored 100 without comparing them; ``masks``: the corpus'
+    :func:`.scoring.token_masks`, when already made."""
     if progress:
         progress("scoring", 0, len(a))
     if identical:
@@ -193,7 +201,7 @@ def score_candidates(
         aligned = np.zeros(len(a), dtype=np.float32)
     else:
         meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b) * 100
-        scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold)
+        scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold, masks=masks)
         # Pairs that may link by meaning: two quotes over the lower floor, any two over the
         # paraphrase floor. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
         # scored again in full for the wording floor; the rest never reach Python.
@@ -256,6 +264,29 @@ def score_candidates(
         if progress and done % 10_000 == 0:
             progress("classifying", done, len(hits))
     return rows, len(a)
+
+
+def _score_representatives(
+    db: Database, corpus: Corpus, repeats: Repeats, codes: np.ndarray, threshold: float, progress: Progress | None
+) -> tuple[list[dict], int]:
+    """:func:`score_candidates` over the candidate pairs of representatives (``codes``,
+    :func:`.candidates.decode`), as pairs of items from different sources, ``SCORE_BATCH``
+    at a time: only each batch's scores and the links found are held, not arrays the size
+    of every candidate pair (tens of millions at a million items)."""
+    if progress:
+        progress("scoring", 0, len(codes))
+    masks = token_masks(np.asarray(corpus.texts, dtype=object), np.arange(len(corpus.texts)))  # once, not per batch
+    rows: list[dict] = []
+    scored = 0
+    for begin in range(0, len(codes), SCORE_BATCH):
+        if progress and begin:  # the classifying of each batch's hits is part of this stage
+            progress("scoring", begin, len(codes))
+        a, b = decode(codes[begin : begin + SCORE_BATCH])
+        a, b = across_sources(repeats, corpus.sources, repeats.representatives[a], repeats.representatives[b])
+        found, count = score_candidates(db, corpus, a, b, threshold, masks=masks)
+        rows.extend(found)
+        scored += count
+    return rows, scored
 
 
 UPSERT = f"""
@@ -367,37 +398,44 @@ def _link_in_memory(
     # Prefixes in the order of every item's keys, as the index freezes it for incremental runs.
     df = np.bincount(corpus.keys, minlength=len(corpus.key_names))
     grouped = groups(*select_rows(corpus.indptr, corpus.keys, representatives), key_hashes(corpus.key_names), df)
-    search = search_vectors(corpus.vectors[representatives])
+    search = search_vectors(corpus.vectors[representatives, :SEARCH_DIMENSIONS])  # no copy of whole vectors
     centres = train_cells(search)
     cells = nearest_cells(search, centres) if len(centres) else np.zeros((0, 1), dtype=np.int64)
     if progress:
         progress("indexing", 0, 1)
-    with write_transaction(db):  # the index is a cache: it may commit apart from the links
-        index.rebuild(db, corpus, index.Found(representatives, grouped, centres, cells[:, 0]), version)
-    # A group is new when any member is: its representative is compared again.
-    fresh = None if new is None else np.bincount(repeats.group_of, weights=new, minlength=len(representatives)) > 0
+    found = index.Found(representatives, grouped, centres, cells[:, 0])
+    # Only the usable groups from here on: every block of every item was for the index.
+    members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
+    del grouped
+    # The index is rebuilt in a thread on this connection while the candidates are found and
+    # scored: its writes (one SQLite writer, a fifth of a big run) go on beside work that
+    # reads no table but items. The index is a cache: it commits apart from the links.
+    with cf.ThreadPoolExecutor(1) as pool:
+        indexing = pool.submit(_rebuild_index, db, corpus, found, version)
+        del found
+        # A group is new when any member is: its representative is compared again.
+        fresh = None if new is None else np.bincount(repeats.group_of, weights=new, minlength=len(representatives)) > 0
+        if progress:
+            progress("candidates", 0, 1)
+        codes = np.zeros(0, np.int64)
+        if summary.compared:
+            found_codes = [candidate_codes(members, starts, sizes, fresh)]
+            del members, starts, sizes
+            near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
+            if fresh is not None:
+                involved = fresh[near_a] | fresh[near_b]
+                near_a, near_b = near_a[involved], near_b[involved]
+            found_codes.extend(pair_codes(near_a, near_b))
+            del near_a, near_b
+            codes = merge_codes(found_codes)
+        del search, cells
+        rows, summary.candidates = _score_representatives(db, corpus, repeats, codes, threshold, progress)
+        del codes
+        indexing.result()
     star_a, star_b = repeats.star
     if new is not None:
         involved = new[star_a] | new[star_b]
         star_a, star_b = star_a[involved], star_b[involved]
-    if progress:
-        progress("candidates", 0, 1)
-    if summary.compared:
-        # Only the usable groups from here on: every block of every item was for the index.
-        usable = grouped.usable
-        block_a, block_b = candidate_pairs(grouped.members, grouped.starts[usable], grouped.sizes[usable], fresh)
-        del grouped
-        near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
-        if fresh is not None:
-            involved = fresh[near_a] | fresh[near_b]
-            near_a, near_b = near_a[involved], near_b[involved]
-        a, b = distinct_pairs(np.r_[block_a, near_a], np.r_[block_b, near_b])
-        del block_a, block_b, near_a, near_b
-        a, b = across_sources(repeats, corpus.sources, representatives[a], representatives[b])
-    else:
-        a, b = (np.zeros(0, np.int64),) * 2
-    del search
-    rows, summary.candidates = score_candidates(db, corpus, a, b, threshold, progress)
     star_rows, _ = score_candidates(db, corpus, star_a, star_b, threshold, identical=True)
     summary.repeats = len(star_rows)
     _write(
@@ -411,6 +449,11 @@ def _link_in_memory(
         queue=queue,
     )
     return summary
+
+
+def _rebuild_index(db: Database, corpus: Corpus, found: index.Found, version: int) -> None:
+    with write_transaction(db):
+        index.rebuild(db, corpus, found, version)
 
 
 def _link_through_index(

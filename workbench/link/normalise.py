@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -167,7 +168,8 @@ def _spans(text: str, numbers: Iterable[Mapping]) -> list[tuple[int, int, Figure
         value = _figure_value(mention.get("value")) if isinstance(mention, Mapping) else None
         if value is None:
             continue
-        unit = mention.get("unit") if isinstance(mention.get("unit"), str) else None
+        # interned: one string per unit, not one per figure of a million items
+        unit = sys.intern(mention["unit"]) if isinstance(mention.get("unit"), str) else None
         written = mention.get("text") if isinstance(mention.get("text"), str) else ""
         start, end = mention.get("start"), mention.get("end")
         placed = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)

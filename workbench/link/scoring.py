@@ -78,15 +78,20 @@ def score_pairs(
     b: np.ndarray,
     threshold: float,
     workers: int = WORKERS,
+    masks: TokenMasks | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores of pairs ``(a[i], b[i])`` of ``texts`` (sorted token strings; ``sizes`` their
     distinct token counts) and whether each score came from containment. Scores below
-    ``threshold`` may be returned as 0."""
+    ``threshold`` may be returned as 0. ``masks``: :func:`token_masks` of (at least) the
+    texts in the pairs, made once when the pairs come in batches."""
     scores = np.zeros(len(a), dtype=np.float32)
     inside_flags = np.zeros(len(a), dtype=bool)
     # Gathering from an object array is C; a list comprehension per pair was a fifth of the time.
     texts = np.asarray(texts, dtype=object)
-    masks = token_masks(texts, _used(len(texts), a, b)) if threshold > 0 else None
+    if threshold <= 0:
+        masks = None
+    elif masks is None:
+        masks = token_masks(texts, _used(len(texts), a, b))
     for begin in range(0, len(a), BATCH):
         part = np.arange(begin, min(begin + BATCH, len(a)))
         if masks is not None:
@@ -221,7 +226,7 @@ def _date_parts(value: str) -> tuple[str, str, str]:
     return year, month, day
 
 
-def figure_conflicts(figures_a: list[Figure], figures_b: list[Figure]) -> list[dict]:
+def figure_conflicts(figures_a: Sequence[Figure], figures_b: Sequence[Figure]) -> list[dict]:
     """Figures of a unit both items give that do not agree.
 
     Per unit, every value on the side giving fewer values must appear on the other
