@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.readers.clean import is_junk_line
+from workbench.readers.clean import clean_text, is_junk_line
 
 AGENCY = r"(AP|AFP|Reuters|TASS|EPA|Getty Images|Shutterstock|Sputnik|Pixabay|Unsplash)"
 DEFINITION = (
@@ -66,3 +66,13 @@ def test_known_lines_are_told_as_defined():
 @given(st.lists(st.sampled_from(PIECES), max_size=10).map("".join))
 def test_any_line_is_told_as_the_single_patterns_tell_it(line):
     assert is_junk_line(line) == defined_junk(line)
+
+
+BLANKS = [chr(code) for code in range(0x3000 + 1) if chr(code).isspace()]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["word", "Word.", *BLANKS, "\n", "\n\n"]), max_size=30).map("".join))
+def test_cleaned_paragraphs_hold_single_spaces_between_words(raw):
+    for paragraph in clean_text(raw, has_title_line=False).text.split("\n\n"):
+        assert not re.search(r"\s\s|^\s|\s$|[^\S ]", paragraph)

@@ -94,7 +94,6 @@ MARKDOWN_EMPHASIS = re.compile(
 LONGEST_WORD = 64
 WORD_BEFORE_HYPHEN = re.compile(r"(\w+)-$")
 FIRST_WORD = re.compile(r"\w+")
-WHITESPACE = re.compile(r"\s+")
 # Whether a paragraph ends in a heading is judged on this many of its last characters.
 LAST_LINE_CHARS = 200
 
@@ -302,5 +301,6 @@ def clean_text(raw: str, *, has_title_line: bool = True, markdown: bool = False)
             else:
                 paragraphs.append([paragraph])
                 length = len(paragraph)
-    joined = (WHITESPACE.sub(" ", " ".join(pieces)).strip() for pieces in paragraphs)
+    # str.split() splits at exactly the characters ``\s`` matches: blanks collapsed and trimmed.
+    joined = (" ".join(" ".join(pieces).split()) for pieces in paragraphs)
     return CleanText("\n\n".join(text for text in joined if text), title, links)
