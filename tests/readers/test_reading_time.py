@@ -20,7 +20,7 @@ from adversarial import HTML_BOMBS, JSON_BOMBS, JSON_LINES_BOMBS, TEXT_BOMBS, Bo
 from hypothesis import HealthCheck, given, settings
 
 from workbench.readers import ReadError, ReadFailure, read_path
-from workbench.readers.clean import clean_text
+from workbench.readers.clean import clean_text, is_junk_line
 from workbench.readers.decode import decode_text
 from workbench.readers.plain import split_header
 
@@ -33,6 +33,7 @@ TEXT_STEPS: dict[str, Callable[[str], object]] = {
     "clean text": clean_text,
     "clean Markdown": lambda text: clean_text(text, markdown=True, has_title_line=False),
     "split a header": split_header,
+    "tell page furniture": is_junk_line,
     # UTF-8, UTF-8 with bytes read as cp1252 (the fallback runs per byte), UTF-16 without a BOM
     "decode": lambda text: [
         _decoded(data) for data in (text.encode(), text.encode() + b"\xe9", text.encode("utf-16-le"))

@@ -107,7 +107,7 @@ def sentence_is_claim(sentence: str) -> bool:
     """Sentences that assert something: not questions or fragments (boilerplate paragraphs are gone already)."""
     if sentence.endswith(("?", "?”", '?"')):
         return False
-    return len(WORD.findall(sentence)) >= 5
+    return next(islice(WORD.finditer(sentence), 4, None), None) is not None  # five words or more
 
 
 def claim_items(

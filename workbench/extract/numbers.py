@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from workbench.extract.patterns import alternation
+from workbench.extract.patterns import word_start
 from workbench.model import NumberMention
 
 _MONTHS = {
@@ -130,7 +130,9 @@ NUMBER_RE = re.compile(
 # Every mention contains one of these; scanning for them first keeps the combined
 # pattern away from the (number-free) bulk of the text.
 # Number words only as whole words, as the pattern wants them ("tend", "often" are not anchors).
-_ANCHOR = re.compile(rf"[\d$€£¥]|\b(?i:{alternation(_WORD_NUMBERS)})\b")
+# (``[\d$€£¥]|\b(?i:number word)\b``, led by one character class: a search skips ahead.)
+_NUMBER_WORD_FIRSTS, _NUMBER_WORD_REST = word_start(_WORD_NUMBERS)
+_ANCHOR = re.compile(rf"[\d$€£¥{_NUMBER_WORD_FIRSTS}](?:(?<=[\d$€£¥])|{_NUMBER_WORD_REST}\b)")
 _YEAR_RE = re.compile(_YEAR)
 _LOOK_BEHIND = 25  # longest prefix before an anchor: "approximately ", "the " of "the 9th of"
 _LOOK_AHEAD = 100

@@ -35,6 +35,29 @@ def alternation(words: list[str] | set[str] | frozenset[str]) -> str:
     return _branch(tree)
 
 
+# The letters beyond ASCII that Python's ``re`` matches to an ASCII letter when case is ignored.
+_CASE_FOLDS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}  # İ ı, the Kelvin sign, ſ
+
+
+def word_start(words: list[str] | set[str] | frozenset[str]) -> tuple[str, str]:
+    r"""``\b(?i:alternation(words))``, for ASCII words, in two parts that a search can skip through: the
+    characters a word may start with (any case: a character class to follow a ``[``), and the
+    pattern that, after that first character, matches the same words.
+
+    A search for ``\b(?:a|b)`` tries every branch at every position; one opening with a
+    character class jumps to the next character of the class and tries from there only. The
+    first letter is consumed by the class, so ``\b`` becomes ``(?<!\w.)`` after it, and a
+    one-character look-behind tells which words can follow it."""
+    rests: dict[str, set[str]] = {}
+    for word in words:
+        rests.setdefault(word[0].lower(), set()).add(word[1:].lower())
+    firsts = "".join(
+        sorted({form for letter in rests for form in (letter, letter.upper(), *_CASE_FOLDS.get(letter, ""))})
+    )
+    branches = "|".join(f"(?<={re.escape(letter)}){alternation(rest)}" for letter, rest in sorted(rests.items()))
+    return re.escape(firsts), rf"(?<!\w.)(?i:{branches})"
+
+
 def _branch(node: dict) -> str:
     ends_here = "" in node
     branches = [re.escape(char) + _branch(child) for char, child in sorted(node.items()) if char]

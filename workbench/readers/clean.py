@@ -22,22 +22,33 @@ from dataclasses import dataclass, field
 
 URL_LINE = re.compile(r"\s*+<?(?:https?://|www\.)\S++\s*+$", re.IGNORECASE)
 RELATED_LINE = re.compile(r"^\s*(related( article| story| content)?|read more|see also|also read)\s*:", re.I)
+# A paragraph's furniture is found by patterns tried at its start (``match``) and patterns
+# searched through it. The searched ones begin every alternative with a plain letter, so the
+# regex engine skips ahead to the next such letter instead of trying every alternative at
+# every position: case-insensitive, that letter is a class of its case forms (with the long
+# s, ``ſ``, which matches "s" ignoring case) and a look-behind tells which word it starts;
+# ``\b`` before a word becomes ``(?<!\w.)`` after its first letter.
 BOILERPLATE_LINE = re.compile(
-    r"^\s*(share this( article| story)?|share on (facebook|twitter)|click here to subscribe"
-    r"|sign up for our newsletter|advertisement)\s*$"
-    r"|become a member for|subscribe (now|today|to our)|hope you have enjoyed"
-    r"|all rights reserved|^\s*©",
+    r"\s*(share this( article| story)?|share on (facebook|twitter)|click here to subscribe"
+    r"|sign up for our newsletter|advertisement)\s*$|\s*©",
     re.IGNORECASE,
+)
+BOILERPLATE_PHRASE = re.compile(
+    r"[BHSAbhasſ](?i:(?<=b)ecome a member for|(?<=s)ubscribe (now|today|to our)|(?<=h)ope you have enjoyed"
+    r"|(?<=a)ll rights reserved)"
 )
 # An agency's credit line names its reporters, then its writers or editors (two searches:
 # one pattern with ``.*`` between them rescans the rest of the line at every "Reporting by").
 REPORTING_BY = re.compile(r"\bReporting by\b", re.IGNORECASE)
 WRITING_BY = re.compile(r"\b(?:Writing|Editing) by\b", re.IGNORECASE)
 AGENCY = r"(AP|AFP|Reuters|TASS|EPA|Getty Images|Shutterstock|Sputnik|Pixabay|Unsplash)"
-PHOTO_CREDIT = re.compile(
-    rf"^\s*\(?(?i:photo|image|picture|illustration)(?i: credit)?\s*(:|by\b)"
-    rf"|\b(via|photo by|credit:?)\s++{AGENCY}(?:\s*+/\s*+[\w.]++)*+\s*+\)?\s*+$"
-    rf"|\b{AGENCY}\s*+/\s*+[\w.]++\s*+\)?\s*+$",
+PHOTO_CREDIT = re.compile(r"\s*\(?(?i:photo|image|picture|illustration)(?i: credit)?\s*(:|by\b)")
+AGENCY_CREDIT = re.compile(
+    rf"(?:v(?<!\w.)ia|p(?<!\w.)hoto by|c(?<!\w.)redit:?)\s++{AGENCY}(?:\s*+/\s*+[\w.]++)*+\s*+\)?\s*+$"
+)
+AGENCY_PATH = re.compile(  # AGENCY, each name led by its first letter
+    r"(?:A(?<!\w.)(?:P|FP)|R(?<!\w.)euters|T(?<!\w.)ASS|E(?<!\w.)PA|G(?<!\w.)etty Images"
+    r"|S(?<!\w.)(?:hutterstock|putnik)|P(?<!\w.)ixabay|U(?<!\w.)nsplash)\s*+/\s*+[\w.]++\s*+\)?\s*+$"
 )
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufeff]")
 TERMINAL = tuple(".!?:;\"”’'»)…")
@@ -83,7 +94,6 @@ MARKDOWN_EMPHASIS = re.compile(
 LONGEST_WORD = 64
 WORD_BEFORE_HYPHEN = re.compile(r"(\w+)-$")
 FIRST_WORD = re.compile(r"\w+")
-WHITESPACE = re.compile(r"\s+")
 # Whether a paragraph ends in a heading is judged on this many of its last characters.
 LAST_LINE_CHARS = 200
 
@@ -118,7 +128,9 @@ def markdown_to_text(text: str, links: list[str]) -> str:
 
 
 def is_junk_line(line: str) -> bool:
-    if BOILERPLATE_LINE.search(line) or PHOTO_CREDIT.search(line):
+    if BOILERPLATE_LINE.match(line) or PHOTO_CREDIT.match(line):
+        return True
+    if BOILERPLATE_PHRASE.search(line) or AGENCY_CREDIT.search(line) or AGENCY_PATH.search(line):
         return True
     reporting = REPORTING_BY.search(line)
     return bool(reporting and WRITING_BY.search(line, reporting.end()))
@@ -289,5 +301,6 @@ def clean_text(raw: str, *, has_title_line: bool = True, markdown: bool = False)
             else:
                 paragraphs.append([paragraph])
                 length = len(paragraph)
-    joined = (WHITESPACE.sub(" ", " ".join(pieces)).strip() for pieces in paragraphs)
+    # str.split() splits at exactly the characters ``\s`` matches: blanks collapsed and trimmed.
+    joined = (" ".join(" ".join(pieces).split()) for pieces in paragraphs)
     return CleanText("\n\n".join(text for text in joined if text), title, links)

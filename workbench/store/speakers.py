@@ -21,11 +21,12 @@ SPEAKER = 5  # the speaker's index in an item row (articles.ITEM_COLUMNS)
 def with_full_names(db: Database, rows: list[tuple]) -> list[tuple]:
     """``rows`` with every one-word speaker that names exactly one known person written as
     that person's full name; the full person names among them become known."""
-    known = {(speaker, surname) for row in rows if (surname := short_name(speaker := row[SPEAKER]))}
+    speakers = {row[SPEAKER] for row in rows}  # an article's items share a few speakers
+    known = {(speaker, surname) for speaker in speakers if (surname := short_name(speaker))}
     if known:
         db.conn.executemany("INSERT OR IGNORE INTO speakers (full_name, short_name) VALUES (?, ?)", known)
     full: dict[str, str | None] = {}
-    for speaker in {row[SPEAKER] for row in rows if row[SPEAKER] and " " not in row[SPEAKER]}:
+    for speaker in {speaker for speaker in speakers if speaker and " " not in speaker}:
         names = db.execute("SELECT full_name FROM speakers WHERE short_name = ? LIMIT 2", [speaker]).fetchall()
         full[speaker] = names[0][0] if len(names) == 1 else None
     if not any(full.values()):
