@@ -27,8 +27,9 @@ WEIGHTS = Path("weights") / f"l2_supercat_{DIMENSIONS}.safetensors"
 TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 # Items embedded per batch: bounds the (tokens x dimensions) temporary.
 BATCH = 4_096
-# Pairs compared per batch.
-PAIR_BATCH = 500_000
+# Pairs compared per batch: both rows of each pair are gathered (51 MB at 100,000), a
+# temporary that sat at the peak of a million-item link at 500,000.
+PAIR_BATCH = 100_000
 
 
 class MeaningError(Exception):
