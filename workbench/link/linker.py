@@ -33,14 +33,10 @@ from .drift import drift, same_speaker
 from .meaning import cosines, norms
 from .neighbours import SEARCH_DIMENSIONS, nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import MIN_CONTENT_WORDS, Figure, negated, plain
-from .paraphrase import alignment
 from .repeats import Repeats, across_sources, repeat_groups
 from .scoring import (
     CONFLICT_MIN,
     DEFAULT_THRESHOLD,
-    SEMANTIC_ALIGNMENT_MIN,
-    SEMANTIC_PARAPHRASE_MIN,
-    SEMANTIC_PARAPHRASE_WORDING_MIN,
     SEMANTIC_SPEAKER_MIN,
     SEMANTIC_SPEAKER_WORDING_MIN,
     SEMANTIC_WORDING_MIN,
@@ -115,7 +111,6 @@ def classify(
     meaning: float = 0.0,
     short: bool = False,
     same_words: bool = False,
-    aligned: float = 0.0,
 ) -> dict | None:
     """The link row for a scored pair (``item_*``: see :func:`item`), or None.
 
@@ -147,7 +142,7 @@ def classify(
         return None
     elif score >= threshold:
         method = "containment" if contained else "fuzzy"
-    elif _close_in_meaning(meaning * 100, score, threshold, quotes_by_one, aligned * 100):
+    elif _close_in_meaning(meaning * 100, score, threshold, quotes_by_one):
         method, score = "semantic", meaning * 100
     else:
         return None
@@ -162,21 +157,13 @@ def classify(
     }
 
 
-def _close_in_meaning(meaning: float, score: float, threshold: float, quotes_by_one: bool, aligned: float) -> bool:
+def _close_in_meaning(meaning: float, score: float, threshold: float, quotes_by_one: bool) -> bool:
     """A link by meaning: two quotes of one speaker at SEMANTIC_SPEAKER_MIN with a wording
     score of SEMANTIC_SPEAKER_WORDING_MIN, any two items at SEMANTIC_MIN with one of
-    SEMANTIC_WORDING_MIN, or at SEMANTIC_PARAPHRASE_MIN with one of
-    SEMANTIC_PARAPHRASE_WORDING_MIN when their differing words align (``aligned``, x 100,
-    see :mod:`.paraphrase`) at SEMANTIC_ALIGNMENT_MIN (the cosines raised with the threshold)."""
+    SEMANTIC_WORDING_MIN (the cosines raised with the threshold)."""
     if quotes_by_one and meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN):
         return score >= SEMANTIC_SPEAKER_WORDING_MIN
-    if meaning >= semantic_min(threshold) and score >= SEMANTIC_WORDING_MIN:
-        return True
-    return (
-        meaning >= semantic_min(threshold, SEMANTIC_PARAPHRASE_MIN)
-        and score >= SEMANTIC_PARAPHRASE_WORDING_MIN
-        and aligned >= SEMANTIC_ALIGNMENT_MIN
-    )
+    return meaning >= semantic_min(threshold) and score >= SEMANTIC_WORDING_MIN
 
 
 def score_candidates(
@@ -198,29 +185,19 @@ def score_candidates(
     if identical:
         scores, contained = np.full(len(a), 100.0, dtype=np.float32), np.zeros(len(a), dtype=bool)
         meaning, meaningful = np.ones(len(a), dtype=np.float32), np.ones(len(a), dtype=bool)
-        aligned = np.zeros(len(a), dtype=np.float32)
     else:
         meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b) * 100
         scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold, masks=masks)
         # Pairs that may link by meaning: two quotes over the lower floor, any two over the
-        # paraphrase floor. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
+        # higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
         # scored again in full for the wording floor; the rest never reach Python.
         by_one = corpus.quotes[a] & corpus.quotes[b] & (meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN))
-        paraphrase = meaning >= semantic_min(threshold, SEMANTIC_PARAPHRASE_MIN)
-        close = np.flatnonzero((scores < threshold) & (by_one | paraphrase))
+        close = np.flatnonzero((scores < threshold) & (by_one | (meaning >= semantic_min(threshold))))
         if len(close):
             scores[close], contained[close] = score_pairs(corpus.texts, corpus.sizes, a[close], b[close], 0)
             contained[close] &= scores[close] >= threshold
-        # Only pairs the cosine alone does not link are aligned word by word.
-        grey = close[
-            paraphrase[close] & (scores[close] >= SEMANTIC_PARAPHRASE_WORDING_MIN) & (scores[close] < threshold)
-        ]
-        aligned = np.zeros(len(a), dtype=np.float32)
-        aligned[grey] = alignment(corpus.texts, a[grey], b[grey])
-        meaningful = (
-            (by_one & (scores >= SEMANTIC_SPEAKER_WORDING_MIN))
-            | ((meaning >= semantic_min(threshold)) & (scores >= SEMANTIC_WORDING_MIN))
-            | (aligned * 100 >= SEMANTIC_ALIGNMENT_MIN)
+        meaningful = (by_one & (scores >= SEMANTIC_SPEAKER_WORDING_MIN)) | (
+            (meaning >= semantic_min(threshold)) & (scores >= SEMANTIC_WORDING_MIN)
         )
         meaning /= 100
     hits = np.flatnonzero((scores >= threshold) | meaningful)
@@ -237,10 +214,9 @@ def score_candidates(
         contained[hits].tolist(),
         meaning[hits].tolist(),
         (short[hit_a] | short[hit_b]).tolist(),
-        aligned[hits].tolist(),
     )
     rows = []
-    for done, (i, j, num_i, num_j, score, inside, close, either_short, fit) in enumerate(pairs, 1):
+    for done, (i, j, num_i, num_j, score, inside, close, either_short) in enumerate(pairs, 1):
         item_i, item_j = details.get(num_i), details.get(num_j)
         if item_i is None or item_j is None:  # deleted by another process since it was read
             continue
@@ -257,7 +233,6 @@ def score_candidates(
             close,
             either_short,
             identical or corpus.texts[i] == corpus.texts[j],
-            fit,
         )
         if row:
             rows.append(row)

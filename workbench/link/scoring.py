@@ -38,14 +38,6 @@ SEMANTIC_WORDING_MIN = 70
 # this government remain, the firm will no longer operate here": 0.62, wording 63).
 SEMANTIC_SPEAKER_MIN = 60
 SEMANTIC_SPEAKER_WORDING_MIN = 50
-# Any two items below SEMANTIC_MIN link by meaning when, over SEMANTIC_PARAPHRASE_MIN and
-# SEMANTIC_PARAPHRASE_WORDING_MIN, the words they do not share stand in for each other: a
-# word alignment (link/paraphrase.py) of at least SEMANTIC_ALIGNMENT_MIN (x 100). Chosen on
-# sentence pairs written for it and on CLEF-2019's debate sentences (2% of its pairs in that
-# band pass), checked on PolNeAR and CLEF-2020 (db/LINKING.md).
-SEMANTIC_PARAPHRASE_MIN = 65
-SEMANTIC_PARAPHRASE_WORDING_MIN = 55
-SEMANTIC_ALIGNMENT_MIN = 30
 
 
 def semantic_min(threshold: float, floor: float = SEMANTIC_MIN) -> float:
