@@ -23,8 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Pairs sharing fewer than this fraction of their keys need not meet as candidates ...
+# Pairs sharing fewer than this fraction of their keys need not meet as candidates, and
+# pairs sharing less of the shorter one's keys are none ...
 OVERLAP = 0.6
+# ... but for two quotes, which may be one speaker's words reworded: those link at a
+# wording score of 50 (scoring.SEMANTIC_SPEAKER_WORDING_MIN), not 70 or 82.
+QUOTE_OVERLAP = 0.5
 # ... nor pairs sharing fewer keys than this (a contained sentence shares at least
 # scoring.CONTAIN_COVER * scoring.CONTAIN_MIN, rounded up).
 CONTAIN_OVERLAP = 5
@@ -42,18 +46,76 @@ MIX = 0x9E3779B1  # spreads key pairs over the hash space
 # 63 - BLOCK_BITS bits: blocks are stored, so they may not depend on the corpus size.
 BLOCK_BITS = 39
 MAX_ITEMS = 1 << (63 - BLOCK_BITS)
+# Bits of a KeyMasks mask: with 64, two items' other keys fall on each other's bits so
+# often that a third of the chance meetings pass the overlap bound; 256 lets few through.
+MASK_BITS = 256
+
+
+@dataclass
+class KeyMasks:
+    """Each item's blocking keys as a ``MASK_BITS``-bit mask (a key sets the bit its hash
+    names) and how many keys it has: a bound on how many keys two items share, without
+    reading their keys. A bit of one item that the other lacks stands for at least one of
+    its keys the other lacks, so an item's key count minus such bits bounds the overlap."""
+
+    masks: np.ndarray  # (items, MASK_BITS // 64) uint64
+    counts: np.ndarray
+    quotes: np.ndarray
+
+    @classmethod
+    def of(cls, indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, quotes: np.ndarray | None = None) -> KeyMasks:
+        """The masks of the CSR rows (``indptr``, ``keys``) whose keys have :func:`key_hashes`
+        ``hashes``; ``quotes`` marks the rows that are quotes (None: none is)."""
+        counts = np.diff(indptr)
+        bits = hashes[keys] % MASK_BITS
+        values = np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64))
+        masks = np.zeros((len(counts), MASK_BITS // 64), dtype=np.uint64)
+        rows = np.flatnonzero(counts)  # reduceat over an empty row would take the next row's first key
+        for word in range(MASK_BITS // 64):
+            masks[rows, word] = np.bitwise_or.reduceat(np.where(bits // 64 == word, values, 0), indptr[rows])
+        return cls(masks, counts, np.zeros(len(counts), dtype=bool) if quotes is None else np.asarray(quotes, bool))
+
+    @classmethod
+    def of_names(cls, rows: Sequence[Sequence[str]], quotes: np.ndarray | None = None) -> KeyMasks:
+        """The masks of items given by their key names (as an incremental run reads them
+        from ``link_signatures.keys``)."""
+        names = sorted({name for row in rows for name in row})
+        ids = {name: position for position, name in enumerate(names)}
+        indptr = np.r_[0, np.cumsum([len(row) for row in rows])].astype(np.int64)
+        keys = np.array([ids[name] for row in rows for name in row], dtype=np.int64)
+        return cls.of(indptr, keys, key_hashes(names), quotes)
+
+    def worth_pairing(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Which pairs ``(a[i], b[i])`` may share :func:`needed_overlap` keys."""
+        mask_a, mask_b = self.masks[a], self.masks[b]
+        count_a, count_b = self.counts[a], self.counts[b]
+        shared = np.minimum(
+            count_a - np.bitwise_count(mask_a & ~mask_b).sum(axis=1, dtype=np.int64),
+            count_b - np.bitwise_count(mask_b & ~mask_a).sum(axis=1, dtype=np.int64),
+        )
+        return shared >= needed_overlap(np.minimum(count_a, count_b), self.quotes[a] & self.quotes[b])
+
+
+def needed_overlap(keys: np.ndarray, quotes: np.ndarray | bool = False) -> np.ndarray:
+    """The keys two items must share to be a candidate pair: ``OVERLAP`` (``QUOTE_OVERLAP``
+    for two ``quotes``) of the shorter one's ``keys``, and at least ``SHARED``, which
+    meeting in a group already guarantees."""
+    fraction = np.where(quotes, QUOTE_OVERLAP, OVERLAP)
+    return np.maximum(np.ceil(fraction * keys).astype(np.int64), SHARED)
 
 
 @dataclass
 class Groups:
     """Items grouped by block: ``members[starts[g]:starts[g] + sizes[g]]`` share block
-    ``blocks[g]``; ``usable`` marks the groups worth pairing (2 to ``max_block`` members)."""
+    ``blocks[g]``; ``usable`` marks the groups worth pairing (2 to ``max_block`` members);
+    ``masks``: the items' :class:`KeyMasks`, which tell which pairs in a group are candidates."""
 
     members: np.ndarray
     blocks: np.ndarray
     starts: np.ndarray
     sizes: np.ndarray
     usable: np.ndarray
+    masks: KeyMasks
 
 
 def key_hashes(names: Sequence[str]) -> np.ndarray:
@@ -90,10 +152,16 @@ def prefixes(
 
 
 def groups(
-    indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, df: np.ndarray | None = None, max_block: int = MAX_BLOCK
+    indptr: np.ndarray,
+    keys: np.ndarray,
+    hashes: np.ndarray,
+    df: np.ndarray | None = None,
+    max_block: int = MAX_BLOCK,
+    quotes: np.ndarray | None = None,
 ) -> Groups:
     """Items grouped by the block of every pair of their prefix keys (``hashes``: each key
-    id's :func:`key_hashes` value; ``df`` as for :func:`prefixes`).
+    id's :func:`key_hashes` value; ``df`` as for :func:`prefixes`; ``quotes`` as for
+    :meth:`KeyMasks.of`).
 
     Block and item are packed into one int64 and sorted in place: the peak memory is one
     8-byte word per (item, key pair). A collision of two blocks merely merges two groups
@@ -132,7 +200,10 @@ def groups(
     for begin in range(0, len(packed), GROUP_BATCH):  # in slices: no int64 temporary the size of packed
         members[begin : begin + GROUP_BATCH] = packed[begin : begin + GROUP_BATCH] & ((1 << item_bits) - 1)
     del packed
-    return Groups(members, blocks, bounds.astype(width), sizes.astype(width), (sizes >= 2) & (sizes <= max_block))
+    usable = (sizes >= 2) & (sizes <= max_block)
+    return Groups(
+        members, blocks, bounds.astype(width), sizes.astype(width), usable, KeyMasks.of(indptr, keys, hashes, quotes)
+    )
 
 
 def _block_starts(packed: np.ndarray, item_bits: int) -> np.ndarray:
@@ -167,8 +238,10 @@ def _pair_positions(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, 
     return left, left + step
 
 
-def _pairs_with_new(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """Pairs inside each group that involve at least one new item."""
+def _pairs_with_new(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, new: np.ndarray, masks: KeyMasks | None
+) -> np.ndarray:
+    """Pairs inside each group that involve at least one new item (and pass ``masks``)."""
     block_of = np.repeat(np.arange(len(starts)), sizes)
     positions = np.repeat(starts, sizes) + np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     fresh = new[members[positions]]
@@ -177,7 +250,10 @@ def _pairs_with_new(members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, 
     within = np.arange(len(left)) - np.repeat(np.cumsum(sizes[block]) - sizes[block], sizes[block])
     right = np.repeat(starts[block], sizes[block]) + within
     a, b = members[left], members[right]
-    return _encode(a[a != b], b[a != b])
+    keep = a != b
+    if masks is not None:
+        keep[keep] = masks.worth_pairing(a[keep], b[keep])
+    return _encode(a[keep], b[keep])
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -223,11 +299,16 @@ def select_rows(indptr: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> tuple
 
 
 def candidate_codes(
-    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, new: np.ndarray | None = None
+    members: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    new: np.ndarray | None = None,
+    masks: KeyMasks | None = None,
 ) -> np.ndarray:
     """Distinct candidate pairs as sorted codes (:func:`decode` gives ``(a, b)``, ``a < b``,
     item positions): the members of each group ``members[starts[g]:starts[g] + sizes[g]]``,
-    two by two (pass only the usable groups of :class:`Groups`).
+    two by two (pass only the usable groups of :class:`Groups`), those that may share enough
+    keys by ``masks`` (:attr:`Groups.masks`; None: every pair).
 
     ``new``: a boolean mask over items; when given, only pairs involving a new item are
     returned (incremental runs).
@@ -243,9 +324,13 @@ def candidate_codes(
     for part in _chunks(sizes * (sizes - 1) // 2 if new is None else sizes * sizes):
         if new is None:
             left, right = _pair_positions(starts[part], sizes[part])
-            found.append(_distinct(_encode(members[left], members[right])))
+            a, b = members[left], members[right]
+            if masks is not None:
+                keep = masks.worth_pairing(a, b)
+                a, b = a[keep], b[keep]
+            found.append(_distinct(_encode(a, b)))
         else:
-            found.append(_distinct(_pairs_with_new(members, starts[part], sizes[part], new)))
+            found.append(_distinct(_pairs_with_new(members, starts[part], sizes[part], new, masks)))
         held += len(found[-1])
         if held > 4 * BATCH_PAIRS:  # a pair sharing many key pairs turns up in many groups
             found.append(merge_codes(found))
