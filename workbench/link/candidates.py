@@ -11,6 +11,13 @@ is not, which keeps the groups small; they still grow with the corpus (two moder
 rare words meet by chance more often in a million items than in a hundred thousand),
 and ``MAX_BLOCK`` bounds them.
 
+Meeting in a group says only that two items share two keys, which happens by chance
+more and more often as the corpus grows (for a fixed vocabulary, with the square of its
+size). So two items of a group are a candidate pair only if they share at least
+``OVERLAP`` of the shorter one's keys (``QUOTE_OVERLAP`` for two quotes), which chance
+rarely gives: :class:`KeyMasks` bounds the shared keys from above, so no pair sharing
+that many is dropped.
+
 A group is named by its *block*, a hash of the two keys' names, so blocks mean the same
 in every run: the blocking index (:mod:`.index`) stores them for incremental runs.
 """
@@ -26,13 +33,14 @@ import numpy as np
 # Pairs sharing fewer than this fraction of their keys need not meet as candidates, and
 # pairs sharing less of the shorter one's keys are none ...
 OVERLAP = 0.6
-# ... but for two quotes, which may be one speaker's words reworded: those link at a
-# wording score of 50 (scoring.SEMANTIC_SPEAKER_WORDING_MIN), not 70 or 82.
-QUOTE_OVERLAP = 0.5
 # ... nor pairs sharing fewer keys than this (a contained sentence shares at least
 # scoring.CONTAIN_COVER * scoring.CONTAIN_MIN, rounded up).
 CONTAIN_OVERLAP = 5
 SHARED = 2
+# Two quotes need share only this fraction of the shorter one's keys: they may be one
+# speaker's words reworded, which link at a wording score of 50
+# (scoring.SEMANTIC_SPEAKER_WORDING_MIN), not 70 or 82.
+QUOTE_OVERLAP = 0.5
 # A key pair shared by more items than this says little about any two of them; the
 # bound also caps the pairs per item as the corpus grows.
 MAX_BLOCK = 50
