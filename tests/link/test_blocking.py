@@ -7,6 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbench.link import candidates
 from workbench.link.candidates import KeyMasks, candidate_codes, groups, key_hashes, needed_overlap
 
 VOCABULARY = 3_000
@@ -93,3 +94,12 @@ def test_items_without_keys_have_empty_masks():
     masks = KeyMasks.of(np.array([0, 0, 2, 2, 3]), np.array([1, 2, 1]), key_hashes(["a", "b", "c"]))
     assert masks.counts.tolist() == [0, 2, 0, 1]
     assert not masks.masks[[0, 2]].any() and masks.masks[[1, 3]].any(axis=1).all()
+
+
+def test_pairs_checked_in_slices_are_checked_as_in_one(monkeypatch):
+    indptr, keys, hashes, _ = zipf_corpus(400)
+    masks = KeyMasks.of(indptr, keys, hashes)
+    a, b = (side.ravel() for side in np.triu_indices(len(indptr) - 1, 1))
+    whole = masks.worth_pairing(a, b)
+    monkeypatch.setattr(candidates, "MASK_BATCH", 997)
+    assert np.array_equal(masks.worth_pairing(a, b), whole) and whole.any()

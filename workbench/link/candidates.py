@@ -57,6 +57,8 @@ MAX_ITEMS = 1 << (63 - BLOCK_BITS)
 # Bits of a KeyMasks mask: with 64, two items' other keys fall on each other's bits so
 # often that a third of the chance meetings pass the overlap bound; 256 lets few through.
 MASK_BITS = 256
+# Pairs checked against the masks at a time: each gathers two masks, 64 bytes.
+MASK_BATCH = 1_000_000
 
 
 @dataclass
@@ -95,13 +97,18 @@ class KeyMasks:
 
     def worth_pairing(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Which pairs ``(a[i], b[i])`` may share :func:`needed_overlap` keys."""
-        mask_a, mask_b = self.masks[a], self.masks[b]
-        count_a, count_b = self.counts[a], self.counts[b]
-        shared = np.minimum(
-            count_a - np.bitwise_count(mask_a & ~mask_b).sum(axis=1, dtype=np.int64),
-            count_b - np.bitwise_count(mask_b & ~mask_a).sum(axis=1, dtype=np.int64),
-        )
-        return shared >= needed_overlap(np.minimum(count_a, count_b), self.quotes[a] & self.quotes[b])
+        worth = np.zeros(len(a), dtype=bool)
+        for begin in range(0, len(a), MASK_BATCH):  # in slices: each pair gathers two masks
+            left, right = a[begin : begin + MASK_BATCH], b[begin : begin + MASK_BATCH]
+            mask_a, mask_b = self.masks[left], self.masks[right]
+            count_a, count_b = self.counts[left], self.counts[right]
+            shared = np.minimum(
+                count_a - np.bitwise_count(mask_a & ~mask_b).sum(axis=1, dtype=np.int64),
+                count_b - np.bitwise_count(mask_b & ~mask_a).sum(axis=1, dtype=np.int64),
+            )
+            needed = needed_overlap(np.minimum(count_a, count_b), self.quotes[left] & self.quotes[right])
+            worth[begin : begin + MASK_BATCH] = shared >= needed
+        return worth
 
 
 def needed_overlap(keys: np.ndarray, quotes: np.ndarray | bool = False) -> np.ndarray:
