@@ -26,6 +26,13 @@ exhaustive scoring on a 20k-item slice (every pair scored by rapidfuzz at the th
 pair counts as found when both end in one cluster). Then ``NEW_ITEMS`` more items arrive
 and are linked incrementally, as an ingest does. Last, the exponent of the candidate count
 against the corpus size.
+
+    .venv/bin/python bench/link.py --blocking DATABASE [DATABASE ...]
+
+counts instead the blocking stage's candidate pairs in an existing database (any corpus: a
+benchmark's, PolNeAR ingested) on growing shares of its sources, without and with the key
+overlap bound (``candidates.KeyMasks``), and the exponent of their growth: whether
+blocking's cost follows the corpus or its square.
 """
 
 from __future__ import annotations
@@ -39,20 +46,25 @@ import multiprocessing
 import os
 import random
 import resource
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from sqlite_utils import Database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import itertools
 
 from workbench.link import link_items
+from workbench.link.candidates import candidate_codes, groups, key_hashes, select_rows
+from workbench.link.corpus import load_corpus
 from workbench.link.linker import classify, item
 from workbench.link.normalise import normalise
+from workbench.link.repeats import repeat_groups
 from workbench.link.scoring import CONTAIN_COVER, CONTAIN_MIN, DEFAULT_THRESHOLD, contained, score_pairs
 from workbench.store.database import open_db, write_transaction
 
@@ -710,6 +722,54 @@ def run(size: int, folder: Path, threshold: float, sample_size: int = SAMPLE) ->
     }
 
 
+BLOCKING_SHARES = (0.1, 0.3, 1.0)
+
+
+def blocking_growth(path: Path) -> None:
+    """Print the blocking stage's candidate pairs among the representatives of growing
+    shares of the sources of the database at ``path`` (opened read-only), without and with
+    the key overlap bound, and their growth exponents between consecutive shares."""
+    db = Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    corpus = load_corpus(db)
+    db.conn.close()
+    hashes = key_hashes(corpus.key_names)
+    rank = np.random.default_rng(3).permutation(
+        int(corpus.sources.max(initial=0)) + 1
+    )  # sources in a fixed random order
+    rows = []
+    for share in BLOCKING_SHARES:
+        chosen = np.flatnonzero(rank[corpus.sources] < share * len(rank))
+        representatives = chosen[repeat_groups(corpus.exact[chosen], corpus.sources[chosen]).representatives]
+        indptr, keys = select_rows(corpus.indptr, corpus.keys, representatives)
+        df = np.bincount(keys, minlength=len(corpus.key_names))
+        grouped = groups(indptr, keys, hashes, df, quotes=corpus.quotes[representatives])
+        members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
+        unbounded = len(candidate_codes(members, starts, sizes))
+        bounded = len(candidate_codes(members, starts, sizes, masks=grouped.masks))
+        rows.append((len(representatives), unbounded, bounded))
+        print(
+            json.dumps(
+                {
+                    "database": str(path),
+                    "share": share,
+                    "representatives": len(representatives),
+                    "block_pairs": unbounded,
+                    "block_pairs_bounded": bounded,
+                }
+            ),
+            flush=True,
+        )
+    for (small, *counts_small), (large, *counts_large) in itertools.pairwise(rows):
+        exponents = [
+            math.log(max(1, b) / max(1, a)) / math.log(large / small) for a, b in zip(counts_small, counts_large)
+        ]
+        print(
+            f"{path}: {small:,} -> {large:,} representatives: block pairs grow as n^{exponents[0]:.2f}, "
+            f"with the bound n^{exponents[1]:.2f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated corpus sizes")
@@ -718,7 +778,12 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=int, default=SAMPLE, help="items in the slice scored exhaustively (quadratic cost)"
     )
+    parser.add_argument("--blocking", nargs="+", type=Path, help="count blocking pairs in these databases instead")
     args = parser.parse_args()
+    if args.blocking:
+        for path in args.blocking:
+            blocking_growth(path)
+        return
     args.dir.mkdir(parents=True, exist_ok=True)
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
