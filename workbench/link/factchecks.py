@@ -62,8 +62,6 @@ SPELLING_SHARE = 0.2
 MIN_CLOSENESS = 54.5
 # Entries considered per item.
 PER_QUERY = 5
-# Cosines computed per matrix product (float32: 64 MB).
-COSINE_CELLS = 16_000_000
 # Items read and matched per transaction.
 BATCH = 2000
 # An entry as matched: the claim and the fact-check's headline, which restates it in other
@@ -113,7 +111,7 @@ def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     if only_unmatched or archive_key(db) != key:  # (an import wrote while the rows were read)
         return Archive(ids, documents, Retriever(documents))
     stored = load_index(db, key)
-    if stored is not None:
+    if stored is not None and Retriever.readable(stored):
         return Archive(ids, documents, Retriever.from_arrays(stored))
     index = Retriever(documents)
     with write_transaction(db):
@@ -130,21 +128,21 @@ def closeness(score: float, cosine: float, spelling: float) -> float:
 
 
 def matches(
-    archive: Archive, text: str, numbers: list, vector: np.ndarray, cosines: np.ndarray | None = None
+    archive: Archive, text: str, numbers: list, vector: np.ndarray, near: np.ndarray | None = None
 ) -> Iterator[tuple[int, float, str]]:
     """``(entry id, score, method)`` of the entries an item matches (``vector``: the item's
-    sentence vector; ``cosines``: every entry's cosine with it, when the caller has them)."""
-    if cosines is None:
-        cosines = archive.index.vectors @ vector
-    spellings = archive.index.char_scores(text)
-    ranked = archive.index.search(text, numbers, limit=PER_QUERY, meaning=cosines, spelling=spellings)
+    sentence vector; ``near``: its meaning candidates, :meth:`.Retriever.nearby`, when the
+    caller has them)."""
+    ranked = archive.index.search(text, numbers, limit=PER_QUERY, vector=vector, near=near)
     if not ranked:
         return
     found = np.array([position for position, _ in ranked], dtype=np.int64)
     linker = archive.index.linker_scores(text, numbers, found)
+    cosines = archive.index.vectors[found] @ vector
+    spellings = archive.index.spelling(text, found)
     figures = normalise(text, numbers).figures
     for (position, ranking), fuzzy, cosine, spelling in zip(
-        ranked, linker.tolist(), cosines[found].tolist(), spellings[found].tolist()
+        ranked, linker.tolist(), cosines.tolist(), spellings.tolist()
     ):
         score = min(100.0, 100 * ranking / BEST_RANKING)
         if closeness(score, cosine, spelling) < MIN_CLOSENESS:
@@ -158,24 +156,16 @@ def matches(
 def _suggestions(db: Database, archive: Archive, rows: list[tuple]) -> list[tuple[str, int, float, str]]:
     """``(item id, entry id, score, method)`` for ``(num, id, text, numbers, source id)`` item
     rows: each item's matches, and each short post's matched as a whole (:func:`_posts`)."""
-    vectors = embed([text for _, _, text, _, _ in rows]) if rows else []
+    vectors = embed([text for _, _, text, _, _ in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
     found = {
         (item_id, entry_id): (score, method)
-        for (_, item_id, text, numbers, _), vector, cosines in zip(rows, vectors, _cosines(archive, vectors))
-        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector, cosines)
+        for (_, item_id, text, numbers, _), vector, near in zip(rows, vectors, archive.index.nearby(vectors))
+        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector, near)
     }
     for (item_id, entry_id), (score, method) in _posts(db, archive, rows):
         if score > found.get((item_id, entry_id), (-1.0, ""))[0]:
             found[item_id, entry_id] = (score, method)
     return [(item_id, entry_id, score, method) for (item_id, entry_id), (score, method) in found.items()]
-
-
-def _cosines(archive: Archive, vectors: np.ndarray) -> Iterator[np.ndarray]:
-    """Every entry's cosine with each of ``vectors``: one matrix product per
-    :data:`COSINE_CELLS` results, which reads the entries' vectors once for many items."""
-    step = max(1, COSINE_CELLS // max(archive.index.size, 1))
-    for begin in range(0, len(vectors), step):
-        yield from vectors[begin : begin + step] @ archive.index.vectors.T
 
 
 def _posts(db: Database, archive: Archive, rows: list[tuple]) -> Iterator[tuple[tuple[str, int], tuple[float, str]]]:
