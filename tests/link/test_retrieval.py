@@ -78,9 +78,11 @@ def test_nearby_finds_each_probed_cells_best_documents(monkeypatch):
     queries = embed(["The mayor denied the bus fares would change", "A zyxoplast factory closes"])
     near = retriever.nearby(queries)
     probed = neighbours.nearest_cells(neighbours.search_vectors(queries), retriever.centres, retrieve.PROBES)
-    for query, found, cells_probed in zip(queries, near, probed):
-        cosines = retriever.vectors @ query
-        # What the rule promises: in each probed cell, its NEAR_PER_CELL best at the floor or over.
+    rows = neighbours.search_vectors(retriever.vectors)
+    for query, found, cells_probed in zip(neighbours.search_vectors(queries), near, probed):
+        cosines = rows @ query
+        # What the rule promises: in each probed cell, its NEAR_PER_CELL best on the cells'
+        # dimensions, at the floor or over.
         expected = set()
         for cell in cells_probed:
             members = np.flatnonzero(retriever.cells == cell)

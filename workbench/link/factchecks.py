@@ -33,7 +33,7 @@ no import has changed the archive: an ingest then costs what its new items cost.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from itertools import islice
 
@@ -83,8 +83,27 @@ class Archive:
     """Entries as the matcher sees them: ids, ``(text, number mentions)``, and their index."""
 
     ids: list[int]
-    documents: list[tuple[str, list]]
+    documents: Sequence[tuple[str, list]]
     index: Retriever
+
+
+class StoredEntries(Sequence):
+    """The archive's ``(text, number mentions)`` by position, read from ``factchecks`` when
+    asked: a search needs the few it suggests, not the whole archive decoded."""
+
+    def __init__(self, db: Database, ids: list[int]):
+        self.db, self.ids = db, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[one] for one in range(*position.indices(len(self)))]
+        text, numbers = self.db.execute(
+            f"SELECT {ENTRY_TEXT}, numbers FROM factchecks WHERE id = ?", [self.ids[position]]
+        ).fetchone()
+        return text, _mentions(numbers)
 
 
 def _mentions(numbers: str) -> list:
@@ -97,11 +116,15 @@ def _mentions(numbers: str) -> list:
 
 def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     """The entries (those never matched, or all) and their index. The whole archive's index is
-    read from ``factcheck_index`` when the archive has not changed since it was stored, and
-    stored when it is built."""
+    read from ``factcheck_index`` when the archive has not changed since it was stored (with
+    the entries' ids alone: their texts are read when suggested), and stored when it is built."""
     key = archive_key(db)
     if only_unmatched and not db.execute("SELECT 1 FROM factchecks WHERE matched_at IS NOT NULL LIMIT 1").fetchone():
         only_unmatched = False  # every entry is new: the whole archive's index serves both
+    if not only_unmatched and (stored := load_index(db, key)) is not None and Retriever.readable(stored):
+        ids = [id_ for (id_,) in db.execute("SELECT id FROM factchecks ORDER BY id")]
+        if archive_key(db) == key:  # (no import wrote while the ids were read)
+            return Archive(ids, StoredEntries(db, ids), Retriever.from_arrays(stored))
     where = "WHERE matched_at IS NULL" if only_unmatched else ""
     rows = db.execute(f"SELECT id, {ENTRY_TEXT}, numbers FROM factchecks {where} ORDER BY id").fetchall()
     if not rows:
@@ -110,9 +133,6 @@ def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     ids = [id_ for id_, _, _ in rows]
     if only_unmatched or archive_key(db) != key:  # (an import wrote while the rows were read)
         return Archive(ids, documents, Retriever(documents))
-    stored = load_index(db, key)
-    if stored is not None and Retriever.readable(stored):
-        return Archive(ids, documents, Retriever.from_arrays(stored))
     index = Retriever(documents)
     with write_transaction(db):
         if archive_key(db) == key:

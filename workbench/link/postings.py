@@ -97,12 +97,18 @@ class Postings:
         if not len(rarest):
             return np.zeros(0, dtype=np.int64)
         read = ranges(self.start[columns[rarest]], df[rarest])
-        docs, inverse = np.unique(self.docs[read], return_inverse=True)
-        scores = np.bincount(inverse, self.weights[read] * np.repeat(weights[rarest], df[rarest]))
+        found = self.docs[read]
+        # Summed in vectors over the documents, kept between searches (no sort, nothing of
+        # the archive's size per search): each document's total, and one position per document.
+        totals, owner = self._scratch()
+        np.add.at(totals, found, self.weights[read] * np.repeat(weights[rarest], df[rarest]))
+        owner[found] = np.arange(len(found))
+        docs = found[owner[found] == np.arange(len(found))]
+        scores = totals[docs]
+        totals[docs] = 0.0
         if len(docs) > count:
-            picked = np.argpartition(-scores, count - 1)[:count]
-            docs = np.sort(docs[picked])
-        return docs.astype(np.int64)
+            docs = docs[np.argpartition(-scores, count - 1)[:count]]
+        return np.sort(docs).astype(np.int64)
 
     def exact(self, query: Mapping[int, float], docs: np.ndarray) -> np.ndarray:
         """The score of each of ``docs`` for the query: the sum over the query's terms of the
@@ -122,3 +128,10 @@ class Postings:
         if not hasattr(self, "dense"):
             self.dense = np.zeros(len(self.start) - 1, dtype=np.float32)
         return self.dense
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed totals over the documents and a position per document, kept between searches."""
+        if not hasattr(self, "totals"):
+            self.totals = np.zeros(self.size, dtype=np.float32)
+            self.owner = np.zeros(self.size, dtype=np.int64)
+        return self.totals, self.owner

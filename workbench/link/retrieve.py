@@ -64,10 +64,12 @@ MEANING_FLOOR = 0.1
 # What one search reads, whatever the archive's size: the postings of the query's rarest
 # words and character n-grams (Postings.pool), and the sentence vectors of the PROBES cells
 # nearest to the query's (link/neighbours.py's cells), NEAR_PER_CELL of each.
-WORD_BUDGET = 20_000
-CHAR_BUDGET = 50_000
+WORD_BUDGET = 5_000
+CHAR_BUDGET = 10_000
 PROBES = 8
-NEAR_PER_CELL = 25
+NEAR_PER_CELL = 15
+# Candidates given the linker's score at a time (Retriever._bounded_linker_scores).
+LINKER_STEP = 25
 # The layout of arrays() (a stored index of another layout is built again): 2 added the
 # documents' own rows and the vectors' cells.
 LAYOUT = 2
@@ -141,9 +143,8 @@ class Retriever:
         chars.set_weights(weights / np.maximum(norms[chars.rows], 1e-12))
         # Meaning: unit sentence vectors of the documents as written, filed in cells.
         self.vectors = embed([text for text, _ in documents])
-        search = search_vectors(self.vectors)
-        self.centres = train_cells(search)
-        self.cells = nearest_cells(search, self.centres, 1)[:, 0] if self.size else np.zeros(0, dtype=np.int64)
+        self.centres = train_cells(self._search())
+        self.cells = nearest_cells(self._search(), self.centres, 1)[:, 0] if self.size else np.zeros(0, dtype=np.int64)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What searching needs, as plain arrays (to store; :meth:`from_arrays` reads them back).
@@ -177,16 +178,24 @@ class Retriever:
 
     def nearby(self, vectors: np.ndarray) -> list[np.ndarray]:
         """Each query vector's meaning candidates: in each of the ``PROBES`` cells nearest to it,
-        the ``NEAR_PER_CELL`` documents of highest cosine, at ``MEANING_FLOOR`` or more (one
-        matrix product per cell for all the queries probing it)."""
+        the ``NEAR_PER_CELL`` documents of highest cosine on the cells' dimensions, at
+        ``MEANING_FLOOR`` or more (one matrix product per cell for all the queries probing it;
+        the candidate stage then ranks them by the whole vectors' cosine)."""
         if not self.size or not len(vectors):
             return [np.zeros(0, dtype=np.int64) for _ in vectors]
-        probed = nearest_cells(search_vectors(vectors), self.centres, PROBES)
-        asking, found = neighbour_pairs(vectors, probed, self.vectors, self.cells, NEAR_PER_CELL, MEANING_FLOOR)
+        queries = search_vectors(vectors)
+        probed = nearest_cells(queries, self.centres, PROBES)
+        asking, found = neighbour_pairs(queries, probed, self._search(), self.cells, NEAR_PER_CELL, MEANING_FLOOR)
         order = np.lexsort((found, asking))
         bounds = np.searchsorted(asking[order], np.arange(len(vectors) + 1))
         docs = found[order].astype(np.int64)
         return [docs[bounds[query] : bounds[query + 1]] for query in range(len(vectors))]
+
+    def _search(self) -> np.ndarray:
+        """The documents' vectors as the cells see them (:func:`.neighbours.search_vectors`)."""
+        if not hasattr(self, "search_rows"):
+            self.search_rows = search_vectors(self.vectors)
+        return self.search_rows
 
     def spelling(self, text: str, docs: np.ndarray) -> np.ndarray:
         """Cosine of each of ``docs``' character n-grams with the query's."""
@@ -238,6 +247,29 @@ class Retriever:
         scores, _ = score_pairs(texts, counts, np.full(len(found), len(found)), pairs, 0, workers=1)
         return scores.astype(np.float64)
 
+    def _bounded_linker_scores(
+        self, query: Normalised, found: np.ndarray, share: np.ndarray, linker_weight: float, limit: int
+    ) -> np.ndarray:
+        """The linker's scores of the documents that may rank in the best ``limit``, 0 for the
+        others: a document's combined score is at most its candidate ``share`` plus
+        ``linker_weight``, so documents are scored by ``share``, best first, ``LINKER_STEP`` at
+        a time, until the next cannot reach the ``limit``-th best combined score."""
+        linker = np.zeros(len(found))
+        if not linker_weight:
+            return linker
+        order = np.argsort(-share, kind="stable")
+        for begin in range(0, len(order), LINKER_STEP):
+            part = order[begin : begin + LINKER_STEP]
+            linker[part] = self._linker_scores(query, found[part])
+            scored = order[: begin + LINKER_STEP]
+            rest = order[begin + LINKER_STEP :]
+            if not len(rest) or len(scored) < limit:
+                continue
+            combined = share[scored] + linker_weight * linker[scored] / 100
+            if share[rest[0]] + linker_weight < np.partition(combined, len(combined) - limit)[-limit] - 1e-9:
+                break
+        return linker
+
     def search(
         self,
         text: str,
@@ -265,9 +297,9 @@ class Retriever:
         found, fused, best_rank = self.candidates(query, text, vector, near, meaning_rank_weight)
         if not len(found):
             return []
-        linker = self._linker_scores(query, found) if linker_weight else np.zeros(len(found))
-        best_fused = (1 + CHAR_WEIGHT + meaning_rank_weight) / (RRF_K + 1)
-        combined = candidate_weight * fused / best_fused + linker_weight * linker / 100
+        share = candidate_weight * fused / ((1 + CHAR_WEIGHT + meaning_rank_weight) / (RRF_K + 1))
+        linker = self._bounded_linker_scores(query, found, share, linker_weight, limit)
+        combined = share + linker_weight * linker / 100
         order = np.lexsort((found, best_rank, -np.round(fused, 12), -np.round(combined, 12)))[:limit]
         return [(int(found[i]), float(combined[i])) for i in order]
 
