@@ -33,9 +33,13 @@ no import has changed the archive: an ingest then costs what its new items cost.
 from __future__ import annotations
 
 import json
+import os
+from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
-from itertools import islice
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from itertools import chain, islice
+from multiprocessing import get_context
 
 import numpy as np
 from sqlite_utils import Database
@@ -43,7 +47,7 @@ from sqlite_utils import Database
 from ..extract.claims import WHOLE_POST_WORDS
 from ..extract.numbers import find_numbers
 from ..extract.patterns import WORD
-from ..store.database import in_batches, now, run_in_batches, write_transaction
+from ..store.database import in_batches, now, open_db, run_in_batches, write_transaction
 from ..store.factchecks import archive_key, load_index, save_index, save_matches
 from .meaning import embed
 from .normalise import normalise
@@ -64,11 +68,17 @@ MIN_CLOSENESS = 54.5
 PER_QUERY = 5
 # Items read and matched per transaction.
 BATCH = 2000
+# Processes matching batches of items when there is more than one batch.
+WORKERS = min(os.cpu_count() or 1, 4)
 # An entry as matched: the claim and the fact-check's headline, which restates it in other
 # words (figures are the claim's own: factchecks.numbers).
 ENTRY_TEXT = "claim || coalesce(' ' || title, '')"
 # Retriever.search's best possible score, for the 0-100 scale.
 BEST_RANKING = 1 + LINKER_WEIGHT
+
+
+# The database file and the archive the worker processes inherit (then their own connection).
+_shared: tuple | None = None
 
 
 @dataclass
@@ -235,6 +245,53 @@ def _items(db: Database, after: int, limit: int) -> list[tuple]:
     ).fetchall()
 
 
+def _batches(db: Database, after: int) -> Iterator[list[tuple]]:
+    while rows := _items(db, after, BATCH):
+        yield rows
+        after = rows[-1][0]
+
+
+def _matched(db: Database, archive: Archive, after: int) -> Iterator[tuple[list[tuple], list]]:
+    """The items after ``after``, :data:`BATCH` at a time, each batch with its suggestions, in
+    order; in :data:`WORKERS` processes when there is more than one batch (forked: they share
+    the archive's index with this one, and read the database with connections of their own)."""
+    global _shared
+    batches = _batches(db, after)
+    head = list(islice(batches, 2))
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if len(head) < 2 or WORKERS < 2 or not path:
+        for rows in chain(head, batches):
+            yield rows, _suggestions(db, archive, rows)
+        return
+    _shared = (path, archive)
+    pool = ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"), initializer=_open_worker)
+    try:
+        window = chain(head, islice(batches, 2 * WORKERS - 2))  # batches in flight: bounds memory
+        pending = deque((rows, pool.submit(_worker_suggestions, rows)) for rows in window)
+        while pending:
+            rows, future = pending.popleft()
+            pending.extend((more, pool.submit(_worker_suggestions, more)) for more in islice(batches, 1))
+            yield rows, future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _shared = None
+
+
+def _open_worker() -> None:
+    """A worker's own read-only connection, and the archive's entries read through it."""
+    global _shared
+    path, archive = _shared
+    db = open_db(path, readonly=True)
+    if isinstance(archive.documents, StoredEntries):
+        archive = replace(archive, documents=StoredEntries(db, archive.ids))
+    _shared = (db, archive)
+
+
+def _worker_suggestions(rows: list[tuple]) -> list[tuple[str, int, float, str]]:
+    db, archive = _shared
+    return _suggestions(db, archive, rows)
+
+
 def match_new_items(db: Database) -> MatchSummary:
     """Match the items added since the last run against the whole archive."""
     summary = MatchSummary()
@@ -244,12 +301,10 @@ def match_new_items(db: Database) -> MatchSummary:
             db.execute("UPDATE factcheck_progress SET items_through = (SELECT coalesce(max(num), 0) FROM items)")
         return summary
     after = db.execute("SELECT items_through FROM factcheck_progress").fetchone()[0]
-    while rows := _items(db, after, BATCH):
-        found = _suggestions(db, archive, rows)
-        after = rows[-1][0]
+    for rows, found in _matched(db, archive, after):
         with write_transaction(db):
             summary.matches += save_matches(db, found)
-            db.execute("UPDATE factcheck_progress SET items_through = max(items_through, ?)", [after])
+            db.execute("UPDATE factcheck_progress SET items_through = max(items_through, ?)", [rows[-1][0]])
         summary.items += len(rows)
     return summary
 
@@ -267,25 +322,31 @@ def match_new_entries(db: Database) -> MatchSummary:
     if new is None:
         return summary
     # Every entry new: matching against them is matching against the whole archive.
-    whole = new if len(new.ids) == db.execute("SELECT count(*) FROM factchecks").fetchone()[0] else None
-    after = 0
-    while rows := _items(db, after, BATCH):
-        if whole is new:
-            found = _suggestions(db, new, rows)
-        else:
-            # The items the new entries may concern, matched against the whole archive with
-            # the other items of their sources (a short post's match goes on its closest item).
-            concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
-            sources = {row[4] for row in rows if row[1] in concerned}
-            rows_concerned = [row for row in rows if row[4] in sources]
-            whole = whole or (_archive(db) if rows_concerned else None)
-            found = _suggestions(db, whole, rows_concerned) if rows_concerned else []
+    if len(new.ids) == db.execute("SELECT count(*) FROM factchecks").fetchone()[0]:
+        batches = _matched(db, new, 0)
+    else:
+        whole: list[Archive] = []
+        batches = ((rows, _concerned_suggestions(db, new, whole, rows)) for rows in _batches(db, 0))
+    for rows, found in batches:
         if found:
             with write_transaction(db):
                 summary.matches += save_matches(db, found)
-        after = rows[-1][0]
         summary.items += len(rows)
     with write_transaction(db):
         run_in_batches(db, f"UPDATE factchecks SET matched_at = '{now()}' WHERE id IN ({{}})", new.ids)
     summary.entries = len(new.ids)
     return summary
+
+
+def _concerned_suggestions(db: Database, new: Archive, whole: list[Archive], rows: list[tuple]) -> list[tuple]:
+    """The items the new entries may concern, matched against the whole archive (read into
+    ``whole`` when first needed) with the other items of their sources (a short post's match
+    goes on its closest item)."""
+    concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
+    sources = {row[4] for row in rows if row[1] in concerned}
+    rows_concerned = [row for row in rows if row[4] in sources]
+    if not rows_concerned:
+        return []
+    if not whole:
+        whole.append(_archive(db))
+    return _suggestions(db, whole[0], rows_concerned)
