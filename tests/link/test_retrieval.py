@@ -38,8 +38,9 @@ def test_postings_score_exactly_and_pool_the_rarest_terms_first():
     lists = [["a", "b", "b"], ["a", "c"], ["a"], ["d", "a"], ["c", "c", "c"]]
     postings = Postings(lists, len(lists))
     postings.set_weights(postings.counts.copy())  # a term's count in a document
-    column = postings.vocabulary
-    query = {column["a"]: 1.0, column["c"]: 2.0}
+    columns, counts = postings.columns(["c", "zzz", "a", "c"])  # a term unknown to the index is left out
+    assert [postings.vocabulary[term] for term in ("a", "c")] == columns.tolist() and counts.tolist() == [1, 2]
+    query = (columns, np.array([1.0, 2.0], dtype=np.float32))
     exact = postings.exact(query, np.arange(len(lists)))
     assert exact.tolist() == [1.0, 3.0, 1.0, 1.0, 6.0]  # sum of count x query weight
     assert postings.pool(query, budget=100, count=100).tolist() == [0, 1, 2, 3, 4]  # every document scored
@@ -47,7 +48,9 @@ def test_postings_score_exactly_and_pool_the_rarest_terms_first():
     assert postings.pool(query, budget=2, count=100).tolist() == [1, 4]
     assert postings.pool(query, budget=2, count=1).tolist() == [4]  # the best of them
     assert postings.pool(query, budget=1, count=100).tolist() == []  # nothing fits: nothing read
-    assert postings.exact({}, np.array([0, 4])).tolist() == [0.0, 0.0]
+    nothing = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    assert postings.exact(nothing, np.array([0, 4])).tolist() == [0.0, 0.0]
+    assert postings.pool(nothing, budget=100, count=100).tolist() == []
     assert not postings.dense.any()  # the query vector is zeroed for the next search
 
 
@@ -63,9 +66,8 @@ def test_an_entry_sharing_only_a_rare_word_is_found_when_the_common_words_are_no
     # ... and the entry with the rare word still ranks first, by words and characters alone.
     ranked = retriever.search(query, limit=3, meaning_rank_weight=0)
     assert texts[ranked[0][0]] == texts[-1]
-    pool = retriever.words.pool(
-        {retriever.words.vocabulary[term]: 1.0 for term in ("minister", "zyxoplast")}, retrieve.WORD_BUDGET, 100
-    )
+    columns, _ = retriever.words.columns(["minister", "zyxoplast"])
+    pool = retriever.words.pool((columns, np.ones(2, dtype=np.float32)), retrieve.WORD_BUDGET, 100)
     assert pool.tolist() == [len(texts) - 1]  # "minister" was too common to read
 
 

@@ -22,6 +22,9 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+# A query: term columns (distinct) and their weights.
+Query = tuple[np.ndarray, np.ndarray]
+
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The positions ``starts[i] .. starts[i] + lengths[i]``, concatenated."""
@@ -76,21 +79,15 @@ class Postings:
         postings.df = np.diff(postings.start)
         return postings
 
-    def columns(self, found: Iterable[str]) -> dict[int, int]:
-        counted: dict[int, int] = {}
-        for term in found:
-            column = self.vocabulary.get(term)
-            if column is not None:
-                counted[column] = counted.get(column, 0) + 1
-        return counted
+    def columns(self, found: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary's terms among ``found``: their columns (ascending) and counts."""
+        known = np.fromiter((self.vocabulary.get(term, -1) for term in found), dtype=np.int64)
+        return np.unique(known[known >= 0], return_counts=True)
 
-    def pool(self, query: Mapping[int, float], budget: int, count: int) -> np.ndarray:
+    def pool(self, query: Query, budget: int, count: int) -> np.ndarray:
         """The ``count`` best documents by the query's rarest terms (at most ``budget``
         postings read)."""
-        if not query:
-            return np.zeros(0, dtype=np.int64)
-        columns = np.fromiter(query, dtype=np.int64, count=len(query))
-        weights = np.fromiter(query.values(), dtype=np.float32, count=len(query))
+        columns, weights = query
         df = self.df[columns]
         rarest = np.argsort(df, kind="stable")
         rarest = rarest[np.cumsum(df[rarest]) <= budget]
@@ -110,12 +107,12 @@ class Postings:
             docs = docs[np.argpartition(-scores, count - 1)[:count]]
         return np.sort(docs).astype(np.int64)
 
-    def exact(self, query: Mapping[int, float], docs: np.ndarray) -> np.ndarray:
+    def exact(self, query: Query, docs: np.ndarray) -> np.ndarray:
         """The score of each of ``docs`` for the query: the sum over the query's terms of the
         query's weight times the document's."""
         dense = self._dense()
-        columns = np.fromiter(query, dtype=np.int64, count=len(query))
-        dense[columns] = np.fromiter(query.values(), dtype=np.float32, count=len(query))
+        columns, weights = query
+        dense[columns] = weights
         lengths = self.doc_start[docs + 1] - self.doc_start[docs]
         read = ranges(self.doc_start[docs], lengths)
         found = self.doc_weights[read] * dense[self.doc_terms[read]]

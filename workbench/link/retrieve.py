@@ -31,7 +31,6 @@ train split.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -40,7 +39,7 @@ import numpy as np
 from .meaning import embed
 from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import Normalised, normalise, plain
-from .postings import Postings
+from .postings import Postings, Query
 from .scoring import score_pairs
 
 # BM25 saturation and length normalisation (word index).
@@ -66,6 +65,7 @@ MEANING_FLOOR = 0.1
 # nearest to the query's (link/neighbours.py's cells), NEAR_PER_CELL of each.
 WORD_BUDGET = 5_000
 CHAR_BUDGET = 10_000
+POOL = 50  # documents each of the words and the characters brings to a search
 PROBES = 8
 NEAR_PER_CELL = 15
 # Candidates given the linker's score at a time (Retriever._bounded_linker_scores).
@@ -201,11 +201,15 @@ class Retriever:
         """Cosine of each of ``docs``' character n-grams with the query's."""
         return self.chars.exact(self._char_query(text), docs)
 
-    def _char_query(self, text: str) -> dict[int, float]:
-        counted = self.chars.columns(char_grams(text))
-        weights = {column: (1 + math.log(count)) * self.char_idf[column] for column, count in counted.items()}
-        norm = math.sqrt(sum(weight**2 for weight in weights.values())) or 1.0
-        return {column: weight / norm for column, weight in weights.items()}
+    def _char_query(self, text: str) -> Query:
+        """The query's character n-grams, sublinear tf-idf, unit length; the last one is kept
+        (the matcher asks for a query's :meth:`spelling` right after searching it)."""
+        if getattr(self, "last_char_query", (None,))[0] != text:
+            columns, counts = self.chars.columns(char_grams(text))
+            weights = (1 + np.log(counts)) * self.char_idf[columns]
+            weights /= np.linalg.norm(weights) or 1.0
+            self.last_char_query = (text, (columns, weights.astype(np.float32)))
+        return self.last_char_query[1]
 
     def candidates(
         self, query: Normalised, text: str, vector: np.ndarray | None, near: np.ndarray | None, meaning_weight: float
@@ -215,11 +219,12 @@ class Retriever:
         with ``meaning_weight``), each index's best ``CANDIDATES`` of the pool by its exact
         score, fused by rank. The documents (by index), their fused score, and the better of
         their ranks."""
-        word_query = {column: 1.0 for column in self.words.columns(_terms(query))}
+        columns, _ = self.words.columns(_terms(query))
+        word_query = (columns, np.ones(len(columns), dtype=np.float32))
         char_query = self._char_query(text)
         pools = [
-            self.words.pool(word_query, WORD_BUDGET, CANDIDATES),
-            self.chars.pool(char_query, CHAR_BUDGET, CANDIDATES),
+            self.words.pool(word_query, WORD_BUDGET, POOL),
+            self.chars.pool(char_query, CHAR_BUDGET, POOL),
         ]
         meaning = vector is not None and near is not None and meaning_weight
         docs = np.unique(np.concatenate(pools + ([near] if meaning else [])))
