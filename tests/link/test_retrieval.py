@@ -84,12 +84,12 @@ def test_nearby_finds_each_probed_cells_best_documents(monkeypatch):
     for query, found, cells_probed in zip(neighbours.search_vectors(queries), near, probed):
         cosines = rows @ query
         # What the rule promises: in each probed cell, its NEAR_PER_CELL best on the cells'
-        # dimensions, at the floor or over.
+        # dimensions.
         expected = set()
         for cell in cells_probed:
             members = np.flatnonzero(retriever.cells == cell)
             best = members[np.argsort(-cosines[members], kind="stable")][: retrieve.NEAR_PER_CELL]
-            expected |= set(best[cosines[best] >= retrieve.MEANING_FLOOR].tolist())
+            expected |= set(best.tolist())
         assert set(found.tolist()) == expected
         assert set(retriever.cells[found].tolist()) <= set(cells_probed.tolist())
     # Probing every cell finds every document's cell: the best cosine of all is always found.
@@ -103,16 +103,22 @@ def test_with_everything_in_reach_the_search_is_the_exhaustive_ranking(monkeypat
     texts = archive_texts()
     retriever = Retriever(documents(texts))
     queries = ["The governor confirmed the housing plan", "zyxoplast", "Court denies water prices rise"]
+    # The rule: pools as large as the archive, budgets past all its postings and its one
+    # cell probed ...
+    monkeypatch.setattr(retrieve, "POOL", len(texts))
+    monkeypatch.setattr(retrieve, "WORD_BUDGET", int(retriever.words.df.sum()))
+    monkeypatch.setattr(retrieve, "CHAR_BUDGET", int(retriever.chars.df.sum()))
+    assert len(retriever.centres) == 1
     bounded = [retriever.search(query, limit=10, meaning_rank_weight=meaning_rank_weight) for query in queries]
-    # Exhaustive: every document is in every pool (budgets past all postings, every cell probed).
-    monkeypatch.setattr(retrieve, "WORD_BUDGET", 10**9)
-    monkeypatch.setattr(retrieve, "CHAR_BUDGET", 10**9)
-    monkeypatch.setattr(retrieve, "PROBES", len(retriever.centres))
+    # ... is the exhaustive search: every document scored by every index.
     monkeypatch.setattr(retrieve, "NEAR_PER_CELL", len(texts))
     exhaustive = [retriever.search(query, limit=10, meaning_rank_weight=meaning_rank_weight) for query in queries]
-    # This archive is within the default budgets: the bounded search is the exhaustive one.
     assert bounded == exhaustive
     assert all(exhaustive)
+    # With the default pools, the best five stay the same here.
+    monkeypatch.undo()
+    for query, ranked in zip(queries, exhaustive):
+        assert retriever.search(query, limit=5, meaning_rank_weight=meaning_rank_weight) == ranked[:5]
 
 
 def test_the_stored_arrays_search_as_the_built_index():

@@ -178,14 +178,15 @@ class Retriever:
 
     def nearby(self, vectors: np.ndarray) -> list[np.ndarray]:
         """Each query vector's meaning candidates: in each of the ``PROBES`` cells nearest to it,
-        the ``NEAR_PER_CELL`` documents of highest cosine on the cells' dimensions, at
-        ``MEANING_FLOOR`` or more (one matrix product per cell for all the queries probing it;
-        the candidate stage then ranks them by the whole vectors' cosine)."""
+        the ``NEAR_PER_CELL`` documents of highest cosine on the cells' dimensions (one matrix
+        product per cell for all the queries probing it; the candidate stage then ranks them by
+        the whole vectors' cosine, from ``MEANING_FLOOR``)."""
         if not self.size or not len(vectors):
             return [np.zeros(0, dtype=np.int64) for _ in vectors]
         queries = search_vectors(vectors)
         probed = nearest_cells(queries, self.centres, PROBES)
-        asking, found = neighbour_pairs(queries, probed, self._search(), self.cells, NEAR_PER_CELL, MEANING_FLOOR)
+        # No floor here: the cells' dimensions are not the whole vectors' cosine, which has it.
+        asking, found = neighbour_pairs(queries, probed, self._search(), self.cells, NEAR_PER_CELL, -1.0)
         order = np.lexsort((found, asking))
         bounds = np.searchsorted(asking[order], np.arange(len(vectors) + 1))
         docs = found[order].astype(np.int64)
