@@ -14,8 +14,8 @@ words swapped for others of the fixtures and its figures changed, so every claim
    first ``match_new_items`` after an import does.
 3. **match**: ``match_new_entries`` of those entries against ``--items`` stored items
    (a quarter of them rewordings of entries), per size, with the stored index; items per
-   second, the peak memory of this process (VmHWM), and the time per item, which stays
-   flat when matching grows linearly with the items.
+   second, the peak memory of this process (VmHWM) and of the largest worker process, and
+   the time per item, which stays flat when matching grows linearly with the items.
 4. **incremental**: after the full match, ``match_new_items`` (what an ingest runs) for
    ``--new`` new items, on databases of each ``--items`` size: it reads the stored index
    instead of building it, so its time follows the new items, not the stored ones or the
@@ -129,6 +129,12 @@ def add_items(db, texts: list[str], first: int) -> None:
             )
 
 
+def worker_peak_mb() -> float:
+    """The peak resident memory of the largest worker process that ended, in MB (pages it
+    shares with this process, the archive's index among them, count in both)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def cpu_seconds() -> float:
     """CPU seconds of this process and of its children that ended (matching's worker processes)."""
     return sum(
@@ -196,7 +202,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         print(
             f"match {size:,} items x {summary.entries:,} entries: {took:.1f}s, CPU {cpu:.1f}s "
             f"({size / took:,.0f} items/s, {cpu / size * 1000:.2f} ms CPU/item), {summary.matches:,} matches; "
-            f"peak {peak_mb():,.0f} MB",
+            f"peak {peak_mb():,.0f} MB, largest worker {worker_peak_mb():,.0f} MB",
             flush=True,
         )
         for new in args.new:

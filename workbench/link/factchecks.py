@@ -2,7 +2,8 @@
 
 Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``):
 the linker's normalisation, its candidate stage (words, characters and the meaning signal
-fused by rank) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when
+fused by rank, reading what the item's rarest terms and nearest cells hold, never the whole
+archive) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when
 
 - it is close enough: ``closeness`` (the sentence vectors' cosine x 100, weighed
   ``COSINE_SHARE``, the character n-grams' cosine x 100, weighed ``SPELLING_SHARE``, and the
@@ -27,7 +28,8 @@ matched against the whole archive as an ingest would, so the order in which arti
 archives arrive changes nothing. Suggestions are written with
 :func:`workbench.store.factchecks.save_matches`, which never touches a reviewer's decision.
 The whole archive's index is stored (``factcheck_index``) and read back by the next run while
-no import has changed the archive: an ingest then costs what its new items cost.
+no import has changed the archive: an ingest then costs what its new items cost. Items are
+matched ``BATCH`` at a time, in ``WORKERS`` forked processes when there are more.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ terms and weights (document-major). A search has two steps:
 
 When the budget holds all the query's postings and ``count`` all the documents they reach,
 the pool is every document with a score, and ranking it by :meth:`~Postings.exact` is the
-exhaustive ranking.
+exhaustive ranking. A search keeps vectors between calls (zeroed after use): one search at a
+time per index, as one process runs them.
 """
 
 from __future__ import annotations

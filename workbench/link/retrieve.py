@@ -12,10 +12,20 @@ fused by rank:
   linker compares it "exactly", :func:`.normalise.plain`), which sees through spelling
   variants, hashtags run together and inflections the stemmer leaves alone.
 
-The best ``CANDIDATES`` of each are fused by reciprocal rank (``1 / (RRF_K + rank)``).
+A third ranking is the meaning signal: the sentence vectors' cosine.
+
+A search reads what its query's rarest terms and nearest cells hold, never the whole archive
+(:mod:`.postings`): each index brings the ``POOL`` documents its rarest terms score best,
+reading at most ``WORD_BUDGET`` and ``CHAR_BUDGET`` postings, and the meaning signal the
+``NEAR_PER_CELL`` nearest documents of each of the ``PROBES`` cells nearest to the query
+(:mod:`.neighbours`' cells). Every document of this pool is scored in full by each index and
+the best ``CANDIDATES`` of each ranking are fused by reciprocal rank (``1 / (RRF_K + rank)``).
+When the budgets hold all the query's postings, the pools every document they reach and the
+probes every cell, this is the ranking of the whole archive.
 The fused candidates are then scored by the linker itself: :func:`.scoring.score_pairs`,
 the function that decides links, over the same normalised forms (sorted content tokens),
-and ranked by ``fused / best possible fused + LINKER_WEIGHT * linker score / 100``.
+and ranked by ``fused / best possible fused + LINKER_WEIGHT * linker score / 100`` (the
+linker scores only the candidates that can still reach the best ``limit``).
 Ties break by the candidate stage's score, then by the better of the two index ranks,
 and only then by index order (identical stored documents: the earliest first). Pure
 Python, numpy and rapidfuzz.
