@@ -35,23 +35,24 @@ def documents(texts: list[str]) -> list[tuple[str, list]]:
 
 
 def test_postings_score_exactly_and_pool_the_rarest_terms_first():
-    lists = [["a", "b", "b"], ["a", "c"], ["a"], ["d", "a"], ["c", "c", "c"]]
+    lists = [["a", "b", "b"], [], ["a", "c"], ["a"], ["d", "a"], ["c", "c", "c"], []]  # two without terms
     postings = Postings(lists, len(lists))
     postings.set_weights(postings.counts.copy())  # a term's count in a document
     columns, counts = postings.columns(["c", "zzz", "a", "c"])  # a term unknown to the index is left out
     assert [postings.vocabulary[term] for term in ("a", "c")] == columns.tolist() and counts.tolist() == [1, 2]
     query = (columns, np.array([1.0, 2.0], dtype=np.float32))
     exact = postings.exact(query, np.arange(len(lists)))
-    assert exact.tolist() == [1.0, 3.0, 1.0, 1.0, 6.0]  # sum of count x query weight
-    assert postings.pool(query, budget=100, count=100).tolist() == [0, 1, 2, 3, 4]  # every document scored
+    assert exact.tolist() == [1.0, 0.0, 3.0, 1.0, 1.0, 6.0, 0.0]  # sum of count x query weight
+    assert postings.exact(query, np.array([6, 1, 5])).tolist() == [0.0, 0.0, 6.0]
+    assert postings.pool(query, budget=100, count=100).tolist() == [0, 2, 3, 4, 5]  # every document scored
     # A budget of 2 postings: "c" (2 documents) fits, "a" (4 documents) does not.
-    assert postings.pool(query, budget=2, count=100).tolist() == [1, 4]
-    assert postings.pool(query, budget=2, count=1).tolist() == [4]  # the best of them
+    assert postings.pool(query, budget=2, count=100).tolist() == [2, 5]
+    assert postings.pool(query, budget=2, count=1).tolist() == [5]  # the best of them
     assert postings.pool(query, budget=1, count=100).tolist() == []  # nothing fits: nothing read
     nothing = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-    assert postings.exact(nothing, np.array([0, 4])).tolist() == [0.0, 0.0]
+    assert postings.exact(nothing, np.array([0, 5])).tolist() == [0.0, 0.0]
     assert postings.pool(nothing, budget=100, count=100).tolist() == []
-    assert not postings.dense.any()  # the query vector is zeroed for the next search
+    assert not postings.dense.any() and not postings.totals.any()  # zeroed for the next search
 
 
 def test_an_entry_sharing_only_a_rare_word_is_found_when_the_common_words_are_not_read(monkeypatch):
