@@ -40,6 +40,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from functools import cached_property
 from itertools import chain, islice
 from multiprocessing import get_context
 
@@ -97,6 +98,11 @@ class Archive:
     ids: list[int]
     documents: Sequence[tuple[str, list]]
     index: Retriever
+
+    @cached_property
+    def positions(self) -> dict[int, int]:
+        """Each entry id's position (made once per archive, not per batch of items)."""
+        return {entry_id: position for position, entry_id in enumerate(self.ids)}
 
 
 class StoredEntries(Sequence):
@@ -220,13 +226,12 @@ def _posts(db: Database, archive: Archive, rows: list[tuple]) -> Iterator[tuple[
     }
     if not texts:
         return
-    position_of = {entry_id: position for position, entry_id in enumerate(archive.ids)}
     for (source_id, text), vector in zip(texts.items(), embed(list(texts.values()))):
         items = by_source[source_id]
         for entry_id, score, method in matches(
             archive, text, [asdict(mention) for mention in find_numbers(text)], vector
         ):
-            position = np.array([position_of[entry_id]], dtype=np.int64)
+            position = np.array([archive.positions[entry_id]], dtype=np.int64)
             entry_figures = normalise(*archive.documents[position[0]]).figures
             closest = [
                 (archive.index.linker_scores(item_text, _mentions(numbers), position)[0], item_id)
