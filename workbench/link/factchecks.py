@@ -46,6 +46,7 @@ from multiprocessing import get_context
 
 import numpy as np
 from sqlite_utils import Database
+from threadpoolctl import threadpool_limits
 
 from ..extract.claims import WHOLE_POST_WORDS
 from ..extract.numbers import find_numbers
@@ -71,7 +72,10 @@ MIN_CLOSENESS = 54.5
 PER_QUERY = 5
 # Items read and matched per transaction.
 BATCH = 2000
-# Processes matching batches of items when there is more than one batch.
+# Processes matching batches of items when there is more than one batch. Each runs its matrix
+# products on one BLAS thread: they are small, and threads waiting on each other cost more than
+# they save (a 200,000-entry archive's cell searches took 13 times the CPU with OpenBLAS's
+# threads on a busy 2-core machine, and matching 1.4 times: bench/factchecks.py).
 WORKERS = min(os.cpu_count() or 1, 4)
 # An entry as matched: the claim and the fact-check's headline, which restates it in other
 # words (figures are the claim's own: factchecks.numbers).
@@ -267,8 +271,9 @@ def _matched(db: Database, archive: Archive, after: int) -> Iterator[tuple[list[
     head = list(islice(batches, 2))
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if len(head) < 2 or WORKERS < 2 or not path:
-        for rows in chain(head, batches):
-            yield rows, _suggestions(db, archive, rows)
+        with threadpool_limits(limits=1, user_api="blas"):
+            for rows in chain(head, batches):
+                yield rows, _suggestions(db, archive, rows)
         return
     _shared = (path, archive)
     pool = ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"), initializer=_open_worker)
@@ -287,6 +292,7 @@ def _matched(db: Database, archive: Archive, after: int) -> Iterator[tuple[list[
 def _open_worker() -> None:
     """A worker's own read-only connection, and the archive's entries read through it."""
     global _shared
+    threadpool_limits(limits=1, user_api="blas")  # for the rest of the worker's life
     path, archive = _shared
     db = open_db(path, readonly=True)
     if isinstance(archive.documents, StoredEntries):
