@@ -39,7 +39,7 @@ def candidates(archive: Archive, text: str, numbers: list) -> list[tuple[int, fl
         return []
     found = np.array([position for position, _ in ranked], dtype=np.int64)
     cosines = archive.index.vectors[found] @ embed([text])[0]
-    spellings = archive.index.char_scores(text)[found]
+    spellings = archive.index.spelling(text, found)
     return [
         (archive.ids[position], closeness(min(100.0, 100 * ranking / BEST_RANKING), cosine, spelling))
         for (position, ranking), cosine, spelling in zip(ranked, cosines.tolist(), spellings.tolist())

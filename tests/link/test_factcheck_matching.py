@@ -5,6 +5,7 @@ the same whichever arrives first (the archive or the articles), each side increm
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict
 
@@ -13,6 +14,7 @@ from paths import FIXTURES
 
 from workbench.archives.entry import ArchiveEntry
 from workbench.extract.numbers import find_numbers
+from workbench.link import factchecks
 from workbench.link.factchecks import PER_QUERY, Archive, _archive, match_new_entries, match_new_items, matches
 from workbench.link.meaning import embed
 from workbench.link.retrieve import Retriever
@@ -216,3 +218,38 @@ def test_another_statement_on_the_same_subject_is_not_suggested():
     suggested = [texts[entry] for entry, *_ in matches(archive, CLAIM, numbers, embed([CLAIM])[0])]
     assert suggested[0] == ENTRIES[0].claim
     assert not any("huge potential" in text for text in suggested)
+
+
+SPY = "WORKBENCH_TEST_WORKER_PIDS"
+
+
+def recording_worker(rows):
+    """The worker's function, writing its process id down first (a forked worker runs it)."""
+    with open(os.environ[SPY], "a") as pids:
+        pids.write(f"{os.getpid()}\n")
+    return ORIGINAL_WORKER(rows)
+
+
+ORIGINAL_WORKER = factchecks._worker_suggestions
+
+
+def test_matching_in_worker_processes_suggests_what_one_process_does(tmp_path, corpus, monkeypatch):
+    sentences = [part for path in sorted(corpus.glob("*.txt")) for part in re.split(r"(?<=[.!?])\s+", path.read_text())]
+    entries = checks(*(entry.claim for entry in ENTRIES), *[s for s in sentences if len(s.split()) > 8][::7])
+    monkeypatch.setattr(factchecks, "BATCH", 50)  # the corpus's items in several batches
+    pids = tmp_path / "pids.txt"
+    monkeypatch.setenv(SPY, str(pids))
+    monkeypatch.setattr(factchecks, "_worker_suggestions", recording_worker)
+    found = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(factchecks, "WORKERS", workers)
+        db = open_db(tmp_path / f"workers-{workers}.db")
+        store_entries(db, entries)
+        first, *rest = sorted(str(path) for path in corpus.iterdir())
+        ingest(db, [first], workers=1)  # matched as it is ingested, the archive's index stored
+        ingest(db, rest, workers=1)  # the stored index read back, its entries read by each worker
+        found[workers] = matched(db)
+        db.close()
+    worker_pids = set(pids.read_text().split())
+    assert worker_pids and str(os.getpid()) not in worker_pids  # the second run matched in other processes
+    assert found[1] == found[2] and len(found[1]) > 10

@@ -2,7 +2,8 @@
 
 Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``):
 the linker's normalisation, its candidate stage (words, characters and the meaning signal
-fused by rank) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when
+fused by rank, reading what the item's rarest terms and nearest cells hold, never the whole
+archive) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when
 
 - it is close enough: ``closeness`` (the sentence vectors' cosine x 100, weighed
   ``COSINE_SHARE``, the character n-grams' cosine x 100, weighed ``SPELLING_SHARE``, and the
@@ -27,23 +28,30 @@ matched against the whole archive as an ingest would, so the order in which arti
 archives arrive changes nothing. Suggestions are written with
 :func:`workbench.store.factchecks.save_matches`, which never touches a reviewer's decision.
 The whole archive's index is stored (``factcheck_index``) and read back by the next run while
-no import has changed the archive: an ingest then costs what its new items cost.
+no import has changed the archive: an ingest then costs what its new items cost. Items are
+matched ``BATCH`` at a time, in ``WORKERS`` forked processes when there are more.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from itertools import islice
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
+from itertools import chain, islice
+from multiprocessing import get_context
 
 import numpy as np
 from sqlite_utils import Database
+from threadpoolctl import threadpool_limits
 
 from ..extract.claims import WHOLE_POST_WORDS
 from ..extract.numbers import find_numbers
 from ..extract.patterns import WORD
-from ..store.database import in_batches, now, run_in_batches, write_transaction
+from ..store.database import in_batches, now, open_db, run_in_batches, write_transaction
 from ..store.factchecks import archive_key, load_index, save_index, save_matches
 from .meaning import embed
 from .normalise import normalise
@@ -62,15 +70,22 @@ SPELLING_SHARE = 0.2
 MIN_CLOSENESS = 54.5
 # Entries considered per item.
 PER_QUERY = 5
-# Cosines computed per matrix product (float32: 64 MB).
-COSINE_CELLS = 16_000_000
 # Items read and matched per transaction.
 BATCH = 2000
+# Processes matching batches of items when there is more than one batch. Each runs its matrix
+# products on one BLAS thread: they are small, and threads waiting on each other cost more than
+# they save (a 200,000-entry archive's cell searches took 13 times the CPU with OpenBLAS's
+# threads on a busy 2-core machine, and matching 1.4 times: bench/factchecks.py).
+WORKERS = min(os.cpu_count() or 1, 4)
 # An entry as matched: the claim and the fact-check's headline, which restates it in other
 # words (figures are the claim's own: factchecks.numbers).
 ENTRY_TEXT = "claim || coalesce(' ' || title, '')"
 # Retriever.search's best possible score, for the 0-100 scale.
 BEST_RANKING = 1 + LINKER_WEIGHT
+
+
+# The database file and the archive the worker processes inherit (then their own connection).
+_shared: tuple | None = None
 
 
 @dataclass
@@ -85,8 +100,32 @@ class Archive:
     """Entries as the matcher sees them: ids, ``(text, number mentions)``, and their index."""
 
     ids: list[int]
-    documents: list[tuple[str, list]]
+    documents: Sequence[tuple[str, list]]
     index: Retriever
+
+    @cached_property
+    def positions(self) -> dict[int, int]:
+        """Each entry id's position (made once per archive, not per batch of items)."""
+        return {entry_id: position for position, entry_id in enumerate(self.ids)}
+
+
+class StoredEntries(Sequence):
+    """The archive's ``(text, number mentions)`` by position, read from ``factchecks`` when
+    asked: a search needs the few it suggests, not the whole archive decoded."""
+
+    def __init__(self, db: Database, ids: list[int]):
+        self.db, self.ids = db, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[one] for one in range(*position.indices(len(self)))]
+        text, numbers = self.db.execute(
+            f"SELECT {ENTRY_TEXT}, numbers FROM factchecks WHERE id = ?", [self.ids[position]]
+        ).fetchone()
+        return text, _mentions(numbers)
 
 
 def _mentions(numbers: str) -> list:
@@ -99,11 +138,15 @@ def _mentions(numbers: str) -> list:
 
 def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     """The entries (those never matched, or all) and their index. The whole archive's index is
-    read from ``factcheck_index`` when the archive has not changed since it was stored, and
-    stored when it is built."""
+    read from ``factcheck_index`` when the archive has not changed since it was stored (with
+    the entries' ids alone: their texts are read when suggested), and stored when it is built."""
     key = archive_key(db)
     if only_unmatched and not db.execute("SELECT 1 FROM factchecks WHERE matched_at IS NOT NULL LIMIT 1").fetchone():
         only_unmatched = False  # every entry is new: the whole archive's index serves both
+    if not only_unmatched and (stored := load_index(db, key)) is not None and Retriever.readable(stored):
+        ids = [id_ for (id_,) in db.execute("SELECT id FROM factchecks ORDER BY id")]
+        if archive_key(db) == key:  # (no import wrote while the ids were read)
+            return Archive(ids, StoredEntries(db, ids), Retriever.from_arrays(stored))
     where = "WHERE matched_at IS NULL" if only_unmatched else ""
     rows = db.execute(f"SELECT id, {ENTRY_TEXT}, numbers FROM factchecks {where} ORDER BY id").fetchall()
     if not rows:
@@ -112,9 +155,6 @@ def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     ids = [id_ for id_, _, _ in rows]
     if only_unmatched or archive_key(db) != key:  # (an import wrote while the rows were read)
         return Archive(ids, documents, Retriever(documents))
-    stored = load_index(db, key)
-    if stored is not None:
-        return Archive(ids, documents, Retriever.from_arrays(stored))
     index = Retriever(documents)
     with write_transaction(db):
         if archive_key(db) == key:
@@ -130,21 +170,21 @@ def closeness(score: float, cosine: float, spelling: float) -> float:
 
 
 def matches(
-    archive: Archive, text: str, numbers: list, vector: np.ndarray, cosines: np.ndarray | None = None
+    archive: Archive, text: str, numbers: list, vector: np.ndarray, near: np.ndarray | None = None
 ) -> Iterator[tuple[int, float, str]]:
     """``(entry id, score, method)`` of the entries an item matches (``vector``: the item's
-    sentence vector; ``cosines``: every entry's cosine with it, when the caller has them)."""
-    if cosines is None:
-        cosines = archive.index.vectors @ vector
-    spellings = archive.index.char_scores(text)
-    ranked = archive.index.search(text, numbers, limit=PER_QUERY, meaning=cosines, spelling=spellings)
+    sentence vector; ``near``: its meaning candidates, :meth:`.Retriever.nearby`, when the
+    caller has them)."""
+    ranked = archive.index.search(text, numbers, limit=PER_QUERY, vector=vector, near=near)
     if not ranked:
         return
     found = np.array([position for position, _ in ranked], dtype=np.int64)
     linker = archive.index.linker_scores(text, numbers, found)
+    cosines = archive.index.vectors[found] @ vector
+    spellings = archive.index.spelling(text, found)
     figures = normalise(text, numbers).figures
     for (position, ranking), fuzzy, cosine, spelling in zip(
-        ranked, linker.tolist(), cosines[found].tolist(), spellings[found].tolist()
+        ranked, linker.tolist(), cosines.tolist(), spellings.tolist()
     ):
         score = min(100.0, 100 * ranking / BEST_RANKING)
         if closeness(score, cosine, spelling) < MIN_CLOSENESS:
@@ -158,24 +198,16 @@ def matches(
 def _suggestions(db: Database, archive: Archive, rows: list[tuple]) -> list[tuple[str, int, float, str]]:
     """``(item id, entry id, score, method)`` for ``(num, id, text, numbers, source id)`` item
     rows: each item's matches, and each short post's matched as a whole (:func:`_posts`)."""
-    vectors = embed([text for _, _, text, _, _ in rows]) if rows else []
+    vectors = embed([text for _, _, text, _, _ in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
     found = {
         (item_id, entry_id): (score, method)
-        for (_, item_id, text, numbers, _), vector, cosines in zip(rows, vectors, _cosines(archive, vectors))
-        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector, cosines)
+        for (_, item_id, text, numbers, _), vector, near in zip(rows, vectors, archive.index.nearby(vectors))
+        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector, near)
     }
     for (item_id, entry_id), (score, method) in _posts(db, archive, rows):
         if score > found.get((item_id, entry_id), (-1.0, ""))[0]:
             found[item_id, entry_id] = (score, method)
     return [(item_id, entry_id, score, method) for (item_id, entry_id), (score, method) in found.items()]
-
-
-def _cosines(archive: Archive, vectors: np.ndarray) -> Iterator[np.ndarray]:
-    """Every entry's cosine with each of ``vectors``: one matrix product per
-    :data:`COSINE_CELLS` results, which reads the entries' vectors once for many items."""
-    step = max(1, COSINE_CELLS // max(archive.index.size, 1))
-    for begin in range(0, len(vectors), step):
-        yield from vectors[begin : begin + step] @ archive.index.vectors.T
 
 
 def _posts(db: Database, archive: Archive, rows: list[tuple]) -> Iterator[tuple[tuple[str, int], tuple[float, str]]]:
@@ -198,13 +230,12 @@ def _posts(db: Database, archive: Archive, rows: list[tuple]) -> Iterator[tuple[
     }
     if not texts:
         return
-    position_of = {entry_id: position for position, entry_id in enumerate(archive.ids)}
     for (source_id, text), vector in zip(texts.items(), embed(list(texts.values()))):
         items = by_source[source_id]
         for entry_id, score, method in matches(
             archive, text, [asdict(mention) for mention in find_numbers(text)], vector
         ):
-            position = np.array([position_of[entry_id]], dtype=np.int64)
+            position = np.array([archive.positions[entry_id]], dtype=np.int64)
             entry_figures = normalise(*archive.documents[position[0]]).figures
             closest = [
                 (archive.index.linker_scores(item_text, _mentions(numbers), position)[0], item_id)
@@ -225,6 +256,55 @@ def _items(db: Database, after: int, limit: int) -> list[tuple]:
     ).fetchall()
 
 
+def _batches(db: Database, after: int) -> Iterator[list[tuple]]:
+    while rows := _items(db, after, BATCH):
+        yield rows
+        after = rows[-1][0]
+
+
+def _matched(db: Database, archive: Archive, after: int) -> Iterator[tuple[list[tuple], list]]:
+    """The items after ``after``, :data:`BATCH` at a time, each batch with its suggestions, in
+    order; in :data:`WORKERS` processes when there is more than one batch (forked: they share
+    the archive's index with this one, and read the database with connections of their own)."""
+    global _shared
+    batches = _batches(db, after)
+    head = list(islice(batches, 2))
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if len(head) < 2 or WORKERS < 2 or not path:
+        with threadpool_limits(limits=1, user_api="blas"):
+            for rows in chain(head, batches):
+                yield rows, _suggestions(db, archive, rows)
+        return
+    _shared = (path, archive)
+    pool = ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"), initializer=_open_worker)
+    try:
+        window = chain(head, islice(batches, 2 * WORKERS - 2))  # batches in flight: bounds memory
+        pending = deque((rows, pool.submit(_worker_suggestions, rows)) for rows in window)
+        while pending:
+            rows, future = pending.popleft()
+            pending.extend((more, pool.submit(_worker_suggestions, more)) for more in islice(batches, 1))
+            yield rows, future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _shared = None
+
+
+def _open_worker() -> None:
+    """A worker's own read-only connection, and the archive's entries read through it."""
+    global _shared
+    threadpool_limits(limits=1, user_api="blas")  # for the rest of the worker's life
+    path, archive = _shared
+    db = open_db(path, readonly=True)
+    if isinstance(archive.documents, StoredEntries):
+        archive = replace(archive, documents=StoredEntries(db, archive.ids))
+    _shared = (db, archive)
+
+
+def _worker_suggestions(rows: list[tuple]) -> list[tuple[str, int, float, str]]:
+    db, archive = _shared
+    return _suggestions(db, archive, rows)
+
+
 def match_new_items(db: Database) -> MatchSummary:
     """Match the items added since the last run against the whole archive."""
     summary = MatchSummary()
@@ -234,12 +314,10 @@ def match_new_items(db: Database) -> MatchSummary:
             db.execute("UPDATE factcheck_progress SET items_through = (SELECT coalesce(max(num), 0) FROM items)")
         return summary
     after = db.execute("SELECT items_through FROM factcheck_progress").fetchone()[0]
-    while rows := _items(db, after, BATCH):
-        found = _suggestions(db, archive, rows)
-        after = rows[-1][0]
+    for rows, found in _matched(db, archive, after):
         with write_transaction(db):
             summary.matches += save_matches(db, found)
-            db.execute("UPDATE factcheck_progress SET items_through = max(items_through, ?)", [after])
+            db.execute("UPDATE factcheck_progress SET items_through = max(items_through, ?)", [rows[-1][0]])
         summary.items += len(rows)
     return summary
 
@@ -257,25 +335,31 @@ def match_new_entries(db: Database) -> MatchSummary:
     if new is None:
         return summary
     # Every entry new: matching against them is matching against the whole archive.
-    whole = new if len(new.ids) == db.execute("SELECT count(*) FROM factchecks").fetchone()[0] else None
-    after = 0
-    while rows := _items(db, after, BATCH):
-        if whole is new:
-            found = _suggestions(db, new, rows)
-        else:
-            # The items the new entries may concern, matched against the whole archive with
-            # the other items of their sources (a short post's match goes on its closest item).
-            concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
-            sources = {row[4] for row in rows if row[1] in concerned}
-            rows_concerned = [row for row in rows if row[4] in sources]
-            whole = whole or (_archive(db) if rows_concerned else None)
-            found = _suggestions(db, whole, rows_concerned) if rows_concerned else []
+    if len(new.ids) == db.execute("SELECT count(*) FROM factchecks").fetchone()[0]:
+        batches = _matched(db, new, 0)
+    else:
+        whole: list[Archive] = []
+        batches = ((rows, _concerned_suggestions(db, new, whole, rows)) for rows in _batches(db, 0))
+    for rows, found in batches:
         if found:
             with write_transaction(db):
                 summary.matches += save_matches(db, found)
-        after = rows[-1][0]
         summary.items += len(rows)
     with write_transaction(db):
         run_in_batches(db, f"UPDATE factchecks SET matched_at = '{now()}' WHERE id IN ({{}})", new.ids)
     summary.entries = len(new.ids)
     return summary
+
+
+def _concerned_suggestions(db: Database, new: Archive, whole: list[Archive], rows: list[tuple]) -> list[tuple]:
+    """The items the new entries may concern, matched against the whole archive (read into
+    ``whole`` when first needed) with the other items of their sources (a short post's match
+    goes on its closest item)."""
+    concerned = {item_id for item_id, *_ in _suggestions(db, new, rows)}
+    sources = {row[4] for row in rows if row[1] in concerned}
+    rows_concerned = [row for row in rows if row[4] in sources]
+    if not rows_concerned:
+        return []
+    if not whole:
+        whole.append(_archive(db))
+    return _suggestions(db, whole[0], rows_concerned)

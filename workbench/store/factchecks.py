@@ -133,15 +133,12 @@ def save_matches(db: Database, rows: Iterable[tuple[str, int, float, str]]) -> i
     pair is suggested, a suggested one takes the new score, a decided one keeps everything.
     Call inside a write transaction; return how many rows were written."""
     stamp = now()
-    return sum(
-        db.execute(
-            "INSERT INTO factcheck_matches (item_id, factcheck_id, score, method, created_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (item_id, factcheck_id) DO UPDATE SET score = excluded.score, method = excluded.method "
-            "WHERE factcheck_matches.state = 'suggested'",
-            [item_id, factcheck_id, round(score, 1), method, stamp],
-        ).rowcount
-        for item_id, factcheck_id, score, method in rows
-    )
+    return db.conn.executemany(
+        "INSERT INTO factcheck_matches (item_id, factcheck_id, score, method, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (item_id, factcheck_id) DO UPDATE SET score = excluded.score, method = excluded.method "
+        "WHERE factcheck_matches.state = 'suggested'",
+        [(item_id, factcheck_id, round(score, 1), method, stamp) for item_id, factcheck_id, score, method in rows],
+    ).rowcount
 
 
 def archive_key(db: Database) -> str:
