@@ -207,10 +207,11 @@ def score_candidates(
     else:
         meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b) * 100
         scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold, masks=masks)
-        # Pairs that may link by meaning: two quotes over the lower floor, any two over the
-        # higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
+        # Pairs that may link by meaning: two quotes of one speaker over the lower floor, any
+        # two over the higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
         # scored again down to the wording floor; the rest never reach Python.
         by_one = corpus.quotes[a] & corpus.quotes[b] & (meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN))
+        by_one[by_one] = _same_speakers(corpus, a[by_one], b[by_one])
         close = np.flatnonzero((scores < threshold) & (by_one | (meaning >= semantic_min(threshold))))
         if len(close):
             scores[close], contained[close] = score_pairs(
@@ -260,6 +261,15 @@ def score_candidates(
         if progress and done % 10_000 == 0:
             progress("classifying", done, len(hits))
     return rows, len(a)
+
+
+def _same_speakers(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`.drift.same_speaker` of each pair, asked once per pair of speakers."""
+    codes = (corpus.speakers[a] << 32) | corpus.speakers[b]
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    names = corpus.speaker_names
+    same = [same_speaker(names[code >> 32], names[code & 0xFFFFFFFF]) for code in distinct.tolist()]
+    return np.array(same, dtype=bool)[inverse]
 
 
 def _score_representatives(
