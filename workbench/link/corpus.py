@@ -35,7 +35,8 @@ class Corpus:
 
     ``exact``: a hash of what the item says as compared (:func:`exact_key`): items sharing
     it are repeats of one statement. ``vectors``: int8 sentence vectors (:mod:`.meaning`).
-    ``quotes``: which items are quotes.
+    ``quotes``: which items are quotes; ``speakers``: each item's speaker as a number in
+    ``speaker_names`` (None for no speaker).
     """
 
     nums: np.ndarray
@@ -52,10 +53,12 @@ class Corpus:
     exact: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, DIMENSIONS), dtype=np.int8))
     quotes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    speakers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    speaker_names: list[str | None] = field(default_factory=list)
 
 
 # The columns build_corpus reads, in its order.
-COLUMNS = "num, source_id, text, numbers, kind"
+COLUMNS = "num, source_id, text, numbers, kind, speaker"
 
 
 def load_corpus(db: Database, progress: Progress | None = None) -> Corpus:
@@ -90,7 +93,7 @@ def _stored_mentions(numbers: str) -> list:
 class _Prepared:
     """One batch of rows normalised and embedded (in a worker process, for a big corpus):
     per linkable item its num, source id, distinct content words, sorted text, figures,
-    blocking keys (distinct, in the order of its tokens), exact key and kind; its vectors."""
+    blocking keys (distinct, in the order of its tokens), exact key, kind and speaker; its vectors."""
 
     nums: list[int]
     sources: list[str]
@@ -100,15 +103,16 @@ class _Prepared:
     keys: list[list[str]]
     exact: list[int]
     quotes: list[bool]
+    speakers: list[str | None]
     vectors: np.ndarray
     unlinkable: list[tuple[int, str]]
 
 
-def _prepare(rows: list[tuple[int, str, str, str, str]]) -> _Prepared:
+def _prepare(rows: list[tuple[int, str, str, str, str, str | None]]) -> _Prepared:
     """Normalise and embed a batch of rows (see :func:`build_corpus`)."""
-    batch = _Prepared([], [], [], [], [], [], [], [], np.zeros((0, DIMENSIONS), dtype=np.int8), [])
+    batch = _Prepared([], [], [], [], [], [], [], [], [], np.zeros((0, DIMENSIONS), dtype=np.int8), [])
     embedded: list[str] = []
-    for num, source, text, numbers, kind in rows:
+    for num, source, text, numbers, kind, speaker in rows:
         item = normalise(text, _stored_mentions(numbers))
         if not item.linkable or (item.short and kind != "quote"):
             batch.unlinkable.append((num, source))
@@ -116,6 +120,7 @@ def _prepare(rows: list[tuple[int, str, str, str, str]]) -> _Prepared:
         embedded.append(text)
         batch.exact.append(exact_key(item))
         batch.quotes.append(kind == "quote")
+        batch.speakers.append(speaker)
         batch.nums.append(num)
         batch.sources.append(source)
         batch.sizes.append(len(set(item.tokens)))
@@ -164,13 +169,13 @@ def _prepared(rows: Iterable[tuple], workers: int, batch: int) -> Iterator[_Prep
 
 
 def build_corpus(
-    rows: Iterable[tuple[int, str, str, str, str]],
+    rows: Iterable[tuple[int, str, str, str, str, str | None]],
     total: int = 0,
     progress: Progress | None = None,
     workers: int = 1,
     batch: int = READ_BATCH,
 ) -> Corpus:
-    """Normalise and embed ``(num, source_id, text, numbers JSON, kind)`` rows (:data:`COLUMNS`)
+    """Normalise and embed ``(num, source_id, text, numbers JSON, kind, speaker)`` rows (:data:`COLUMNS`)
     into a corpus, ``batch`` rows at a time in ``workers`` processes. A short sentence is
     linkable only as a quotation. ``total``: the rows expected, for the progress and to
     place the vectors without copying them (fewer or more rows are fine).
@@ -180,8 +185,9 @@ def build_corpus(
     gigabytes at once."""
     source_ids: dict[str, int] = {}
     key_ids: dict[str, int] = {}
+    speaker_ids: dict[str | None, int] = {}
     columns: dict[str, list[np.ndarray]] = {
-        name: [] for name in ("nums", "sources", "sizes", "exact", "quotes", "keys")
+        name: [] for name in ("nums", "sources", "sizes", "exact", "quotes", "keys", "speakers")
     }
     lengths: list[int] = []
     texts: list[str] = []
@@ -203,6 +209,9 @@ def build_corpus(
         columns["sizes"].append(np.array(part.sizes, dtype=np.int64))
         columns["exact"].append(np.array(part.exact, dtype=np.int64))
         columns["quotes"].append(np.array(part.quotes, dtype=bool))
+        columns["speakers"].append(
+            np.array([speaker_ids.setdefault(s, len(speaker_ids)) for s in part.speakers], np.int64)
+        )
         texts.extend(part.texts)
         figures.extend(part.figures)
         unlinkable.extend(part.unlinkable)
@@ -233,4 +242,6 @@ def build_corpus(
         joined["exact"],
         vectors[:count],
         joined["quotes"].astype(bool),
+        joined["speakers"],
+        list(speaker_ids),
     )

@@ -107,10 +107,12 @@ class _Partners:
             )
         }
         vectors = dict(in_batches(db, "SELECT num, vector FROM link_vectors WHERE num IN ({})", nums))
-        quotes = {num for (num,) in in_batches(db, "SELECT num FROM items WHERE kind = 'quote' AND num IN ({})", nums)}
+        quotes = dict(in_batches(db, "SELECT num, speaker FROM items WHERE kind = 'quote' AND num IN ({})", nums))
         rows = [signatures.get(num, ("", "", 0, "[]", 0)) for num in nums]
         source_ids = {name: code for code, name in enumerate(new.source_names)}
         codes = new.sources.tolist() + [source_ids.setdefault(source, len(source_ids)) for source, *_ in rows]
+        speaker_ids = {name: code for code, name in enumerate(new.speaker_names)}
+        speakers = new.speakers.tolist() + [speaker_ids.setdefault(quotes.get(num), len(speaker_ids)) for num in nums]
         return Corpus(
             np.r_[new.nums, np.array(nums, dtype=np.int64)],
             np.array(codes, dtype=np.int64),
@@ -123,6 +125,8 @@ class _Partners:
             exact=np.r_[new.exact, np.array([exact or 0 for *_, exact in rows], dtype=np.int64)],
             vectors=np.r_[new.vectors, from_bytes([vectors.get(num) for num in nums])],
             quotes=np.r_[new.quotes, np.array([num in quotes for num in nums], dtype=bool)],
+            speakers=np.array(speakers, dtype=np.int64),
+            speaker_names=list(speaker_ids),
         )
 
 

@@ -18,7 +18,6 @@ import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 from sqlite_utils import Database
@@ -49,6 +48,8 @@ from .scoring import (
 
 # Candidate pairs scored at a time: bounds the arrays of scores, cosines and flags.
 SCORE_BATCH = 4_000_000
+# The lowest wording score a link by meaning takes: under it a pair's score is never read.
+WORDING_FLOOR = min(SEMANTIC_SPEAKER_WORDING_MIN, SEMANTIC_WORDING_MIN)
 
 
 @dataclass
@@ -74,21 +75,33 @@ def _nums(db: Database, item_ids: Iterable[str]) -> list[int]:
     )
 
 
-class Item(NamedTuple):
-    """An item as :func:`classify` compares it; ``plain`` and ``negated`` are worked out
-    once per item (:func:`item`), not once per pair: an item of a big cluster of
-    near-repeats is in thousands of pairs."""
+class Item:
+    """An item as :func:`classify` compares it. ``plain`` and ``negated`` are worked out
+    once per item (an item of a big cluster of near-repeats is in thousands of pairs) and
+    only when a pair asks: most pairs are ruled out before."""
 
-    id: str
-    kind: str
-    text: str
-    speaker: str | None
-    plain: str
-    negated: bool
+    __slots__ = ("_negated", "_plain", "id", "kind", "speaker", "text")
+
+    def __init__(self, item_id: str, kind: str, text: str, speaker: str | None):
+        self.id, self.kind, self.text, self.speaker = item_id, kind, text, speaker
+        self._plain: str | None = None
+        self._negated: bool | None = None
+
+    @property
+    def plain(self) -> str:
+        if self._plain is None:
+            self._plain = plain(self.text)
+        return self._plain
+
+    @property
+    def negated(self) -> bool:
+        if self._negated is None:
+            self._negated = negated(self.text)
+        return self._negated
 
 
 def item(item_id: str, kind: str, text: str, speaker: str | None) -> Item:
-    return Item(item_id, kind, text, speaker, plain(text), negated(text))
+    return Item(item_id, kind, text, speaker)
 
 
 def _details(db: Database, nums: np.ndarray) -> dict[int, Item]:
@@ -124,6 +137,12 @@ def classify(
     quotes_by_one = item_a.kind == item_b.kind == "quote" and same_speaker(item_a.speaker, item_b.speaker)
     if short and not (same_words or quotes_by_one):
         return None
+    if (
+        score < threshold
+        and not _close_in_meaning(meaning * 100, score, threshold, quotes_by_one)
+        and item_a.plain != item_b.plain
+    ):
+        return None  # no link of any kind (a number conflict needs the threshold): the cheap tests first
     conflicts = figure_conflicts(figures_a, figures_b)
     if conflicts:
         if score < max(threshold, CONFLICT_MIN):
@@ -188,13 +207,16 @@ def score_candidates(
     else:
         meaning = cosines(corpus.vectors, norms(corpus.vectors), a, b) * 100
         scores, contained = score_pairs(corpus.texts, corpus.sizes, a, b, threshold, masks=masks)
-        # Pairs that may link by meaning: two quotes over the lower floor, any two over the
-        # higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
-        # scored again in full for the wording floor; the rest never reach Python.
+        # Pairs that may link by meaning: two quotes of one speaker over the lower floor, any
+        # two over the higher. Rapidfuzz's pruning may have scored them 0 under the threshold, so they are
+        # scored again down to the wording floor; the rest never reach Python.
         by_one = corpus.quotes[a] & corpus.quotes[b] & (meaning >= semantic_min(threshold, SEMANTIC_SPEAKER_MIN))
+        by_one[by_one] = _same_speakers(corpus, a[by_one], b[by_one])
         close = np.flatnonzero((scores < threshold) & (by_one | (meaning >= semantic_min(threshold))))
         if len(close):
-            scores[close], contained[close] = score_pairs(corpus.texts, corpus.sizes, a[close], b[close], 0)
+            scores[close], contained[close] = score_pairs(
+                corpus.texts, corpus.sizes, a[close], b[close], WORDING_FLOOR, masks=masks
+            )
             contained[close] &= scores[close] >= threshold
         meaningful = (by_one & (scores >= SEMANTIC_SPEAKER_WORDING_MIN)) | (
             (meaning >= semantic_min(threshold)) & (scores >= SEMANTIC_WORDING_MIN)
@@ -239,6 +261,15 @@ def score_candidates(
         if progress and done % 10_000 == 0:
             progress("classifying", done, len(hits))
     return rows, len(a)
+
+
+def _same_speakers(corpus: Corpus, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`.drift.same_speaker` of each pair, asked once per pair of speakers."""
+    codes = (corpus.speakers[a] << 32) | corpus.speakers[b]
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    names = corpus.speaker_names
+    same = [same_speaker(names[code >> 32], names[code & 0xFFFFFFFF]) for code in distinct.tolist()]
+    return np.array(same, dtype=bool)[inverse]
 
 
 def _score_representatives(

@@ -80,14 +80,10 @@ def score_pairs(
     inside_flags = np.zeros(len(a), dtype=bool)
     # Gathering from an object array is C; a list comprehension per pair was a fifth of the time.
     texts = np.asarray(texts, dtype=object)
-    if threshold <= 0:
-        masks = None
-    elif masks is None:
+    if masks is None:
         masks = token_masks(texts, _used(len(texts), a, b))
     for begin in range(0, len(a), BATCH):
-        part = np.arange(begin, min(begin + BATCH, len(a)))
-        if masks is not None:
-            part = part[_worth_scoring(texts, masks, a[part], b[part], threshold, workers)]
+        part = slice(begin, begin + BATCH)
         scores[part], inside_flags[part] = _score(texts, sizes, a[part], b[part], threshold, workers, masks)
     return scores, inside_flags
 
@@ -99,47 +95,44 @@ def _score(
     b: np.ndarray,
     threshold: float,
     workers: int,
-    masks: TokenMasks | None,
+    masks: TokenMasks,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The better of ``ratio`` (``token_sort_ratio``: the texts are sorted) and, for a
+    contained pair, ``token_set_ratio``: what rapidfuzz's ``token_ratio`` gives, at a fifth
+    of its cost, as only the few contained pairs need the second."""
     scores = np.zeros(len(a), dtype=np.float32)
-    left, right = texts[a], texts[b]
-    # token_ratio is the better of token_sort (= ratio: the texts are sorted) and
-    # token_set in one pass; only pairs it puts at the threshold need telling apart.
-    best = process.cpdist(
-        left.tolist(), right.tolist(), scorer=fuzz.token_ratio, score_cutoff=threshold, workers=workers
-    )
-    hits = np.flatnonzero(best >= threshold) if threshold > 0 else np.arange(len(best))
-    sort = process.cpdist(left[hits].tolist(), right[hits].tolist(), scorer=fuzz.ratio, workers=workers)
-    inside = (best[hits] > sort) & (np.minimum(sizes[a][hits], sizes[b][hits]) >= CONTAIN_MIN)
-    if masks is not None:  # ruled out without Python where the masks can tell
-        inside[inside] = masks.may_contain(a[hits[inside]], b[hits[inside]])
-    # Each text's set of tokens made once: near-repeats of a template meet in many pairs.
-    pair_a, pair_b = a[hits[inside]].tolist(), b[hits[inside]].tolist()
-    token_sets = {position: set(texts[position].split()) for position in {*pair_a, *pair_b}}
-    inside[inside] = [_covered(token_sets[i], token_sets[j]) for i, j in zip(pair_a, pair_b)]
-    scores[hits] = np.where(inside, best[hits], sort)
-    inside_flags = np.zeros(len(a), dtype=bool)
-    inside_flags[hits] = inside
-    return scores, inside_flags
-
-
-def _worth_scoring(
-    texts: np.ndarray, masks: TokenMasks, a: np.ndarray, b: np.ndarray, threshold: float, workers: int
-) -> np.ndarray:
-    """Which pairs may score at the threshold: a pair reaches it through ``ratio`` or
-    through containment, and both are ruled out far more cheaply than ``token_ratio``
-    (five times the cost of ``ratio``) computes them; most candidate pairs fail both."""
     # ratio is 200 x the characters in common / both lengths, so a pair whose lengths differ
     # too much cannot reach the threshold: it never reaches rapidfuzz (about 40% of the pairs
     # of a corpus of template sentences). The margin keeps a pair exactly at the bound.
     length_a, length_b = masks.lengths[a], masks.lengths[b]
     may_match = np.flatnonzero(200 * np.minimum(length_a, length_b) >= (threshold - 1e-6) * (length_a + length_b))
-    left, right = texts[a[may_match]].tolist(), texts[b[may_match]].tolist()
-    close = np.zeros(len(a), dtype=bool)
-    close[may_match] = (
-        process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=threshold, workers=workers) >= threshold
+    scores[may_match] = process.cpdist(
+        texts[a[may_match]].tolist(),
+        texts[b[may_match]].tolist(),
+        scorer=fuzz.ratio,
+        score_cutoff=threshold,
+        workers=workers,
     )
-    return close | masks.may_contain(a, b)
+    # Containment is ruled out by the masks without Python for most pairs, then checked on
+    # token sets made once per text: near-repeats of a template meet in many pairs.
+    may_contain = np.flatnonzero(masks.may_contain(a, b) & (np.minimum(sizes[a], sizes[b]) >= CONTAIN_MIN))
+    pair_a, pair_b = a[may_contain].tolist(), b[may_contain].tolist()
+    token_sets = {position: set(texts[position].split()) for position in {*pair_a, *pair_b}}
+    covered = may_contain[
+        np.array([_covered(token_sets[i], token_sets[j]) for i, j in zip(pair_a, pair_b)], dtype=bool)
+    ]
+    by_sets = process.cpdist(
+        texts[a[covered]].tolist(),
+        texts[b[covered]].tolist(),
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=threshold,
+        workers=workers,
+    )
+    better = by_sets > scores[covered]
+    inside_flags = np.zeros(len(a), dtype=bool)
+    inside_flags[covered[better]] = True
+    scores[covered[better]] = by_sets[better]
+    return scores, inside_flags
 
 
 class TokenMasks:
