@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_link import add
 
-from workbench.link import candidates
+from workbench.link import candidates, incremental, link_items
 from workbench.link.candidates import KeyMasks, candidate_codes, groups, key_hashes, needed_overlap
+from workbench.store.database import open_db
 
 VOCABULARY = 3_000
 
@@ -103,3 +105,26 @@ def test_pairs_checked_in_slices_are_checked_as_in_one(monkeypatch):
     whole = masks.worth_pairing(a, b)
     monkeypatch.setattr(candidates, "MASK_BATCH", 997)
     assert np.array_equal(masks.worth_pairing(a, b), whole) and whole.any()
+
+
+def test_an_incremental_run_pairs_by_blocks_only_what_a_full_run_would(tmp_path):
+    """A new item meeting a stored one in a block is a candidate only if they may share
+    enough keys, as in a full run: two rare words in common out of eleven are not enough,
+    a near-copy is."""
+    db = open_db(tmp_path / "grow.db")
+    shore = "researchers measured plankton blooms along northern shore during spring storms".split()
+    budgets = "auditors questioned municipal budgets pension reforms hospital procurement contracts".split()
+    places = "Brest Gomel Grodno Vitebsk Mogilev Pinsk Lida Orsha Slonim Baranovichi".split()
+    for n in range(40):  # every word but "Kvitka zebrafish" made common
+        words = [shore[n % 9], shore[(n + 3) % 9], budgets[n % 9], budgets[(n + 5) % 9], places[n % 10]]
+        add(db, f"background{n}", f"Reports said {' '.join(words)} mattered in {places[(n * 7) % 10]}.")
+    stored = add(db, "first", "Kvitka zebrafish " + " ".join(shore) + ".")
+    link_items(db)
+    stranger = add(db, "second", "Kvitka zebrafish " + " ".join(budgets) + ".")
+    near_copy = add(db, "third", "Kvitka zebrafish " + " ".join(shore[:-1]) + " and winds.")
+    nums = dict(db.execute("SELECT id, num FROM items").fetchall())
+    found = incremental.candidates(db, [nums[stranger], nums[near_copy]])
+    met = found.corpus.nums
+    pairs = {tuple(sorted(pair)) for pair in zip(met[found.pairs[0]].tolist(), met[found.pairs[1]].tolist())}
+    assert tuple(sorted((nums[stored], nums[near_copy]))) in pairs
+    assert not any(nums[stranger] in pair for pair in pairs)

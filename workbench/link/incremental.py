@@ -17,7 +17,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from ..store.database import in_batches
-from .candidates import MAX_BLOCK, Groups, groups, key_hashes, select_rows
+from .candidates import MAX_BLOCK, Groups, KeyMasks, groups, key_hashes, select_rows
 from .corpus import COLUMNS, Corpus, Progress, build_corpus
 from .index import Found
 from .meaning import from_bytes
@@ -66,12 +66,13 @@ def candidates(db: Database, new_nums: list[int], progress: Progress | None = No
     df = np.array([frozen.get(name, 0) for name in new.key_names], dtype=np.int64)
     indptr, keys = select_rows(new.indptr, new.keys, representatives)
     grouped = groups(indptr, keys, key_hashes(new.key_names), df)
-    pairs = _block_pairs(db, new, representatives, grouped, partners)
+    block_pairs = _block_pairs(db, new, representatives, grouped, partners)
     search = search_vectors(new.vectors[representatives])
     centres = _centres(db)
     cells = nearest_cells(search, centres) if len(centres) else np.zeros((len(search), 1), dtype=np.int64)
-    pairs |= _meaning_pairs(db, new, representatives, search, cells, partners)
+    meaning_pairs = _meaning_pairs(db, new, representatives, search, cells, partners)
     corpus = partners.corpus(db, new)
+    pairs = _sharing_enough_keys(db, new, partners, corpus, block_pairs) | meaning_pairs
     pairs = {(a, b) for a, b in pairs if corpus.sources[a] != corpus.sources[b]}
     star = [(a, b) for a, b in dict.fromkeys(star) if corpus.sources[a] != corpus.sources[b]]
     return Incremental(
@@ -201,6 +202,21 @@ def _block_pairs(
             pairs.update((item, other) for other in fresh[position + 1 :])
             pairs.update((item, partners.at(other)) for other in others)
     return pairs
+
+
+def _sharing_enough_keys(
+    db: Database, new: Corpus, partners: _Partners, corpus: Corpus, pairs: set[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """The block pairs a full run would keep (:meth:`.candidates.KeyMasks.worth_pairing`),
+    the partners' keys read from their signatures."""
+    stored = dict(in_batches(db, "SELECT num, keys FROM link_signatures WHERE num IN ({})", list(partners.positions)))
+    rows = [
+        [new.key_names[key] for key in new.keys[new.indptr[position] : new.indptr[position + 1]]]
+        for position in range(len(new.nums))
+    ] + [stored.get(num, "").split() for num in partners.positions]
+    a, b = _arrays(pairs)
+    keep = KeyMasks.of_names(rows, corpus.quotes).worth_pairing(a, b)
+    return set(zip(a[keep].tolist(), b[keep].tolist()))
 
 
 def _centres(db: Database) -> np.ndarray:

@@ -403,7 +403,12 @@ def _link_in_memory(
     representatives = repeats.representatives
     # Prefixes in the order of every item's keys, as the index freezes it for incremental runs.
     df = np.bincount(corpus.keys, minlength=len(corpus.key_names))
-    grouped = groups(*select_rows(corpus.indptr, corpus.keys, representatives), key_hashes(corpus.key_names), df)
+    grouped = groups(
+        *select_rows(corpus.indptr, corpus.keys, representatives),
+        key_hashes(corpus.key_names),
+        df,
+        quotes=corpus.quotes[representatives],
+    )
     search = search_vectors(corpus.vectors[representatives, :SEARCH_DIMENSIONS])  # no copy of whole vectors
     centres = train_cells(search)
     cells = nearest_cells(search, centres) if len(centres) else np.zeros((0, 1), dtype=np.int64)
@@ -412,6 +417,7 @@ def _link_in_memory(
     found = index.Found(representatives, grouped, centres, cells[:, 0])
     # Only the usable groups from here on: every block of every item was for the index.
     members, starts, sizes = grouped.members, grouped.starts[grouped.usable], grouped.sizes[grouped.usable]
+    masks = grouped.masks
     del grouped
     # The index is rebuilt in a thread on this connection while the candidates are found and
     # scored: its writes (one SQLite writer, a fifth of a big run) go on beside work that
@@ -425,8 +431,8 @@ def _link_in_memory(
             progress("candidates", 0, 1)
         codes = np.zeros(0, np.int64)
         if summary.compared:
-            found_codes = [candidate_codes(members, starts, sizes, fresh)]
-            del members, starts, sizes
+            found_codes = [candidate_codes(members, starts, sizes, fresh, masks)]
+            del members, starts, sizes, masks
             near_a, near_b = neighbour_pairs(search, cells, search, cells[:, 0])
             if fresh is not None:
                 involved = fresh[near_a] | fresh[near_b]
