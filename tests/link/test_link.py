@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from rapidfuzz import fuzz
 
 from workbench.cli import cli
 from workbench.link import LinkError, cluster_members, index, link_items, linker, set_link_state, word_diff
 from workbench.link.candidates import candidate_codes, decode
-from workbench.link.scoring import contained, score_pairs, token_masks
+from workbench.link.scoring import CONTAIN_MIN, contained, score_pairs, token_masks
 from workbench.pipeline import ingest
 from workbench.store.database import open_db, write_transaction
 
@@ -725,6 +726,33 @@ def test_pruned_scoring_finds_every_pair_full_scoring_puts_at_the_threshold():
         assert at.sum() > 100 and full_inside[at].sum() > 20  # the test pairs reach it both ways
         assert np.array_equal(pruned >= threshold, at)
         assert np.array_equal(pruned[at], full[at]) and np.array_equal(pruned_inside[at], full_inside[at])
+
+
+def test_a_pair_scores_token_ratio_when_contained_and_ratio_otherwise():
+    """The linker's score, whatever the pruning: rapidfuzz's token_ratio for a pair the
+    shorter of which is inside the longer, plain ratio of the sorted tokens for the others."""
+    texts = random_texts(300, seed=11)
+    sizes = np.array([len(set(text.split())) for text in texts])
+    a, b = (np.array(side) for side in zip(*itertools.combinations(range(len(texts)), 2)))
+    inside = np.array([min(sizes[i], sizes[j]) >= CONTAIN_MIN and contained(texts[i], texts[j]) for i, j in zip(a, b)])
+    expected = np.array(
+        [
+            fuzz.token_ratio(texts[i], texts[j]) if flag else fuzz.ratio(texts[i], texts[j])
+            for i, j, flag in zip(a, b, inside)
+        ]
+    )
+    assert (
+        inside.sum() > 50
+        and (expected[~inside] < [fuzz.token_ratio(texts[i], texts[j]) for i, j in zip(a[~inside], b[~inside])]).any()
+    )
+    for threshold in (0, 82):
+        scores, flags = score_pairs(texts, sizes, a, b, threshold)
+        at = expected >= threshold
+        assert at.sum() > 100
+        assert np.allclose(scores[at], expected[at], atol=1e-4) and (scores[~at] < threshold).all()
+        assert np.array_equal(
+            flags[at], inside[at] & (expected[at] > [fuzz.ratio(texts[i], texts[j]) for i, j in zip(a[at], b[at])])
+        )
 
 
 def test_token_masks_never_rule_out_a_contained_pair():
