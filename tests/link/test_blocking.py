@@ -10,6 +10,7 @@ from test_link import add
 
 from workbench.link import candidates, incremental, link_items
 from workbench.link.candidates import KeyMasks, candidate_codes, groups, key_hashes, needed_overlap
+from workbench.link.drift import quote_speakers
 from workbench.store.database import open_db
 
 VOCABULARY = 3_000
@@ -81,6 +82,25 @@ def test_two_quotes_need_less_overlap_than_two_claims():
     assert not KeyMasks.of_names(rows).worth_pairing(*pair)[0]
     assert KeyMasks.of_names(rows, np.array([True, True])).worth_pairing(*pair)[0]
     assert not KeyMasks.of_names(rows, np.array([True, False])).worth_pairing(*pair)[0]
+
+
+def test_two_quotes_of_one_speaker_pair_whatever_their_overlap():
+    # Two of ten keys shared: a reworded quote of one speaker keeps few of its rare words.
+    rows = [["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"], ["a", "b", "s", "t", "u", "v", "w", "x", "y", "z"]]
+    pair = np.array([0]), np.array([1])
+    quotes = np.array([True, True])
+    assert KeyMasks.of_names(rows, quotes, np.array([3, 3])).worth_pairing(*pair)[0]
+    assert not KeyMasks.of_names(rows, quotes, np.array([3, 4])).worth_pairing(*pair)[0]
+    assert not KeyMasks.of_names(rows, quotes, np.array([-1, -1])).worth_pairing(*pair)[0]  # no speaker known
+
+
+def test_quotes_share_a_speaker_number_when_the_linker_counts_them_one_speaker():
+    names = ["Anton", "Sergei Anton", "Lukashenka", "President Alexander Lukashenko", None, "Glod"]
+    quotes = np.array([True, True, True, True, True, True, False])
+    numbers = quote_speakers(quotes, np.array([0, 1, 2, 3, 4, 5, 0]), names)
+    assert numbers[0] == numbers[1] != numbers[2] == numbers[3]
+    assert numbers[4] == -1 and numbers[6] == -1  # no speaker; not a quote
+    assert len({*numbers[[0, 2, 5]].tolist()}) == 3
 
 
 def test_masks_from_key_names_are_the_masks_of_a_run():

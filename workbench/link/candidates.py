@@ -72,11 +72,20 @@ class KeyMasks:
     masks: np.ndarray  # (items, MASK_BITS // 64) uint64
     counts: np.ndarray
     quotes: np.ndarray
+    speakers: np.ndarray  # a quote's speaker as a number, -1 for none and for claims
 
     @classmethod
-    def of(cls, indptr: np.ndarray, keys: np.ndarray, hashes: np.ndarray, quotes: np.ndarray | None = None) -> KeyMasks:
+    def of(
+        cls,
+        indptr: np.ndarray,
+        keys: np.ndarray,
+        hashes: np.ndarray,
+        quotes: np.ndarray | None = None,
+        speakers: np.ndarray | None = None,
+    ) -> KeyMasks:
         """The masks of the CSR rows (``indptr``, ``keys``) whose keys have :func:`key_hashes`
-        ``hashes``; ``quotes`` marks the rows that are quotes (None: none is)."""
+        ``hashes``; ``quotes`` marks the rows that are quotes (None: none is), ``speakers``
+        numbers their speakers (:func:`.drift.quote_speakers`; None: none is known)."""
         counts = np.diff(indptr)
         bits = hashes[keys] % MASK_BITS
         values = np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64))
@@ -84,20 +93,29 @@ class KeyMasks:
         rows = np.flatnonzero(counts)  # reduceat over an empty row would take the next row's first key
         for word in range(MASK_BITS // 64):
             masks[rows, word] = np.bitwise_or.reduceat(np.where(bits // 64 == word, values, 0), indptr[rows])
-        return cls(masks, counts, np.zeros(len(counts), dtype=bool) if quotes is None else np.asarray(quotes, bool))
+        return cls(
+            masks,
+            counts,
+            np.zeros(len(counts), dtype=bool) if quotes is None else np.asarray(quotes, bool),
+            np.full(len(counts), -1, dtype=np.int64) if speakers is None else np.asarray(speakers, np.int64),
+        )
 
     @classmethod
-    def of_names(cls, rows: Sequence[Sequence[str]], quotes: np.ndarray | None = None) -> KeyMasks:
+    def of_names(
+        cls, rows: Sequence[Sequence[str]], quotes: np.ndarray | None = None, speakers: np.ndarray | None = None
+    ) -> KeyMasks:
         """The masks of items given by their key names (as an incremental run reads them
         from ``link_signatures.keys``)."""
         names = sorted({name for row in rows for name in row})
         ids = {name: position for position, name in enumerate(names)}
         indptr = np.r_[0, np.cumsum([len(row) for row in rows])].astype(np.int64)
         keys = np.array([ids[name] for row in rows for name in row], dtype=np.int64)
-        return cls.of(indptr, keys, key_hashes(names), quotes)
+        return cls.of(indptr, keys, key_hashes(names), quotes, speakers)
 
     def worth_pairing(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Which pairs ``(a[i], b[i])`` may share :func:`needed_overlap` keys."""
+        """Which pairs ``(a[i], b[i])`` may share :func:`needed_overlap` keys, or are two
+        quotes of one speaker: one speaker's words reworded share few rare words, and a
+        prolific speaker's quotes in one block are few beside the corpus."""
         worth = np.zeros(len(a), dtype=bool)
         for begin in range(0, len(a), MASK_BATCH):  # in slices: each pair gathers two masks
             left, right = a[begin : begin + MASK_BATCH], b[begin : begin + MASK_BATCH]
@@ -108,7 +126,10 @@ class KeyMasks:
                 count_b - np.bitwise_count(mask_b & ~mask_a).sum(axis=1, dtype=np.int64),
             )
             needed = needed_overlap(np.minimum(count_a, count_b), self.quotes[left] & self.quotes[right])
-            worth[begin : begin + MASK_BATCH] = shared >= needed
+            speaker = self.speakers[left]
+            worth[begin : begin + MASK_BATCH] = (shared >= needed) | (
+                (speaker >= 0) & (speaker == self.speakers[right])
+            )
         return worth
 
 
@@ -174,10 +195,11 @@ def groups(
     df: np.ndarray | None = None,
     max_block: int = MAX_BLOCK,
     quotes: np.ndarray | None = None,
+    speakers: np.ndarray | None = None,
 ) -> Groups:
     """Items grouped by the block of every pair of their prefix keys (``hashes``: each key
-    id's :func:`key_hashes` value; ``df`` as for :func:`prefixes`; ``quotes`` as for
-    :meth:`KeyMasks.of`).
+    id's :func:`key_hashes` value; ``df`` as for :func:`prefixes`; ``quotes`` and ``speakers``
+    as for :meth:`KeyMasks.of`).
 
     Block and item are packed into one int64 and sorted in place: the peak memory is one
     8-byte word per (item, key pair). A collision of two blocks merely merges two groups
@@ -218,7 +240,12 @@ def groups(
     del packed
     usable = (sizes >= 2) & (sizes <= max_block)
     return Groups(
-        members, blocks, bounds.astype(width), sizes.astype(width), usable, KeyMasks.of(indptr, keys, hashes, quotes)
+        members,
+        blocks,
+        bounds.astype(width),
+        sizes.astype(width),
+        usable,
+        KeyMasks.of(indptr, keys, hashes, quotes, speakers),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -63,6 +65,21 @@ def same_speaker(speaker_a: str | None, speaker_b: str | None) -> bool:
     if not surname_a or not surname_b:
         return False
     return blocking_key(surname_a) == blocking_key(surname_b) or fuzz.ratio(surname_a, surname_b) >= 85
+
+
+def quote_speakers(quotes: np.ndarray, speakers: np.ndarray, names: Sequence[str | None]) -> np.ndarray:
+    """Each quote's speaker as a number that two names :func:`same_speaker` counts as one
+    share (by the surname's blocking key); -1 for a quote without a speaker and for every
+    item that is no quote. ``speakers``: each item's position in ``names``."""
+    keys: dict[str, int] = {}
+    codes = np.array(
+        [
+            keys.setdefault(blocking_key(surname), len(keys)) if (surname := _surname(name or "")) else -1
+            for name in names
+        ],
+        dtype=np.int64,
+    )
+    return np.where(quotes, codes[speakers], -1) if len(codes) else np.full(len(quotes), -1, dtype=np.int64)
 
 
 @lru_cache(maxsize=100_000)

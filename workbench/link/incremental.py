@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from ..store.database import in_batches
 from .candidates import MAX_BLOCK, Groups, KeyMasks, groups, key_hashes, select_rows
 from .corpus import COLUMNS, Corpus, Progress, build_corpus
+from .drift import quote_speakers
 from .index import Found
 from .meaning import from_bytes
 from .neighbours import SEARCH_DIMENSIONS, nearest_cells, neighbour_pairs, search_vectors
@@ -215,7 +216,8 @@ def _sharing_enough_keys(
         for position in range(len(new.nums))
     ] + [stored.get(num, "").split() for num in partners.positions]
     a, b = _arrays(pairs)
-    keep = KeyMasks.of_names(rows, corpus.quotes).worth_pairing(a, b)
+    speakers = quote_speakers(corpus.quotes, corpus.speakers, corpus.speaker_names)
+    keep = KeyMasks.of_names(rows, corpus.quotes, speakers).worth_pairing(a, b)
     return set(zip(a[keep].tolist(), b[keep].tolist()))
 
 

@@ -28,7 +28,7 @@ from . import incremental, index
 from .candidates import candidate_codes, decode, groups, key_hashes, merge_codes, pair_codes, select_rows
 from .clusters import refresh_clusters
 from .corpus import Corpus, Progress, load_corpus
-from .drift import drift, same_speaker
+from .drift import drift, quote_speakers, same_speaker
 from .meaning import cosines, norms
 from .neighbours import SEARCH_DIMENSIONS, nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import MIN_CONTENT_WORDS, Figure, negated, plain
@@ -408,6 +408,7 @@ def _link_in_memory(
         key_hashes(corpus.key_names),
         df,
         quotes=corpus.quotes[representatives],
+        speakers=quote_speakers(corpus.quotes, corpus.speakers, corpus.speaker_names)[representatives],
     )
     search = search_vectors(corpus.vectors[representatives, :SEARCH_DIMENSIONS])  # no copy of whole vectors
     centres = train_cells(search)
