@@ -16,7 +16,8 @@ more and more often as the corpus grows (for a fixed vocabulary, with the square
 size). So two items of a group are a candidate pair only if they share at least
 ``OVERLAP`` of the shorter one's keys (``QUOTE_OVERLAP`` for two quotes), which chance
 rarely gives: :class:`KeyMasks` bounds the shared keys from above, so no pair sharing
-that many is dropped.
+that many is dropped. Two quotes of one speaker pair whatever they share: a quote reworded
+keeps few of its rare words, and one speaker's quotes in a group are few.
 
 A group is named by its *block*, a hash of the two keys' names, so blocks mean the same
 in every run: the blocking index (:mod:`.index`) stores them for incremental runs.
