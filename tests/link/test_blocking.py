@@ -11,6 +11,7 @@ from test_link import add
 from workbench.link import candidates, incremental, link_items
 from workbench.link.candidates import KeyMasks, candidate_codes, groups, key_hashes, needed_overlap
 from workbench.link.drift import quote_speakers
+from workbench.link.linker import link_pending
 from workbench.store.database import open_db
 
 VOCABULARY = 3_000
@@ -148,3 +149,22 @@ def test_an_incremental_run_pairs_by_blocks_only_what_a_full_run_would(tmp_path)
     pairs = {tuple(sorted(pair)) for pair in zip(met[found.pairs[0]].tolist(), met[found.pairs[1]].tolist())}
     assert tuple(sorted((nums[stored], nums[near_copy]))) in pairs
     assert not any(nums[stranger] in pair for pair in pairs)
+
+
+def test_an_incremental_run_pairs_a_speakers_reworded_quote_by_blocks(tmp_path, monkeypatch):
+    """The one-speaker exemption holds for new items too: a quote reworded by a second outlet
+    shares four keys of ten with the stored one, under QUOTE_OVERLAP, yet is linked by the
+    blocking stage alone (the meaning stage, which at scale closer items crowd, switched off)."""
+    db = open_db(tmp_path / "grow.db")
+    said = "Kvitka zebrafish trawlers from Lida will leave the country if this government stays in power after the election"
+    stored = add(db, "first", said, kind="quote", speaker="Ivan Orlov")
+    common = "leave country government stays power election longer operate cabinet remain next spring".split()
+    for n in range(40):  # every word but the four shared made common
+        add(db, f"background{n}", f"The council met about {common[n % 12]} and {common[(n + 5) % 12]} roads.")
+    link_items(db)
+    reworded = "Kvitka zebrafish trawlers from Lida will no longer operate here should the cabinet remain next spring"
+    new = add(db, "second", reworded, kind="quote", speaker="Orlov")
+    monkeypatch.setattr(incremental, "_meaning_pairs", lambda *args: set())
+    link_pending(db)
+    row = db.execute("SELECT method FROM links WHERE item_a = ? AND item_b = ?", sorted([stored, new])).fetchone()
+    assert row == ("semantic",)
