@@ -7,6 +7,7 @@ import gc
 import time
 from itertools import pairwise
 
+import numpy as np
 import pytest
 
 from workbench.link import meaning
@@ -98,3 +99,14 @@ def test_tokenizing_by_pieces_is_linear(unit):
         if not any(big > GROWTH * small + SLACK for small, big in pairwise(costs)):
             return
     pytest.fail(f"cost at {SIZES} characters: {[round(cost, 4) for cost in costs]} s")
+
+
+def test_an_article_embedded_alone_gets_the_vectors_of_a_big_batch(fixture_db):
+    """Small batches (an article's items, in the extraction processes) gather the table
+    token-major, big ones dimension-major: the vectors are the same to the bit."""
+    texts = [row[0] for row in fixture_db.execute("SELECT text FROM items ORDER BY num")]
+    texts += [f"{text} (updated)" for text in texts]
+    together = meaning.embed(texts)
+    assert sum(map(len, meaning.token_ids(texts))) > meaning.TOKEN_MAJOR_MAX  # the big batch's way
+    alone = [meaning.embed([text])[0] for text in texts]
+    assert all(np.array_equal(one, row) for one, row in zip(alone, together))
