@@ -8,9 +8,7 @@ Each synthetic article is one of the fixture files with its names, numbers and a
 half of its content words swapped and its paragraphs shuffled, so items are distinct.
 Each size runs in a fresh process, as the command does, through ``pipeline.ingest`` with
 linking on (its default): the ingest part ends when the linking starts (its first progress
-call), the link part is the rest. The extraction processes also normalise and embed each
-item for the linker (its signature), so that work counts in the ingest part and the link's
-"reading" stage only assembles what they made. Prints articles/s, MB/s, items, both parts' seconds, the
+call), the link part is the rest. Prints articles/s, MB/s, items, both parts' seconds, the
 links made, the main process's own peak memory (VmHWM of that fresh process, so no size
 inherits another's peak) and the largest worker's, and, so that runs on a shared, noisy
 machine compare, the whole time relative to a baseline measured in the same run (reading
