@@ -158,25 +158,19 @@ class _Prepared:
     unlinkable: list[tuple[int, str]]
 
 
-# A row whose signature is not known: it is made.
-UNKNOWN = object()
-
-
-def _looked_up(rows: list[tuple], known: Known) -> list:
-    """Each row's signature in ``known``, or :data:`UNKNOWN`."""
-    return [known.get(content_key(text, numbers, kind), UNKNOWN) for _, _, text, numbers, kind, _ in rows]
-
-
-def _prepare(rows: list[tuple[int, str, str, str, str, str | None]], found: list | None = None) -> _Prepared:
-    """Normalise and embed a batch of rows (see :func:`build_corpus`); ``found``: their
-    signatures where known already (:func:`_looked_up`)."""
-    found = found if found is not None else [UNKNOWN] * len(rows)
-    missing = [(text, numbers, kind) for (_, _, text, numbers, kind, _), got in zip(rows, found) if got is UNKNOWN]
-    made = iter(signatures(missing))
+def _prepare(rows: list[tuple[int, str, str, str, str, str | None]], known: Known | None = None) -> _Prepared:
+    """Normalise and embed a batch of rows (see :func:`build_corpus`); the signatures in
+    ``known`` are taken as they are."""
+    if known is None:
+        found = signatures((text, numbers, kind) for _, _, text, numbers, kind, _ in rows)
+    else:
+        keys = [content_key(text, numbers, kind) for _, _, text, numbers, kind, _ in rows]
+        missing = [row for row, key in zip(rows, keys) if key not in known]
+        made = iter(signatures((text, numbers, kind) for _, _, text, numbers, kind, _ in missing))
+        found = [known[key] if key in known else next(made) for key in keys]
     batch = _Prepared([], [], [], [], [], [], [], [], [], np.zeros((0, DIMENSIONS), dtype=np.int8), [])
     vectors: list[bytes] = []
-    for (num, source, _, _, kind, speaker), got in zip(rows, found):
-        signature = next(made) if got is UNKNOWN else got
+    for (num, source, _, _, kind, speaker), signature in zip(rows, found):
         if signature is None:
             batch.unlinkable.append((num, source))
             continue
@@ -192,6 +186,10 @@ def _prepare(rows: list[tuple[int, str, str, str, str, str | None]], found: list
         vectors.append(signature.vector)
     batch.vectors = np.frombuffer(b"".join(vectors), dtype=np.int8).reshape(-1, DIMENSIONS)
     return batch
+
+
+def _known_batch(rows: list[tuple], known: Known) -> bool:
+    return all(content_key(text, numbers, kind) in known for _, _, text, numbers, kind, _ in rows)
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -220,17 +218,15 @@ def _prepared(rows: Iterable[tuple], workers: int, batch: int, known: Known | No
     A batch whose every signature is ``known`` is assembled here; the processes start only
     for a batch that is not (after an ingest, none is)."""
     if workers <= 1:
-        for rows_batch in _batches(rows, batch):
-            yield _prepare(rows_batch, None if known is None else _looked_up(rows_batch, known))
+        yield from (_prepare(rows_batch, known) for rows_batch in _batches(rows, batch))
         return
     context = multiprocessing.get_context("spawn")
     with contextlib.ExitStack() as stack:
         pool: cf.ProcessPoolExecutor | None = None
         pending: collections.deque[cf.Future | _Prepared] = collections.deque()
         for rows_batch in _batches(rows, batch):
-            found = None if known is None else _looked_up(rows_batch, known)
-            if found is not None and UNKNOWN not in found:
-                pending.append(_prepare(rows_batch, found))
+            if known is not None and _known_batch(rows_batch, known):
+                pending.append(_prepare(rows_batch, known))
             else:
                 if pool is None:
                     pool = stack.enter_context(
