@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from workbench.cli import cli
 from workbench.link import corpus as link_corpus
-from workbench.link import incremental, meaning
+from workbench.link import meaning
 from workbench.link.linker import link_pending
 from workbench.pipeline import POOL_MIN_FILES, ingest
 from workbench.store.database import open_db
@@ -95,24 +95,3 @@ def test_an_ingest_whose_workers_cannot_embed_stores_everything_and_says_so_in_o
     assert "missing.safetensors" in result.output and "Traceback" not in result.output
     stored = open_db(path).execute("SELECT count(*) FROM sources").fetchone()[0]
     assert stored == len(list(folder.iterdir()))
-
-
-def test_an_ingest_into_a_linked_database_links_its_new_items_alike(tmp_path, corpus, monkeypatch):
-    """The second ingest links through the stored index, with the signatures its workers made."""
-    first, second = _outlets(corpus, tmp_path / "first"), tmp_path / "second"
-    second.mkdir()
-    reuters = (corpus / REUTERS).read_text(encoding="utf-8")
-    for n in range(POOL_MIN_FILES):
-        (second / f"late{n:02d}.txt").write_text(reuters.replace("750", str(760 + n % 2)), encoding="utf-8")
-    apart, together = open_db(tmp_path / "apart.db"), open_db(tmp_path / "together.db")
-    for db in (apart, together):
-        ingest(db, [str(first)], workers=2)
-    ingest(apart, [str(second)], workers=2, link=False)
-    link_pending(apart)
-    made = _count_signatures_made(monkeypatch)
-    through_index = []
-    real_candidates = incremental.candidates
-    monkeypatch.setattr(incremental, "candidates", lambda *args: through_index.append(1) or real_candidates(*args))
-    ingest(together, [str(second)], workers=2)
-    assert through_index and sum(made) == 0
-    assert list(together.execute(LINKS)) == list(apart.execute(LINKS))
