@@ -3,9 +3,7 @@
 Reading, cleaning and extraction run in a process pool (they are pure CPU work); the main
 process does all writes, so SQLite sees one writer, one transaction per article. After the
 batch, sources whose files are gone are marked, and every item stored and not yet linked
-(by this batch or by an earlier one that was interrupted) is cross-linked. When it links,
-the pool also normalises and embeds each item as the linker compares it (its signature),
-so the link reads none of that back: the pool's cores work while the writer writes.
+(by this batch or by an earlier one that was interrupted) is cross-linked.
 
 A problem with one file or record is a :class:`ReadFailure` and the rest of the batch goes
 in; a database that cannot be written (locked, read-only, disk full, failing) stops the
@@ -27,27 +25,15 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .extract import extract, extractor_version
-from .link.corpus import Known, content_key, signatures
 from .link.factchecks import match_new_items
 from .link.linker import link_pending
 from .readers import ReadFailure, discover, read_path, storable_text
-from .store.articles import (
-    ITEM_COLUMNS,
-    Batch,
-    PreparedArticle,
-    Written,
-    begin_file,
-    mark_gone,
-    prepare,
-    write_article,
-)
+from .store.articles import Batch, PreparedArticle, Written, begin_file, mark_gone, prepare, write_article
 from .store.database import affects_one_write, explain
 
 # Below this many files the pool's start-up costs more than it saves.
 POOL_MIN_FILES = 16
 FILES_PER_TASK = 4
-# What an item's signature is made from, in its row.
-SIGNED_COLUMNS = tuple(ITEM_COLUMNS.index(column) for column in ("text", "numbers", "kind"))
 
 
 @dataclass
@@ -75,54 +61,33 @@ def resolved(path: str | Path) -> str:
     return storable_text(os.path.realpath(path))
 
 
-def prepare_file(given: str, path: Path, sign: bool = False) -> tuple[list[PreparedArticle | ReadFailure], Known]:
-    """Read one file and extract every article in it (runs in a worker process); with
-    ``sign``, also the signatures of its items."""
+def prepare_file(given: str, path: Path) -> list[PreparedArticle | ReadFailure]:
+    """Read one file and extract every article in it (runs in a worker process)."""
     results: list[PreparedArticle | ReadFailure] = []
-    signed: Known = {}
     file = resolved(path)
     for result in read_path(given, path):
         if isinstance(result, ReadFailure):
             results.append(result)
             continue
         try:
-            prepared = prepare(result, extract(result.text, result.published, result.title), extractor_version(), file)
+            results.append(
+                prepare(result, extract(result.text, result.published, result.title), extractor_version(), file)
+            )
         except RecursionError:
             results.append(ReadFailure(result.path, "text too deeply nested to extract"))
-            continue
-        results.append(prepared)
-        if sign:
-            signed.update(_signatures(prepared))
-    return results, signed
+    return results
 
 
-def _signatures(prepared: PreparedArticle) -> Known:
-    """The signatures of an article's items; none when they cannot be made here (the
-    embedding model unreadable, say): the link makes them itself and says why it cannot."""
-    made = [tuple(row[column] for column in SIGNED_COLUMNS) for row in prepared.rows]
-    try:
-        return dict(zip((content_key(*item) for item in made), signatures(made)))
-    except Exception:  # a cache: the article goes in whatever happens here
-        return {}
-
-
-def prepare_files(files: list[tuple[str, Path]], sign: bool) -> list[tuple[list[PreparedArticle | ReadFailure], Known]]:
+def prepare_files(files: list[tuple[str, Path]]) -> list[list[PreparedArticle | ReadFailure]]:
     """:func:`prepare_file` for each of ``files`` (one task of a worker process)."""
-    return [prepare_file(given, path, sign) for given, path in files]
+    return [prepare_file(given, path) for given, path in files]
 
 
-def _prepared_stream(
-    files: list[tuple[str, Path]], workers: int, known: Known | None = None
-) -> Iterator[list[PreparedArticle | ReadFailure]]:
-    """Prepare files in order, in a pool when it pays, with a bounded number in flight;
-    the items' signatures go into ``known`` (None: none is made)."""
-    sign = known is not None
+def _prepared_stream(files: list[tuple[str, Path]], workers: int) -> Iterator[list[PreparedArticle | ReadFailure]]:
+    """Prepare files in order, in a pool when it pays, with a bounded number in flight."""
     if workers <= 1 or len(files) < POOL_MIN_FILES:
         for given, path in files:
-            results, signed = prepare_file(given, path, sign)
-            if sign:
-                known.update(signed)
-            yield results
+            yield prepare_file(given, path)
         return
     # A few files per task: each task costs both processes pickling, a pipe round trip and a
     # wake-up, as much as a short article's extraction; few enough that the work stays even.
@@ -131,15 +96,12 @@ def _prepared_stream(
     # Niced by 10: extraction yields the cores to interactive work on the host (a desk's
     # review sessions); alone on the machine it runs as fast as before.
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=os.nice, initargs=(10,)) as pool:
-        pending = [pool.submit(prepare_files, chunk, sign) for chunk in islice(chunks, window)]
+        pending = [pool.submit(prepare_files, chunk) for chunk in islice(chunks, window)]
         try:
             while pending:
                 done = pending.pop(0).result()
-                pending.extend(pool.submit(prepare_files, chunk, sign) for chunk in islice(chunks, 1))
-                for results, signed in done:
-                    if sign:
-                        known.update(signed)
-                    yield results
+                pending.extend(pool.submit(prepare_files, chunk) for chunk in islice(chunks, 1))
+                yield from done
         except GeneratorExit:  # the writer stopped (the database cannot be written): drop what waits
             pool.shutdown(cancel_futures=True)
             raise
@@ -182,8 +144,7 @@ def ingest(
             files.append(found)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     batch = Batch([resolved(path) for path in paths])
-    known: Known | None = {} if link else None  # the items' signatures, for the link
-    stream = _prepared_stream(files, workers, known)  # a generator: nothing runs before the loop asks
+    stream = _prepared_stream(files, workers)  # a generator: nothing runs before the loop asks
     try:
         # The writer commits once per article; NORMAL is crash-safe in WAL mode, and a larger
         # checkpoint interval copies the log back in fewer, bigger steps.
@@ -217,7 +178,7 @@ def ingest(
         stream.close()  # every file is read: the extraction processes end before linking starts
         summary.gone = mark_gone(db, batch)
         if link:
-            summary.links = link_pending(db, progress=link_progress, known=known).links
+            summary.links = link_pending(db, progress=link_progress).links
             match_new_items(db)  # the new items against the published fact-checks
     except sqlite3.Error as error:
         raise explain(error, _db_path(db)) from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
-import contextlib
 import hashlib
 import itertools
 import json
@@ -14,7 +13,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 from sqlite_utils import Database
@@ -63,12 +61,11 @@ class Corpus:
 COLUMNS = "num, source_id, text, numbers, kind, speaker"
 
 
-def load_corpus(db: Database, progress: Progress | None = None, known: Known | None = None) -> Corpus:
-    """Read, normalise and embed every item (but those ``known``); keep the linkable ones."""
+def load_corpus(db: Database, progress: Progress | None = None) -> Corpus:
+    """Read, normalise and embed every item; keep the linkable ones."""
     total = db.execute("SELECT count(*) FROM items").fetchone()[0]
     workers = READ_WORKERS if total >= PARALLEL_MIN else 1
-    rows = db.execute(f"SELECT {COLUMNS} FROM items ORDER BY num")
-    return build_corpus(rows, total, progress, workers, known=known)
+    return build_corpus(db.execute(f"SELECT {COLUMNS} FROM items ORDER BY num"), total, progress, workers)
 
 
 def exact_key(item: Normalised) -> int:
@@ -92,58 +89,11 @@ def _stored_mentions(numbers: str) -> list:
     return mentions if isinstance(mentions, list) else []
 
 
-class Signature(NamedTuple):
-    """One linkable item as a run compares it: its exact key, number of distinct content
-    words, sorted text, figures, blocking keys (distinct, in the order of its tokens,
-    space-separated: a key is one word) and int8 vector. Made by :func:`signatures`, in the
-    extraction workers of an ingest too, so the link that follows reads none of it again."""
-
-    exact: int
-    size: int
-    sorted_text: str
-    figures: Sequence[Figure]
-    keys: str
-    vector: bytes
-
-
-# What a run knows of items already (:func:`content_key` -> signature; None: not linkable).
-Known = dict[bytes, Signature | None]
-
-
-def content_key(text: str, numbers: str, kind: str) -> bytes:
-    """A digest of everything a :class:`Signature` is made from: an item whose stored row has
-    this key has that signature."""
-    said = f"{kind}\0{numbers}\0{text}".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(said, digest_size=16).digest()
-
-
-def signatures(rows: Iterable[tuple[str, str, str]]) -> list[Signature | None]:
-    """The signature of each ``(text, numbers JSON, kind)``; None for an item that cannot
-    link (a short sentence links only as a quotation)."""
-    found: list[Signature | None] = []
-    embedded: list[str] = []
-    places: list[int] = []
-    for text, numbers, kind in rows:
-        item = normalise(text, _stored_mentions(numbers))
-        if not item.linkable or (item.short and kind != "quote"):
-            found.append(None)
-            continue
-        places.append(len(found))
-        embedded.append(text)
-        keys = " ".join(dict.fromkeys(map(blocking_key, item.tokens)))
-        # () is one object: most items give no figure
-        found.append(
-            Signature(exact_key(item), len(set(item.tokens)), item.sorted_text, tuple(item.figures), keys, b"")
-        )
-    for place, vector in zip(places, quantise(embed(embedded))):
-        found[place] = found[place]._replace(vector=vector.tobytes())
-    return found
-
-
 @dataclass
 class _Prepared:
     """One batch of rows normalised and embedded (in a worker process, for a big corpus):
-    per linkable item its num, source id, signature, kind and speaker; its vectors."""
+    per linkable item its num, source id, distinct content words, sorted text, figures,
+    blocking keys (distinct, in the order of its tokens), exact key, kind and speaker; its vectors."""
 
     nums: list[int]
     sources: list[str]
@@ -158,38 +108,27 @@ class _Prepared:
     unlinkable: list[tuple[int, str]]
 
 
-def _prepare(rows: list[tuple[int, str, str, str, str, str | None]], known: Known | None = None) -> _Prepared:
-    """Normalise and embed a batch of rows (see :func:`build_corpus`); the signatures in
-    ``known`` are taken as they are."""
-    if known is None:
-        found = signatures((text, numbers, kind) for _, _, text, numbers, kind, _ in rows)
-    else:
-        keys = [content_key(text, numbers, kind) for _, _, text, numbers, kind, _ in rows]
-        missing = [row for row, key in zip(rows, keys) if key not in known]
-        made = iter(signatures((text, numbers, kind) for _, _, text, numbers, kind, _ in missing))
-        found = [known[key] if key in known else next(made) for key in keys]
+def _prepare(rows: list[tuple[int, str, str, str, str, str | None]]) -> _Prepared:
+    """Normalise and embed a batch of rows (see :func:`build_corpus`)."""
     batch = _Prepared([], [], [], [], [], [], [], [], [], np.zeros((0, DIMENSIONS), dtype=np.int8), [])
-    vectors: list[bytes] = []
-    for (num, source, _, _, kind, speaker), signature in zip(rows, found):
-        if signature is None:
+    embedded: list[str] = []
+    for num, source, text, numbers, kind, speaker in rows:
+        item = normalise(text, _stored_mentions(numbers))
+        if not item.linkable or (item.short and kind != "quote"):
             batch.unlinkable.append((num, source))
             continue
-        batch.exact.append(signature.exact)
+        embedded.append(text)
+        batch.exact.append(exact_key(item))
         batch.quotes.append(kind == "quote")
         batch.speakers.append(speaker)
         batch.nums.append(num)
         batch.sources.append(source)
-        batch.sizes.append(signature.size)
-        batch.texts.append(signature.sorted_text)
-        batch.figures.append(signature.figures)
-        batch.keys.append(signature.keys.split(" ") if signature.keys else [])
-        vectors.append(signature.vector)
-    batch.vectors = np.frombuffer(b"".join(vectors), dtype=np.int8).reshape(-1, DIMENSIONS)
+        batch.sizes.append(len(set(item.tokens)))
+        batch.texts.append(item.sorted_text)
+        batch.figures.append(tuple(item.figures))  # () is one object: most items give no figure
+        batch.keys.append(list(dict.fromkeys(map(blocking_key, item.tokens))))
+    batch.vectors = quantise(embed(embedded))
     return batch
-
-
-def _known_batch(rows: list[tuple], known: Known) -> bool:
-    return all(content_key(text, numbers, kind) in known for _, _, text, numbers, kind, _ in rows)
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -212,35 +151,21 @@ def _end_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def _prepared(rows: Iterable[tuple], workers: int, batch: int, known: Known | None = None) -> Iterator[_Prepared]:
+def _prepared(rows: Iterable[tuple], workers: int, batch: int) -> Iterator[_Prepared]:
     """The rows' batches prepared in order: in ``workers`` processes (spawned: the parent
-    may hold tokenizer threads), a bounded number in flight, or here when ``workers`` is 1.
-    A batch whose every signature is ``known`` is assembled here; the processes start only
-    for a batch that is not (after an ingest, none is)."""
+    may hold tokenizer threads), a bounded number in flight, or here when ``workers`` is 1."""
     if workers <= 1:
-        yield from (_prepare(rows_batch, known) for rows_batch in _batches(rows, batch))
+        yield from map(_prepare, _batches(rows, batch))
         return
     context = multiprocessing.get_context("spawn")
-    with contextlib.ExitStack() as stack:
-        pool: cf.ProcessPoolExecutor | None = None
-        pending: collections.deque[cf.Future | _Prepared] = collections.deque()
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_reading) as pool:
+        pending: collections.deque[cf.Future] = collections.deque()
         for rows_batch in _batches(rows, batch):
-            if known is not None and _known_batch(rows_batch, known):
-                pending.append(_prepare(rows_batch, known))
-            else:
-                if pool is None:
-                    pool = stack.enter_context(
-                        cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_reading)
-                    )
-                pending.append(pool.submit(_prepare, rows_batch))
-            while pending and (isinstance(pending[0], _Prepared) or len(pending) > 2 * workers):
-                yield _result(pending.popleft())
+            pending.append(pool.submit(_prepare, rows_batch))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
         while pending:
-            yield _result(pending.popleft())
-
-
-def _result(prepared: cf.Future | _Prepared) -> _Prepared:
-    return prepared if isinstance(prepared, _Prepared) else prepared.result()
+            yield pending.popleft().result()
 
 
 def build_corpus(
@@ -249,11 +174,9 @@ def build_corpus(
     progress: Progress | None = None,
     workers: int = 1,
     batch: int = READ_BATCH,
-    known: Known | None = None,
 ) -> Corpus:
     """Normalise and embed ``(num, source_id, text, numbers JSON, kind, speaker)`` rows (:data:`COLUMNS`)
-    into a corpus, ``batch`` rows at a time in ``workers`` processes; the signatures in
-    ``known`` (:func:`content_key` -> :class:`Signature`) are not made again. A short sentence is
+    into a corpus, ``batch`` rows at a time in ``workers`` processes. A short sentence is
     linkable only as a quotation. ``total``: the rows expected, for the progress and to
     place the vectors without copying them (fewer or more rows are fine).
 
@@ -274,7 +197,7 @@ def build_corpus(
     count = done = 0
     if progress:
         progress("reading", 0, total)
-    for part in _prepared(rows, workers, batch, known):
+    for part in _prepared(rows, workers, batch):
         part_keys: list[int] = []
         for item_keys in part.keys:
             ids = {key_ids.setdefault(key, len(key_ids)) for key in item_keys}

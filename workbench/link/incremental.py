@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from ..store.database import in_batches
 from .candidates import MAX_BLOCK, Groups, KeyMasks, groups, key_hashes, select_rows
-from .corpus import COLUMNS, Corpus, Known, Progress, build_corpus
+from .corpus import COLUMNS, Corpus, Progress, build_corpus
 from .drift import quote_speakers
 from .index import Found
 from .meaning import from_bytes
@@ -39,15 +39,11 @@ class Incremental:
     found: Found
 
 
-def candidates(
-    db: Database, new_nums: list[int], progress: Progress | None = None, known: Known | None = None
-) -> Incremental:
-    """Candidate and star pairs for ``new_nums`` against each other and the indexed items
-    (the signatures ``known`` are not made again)."""
+def candidates(db: Database, new_nums: list[int], progress: Progress | None = None) -> Incremental:
+    """Candidate and star pairs for ``new_nums`` against each other and the indexed items."""
     if progress:
         progress("reading", 0, len(new_nums))
-    rows = in_batches(db, f"SELECT {COLUMNS} FROM items WHERE num IN ({{}}) ORDER BY num", new_nums)
-    new = build_corpus(rows, known=known)
+    new = build_corpus(in_batches(db, f"SELECT {COLUMNS} FROM items WHERE num IN ({{}}) ORDER BY num", new_nums))
     if progress:
         progress("candidates", 0, 1)
     partners = _Partners(len(new.nums))

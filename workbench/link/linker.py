@@ -27,7 +27,7 @@ from ..store.links import suggested
 from . import incremental, index
 from .candidates import candidate_codes, decode, groups, key_hashes, merge_codes, pair_codes, select_rows
 from .clusters import refresh_clusters
-from .corpus import Corpus, Known, Progress, load_corpus
+from .corpus import Corpus, Progress, load_corpus
 from .drift import drift, quote_speakers, same_speaker
 from .meaning import cosines, norms
 from .neighbours import SEARCH_DIMENSIONS, nearest_cells, neighbour_pairs, search_vectors, train_cells
@@ -348,13 +348,9 @@ def link_items(
     return _run(db, new_nums, new_nums, marker, threshold, progress)
 
 
-def link_pending(
-    db: Database, threshold: float | None = None, progress: Progress | None = None, known: Known | None = None
-) -> LinkSummary:
+def link_pending(db: Database, threshold: float | None = None, progress: Progress | None = None) -> LinkSummary:
     """Link every item in the link queue: those stored and not linked yet, whether by this
-    ingest or by an earlier run that was interrupted (killed, disk full) before linking.
-    ``known``: signatures the ingest made as it extracted (:func:`.corpus.signatures`), not
-    made again."""
+    ingest or by an earlier run that was interrupted (killed, disk full) before linking."""
     marker = index.queue_marker(db)
     nums = index.queued(db, marker)
     if not nums and not db.execute("SELECT EXISTS (SELECT 1 FROM link_stale_clusters)").fetchone()[0]:
@@ -362,7 +358,7 @@ def link_pending(
             with write_transaction(db):
                 index.dequeue(db, marker, None)
         return LinkSummary()
-    return _run(db, nums, None, marker, threshold, progress, known)
+    return _run(db, nums, None, marker, threshold, progress)
 
 
 def _run(
@@ -372,7 +368,6 @@ def _run(
     marker: int,
     threshold: float | None,
     progress: Progress | None,
-    known: Known | None = None,
 ) -> LinkSummary:
     """Link ``new_nums`` (None: everything); drop queue rows up to ``marker`` (of
     ``dequeued`` only, when given) with the links."""
@@ -382,9 +377,9 @@ def _run(
         raise ValueError(f"threshold {threshold:g} is not between 0 and 100")
     queue = (marker, dequeued)
     if new_nums is not None and index.covers(db, new_nums):
-        summary = _link_through_index(db, new_nums, threshold, progress, queue, known)
+        summary = _link_through_index(db, new_nums, threshold, progress, queue)
     else:
-        summary = _link_in_memory(db, new_nums, threshold, progress, queue, known)
+        summary = _link_in_memory(db, new_nums, threshold, progress, queue)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -395,12 +390,11 @@ def _link_in_memory(
     threshold: float,
     progress: Progress | None,
     queue: tuple[int, list[int] | None],
-    known: Known | None = None,
 ) -> LinkSummary:
-    """Normalise and embed every item (but those ``known``), group repeats, find candidates among the groups'
+    """Normalise and embed every item, group repeats, find candidates among the groups'
     representatives (all pairs or those with a new item), score, and rebuild the index."""
     version = index.data_version(db)  # before reading: a commit by anyone else from here on shows
-    corpus = load_corpus(db, progress, known)
+    corpus = load_corpus(db, progress)
     new = None if new_nums is None else np.isin(corpus.nums, np.array(new_nums, dtype=np.int64))
     summary = LinkSummary(items=corpus.loaded, compared=len(corpus.nums) if new is None else int(new.sum()))
     if progress:
@@ -476,16 +470,11 @@ def _rebuild_index(db: Database, corpus: Corpus, found: index.Found, version: in
 
 
 def _link_through_index(
-    db: Database,
-    new_nums: list[int],
-    threshold: float,
-    progress: Progress | None,
-    queue: tuple[int, list[int] | None],
-    known: Known | None = None,
+    db: Database, new_nums: list[int], threshold: float, progress: Progress | None, queue: tuple[int, list[int] | None]
 ) -> LinkSummary:
     """Normalise and embed only the new items; look their partners up in the index."""
     version = index.data_version(db)
-    found = incremental.candidates(db, new_nums, progress, known)
+    found = incremental.candidates(db, new_nums, progress)
     summary = LinkSummary(items=found.new.loaded, compared=found.new.loaded)
     rows, summary.candidates = score_candidates(db, found.corpus, *found.pairs, threshold, progress)
     star_rows, _ = score_candidates(db, found.corpus, *found.star, threshold, identical=True)
