@@ -28,7 +28,7 @@ WEIGHTS = Path("weights") / f"l2_supercat_{DIMENSIONS}.safetensors"
 TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 # Items embedded per batch: bounds the (tokens x dimensions) temporary.
 BATCH = 4_096
-# Below this many tokens (an article's items, embedded where it is extracted) the tokens'
+# Below this many tokens (the new items of a small ingest's link, a search) the tokens'
 # rows are gathered from a token-major copy of the table, then laid dimension-major: the
 # gather then reads whole rows, not one value per dimension from far apart (5 times fewer
 # cache misses); the sums are the same, over the same array.
