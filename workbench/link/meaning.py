@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,21 @@ WEIGHTS = Path("weights") / f"l2_supercat_{DIMENSIONS}.safetensors"
 TOKENIZER = Path("tokenizers") / "l2_supercat_tokenizer_config.json"
 # Items embedded per batch: bounds the (tokens x dimensions) temporary.
 BATCH = 4_096
+# Below this many tokens (the new items of a small ingest's link, a search) the tokens'
+# rows are gathered from a token-major copy of the table, then laid dimension-major: the
+# gather then reads whole rows, not one value per dimension from far apart (5 times fewer
+# cache misses); the sums are the same, over the same array.
+TOKEN_MAJOR_MAX = 4_096
+# The tokenizer writes a space as "▁" and no token of its vocabulary has a "▁" after another
+# character, so no token spans the start of a space-led piece: a text's tokens are its
+# pieces' tokens, and a piece met before (most words are) is not tokenized again.
+SPACE = "\u2581"
+PIECE = re.compile(f"{SPACE}+[^{SPACE}]*|[^{SPACE}]+")
+# Texts holding one of the tokenizer's special tokens, which it splits off before anything else.
+SPECIAL = ("<s>", "</s>", "<unk>")
+# Pieces whose tokens are kept (per process); longer pieces are rare and not kept.
+PIECES_KEPT = 400_000
+PIECE_KEPT_CHARS = 40
 # Pairs compared per batch: both rows of each pair are gathered (51 MB at 100,000), a
 # temporary that sat at the peak of a million-item link at 500,000.
 PAIR_BATCH = 100_000
@@ -37,7 +53,9 @@ class MeaningError(Exception):
 
 
 @functools.cache
-def _model() -> tuple[np.ndarray, object]:
+def _model() -> tuple[np.ndarray, object, object | None]:
+    """The token table (dimension-major), the tokenizer, and the same tokenizer without
+    its normaliser for pieces (None if the vocabulary has a token spanning a piece start)."""
     from safetensors import safe_open
     from tokenizers import Tokenizer
 
@@ -55,7 +73,11 @@ def _model() -> tuple[np.ndarray, object]:
     tokenizer = Tokenizer.from_file(str(root / TOKENIZER))
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    return table, tokenizer
+    pieces = None
+    if not any(re.search(f"[^{SPACE}]{SPACE}", token) for token in tokenizer.get_vocab()):
+        pieces = Tokenizer.from_str(tokenizer.to_str())
+        pieces.normalizer = None  # pieces come with their spaces already written "▁"
+    return table, tokenizer, pieces
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -70,14 +92,44 @@ def embed(texts: list[str]) -> np.ndarray:
     return _embed(texts)
 
 
+@functools.cache
+def _token_major() -> np.ndarray:
+    return np.ascontiguousarray(_model()[0].T)
+
+
+_piece_ids: dict[str, list[int]] = {}
+
+
+def token_ids(texts: list[str]) -> list[list[int]]:
+    """The tokenizer's ids for each text (no special tokens added), piece by piece."""
+    _, tokenizer, pieces = _model()
+    if pieces is None:
+        # The fast encoder skips the character offsets, which only the ids are read without.
+        return [one.ids for one in tokenizer.encode_batch_fast(texts, add_special_tokens=False)]
+    if len(_piece_ids) > PIECES_KEPT:
+        _piece_ids.clear()
+    found = []
+    for text in texts:
+        if not text or any(special in text for special in SPECIAL):  # as the tokenizer does them
+            found.append(tokenizer.encode(text, add_special_tokens=False).ids)
+            continue
+        ids: list[int] = []
+        for piece in PIECE.findall(SPACE + text.replace(" ", SPACE)):
+            known = _piece_ids.get(piece)
+            if known is None:
+                known = pieces.encode(piece, add_special_tokens=False).ids
+                if len(piece) <= PIECE_KEPT_CHARS:
+                    _piece_ids[piece] = known
+            ids.extend(known)
+        found.append(ids)
+    return found
+
+
 def _embed(texts: list[str]) -> np.ndarray:
-    table, tokenizer = _model()
+    table, _, _ = _model()
     vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for begin in range(0, len(texts), BATCH):
-        # The fast encoder skips the character offsets, which only the ids are read without.
-        encoded = [
-            one.ids for one in tokenizer.encode_batch_fast(texts[begin : begin + BATCH], add_special_tokens=False)
-        ]
+        encoded = token_ids(texts[begin : begin + BATCH])
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
         ids = np.fromiter(itertools.chain.from_iterable(encoded), dtype=np.int64, count=int(lengths.sum()))
         if not len(ids):
@@ -85,7 +137,11 @@ def _embed(texts: list[str]) -> np.ndarray:
         np.clip(ids, 0, table.shape[1] - 1, out=ids)
         filled = np.flatnonzero(lengths)
         starts = np.r_[0, np.cumsum(lengths)[:-1]][filled]
-        sums = np.add.reduceat(np.take(table, ids, axis=1), starts, axis=1)
+        if len(ids) <= TOKEN_MAJOR_MAX:
+            gathered = np.ascontiguousarray(_token_major()[ids].T)
+        else:
+            gathered = np.take(table, ids, axis=1)
+        sums = np.add.reduceat(gathered, starts, axis=1)
         vectors[begin + filled] = (sums / lengths[filled]).T
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=vectors, where=norms > 0)
