@@ -11,7 +11,7 @@ import pytest
 from workbench.extract.numbers import find_numbers
 from workbench.link import neighbours, retrieve
 from workbench.link.meaning import embed
-from workbench.link.postings import Postings
+from workbench.link.postings import Postings, Queries
 from workbench.link.retrieve import Retriever
 
 SUBJECTS = ["minister", "council", "mayor", "governor", "senator", "agency", "union", "court"]
@@ -52,7 +52,7 @@ def test_postings_score_exactly_and_pool_the_rarest_terms_first():
     nothing = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     assert postings.exact(nothing, np.array([0, 5])).tolist() == [0.0, 0.0]
     assert postings.pool(nothing, budget=100, count=100).tolist() == []
-    assert not postings.dense.any() and not postings.totals.any()  # zeroed for the next search
+    assert [pool.tolist() for pool in postings.pools(Queries.of([query, nothing, query]), 2, 1)] == [[5], [], [5]]
 
 
 def test_an_entry_sharing_only_a_rare_word_is_found_when_the_common_words_are_not_read(monkeypatch):

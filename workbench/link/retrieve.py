@@ -42,14 +42,16 @@ train split.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from .meaning import embed
 from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import Normalised, normalise, plain
-from .postings import Postings, Query
+from .postings import Postings, Queries
 from .scoring import score_pairs
 
 # BM25 saturation and length normalisation (word index).
@@ -80,6 +82,8 @@ PROBES = 8
 NEAR_PER_CELL = 15
 # Candidates given the linker's score at a time (Retriever._bounded_linker_scores).
 LINKER_STEP = 25
+# Query words whose character n-grams' columns are kept (a batch of queries shares most words).
+WORD_CACHE = 200_000
 # The layout of arrays() (a stored index of another layout is built again): 2 added the
 # documents' own rows and the vectors' cells.
 LAYOUT = 2
@@ -114,16 +118,33 @@ def _terms(item: Normalised) -> list[str]:
 def char_grams(text: str, sizes: tuple[int, int] | None = None) -> list[str]:
     """Character n-grams of every word of ``plain(text)``, each word padded with spaces
     (a word shorter than n gives itself, padded)."""
-    grams = []
     low, high = sizes or NGRAMS
-    for word in plain(text).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            if len(padded) <= n:
-                grams.append(padded)
-                continue
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return [gram for word in plain(text).split() for gram in _word_grams(word, low, high)]
+
+
+def _word_grams(word: str, low: int, high: int) -> list[str]:
+    padded = f" {word} "
+    grams = []
+    for n in range(low, high + 1):
+        if len(padded) <= n:
+            grams.append(padded)
+            continue
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
+
+
+@dataclass
+class Ranked:
+    """A query's best documents, best first: their combined score (:meth:`Retriever.search`),
+    the linker's score, the sentence vectors' cosine (0 without the query's vector) and the
+    character n-grams' cosine (:meth:`Retriever.spelling`), and the query as normalised."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+    linker: np.ndarray
+    cosines: np.ndarray
+    spellings: np.ndarray
+    query: Normalised
 
 
 class Retriever:
@@ -210,81 +231,106 @@ class Retriever:
 
     def spelling(self, text: str, docs: np.ndarray) -> np.ndarray:
         """Cosine of each of ``docs``' character n-grams with the query's."""
-        return self.chars.exact(self._char_query(text), docs)
+        return self.chars.scores(self._char_queries([text]), np.zeros(len(docs), dtype=np.int64), docs)
 
-    def _char_query(self, text: str) -> Query:
-        """The query's character n-grams, sublinear tf-idf, unit length; the last one is kept
-        (the matcher asks for a query's :meth:`spelling` right after searching it)."""
-        if getattr(self, "last_char_query", (None,))[0] != text:
-            columns, counts = self.chars.columns(char_grams(text))
-            weights = (1 + np.log(counts)) * self.char_idf[columns]
-            weights /= np.linalg.norm(weights) or 1.0
-            self.last_char_query = (text, (columns, weights.astype(np.float32)))
-        return self.last_char_query[1]
+    def _char_queries(self, texts: Sequence[str]) -> Queries:
+        """The queries' character n-grams, sublinear tf-idf, unit length. Each word's n-grams'
+        columns are looked up once (``WORD_CACHE`` words kept)."""
+        if not hasattr(self, "word_columns") or len(self.word_columns) > WORD_CACHE:
+            self.word_columns: dict[str, list[int]] = {}
+        vocabulary, cached, low, high = self.chars.vocabulary, self.word_columns, *NGRAMS
+        found, lengths = array("q"), array("q")
+        for text in texts:
+            before = len(found)
+            for word in plain(text).split():
+                columns = cached.get(word)
+                if columns is None:
+                    columns = cached[word] = [
+                        column for gram in _word_grams(word, low, high) if (column := vocabulary.get(gram)) is not None
+                    ]
+                found.extend(columns)
+            lengths.append(len(found) - before)
+        owners = np.repeat(np.arange(len(texts), dtype=np.int64), np.frombuffer(lengths, dtype=np.int64))
+        width = max(len(self.char_idf), 1)
+        keys, counts = np.unique(owners * width + np.frombuffer(found, dtype=np.int64), return_counts=True)
+        owners, columns = np.divmod(keys, width)
+        weights = (1 + np.log(counts)) * self.char_idf[columns]
+        norms = np.sqrt(np.bincount(owners, weights=weights**2, minlength=len(texts)))
+        weights /= np.where(norms > 0, norms, 1.0)[owners]
+        bounds = np.r_[0, np.cumsum(np.bincount(owners, minlength=len(texts)))]
+        return Queries(bounds, columns, weights.astype(np.float32))
 
-    def candidates(
-        self, query: Normalised, text: str, vector: np.ndarray | None, near: np.ndarray | None, meaning_weight: float
+    def _word_queries(self, queries: Sequence[Normalised]) -> Queries:
+        """The queries' word-index terms (:func:`_terms`), each weighing 1 (BM25's query side)."""
+        columns = [self.words.columns(_terms(query))[0] for query in queries]
+        return Queries.of([(found, np.ones(len(found), dtype=np.float32)) for found in columns])
+
+    def _fuse(
+        self, docs: np.ndarray, scores: list[tuple[np.ndarray, float]]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The candidate stage: the pool of documents the words' and characters' rarest terms
-        reach (:meth:`.Postings.pool`) and ``near`` (:meth:`nearby`, when ranked by meaning
-        with ``meaning_weight``), each index's best ``CANDIDATES`` of the pool by its exact
-        score, fused by rank. The documents (by index), their fused score, and the better of
-        their ranks."""
-        columns, _ = self.words.columns(_terms(query))
-        word_query = (columns, np.ones(len(columns), dtype=np.float32))
-        char_query = self._char_query(text)
-        pools = [
-            self.words.pool(word_query, WORD_BUDGET, POOL),
-            self.chars.pool(char_query, CHAR_BUDGET, POOL),
-        ]
-        meaning = vector is not None and near is not None and meaning_weight
-        docs = np.unique(np.concatenate(pools + ([near] if meaning else [])))
-        rankings = [(self.words.exact(word_query, docs), 1.0), (self.chars.exact(char_query, docs), CHAR_WEIGHT)]
-        if meaning:
-            cosines = self.vectors[docs] @ vector
-            rankings.append((np.where(cosines >= MEANING_FLOOR, cosines, 0.0), meaning_weight))
+        """The fusion by rank of a query's candidate ``docs`` ranked by each of ``scores``
+        (with its weight), each ranking's best ``CANDIDATES``: the documents fused, their fused
+        score, and the better of their ranks."""
         fused = np.zeros(len(docs))
         best_rank = np.full(len(docs), CANDIDATES, dtype=np.int64)
-        for scores, weight in rankings:
-            top = _top(scores, CANDIDATES)
+        for ranking, weight in scores:
+            top = _top(ranking, CANDIDATES)
             fused[top] += weight / (RRF_K + np.arange(1, len(top) + 1))
             best_rank[top] = np.minimum(best_rank[top], np.arange(len(top)))
         ranked = np.flatnonzero(fused)
-        return docs[ranked], fused[ranked], best_rank[ranked]
+        return ranked, fused[ranked], best_rank[ranked]
 
     def linker_scores(self, text: str, numbers: Iterable[Mapping], found: np.ndarray) -> np.ndarray:
         """The linker's score (0-100) of the query against each document in ``found``."""
-        return self._linker_scores(normalise(text, numbers), found)
-
-    def _linker_scores(self, query: Normalised, found: np.ndarray) -> np.ndarray:
-        texts = np.r_[self.texts[found], np.array([query.sorted_text], dtype=object)]
-        counts = np.r_[self.token_counts[found], len(set(query.tokens))]
-        pairs = np.arange(len(found))
-        scores, _ = score_pairs(texts, counts, np.full(len(found), len(found)), pairs, 0, workers=1)
-        return scores.astype(np.float64)
+        return self._linker_pairs([normalise(text, numbers)], [found])[0]
 
     def _bounded_linker_scores(
-        self, query: Normalised, found: np.ndarray, share: np.ndarray, linker_weight: float, limit: int
-    ) -> np.ndarray:
-        """The linker's scores of the documents that may rank in the best ``limit``, 0 for the
-        others: a document's combined score is at most its candidate ``share`` plus
-        ``linker_weight``, so documents are scored by ``share``, best first, ``LINKER_STEP`` at
-        a time, until the next cannot reach the ``limit``-th best combined score."""
-        linker = np.zeros(len(found))
+        self,
+        queries: Sequence[Normalised],
+        found: Sequence[np.ndarray],
+        shares: Sequence[np.ndarray],
+        linker_weight: float,
+        limit: int,
+    ) -> list[np.ndarray]:
+        """The linker's scores of each query's ``found`` documents that may rank in its best
+        ``limit``, 0 for the others: a document's combined score is at most its candidate
+        ``share`` plus ``linker_weight``, so documents are scored by ``share``, best first,
+        ``LINKER_STEP`` at a time (one :func:`.scoring.score_pairs` for all the queries still
+        scoring), until the next cannot reach the ``limit``-th best combined score."""
+        linker = [np.zeros(len(docs)) for docs in found]
         if not linker_weight:
             return linker
-        order = np.argsort(-share, kind="stable")
-        for begin in range(0, len(order), LINKER_STEP):
-            part = order[begin : begin + LINKER_STEP]
-            linker[part] = self._linker_scores(query, found[part])
-            scored = order[: begin + LINKER_STEP]
-            rest = order[begin + LINKER_STEP :]
-            if not len(rest) or len(scored) < limit:
-                continue
-            combined = share[scored] + linker_weight * linker[scored] / 100
-            if share[rest[0]] + linker_weight < np.partition(combined, len(combined) - limit)[-limit] - 1e-9:
-                break
+        orders = [np.argsort(-share, kind="stable") for share in shares]
+        scoring = [query for query, docs in enumerate(found) if len(docs)]
+        for begin in range(0, max(map(len, found), default=0), LINKER_STEP):
+            parts = [orders[query][begin : begin + LINKER_STEP] for query in scoring]
+            scores = self._linker_pairs(
+                [queries[query] for query in scoring], [found[query][part] for query, part in zip(scoring, parts)]
+            )
+            still = []
+            for query, part, score in zip(scoring, parts, scores):
+                linker[query][part] = score
+                scored, rest = orders[query][: begin + LINKER_STEP], orders[query][begin + LINKER_STEP :]
+                if not len(rest):
+                    continue
+                if len(scored) >= limit:
+                    share = shares[query]
+                    combined = share[scored] + linker_weight * linker[query][scored] / 100
+                    if share[rest[0]] + linker_weight < np.partition(combined, len(combined) - limit)[-limit] - 1e-9:
+                        continue
+                still.append(query)
+            scoring = still
         return linker
+
+    def _linker_pairs(self, queries: Sequence[Normalised], found: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """The linker's score (0-100) of each query against each of its ``found`` documents,
+        all in one :func:`.scoring.score_pairs`."""
+        docs = np.concatenate([np.zeros(0, dtype=np.int64), *found])
+        texts = np.r_[self.texts[docs], np.array([query.sorted_text for query in queries], dtype=object)]
+        counts = np.r_[self.token_counts[docs], [len(set(query.tokens)) for query in queries]].astype(np.int64)
+        asking = len(docs) + np.repeat(np.arange(len(queries)), [len(part) for part in found])
+        scores, _ = score_pairs(texts, counts, asking, np.arange(len(docs)), 0, workers=1)
+        return np.split(scores.astype(np.float64), np.cumsum([len(part) for part in found])[:-1])
 
     def search(
         self,
@@ -302,22 +348,82 @@ class Retriever:
         ``candidate_weight=0`` ranks by the linker's score alone, ``linker_weight=0`` by
         the candidate stage alone; ``meaning_rank_weight=0`` leaves the meaning signal out
         (for measuring each part's share). ``vector``: the query's sentence vector, and
-        ``near``: its meaning candidates (:meth:`nearby`), when the caller has them (many
-        queries at once)."""
-        if not self.size:
-            return []
-        query = normalise(text, numbers)
-        if meaning_rank_weight:
-            vector = embed([text])[0] if vector is None else vector
-            near = self.nearby(vector[None])[0] if near is None else near
-        found, fused, best_rank = self.candidates(query, text, vector, near, meaning_rank_weight)
-        if not len(found):
-            return []
-        share = candidate_weight * fused / ((1 + CHAR_WEIGHT + meaning_rank_weight) / (RRF_K + 1))
-        linker = self._bounded_linker_scores(query, found, share, linker_weight, limit)
-        combined = share + linker_weight * linker / 100
-        order = np.lexsort((found, best_rank, -np.round(fused, 12), -np.round(combined, 12)))[:limit]
-        return [(int(found[i]), float(combined[i])) for i in order]
+        ``near``: its meaning candidates (:meth:`nearby`), when the caller has them. This is
+        :meth:`search_many` of one query."""
+        (ranked,) = self.search_many(
+            [(text, numbers)],
+            limit,
+            linker_weight,
+            candidate_weight,
+            meaning_rank_weight,
+            None if vector is None else vector[None],
+            None if near is None else [near],
+        )
+        return list(zip(ranked.docs.tolist(), ranked.scores.tolist()))
+
+    def search_many(
+        self,
+        queries: Sequence[tuple[str, Iterable[Mapping]]],
+        limit: int = 5,
+        linker_weight: float = LINKER_WEIGHT,
+        candidate_weight: float = 1.0,
+        meaning_rank_weight: float = MEANING_RANK_WEIGHT,
+        vectors: np.ndarray | None = None,
+        near: Sequence[np.ndarray] | None = None,
+    ) -> list[Ranked]:
+        """:meth:`search` of many ``(text, numbers)`` queries at once (``vectors``, ``near``:
+        theirs, when the caller has them): the candidate stage's pools and exact scores are
+        a few array operations and sparse products for all of them, each query ranked as
+        alone."""
+        normalised = [normalise(text, numbers) for text, numbers in queries]
+        texts = [text for text, _ in queries]
+        if not self.size or not queries:
+            return [_nothing(query) for query in normalised]
+        meaning = bool(meaning_rank_weight)
+        if meaning and vectors is None:
+            vectors = embed(texts)
+        if meaning and near is None:
+            near = self.nearby(vectors)
+        # The candidate stage: the pools of the words' and characters' rarest terms and the
+        # meaning candidates; every document of a query's pool scored by each index.
+        word_queries, char_queries = self._word_queries(normalised), self._char_queries(texts)
+        pools = zip(
+            self.words.pools(word_queries, WORD_BUDGET, POOL),
+            self.chars.pools(char_queries, CHAR_BUDGET, POOL),
+            near if meaning else [np.zeros(0, dtype=np.int64)] * len(queries),
+        )
+        candidates = [np.unique(np.concatenate(three)) for three in pools]
+        owners = np.repeat(np.arange(len(queries)), [len(docs) for docs in candidates])
+        bounds = np.r_[0, np.cumsum([len(docs) for docs in candidates])]
+        every = np.concatenate(candidates)
+        word_scores = self.words.scores(word_queries, owners, every)
+        char_scores = self.chars.scores(char_queries, owners, every)
+        fusions = []
+        for index, docs in enumerate(candidates):
+            part = slice(bounds[index], bounds[index + 1])
+            rankings = [(word_scores[part], 1.0), (char_scores[part], CHAR_WEIGHT)]
+            cosines = np.zeros(len(docs)) if vectors is None else self.vectors[docs] @ vectors[index]
+            if meaning:
+                rankings.append((np.where(cosines >= MEANING_FLOOR, cosines, 0.0), meaning_rank_weight))
+            ranked, fused, best_rank = self._fuse(docs, rankings)
+            share = candidate_weight * fused / ((1 + CHAR_WEIGHT + meaning_rank_weight) / (RRF_K + 1))
+            fusions.append((docs[ranked], fused, best_rank, share, cosines[ranked], char_scores[part][ranked]))
+        linkers = self._bounded_linker_scores(
+            normalised, [fusion[0] for fusion in fusions], [fusion[3] for fusion in fusions], linker_weight, limit
+        )
+        found = []
+        for query, (docs, fused, best_rank, share, cosines, spellings), linker in zip(normalised, fusions, linkers):
+            combined = share + linker_weight * linker / 100
+            order = np.lexsort((docs, best_rank, -np.round(fused, 12), -np.round(combined, 12)))[:limit]
+            if not linker_weight and len(order):  # (the linker's scores were not needed to rank)
+                linker[order] = self._linker_pairs([query], [docs[order]])[0]
+            found.append(Ranked(docs[order], combined[order], linker[order], cosines[order], spellings[order], query))
+        return found
+
+
+def _nothing(query: Normalised) -> Ranked:
+    empty = np.zeros(0)
+    return Ranked(np.zeros(0, dtype=np.int64), empty, empty, empty, empty, query)
 
 
 def _joined(texts: Iterable[str]) -> np.ndarray:
