@@ -127,16 +127,23 @@ class Postings:
     def scores(self, queries: Queries, owners: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """The score of each pair ``(owners[i], docs[i])`` (``owners`` ascending): the sum over
         the query's terms of the query's weight times the document's, from the documents' own
-        rows (one sparse product of a query's documents with its weights laid out densely)."""
+        rows (gathered for all the pairs at once)."""
         scores = np.zeros(len(docs))
-        by_document = self._by_document()
+        rows = self._by_document()[docs]
+        products = np.zeros(rows.nnz, dtype=np.float32)
         dense = np.zeros(len(self.df), dtype=np.float32)
-        pairs = np.searchsorted(owners, np.arange(len(queries) + 1))
-        for query in np.flatnonzero(np.diff(pairs)).tolist():
+        entries = rows.indptr[np.searchsorted(owners, np.arange(len(queries) + 1))]
+        for query in np.flatnonzero(np.diff(entries)).tolist():
             terms = slice(queries.bounds[query], queries.bounds[query + 1])
             dense[queries.columns[terms]] = queries.weights[terms]
-            scores[pairs[query] : pairs[query + 1]] = by_document[docs[pairs[query] : pairs[query + 1]]] @ dense
+            part = slice(entries[query], entries[query + 1])
+            np.multiply(rows.data[part], dense[rows.indices[part]], out=products[part])
             dense[queries.columns[terms]] = 0.0
+        # Each pair's run of entries summed (reduceat: a twentieth of a bincount's time);
+        # a document without entries, which reduceat would give its neighbour's, scores 0.
+        filled = np.flatnonzero(np.diff(rows.indptr))
+        if len(filled):
+            scores[filled] = np.add.reduceat(products, rows.indptr[filled])
         return scores
 
     def _by_document(self) -> sparse.csr_array:

@@ -265,21 +265,6 @@ class Retriever:
         columns = [self.words.columns(_terms(query))[0] for query in queries]
         return Queries.of([(found, np.ones(len(found), dtype=np.float32)) for found in columns])
 
-    def _fuse(
-        self, docs: np.ndarray, scores: list[tuple[np.ndarray, float]]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The fusion by rank of a query's candidate ``docs`` ranked by each of ``scores``
-        (with its weight), each ranking's best ``CANDIDATES``: the documents fused, their fused
-        score, and the better of their ranks."""
-        fused = np.zeros(len(docs))
-        best_rank = np.full(len(docs), CANDIDATES, dtype=np.int64)
-        for ranking, weight in scores:
-            top = _top(ranking, CANDIDATES)
-            fused[top] += weight / (RRF_K + np.arange(1, len(top) + 1))
-            best_rank[top] = np.minimum(best_rank[top], np.arange(len(top)))
-        ranked = np.flatnonzero(fused)
-        return ranked, fused[ranked], best_rank[ranked]
-
     def linker_scores(self, text: str, numbers: Iterable[Mapping], found: np.ndarray) -> np.ndarray:
         """The linker's score (0-100) of the query against each document in ``found``."""
         return self._linker_pairs([normalise(text, numbers)], [found])[0]
@@ -324,12 +309,12 @@ class Retriever:
 
     def _linker_pairs(self, queries: Sequence[Normalised], found: Sequence[np.ndarray]) -> list[np.ndarray]:
         """The linker's score (0-100) of each query against each of its ``found`` documents,
-        all in one :func:`.scoring.score_pairs`."""
-        docs = np.concatenate([np.zeros(0, dtype=np.int64), *found])
+        all in one :func:`.scoring.score_pairs` (each document's text once)."""
+        docs, pairs = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *found]), return_inverse=True)
         texts = np.r_[self.texts[docs], np.array([query.sorted_text for query in queries], dtype=object)]
         counts = np.r_[self.token_counts[docs], [len(set(query.tokens)) for query in queries]].astype(np.int64)
         asking = len(docs) + np.repeat(np.arange(len(queries)), [len(part) for part in found])
-        scores, _ = score_pairs(texts, counts, asking, np.arange(len(docs)), 0, workers=1)
+        scores, _ = score_pairs(texts, counts, asking, pairs, 0, workers=1)
         return np.split(scores.astype(np.float64), np.cumsum([len(part) for part in found])[:-1])
 
     def search(
@@ -385,40 +370,66 @@ class Retriever:
         if meaning and near is None:
             near = self.nearby(vectors)
         # The candidate stage: the pools of the words' and characters' rarest terms and the
-        # meaning candidates; every document of a query's pool scored by each index.
+        # meaning candidates; every document of a query's pool scored by each index. The pairs
+        # (query, document) of all the queries are one set of arrays, by query.
         word_queries, char_queries = self._word_queries(normalised), self._char_queries(texts)
-        pools = zip(
-            self.words.pools(word_queries, WORD_BUDGET, POOL),
-            self.chars.pools(char_queries, CHAR_BUDGET, POOL),
-            near if meaning else [np.zeros(0, dtype=np.int64)] * len(queries),
+        pools = [
+            *self.words.pools(word_queries, WORD_BUDGET, POOL),
+            *self.chars.pools(char_queries, CHAR_BUDGET, POOL),
+            *(near if meaning else []),
+        ]
+        asking = np.tile(np.arange(len(queries)), 3 if meaning else 2)
+        owners, docs = np.divmod(
+            np.unique(np.repeat(asking, [len(pool) for pool in pools]) * self.size + np.concatenate(pools)), self.size
         )
-        candidates = [np.unique(np.concatenate(three)) for three in pools]
-        owners = np.repeat(np.arange(len(queries)), [len(docs) for docs in candidates])
-        bounds = np.r_[0, np.cumsum([len(docs) for docs in candidates])]
-        every = np.concatenate(candidates)
-        word_scores = self.words.scores(word_queries, owners, every)
-        char_scores = self.chars.scores(char_queries, owners, every)
-        fusions = []
-        for index, docs in enumerate(candidates):
-            part = slice(bounds[index], bounds[index + 1])
-            rankings = [(word_scores[part], 1.0), (char_scores[part], CHAR_WEIGHT)]
-            cosines = np.zeros(len(docs)) if vectors is None else self.vectors[docs] @ vectors[index]
-            if meaning:
-                rankings.append((np.where(cosines >= MEANING_FLOOR, cosines, 0.0), meaning_rank_weight))
-            ranked, fused, best_rank = self._fuse(docs, rankings)
-            share = candidate_weight * fused / ((1 + CHAR_WEIGHT + meaning_rank_weight) / (RRF_K + 1))
-            fusions.append((docs[ranked], fused, best_rank, share, cosines[ranked], char_scores[part][ranked]))
-        linkers = self._bounded_linker_scores(
-            normalised, [fusion[0] for fusion in fusions], [fusion[3] for fusion in fusions], linker_weight, limit
+        bounds = np.searchsorted(owners, np.arange(len(queries) + 1))
+        spellings = self.chars.scores(char_queries, owners, docs)
+        rankings = [(self.words.scores(word_queries, owners, docs), 1.0), (spellings, CHAR_WEIGHT)]
+        cosines = np.zeros(len(docs))
+        if vectors is not None:
+            for query in np.flatnonzero(np.diff(bounds)).tolist():
+                part = slice(bounds[query], bounds[query + 1])
+                cosines[part] = self.vectors[docs[part]] @ vectors[query]
+        if meaning:
+            rankings.append((np.where(cosines >= MEANING_FLOOR, cosines, 0.0), meaning_rank_weight))
+        # Fused by rank: each ranking's best CANDIDATES of each query.
+        fused = np.zeros(len(docs))
+        best_rank = np.full(len(docs), CANDIDATES, dtype=np.int64)
+        for scores, weight in rankings:
+            top, ranks = _tops(scores, owners, CANDIDATES)
+            fused[top] += weight / (RRF_K + 1 + ranks)
+            best_rank[top] = np.minimum(best_rank[top], ranks)
+        kept = np.flatnonzero(fused)
+        owners, docs, fused, best_rank = owners[kept], docs[kept], fused[kept], best_rank[kept]
+        cosines, spellings = cosines[kept], spellings[kept]
+        share = candidate_weight * fused / ((1 + CHAR_WEIGHT + meaning_rank_weight) / (RRF_K + 1))
+        # The linker's scores, then each query's best ``limit`` by everything.
+        split = np.searchsorted(owners, np.arange(1, len(queries)))
+        linker = np.concatenate(
+            [
+                np.zeros(0),
+                *self._bounded_linker_scores(
+                    normalised, np.split(docs, split), np.split(share, split), linker_weight, limit
+                ),
+            ]
         )
-        found = []
-        for query, (docs, fused, best_rank, share, cosines, spellings), linker in zip(normalised, fusions, linkers):
-            combined = share + linker_weight * linker / 100
-            order = np.lexsort((docs, best_rank, -np.round(fused, 12), -np.round(combined, 12)))[:limit]
-            if not linker_weight and len(order):  # (the linker's scores were not needed to rank)
-                linker[order] = self._linker_pairs([query], [docs[order]])[0]
-            found.append(Ranked(docs[order], combined[order], linker[order], cosines[order], spellings[order], query))
-        return found
+        combined = share + linker_weight * linker / 100
+        order = np.lexsort((docs, best_rank, -np.round(fused, 12), -np.round(combined, 12), owners))
+        best = order[_ranks(owners[order]) < limit]
+        if not linker_weight:  # (the linker's scores were not needed to rank)
+            split = np.searchsorted(owners[best], np.arange(1, len(queries)))
+            linker[best] = np.concatenate([np.zeros(0), *self._linker_pairs(normalised, np.split(docs[best], split))])
+        ends = np.searchsorted(owners[best], np.arange(len(queries) + 1))
+        return [
+            Ranked(
+                *(
+                    values[best[ends[query] : ends[query + 1]]]
+                    for values in (docs, combined, linker, cosines, spellings)
+                ),
+                normalised[query],
+            )
+            for query in range(len(queries))
+        ]
 
 
 def _nothing(query: Normalised) -> Ranked:
@@ -434,14 +445,16 @@ def _split(joined: np.ndarray) -> list[str]:
     return joined.tobytes().decode().split("\0")[:-1]
 
 
-def _top(scores: np.ndarray, count: int) -> np.ndarray:
-    """Indices of the ``count`` best scores (positive only), best first, ties by index."""
-    count = min(count, len(scores))
-    if not count:
-        return np.zeros(0, dtype=np.int64)
-    picked = np.argpartition(-scores, count - 1)[:count] if count < len(scores) else np.arange(len(scores))
-    threshold = scores[picked].min()
-    picked = np.flatnonzero(scores >= threshold)  # every document tied with the last one
-    picked = picked[scores[picked] > 0]
-    order = np.lexsort((picked, -np.round(scores[picked], 12)))
-    return picked[order][:count]
+def _ranks(owners: np.ndarray) -> np.ndarray:
+    """Each position's rank among those of its owner (``owners`` grouped, as sorted)."""
+    return np.arange(len(owners)) - np.searchsorted(owners, owners)
+
+
+def _tops(scores: np.ndarray, owners: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Of each owner's scores (``owners`` ascending), the positions of the ``count`` best
+    (positive only; by the scores rounded to 12 digits, then by position), best first, and
+    their ranks (0 the best)."""
+    positive = np.flatnonzero(scores > 0)
+    picked = positive[np.lexsort((-np.round(scores[positive], 12), owners[positive]))]
+    ranks = _ranks(owners[picked])
+    return picked[ranks < count], ranks[ranks < count]
