@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from workbench.extract.numbers import find_numbers
-from workbench.link import neighbours, postings, retrieve
+from workbench.link import neighbours, postings, retrieve, scoring
 from workbench.link.meaning import embed
 from workbench.link.postings import Postings, Queries
 from workbench.link.retrieve import Retriever
@@ -150,6 +150,7 @@ def test_queries_searched_together_rank_as_each_searched_alone(monkeypatch):
             "The governor confirmed the housing plan",
             "qqq zzz",  # no word of the archive
             "Court denies water prices rise",
+            "Officials added on Monday that the senator claimed the road repairs would change this year",  # contains one
         ]
     )
     # Small budgets (pools cut short), two queries per sparse product, one linker step of 2.
@@ -163,7 +164,14 @@ def test_queries_searched_together_rank_as_each_searched_alone(monkeypatch):
         # What the matcher reads besides the ranking: each pair's own linker score, character
         # n-grams' cosine and sentence vectors' cosine (a matrix product's float32 rounding).
         assert ranked.linker.tolist() == retriever.linker_scores(text, numbers, ranked.docs).tolist()
+        texts_compared = np.array([*retriever.texts[ranked.docs], ranked.query.sorted_text], dtype=object)
+        counts = np.r_[retriever.token_counts[ranked.docs], len(set(ranked.query.tokens))]
+        alone, _ = scoring.score_pairs(
+            texts_compared, counts, np.full(len(ranked.docs), len(ranked.docs)), np.arange(len(ranked.docs)), 0
+        )
+        assert ranked.linker.tolist() == alone.tolist()  # the masks kept between batches are right
         assert ranked.spellings.tolist() == retriever.spelling(text, ranked.docs).tolist()
         cosines = [float(retriever.vectors[doc] @ vector) for doc in ranked.docs]
         assert ranked.cosines.tolist() == pytest.approx(cosines, rel=1e-5, abs=1e-6)
     assert texts[together[1].docs[0]] == texts[-3] and texts[together[2].docs[0]] == texts[len(archive_texts()) - 1]
+    assert together[-1].linker[0] == 100  # contained: the linker's token_set_ratio

@@ -1,6 +1,7 @@
 """Matching items against published fact-checks with the linker's own machinery.
 
-Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``):
+Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``),
+a batch of items searched together (:meth:`.Retriever.search_many`, each item ranked as alone):
 the linker's normalisation, its candidate stage (words, characters and the meaning signal
 fused by rank, reading what the item's rarest terms and nearest cells hold, never the whole
 archive) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when

@@ -27,8 +27,15 @@ the function that decides links, over the same normalised forms (sorted content 
 and ranked by ``fused / best possible fused + LINKER_WEIGHT * linker score / 100`` (the
 linker scores only the candidates that can still reach the best ``limit``).
 Ties break by the candidate stage's score, then by the better of the two index ranks,
-and only then by index order (identical stored documents: the earliest first). Pure
-Python, numpy and rapidfuzz.
+and only then by index order (identical stored documents: the earliest first); documents
+scoring alike at a pool's cut, the lowest index first.
+
+:meth:`Retriever.search_many` searches many queries at once, each ranked exactly as alone
+(:meth:`~Retriever.search` is it for one query): their pools are sparse products of the
+batch's queries with the postings, their candidates' exact scores one gathering of the
+documents' rows, the fusion and the final order sorts of all the batch's (query, document)
+pairs, and each round of the linker one :func:`.scoring.score_pairs`. Per item that leaves
+its normalisation and n-grams in Python; the rest is numpy, scipy and rapidfuzz.
 
 Social-media posts carry URLs, signatures, @handles and #hashtags: :func:`clean_post`
 turns them into plain words (keeping the signature's author name: "Donald Trump"
@@ -52,7 +59,7 @@ from .meaning import embed
 from .neighbours import nearest_cells, neighbour_pairs, search_vectors, train_cells
 from .normalise import Normalised, normalise, plain
 from .postings import Postings, Queries
-from .scoring import score_pairs
+from .scoring import TokenMasks, score_pairs
 
 # BM25 saturation and length normalisation (word index).
 K1 = 1.6
@@ -314,8 +321,44 @@ class Retriever:
         texts = np.r_[self.texts[docs], np.array([query.sorted_text for query in queries], dtype=object)]
         counts = np.r_[self.token_counts[docs], [len(set(query.tokens)) for query in queries]].astype(np.int64)
         asking = len(docs) + np.repeat(np.arange(len(queries)), [len(part) for part in found])
-        scores, _ = score_pairs(texts, counts, asking, pairs, 0, workers=1)
+        masks = self._token_masks(docs, texts[len(docs) :].tolist())
+        scores, _ = score_pairs(texts, counts, asking, pairs, 0, workers=1, masks=masks)
         return np.split(scores.astype(np.float64), np.cumsum([len(part) for part in found])[:-1])
+
+    def _token_masks(self, docs: np.ndarray, texts: list[str]) -> TokenMasks:
+        """:class:`.scoring.TokenMasks` of ``docs`` then ``texts`` (queries' sorted token
+        strings). A document's is made the first time it is scored and kept: a token has the
+        same bit in every mask (the documents' tokens numbered as first seen, modulo 64), which
+        is all the masks ask."""
+        if not hasattr(self, "doc_masks"):
+            self.doc_masks = np.zeros(self.size, dtype=np.uint64)
+            self.doc_mask_sizes = np.full(self.size, -1, dtype=np.int64)  # -1: not made yet
+            self.token_bits: dict[str, int] = {}
+        new = docs[self.doc_mask_sizes[docs] < 0]
+        if len(new):
+            made = [self._token_mask(text) for text in self.texts[new].tolist()]
+            self.doc_masks[new] = np.array([mask for mask, _ in made], dtype=np.uint64)
+            self.doc_mask_sizes[new] = [size for _, size in made]
+        made = [self._token_mask(text, learn=False) for text in texts]
+        masks = np.r_[self.doc_masks[docs], np.array([mask for mask, _ in made], dtype=np.uint64)]
+        sizes = np.r_[self.doc_mask_sizes[docs], [size for _, size in made]].astype(np.int64)
+        lengths = np.fromiter(map(len, [*self.texts[docs].tolist(), *texts]), dtype=np.int64)
+        return TokenMasks(masks, sizes, lengths)
+
+    def _token_mask(self, text: str, learn: bool = True) -> tuple[int, int]:
+        """A sorted token string's mask and count of distinct tokens (split as the linker splits).
+        A query's token no document has had (``learn`` false) takes a bit without keeping it:
+        no document it is compared with has it, whatever the bit, so the masks stay right and
+        the kept bits grow with the archive, not the queries."""
+        mask, tokens, bits = 0, set(text.split()), self.token_bits
+        for token in tokens:
+            bit = bits.get(token)
+            if bit is None:
+                bit = 1 << (len(bits) % 64)
+                if learn:
+                    bits[token] = bit
+            mask |= bit
+        return mask, len(tokens)
 
     def search(
         self,
