@@ -27,7 +27,7 @@ from scipy import sparse
 
 # A query: term columns (distinct) and their weights.
 Query = tuple[np.ndarray, np.ndarray]
-# Queries pooled at a time (bounds the sparse product's result).
+# Queries pooled or scored at a time (bounds the sparse product's result and the rows gathered).
 ROWS = 256
 
 
@@ -127,23 +127,26 @@ class Postings:
     def scores(self, queries: Queries, owners: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """The score of each pair ``(owners[i], docs[i])`` (``owners`` ascending): the sum over
         the query's terms of the query's weight times the document's, from the documents' own
-        rows (gathered for all the pairs at once)."""
+        rows (gathered ``ROWS`` queries' pairs at a time)."""
         scores = np.zeros(len(docs))
-        rows = self._by_document()[docs]
-        products = np.zeros(rows.nnz, dtype=np.float32)
         dense = np.zeros(len(self.df), dtype=np.float32)
-        entries = rows.indptr[np.searchsorted(owners, np.arange(len(queries) + 1))]
-        for query in np.flatnonzero(np.diff(entries)).tolist():
-            terms = slice(queries.bounds[query], queries.bounds[query + 1])
-            dense[queries.columns[terms]] = queries.weights[terms]
-            part = slice(entries[query], entries[query + 1])
-            np.multiply(rows.data[part], dense[rows.indices[part]], out=products[part])
-            dense[queries.columns[terms]] = 0.0
-        # Each pair's run of entries summed (reduceat: a twentieth of a bincount's time);
-        # a document without entries, which reduceat would give its neighbour's, scores 0.
-        filled = np.flatnonzero(np.diff(rows.indptr))
-        if len(filled):
-            scores[filled] = np.add.reduceat(products, rows.indptr[filled])
+        pairs = np.searchsorted(owners, np.arange(len(queries) + 1))
+        for begin in range(0, len(queries), ROWS):
+            end = min(begin + ROWS, len(queries))
+            rows = self._by_document()[docs[pairs[begin] : pairs[end]]]
+            products = np.zeros(rows.nnz, dtype=np.float32)
+            entries = rows.indptr[pairs[begin : end + 1] - pairs[begin]]
+            for query in (begin + np.flatnonzero(np.diff(entries))).tolist():
+                terms = slice(queries.bounds[query], queries.bounds[query + 1])
+                dense[queries.columns[terms]] = queries.weights[terms]
+                part = slice(entries[query - begin], entries[query - begin + 1])
+                np.multiply(rows.data[part], dense[rows.indices[part]], out=products[part])
+                dense[queries.columns[terms]] = 0.0
+            # Each pair's run of entries summed (reduceat: a twentieth of a bincount's time);
+            # a document without entries, which reduceat would give its neighbour's, scores 0.
+            filled = np.flatnonzero(np.diff(rows.indptr))
+            if len(filled):
+                scores[pairs[begin] + filled] = np.add.reduceat(products, rows.indptr[filled])
         return scores
 
     def _by_document(self) -> sparse.csr_array:
