@@ -196,11 +196,15 @@ def matches_many(
     ranked = archive.index.search_many(items, limit=PER_QUERY, vectors=vectors, near=near)
     close = [
         [
-            (int(position), min(100.0, 100 * ranking / BEST_RANKING), fuzzy, cosine)
-            for position, ranking, fuzzy, cosine, spelling in zip(
-                one.docs, one.scores, one.linker.tolist(), one.cosines.tolist(), one.spellings.tolist()
+            (position, score, fuzzy, cosine)
+            for position, score, fuzzy, cosine, spelling in zip(
+                one.docs.tolist(),
+                np.minimum(100.0, 100 * one.scores / BEST_RANKING).tolist(),
+                one.linker.tolist(),
+                one.cosines.tolist(),
+                one.spellings.tolist(),
             )
-            if closeness(min(100.0, 100 * ranking / BEST_RANKING), cosine, spelling) >= MIN_CLOSENESS
+            if closeness(score, cosine, spelling) >= MIN_CLOSENESS
         ]
         for one in ranked
     ]
@@ -225,7 +229,7 @@ def _suggestions(db: Database, archive: Archive, rows: list[tuple]) -> list[tupl
     items = [(text, _mentions(numbers)) for _, _, text, numbers, _ in rows]
     found = {
         (item_id, entry_id): (score, method)
-        for (_, item_id, *_), matched in zip(rows, matches_many(archive, items, vectors) if rows else [])
+        for (_, item_id, *_), matched in zip(rows, matches_many(archive, items, vectors))
         for entry_id, score, method in matched
     }
     for (item_id, entry_id), (score, method) in _posts(db, archive, rows):
