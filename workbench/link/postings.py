@@ -3,17 +3,18 @@
 A :class:`Postings` holds each term's documents and weights (term-major) and each document's
 terms and weights (document-major). A search has two steps:
 
-- :meth:`Postings.pool`: the documents of the query's rarest terms, rarest first, until
+- :meth:`Postings.pools`: the documents of each query's rarest terms, rarest first, until
   ``budget`` postings are read, summed; the best ``count`` of them. A term too common to fit
   carries little idf, and reading its postings (a hundred thousand in a large archive) was
   the whole cost of a search;
-- :meth:`Postings.exact`: the full score (every query term) of the documents of a pool,
+- :meth:`Postings.scores`: the full score (every query term) of the documents of a pool,
   from their own rows.
 
 When the budget holds all the query's postings and ``count`` all the documents they reach,
-the pool is every document with a score, and ranking it by :meth:`~Postings.exact` is the
-exhaustive ranking. Both take many queries at once (:class:`Queries`): a batch of items costs
-a few array operations and sparse products, not a few dozen per item.
+the pool is every document with a score, and ranking it by :meth:`~Postings.scores` is the
+exhaustive ranking. Both take many queries at once (:class:`Queries`; :meth:`~Postings.pool`
+and :meth:`~Postings.exact` are them for one): a batch of items costs a few array operations
+and sparse products, not a few dozen per item.
 """
 
 from __future__ import annotations
