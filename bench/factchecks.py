@@ -33,6 +33,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import random
 import re
 import resource
@@ -166,7 +167,10 @@ def run(args: argparse.Namespace, work: Path) -> None:
     claims = list(dict.fromkeys(variant(rng, rng.choice(sentences), words) for _ in range(args.entries)))
     feed = work / "feed.json"
     write_feed(feed, claims)
-    print(f"{len(claims):,} entries ({feed.stat().st_size / 2**20:.0f} MB); fixtures: {len(sentences)} sentences")
+    print(
+        f"{len(claims):,} entries ({feed.stat().st_size / 2**20:.0f} MB); fixtures: {len(sentences)} sentences; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows clock times, not CPU)"
+    )
 
     started = time.monotonic()
     json.loads(feed.read_text(encoding="utf-8"))

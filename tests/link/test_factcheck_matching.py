@@ -69,6 +69,28 @@ def test_a_reworded_claim_matches_and_another_figure_never_does(fixture_db):
     assert match_new_items(db).items == 0
 
 
+def test_items_matched_together_match_as_each_alone(fixture_db):
+    # The stored archive (entries read from the database when their figures are compared)
+    # against items of different shapes, one batch: the same suggestions as one at a time.
+    db = fixture_db
+    store_entries(db, ENTRIES)
+    match_new_items(db)  # builds and stores the archive's index
+    archive = _archive(db)
+    assert isinstance(archive.documents, factchecks.StoredEntries)
+    texts = [
+        CLAIM,
+        "IT makes up 15% of what Belarus exports",  # another figure: the 15% entry, not the 5%
+        "penguins fly!!",  # a short post
+        *(text for (text,) in db.execute("SELECT text FROM items ORDER BY num LIMIT 20")),
+    ]
+    items = [(text, [asdict(mention) for mention in find_numbers(text)]) for text in texts]
+    vectors = embed(texts)
+    together = factchecks.matches_many(archive, items, vectors)
+    assert together == [matches(archive, text, numbers, vector) for (text, numbers), vector in zip(items, vectors)]
+    suggested = [{archive.ids.index(entry_id) for entry_id, *_ in found} for found in together]
+    assert 0 in suggested[0] and 1 not in suggested[0] and 0 not in suggested[1]
+
+
 def test_the_archive_first_or_the_articles_first_give_the_same_matches(tmp_path, corpus):
     articles_first = open_db(tmp_path / "a.db")
     ingest(articles_first, [str(corpus)], workers=1)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from workbench.extract.numbers import find_numbers
-from workbench.link import neighbours, retrieve
+from workbench.link import neighbours, postings, retrieve, scoring
 from workbench.link.meaning import embed
-from workbench.link.postings import Postings
+from workbench.link.postings import Postings, Queries
 from workbench.link.retrieve import Retriever
 
 SUBJECTS = ["minister", "council", "mayor", "governor", "senator", "agency", "union", "court"]
@@ -52,7 +52,7 @@ def test_postings_score_exactly_and_pool_the_rarest_terms_first():
     nothing = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     assert postings.exact(nothing, np.array([0, 5])).tolist() == [0.0, 0.0]
     assert postings.pool(nothing, budget=100, count=100).tolist() == []
-    assert not postings.dense.any() and not postings.totals.any()  # zeroed for the next search
+    assert [pool.tolist() for pool in postings.pools(Queries.of([query, nothing, query]), 2, 1)] == [[5], [], [5]]
 
 
 def test_an_entry_sharing_only_a_rare_word_is_found_when_the_common_words_are_not_read(monkeypatch):
@@ -132,3 +132,46 @@ def test_the_stored_arrays_search_as_the_built_index():
         assert read.search(query, limit=5) == built.search(query, limit=5)
     older = {name: values for name, values in arrays.items() if name != "layout"}
     assert not Retriever.readable(older)  # an index stored by an earlier version is built again
+
+
+def test_queries_searched_together_rank_as_each_searched_alone(monkeypatch):
+    texts = [
+        *archive_texts(),
+        "Unemployment rose to 5% in 2020, the minister said",
+        "Unemployment rose to 15% in 2021, the minister said",
+        "Vaccines cause autism",
+    ]
+    retriever = Retriever(documents(texts))
+    queries = documents(
+        [
+            "vaccines autism!!",  # a short post
+            "The minister says unemployment went up to 5% in 2020",  # figures
+            "Zyxoplast plant: the minister said it would close",  # sharing only a rare word
+            "The governor confirmed the housing plan",
+            "qqq zzz",  # no word of the archive
+            "Court denies water prices rise",
+            "Officials added on Monday that the senator claimed the road repairs would change this year",  # contains one
+        ]
+    )
+    # Small budgets (pools cut short), two queries per sparse product, one linker step of 2.
+    monkeypatch.setattr(retrieve, "WORD_BUDGET", 30)
+    monkeypatch.setattr(retrieve, "CHAR_BUDGET", 300)
+    monkeypatch.setattr(retrieve, "LINKER_STEP", 2)
+    monkeypatch.setattr(postings, "ROWS", 2)
+    together = retriever.search_many(queries, limit=4)
+    for (text, numbers), ranked, vector in zip(queries, together, embed([text for text, _ in queries])):
+        assert list(zip(ranked.docs.tolist(), ranked.scores.tolist())) == retriever.search(text, numbers, limit=4)
+        # What the matcher reads besides the ranking: each pair's own linker score, character
+        # n-grams' cosine and sentence vectors' cosine (a matrix product's float32 rounding).
+        assert ranked.linker.tolist() == retriever.linker_scores(text, numbers, ranked.docs).tolist()
+        texts_compared = np.array([*retriever.texts[ranked.docs], ranked.query.sorted_text], dtype=object)
+        counts = np.r_[retriever.token_counts[ranked.docs], len(set(ranked.query.tokens))]
+        alone, _ = scoring.score_pairs(
+            texts_compared, counts, np.full(len(ranked.docs), len(ranked.docs)), np.arange(len(ranked.docs)), 0
+        )
+        assert ranked.linker.tolist() == alone.tolist()  # the masks kept between batches are right
+        assert ranked.spellings.tolist() == retriever.spelling(text, ranked.docs).tolist()
+        cosines = [float(retriever.vectors[doc] @ vector) for doc in ranked.docs]
+        assert ranked.cosines.tolist() == pytest.approx(cosines, rel=1e-5, abs=1e-6)
+    assert texts[together[1].docs[0]] == texts[-3] and texts[together[2].docs[0]] == texts[len(archive_texts()) - 1]
+    assert together[-1].linker[0] == 100  # contained: the linker's token_set_ratio

@@ -1,6 +1,7 @@
 """Matching items against published fact-checks with the linker's own machinery.
 
-Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``):
+Each item is a query to :class:`.retrieve.Retriever` over the whole archive (``factchecks``),
+a batch of items searched together (:meth:`.Retriever.search_many`, each item ranked as alone):
 the linker's normalisation, its candidate stage (words, characters and the meaning signal
 fused by rank, reading what the item's rarest terms and nearest cells hold, never the whole
 archive) and its rapidfuzz score. Of the ``PER_QUERY`` best entries, a pair is kept when
@@ -37,7 +38,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
@@ -108,6 +109,12 @@ class Archive:
         """Each entry id's position (made once per archive, not per batch of items)."""
         return {entry_id: position for position, entry_id in enumerate(self.ids)}
 
+    def entries(self, positions: Iterable[int]) -> dict[int, tuple[str, list]]:
+        """The ``(text, number mentions)`` of the entries at ``positions``, read together."""
+        if isinstance(self.documents, StoredEntries):
+            return self.documents.many(positions)
+        return {position: self.documents[position] for position in positions}
+
 
 class StoredEntries(Sequence):
     """The archive's ``(text, number mentions)`` by position, read from ``factchecks`` when
@@ -122,10 +129,13 @@ class StoredEntries(Sequence):
     def __getitem__(self, position):
         if isinstance(position, slice):
             return [self[one] for one in range(*position.indices(len(self)))]
-        text, numbers = self.db.execute(
-            f"SELECT {ENTRY_TEXT}, numbers FROM factchecks WHERE id = ?", [self.ids[position]]
-        ).fetchone()
-        return text, _mentions(numbers)
+        return self.many([position])[position]
+
+    def many(self, positions: Iterable[int]) -> dict[int, tuple[str, list]]:
+        """The entries at ``positions``, by position, in one query per 500."""
+        by_id = {self.ids[position]: position for position in positions}
+        sql = f"SELECT id, {ENTRY_TEXT}, numbers FROM factchecks WHERE id IN ({{}})"
+        return {by_id[id_]: (text, _mentions(numbers)) for id_, text, numbers in in_batches(self.db, sql, list(by_id))}
 
 
 def _mentions(numbers: str) -> list:
@@ -171,38 +181,56 @@ def closeness(score: float, cosine: float, spelling: float) -> float:
 
 def matches(
     archive: Archive, text: str, numbers: list, vector: np.ndarray, near: np.ndarray | None = None
-) -> Iterator[tuple[int, float, str]]:
+) -> list[tuple[int, float, str]]:
     """``(entry id, score, method)`` of the entries an item matches (``vector``: the item's
     sentence vector; ``near``: its meaning candidates, :meth:`.Retriever.nearby`, when the
-    caller has them)."""
-    ranked = archive.index.search(text, numbers, limit=PER_QUERY, vector=vector, near=near)
-    if not ranked:
-        return
-    found = np.array([position for position, _ in ranked], dtype=np.int64)
-    linker = archive.index.linker_scores(text, numbers, found)
-    cosines = archive.index.vectors[found] @ vector
-    spellings = archive.index.spelling(text, found)
-    figures = normalise(text, numbers).figures
-    for (position, ranking), fuzzy, cosine, spelling in zip(
-        ranked, linker.tolist(), cosines.tolist(), spellings.tolist()
-    ):
-        score = min(100.0, 100 * ranking / BEST_RANKING)
-        if closeness(score, cosine, spelling) < MIN_CLOSENESS:
-            continue
-        doc_text, doc_numbers = archive.documents[position]
-        if figures and figure_conflicts(figures, normalise(doc_text, doc_numbers).figures):
-            continue
-        yield archive.ids[position], score, "semantic" if 100 * cosine > fuzzy else "fuzzy"
+    caller has them): :func:`matches_many` of one item."""
+    return matches_many(archive, [(text, numbers)], vector[None], None if near is None else [near])[0]
+
+
+def matches_many(
+    archive: Archive, items: Sequence[tuple[str, list]], vectors: np.ndarray, near: Sequence[np.ndarray] | None = None
+) -> list[list[tuple[int, float, str]]]:
+    """:func:`matches` of many ``(text, number mentions)`` items, searched together
+    (:meth:`.Retriever.search_many`), the entries whose figures are compared read together."""
+    ranked = archive.index.search_many(items, limit=PER_QUERY, vectors=vectors, near=near)
+    close = [
+        [
+            (position, score, fuzzy, cosine)
+            for position, score, fuzzy, cosine, spelling in zip(
+                one.docs.tolist(),
+                np.minimum(100.0, 100 * one.scores / BEST_RANKING).tolist(),
+                one.linker.tolist(),
+                one.cosines.tolist(),
+                one.spellings.tolist(),
+            )
+            if closeness(score, cosine, spelling) >= MIN_CLOSENESS
+        ]
+        for one in ranked
+    ]
+    compared = archive.entries(
+        {position for one, found in zip(ranked, close) if one.query.figures for position, *_ in found}
+    )
+    entry_figures = {position: normalise(*entry).figures for position, entry in compared.items()}
+    return [
+        [
+            (archive.ids[position], score, "semantic" if 100 * cosine > fuzzy else "fuzzy")
+            for position, score, fuzzy, cosine in found
+            if not (one.query.figures and figure_conflicts(one.query.figures, entry_figures[position]))
+        ]
+        for one, found in zip(ranked, close)
+    ]
 
 
 def _suggestions(db: Database, archive: Archive, rows: list[tuple]) -> list[tuple[str, int, float, str]]:
     """``(item id, entry id, score, method)`` for ``(num, id, text, numbers, source id)`` item
     rows: each item's matches, and each short post's matched as a whole (:func:`_posts`)."""
     vectors = embed([text for _, _, text, _, _ in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
+    items = [(text, _mentions(numbers)) for _, _, text, numbers, _ in rows]
     found = {
         (item_id, entry_id): (score, method)
-        for (_, item_id, text, numbers, _), vector, near in zip(rows, vectors, archive.index.nearby(vectors))
-        for entry_id, score, method in matches(archive, text, _mentions(numbers), vector, near)
+        for (_, item_id, *_), matched in zip(rows, matches_many(archive, items, vectors))
+        for entry_id, score, method in matched
     }
     for (item_id, entry_id), (score, method) in _posts(db, archive, rows):
         if score > found.get((item_id, entry_id), (-1.0, ""))[0]:
@@ -230,11 +258,10 @@ def _posts(db: Database, archive: Archive, rows: list[tuple]) -> Iterator[tuple[
     }
     if not texts:
         return
-    for (source_id, text), vector in zip(texts.items(), embed(list(texts.values()))):
+    posts = [(text, [asdict(mention) for mention in find_numbers(text)]) for text in texts.values()]
+    for source_id, matched in zip(texts, matches_many(archive, posts, embed(list(texts.values())))):
         items = by_source[source_id]
-        for entry_id, score, method in matches(
-            archive, text, [asdict(mention) for mention in find_numbers(text)], vector
-        ):
+        for entry_id, score, method in matched:
             position = np.array([archive.positions[entry_id]], dtype=np.int64)
             entry_figures = normalise(*archive.documents[position[0]]).figures
             closest = [

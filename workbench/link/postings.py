@@ -3,28 +3,33 @@
 A :class:`Postings` holds each term's documents and weights (term-major) and each document's
 terms and weights (document-major). A search has two steps:
 
-- :meth:`Postings.pool`: the documents of the query's rarest terms, rarest first, until
+- :meth:`Postings.pools`: the documents of each query's rarest terms, rarest first, until
   ``budget`` postings are read, summed; the best ``count`` of them. A term too common to fit
   carries little idf, and reading its postings (a hundred thousand in a large archive) was
   the whole cost of a search;
-- :meth:`Postings.exact`: the full score (every query term) of the documents of a pool,
+- :meth:`Postings.scores`: the full score (every query term) of the documents of a pool,
   from their own rows.
 
 When the budget holds all the query's postings and ``count`` all the documents they reach,
-the pool is every document with a score, and ranking it by :meth:`~Postings.exact` is the
-exhaustive ranking. A search keeps vectors between calls (zeroed after use): one search at a
-time per index, as one process runs them.
+the pool is every document with a score, and ranking it by :meth:`~Postings.scores` is the
+exhaustive ranking. Both take many queries at once (:class:`Queries`; :meth:`~Postings.pool`
+and :meth:`~Postings.exact` are them for one): a batch of items costs a few array operations
+and sparse products, not a few dozen per item.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 # A query: term columns (distinct) and their weights.
 Query = tuple[np.ndarray, np.ndarray]
+# Queries pooled or scored at a time (bounds the sparse product's result and the rows gathered).
+ROWS = 256
 
 
 def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -86,56 +91,117 @@ class Postings:
         return np.unique(known[known >= 0], return_counts=True)
 
     def pool(self, query: Query, budget: int, count: int) -> np.ndarray:
-        """The ``count`` best documents by the query's rarest terms (at most ``budget``
-        postings read)."""
-        columns, weights = query
+        """:meth:`pools` of one query."""
+        return self.pools(Queries.of([query]), budget, count)[0]
+
+    def pools(self, queries: Queries, budget: int, count: int) -> list[np.ndarray]:
+        """Each query's ``count`` best documents (ascending) by its rarest terms, at most
+        ``budget`` postings read; of documents scoring alike, the first. Scored ``ROWS``
+        queries at a time by one sparse product with the postings (term-major, they are a
+        sparse matrix as stored), so each document's score sums its terms rarest first, as
+        one query alone would."""
+        owners, columns, weights = queries.owners(), queries.columns, queries.weights
         df = self.df[columns]
-        rarest = np.argsort(df, kind="stable")
-        rarest = rarest[np.cumsum(df[rarest]) <= budget]
-        if not len(rarest):
-            return np.zeros(0, dtype=np.int64)
-        read = ranges(self.start[columns[rarest]], df[rarest])
-        found = self.docs[read]
-        # Summed in vectors over the documents, kept between searches (no sort, nothing of
-        # the archive's size per search): each document's total, and one position per document.
-        totals, owner = self._scratch()
-        np.add.at(totals, found, self.weights[read] * np.repeat(weights[rarest], df[rarest]))
-        owner[found] = np.arange(len(found))
-        docs = found[owner[found] == np.arange(len(found))]
-        scores = totals[docs]
-        totals[docs] = 0.0
-        if len(docs) > count:
-            docs = docs[np.argpartition(-scores, count - 1)[:count]]
-        return np.sort(docs).astype(np.int64)
+        rarest = np.lexsort((df, owners))  # per query, by df; ties in column order
+        read = np.cumsum(df[rarest])
+        before = np.r_[0, read][queries.bounds[:-1]]  # what the earlier queries read
+        rarest = rarest[read - before[owners[rarest]] <= budget]
+        kept = np.bincount(owners[rarest], minlength=len(queries)).astype(np.int32)
+        found = []
+        for begin in range(0, len(queries), ROWS):
+            end = min(begin + ROWS, len(queries))
+            bounds = np.r_[0, np.cumsum(kept[begin:end])].astype(np.int32)
+            part = rarest[int(kept[:begin].sum()) :][: bounds[-1]]
+            chosen = sparse.csr_array(
+                (weights[part], columns[part].astype(np.int32), bounds), shape=(end - begin, len(self.df))
+            )
+            summed = chosen @ self._matrix()
+            for row in range(end - begin):
+                docs = summed.indices[summed.indptr[row] : summed.indptr[row + 1]]
+                found.append(_best(docs, summed.data[summed.indptr[row] : summed.indptr[row + 1]], count))
+        return found
 
     def exact(self, query: Query, docs: np.ndarray) -> np.ndarray:
-        """The score of each of ``docs`` for the query: the sum over the query's terms of the
-        query's weight times the document's."""
-        dense = self._dense()
-        columns, weights = query
-        dense[columns] = weights
-        lengths = self.doc_start[docs + 1] - self.doc_start[docs]
-        read = ranges(self.doc_start[docs], lengths)
-        found = self.doc_weights[read] * dense[self.doc_terms[read]]
-        dense[columns] = 0.0
-        # Each document's run of entries summed (reduceat: a twentieth of a bincount's time);
-        # a document without entries, which reduceat would give its neighbour's, scores 0.
+        """:meth:`scores` of one query."""
+        return self.scores(Queries.of([query]), np.zeros(len(docs), dtype=np.int64), docs)
+
+    def scores(self, queries: Queries, owners: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """The score of each pair ``(owners[i], docs[i])`` (``owners`` ascending): the sum over
+        the query's terms of the query's weight times the document's, from the documents' own
+        rows (gathered ``ROWS`` queries' pairs at a time)."""
         scores = np.zeros(len(docs))
-        filled = np.flatnonzero(lengths)
-        if len(filled):
-            scores[filled] = np.add.reduceat(found, (np.cumsum(lengths) - lengths)[filled])
+        dense = np.zeros(len(self.df), dtype=np.float32)
+        pairs = np.searchsorted(owners, np.arange(len(queries) + 1))
+        for begin in range(0, len(queries), ROWS):
+            end = min(begin + ROWS, len(queries))
+            rows = self._by_document()[docs[pairs[begin] : pairs[end]]]
+            products = np.zeros(rows.nnz, dtype=np.float32)
+            entries = rows.indptr[pairs[begin : end + 1] - pairs[begin]]
+            for query in (begin + np.flatnonzero(np.diff(entries))).tolist():
+                terms = slice(queries.bounds[query], queries.bounds[query + 1])
+                dense[queries.columns[terms]] = queries.weights[terms]
+                part = slice(entries[query - begin], entries[query - begin + 1])
+                np.multiply(rows.data[part], dense[rows.indices[part]], out=products[part])
+                dense[queries.columns[terms]] = 0.0
+            # Each pair's run of entries summed (reduceat: a twentieth of a bincount's time);
+            # a document without entries, which reduceat would give its neighbour's, scores 0.
+            filled = np.flatnonzero(np.diff(rows.indptr))
+            if len(filled):
+                scores[pairs[begin] + filled] = np.add.reduceat(products, rows.indptr[filled])
         return scores
 
-    def _dense(self) -> np.ndarray:
-        """A zeroed query vector over the vocabulary, kept between searches (each search
-        zeroes what it set)."""
-        if not hasattr(self, "dense"):
-            self.dense = np.zeros(len(self.start) - 1, dtype=np.float32)
-        return self.dense
+    def _by_document(self) -> sparse.csr_array:
+        """The entries by document as a sparse (documents x terms) matrix, sharing their arrays."""
+        if not hasattr(self, "document_matrix"):
+            self.document_matrix = sparse.csr_array(
+                (self.doc_weights, self.doc_terms, _offsets(self.doc_start)), shape=(self.size, len(self.df))
+            )
+        return self.document_matrix
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
-        """Zeroed totals over the documents and a position per document, kept between searches."""
-        if not hasattr(self, "totals"):
-            self.totals = np.zeros(self.size, dtype=np.float32)
-            self.owner = np.zeros(self.size, dtype=np.int64)
-        return self.totals, self.owner
+    def _matrix(self) -> sparse.csr_array:
+        """The postings as a sparse (terms x documents) matrix, sharing their arrays."""
+        if not hasattr(self, "matrix"):
+            self.matrix = sparse.csr_array(
+                (self.weights, self.docs, _offsets(self.start)), shape=(len(self.df), self.size)
+            )
+        return self.matrix
+
+
+@dataclass
+class Queries:
+    """Many queries: query ``i``'s term columns (distinct, ascending) and weights are
+    ``columns[bounds[i] : bounds[i + 1]]`` and ``weights[...]`` (float32)."""
+
+    bounds: np.ndarray
+    columns: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def of(cls, queries: Sequence[Query]) -> Queries:
+        lengths = [len(columns) for columns, _ in queries]
+        columns = np.concatenate([np.zeros(0, dtype=np.int64), *(columns for columns, _ in queries)])
+        weights = np.concatenate([np.zeros(0, dtype=np.float32), *(weights for _, weights in queries)])
+        return cls(np.r_[0, np.cumsum(lengths)].astype(np.int64), columns.astype(np.int64), weights.astype(np.float32))
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def owners(self) -> np.ndarray:
+        """The query of each term entry."""
+        return np.repeat(np.arange(len(self)), np.diff(self.bounds))
+
+
+def _offsets(starts: np.ndarray) -> np.ndarray:
+    """Row offsets for a sparse matrix: 32-bit when they fit, as its 32-bit column indices are
+    (a sparse product would otherwise copy those to 64 bits)."""
+    return starts.astype(np.int32) if starts[-1] < 2**31 else starts
+
+
+def _best(docs: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` documents of highest score (of equal scores, the lowest), ascending."""
+    if len(docs) > count:
+        threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+        above = docs[scores > threshold]
+        tied = np.sort(docs[scores == threshold])[: count - len(above)]
+        docs = np.concatenate([above, tied])
+    return np.sort(docs).astype(np.int64)
