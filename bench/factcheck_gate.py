@@ -4,7 +4,7 @@
         [--debates ../shared/datasets/clef2019-task1/training] [--db DB] [--split train] [--fit]
 
 The archive is CLEF-2020 task 2's verified claims (claim and title). True matches: each
-tweet's relevant claims among its ``PER_QUERY`` candidates. Wrong suggestions: the
+tweet's relevant claims among the ``PER_QUERY`` candidates of the tweet whole and of each of its items. Wrong suggestions: the
 candidates of every item of sets of articles none of those fact-checks concern, each
 ingested into a temporary database: the demo corpus (``fixtures/``, news about Belarus),
 ``--db``'s items, and with ``--debates``, CLEF-2019 task 1's debates and speeches, every
@@ -80,6 +80,26 @@ def as_rows(found: list[dict[str, float]]) -> np.ndarray:
     return np.array([[one[name] for name in CLOSENESS_WEIGHTS] for one in found])
 
 
+def tweet_queries(tweets: list[list[str]], work: Path) -> list[tuple[str, str, list]]:
+    """``(tweet, text, numbers)`` of what the product matches for each tweet: the items of the
+    tweet ingested as an article (as ``eval_matching.py --product`` does), and the tweet whole
+    (a short post)."""
+    folder = work / "tweets"
+    folder.mkdir()
+    queries = []
+    for tweet, text in tweets:
+        cleaned = " ".join(clean_post(text).split())
+        (folder / f"{tweet}.md").write_text(f"title: Tweet {tweet}\n\n{cleaned}\n", encoding="utf-8")
+        queries.append((tweet, *with_numbers(cleaned)))
+    ingest(open_db(work / "tweets.db"), [str(folder)], workers=1, link=False)
+    with sqlite3.connect(work / "tweets.db") as connection:
+        rows = connection.execute(
+            "SELECT sources.key, items.text, items.numbers FROM items JOIN sources ON sources.id = items.source_id"
+        )
+        items = [(Path(key).stem, text, json.loads(numbers or "[]")) for key, text, numbers in rows]
+    return list({(tweet, text): (tweet, text, numbers) for tweet, text, numbers in queries + items}.values())
+
+
 def debates(training: Path, work: Path) -> dict[str, list[Path]]:
     """The CLEF-2019 transcripts as text files (one sentence a paragraph), in two halves."""
     halves: dict[str, list[Path]] = {"debates A": [], "debates B": []}
@@ -123,14 +143,15 @@ def main() -> None:
     for line in (args.path / args.split / "tweet-vclaim-pairs.qrels").read_text(encoding="utf-8").splitlines():
         tweet, _, claim, _ = line.split("\t")
         relevant.setdefault(tweet, set()).add(int(claim))
-    true = [
-        found
-        for tweet, text in read_tsv(args.path / args.split / "tweets.queries.tsv")
-        for id_, found in candidates(archive, *with_numbers(clean_post(text)))
-        if id_ in relevant[tweet]
-    ]
     wrong: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="factcheck-gate-") as work:
+        queries = tweet_queries(read_tsv(args.path / args.split / "tweets.queries.tsv"), Path(work))
+        true = [
+            found
+            for tweet, text, numbers in queries
+            for id_, found in candidates(archive, text, numbers)
+            if id_ in relevant[tweet]
+        ]
         sets = {"demo corpus": [ROOT / "fixtures"]} | (debates(args.debates, Path(work)) if args.debates else {})
         items = {name: items_of(folders, Path(work) / f"{name.replace(' ', '-')}.db") for name, folders in sets.items()}
     if args.db is not None:
