@@ -182,7 +182,11 @@ def evidence(cosine: float, spelling: float, ranking: float, linker: float, shar
     cosine, their character n-grams' cosine (``spelling``), the entry's ranking score
     (``Retriever.search``), the linker's score (0-100) and the rare words they share
     (``Retriever.shared_words``), by the names of :data:`CLOSENESS_WEIGHTS`."""
-    return {"cosine": cosine, "spelling": spelling, "ranking": ranking, "linker": linker / 100} | {
+    return {
+        "cosine": cosine,
+        "spelling": spelling,
+        "ranking": ranking,
+        "linker": linker / 100,
         "rarest": shared.rarest,
         "total": shared.total,
     }

@@ -217,9 +217,7 @@ class Retriever:
         """The words the query's normalised ``tokens`` and document ``doc`` share, each distinct
         one weighed by its rarity: the word index's BM25 idf over the highest it can be (a word
         no document has)."""
-        ids = [self.words.vocabulary.get(token, -1) for token in set(tokens)]
-        columns = np.array([column for column in ids if column >= 0], dtype=np.int64)
-        shared = np.intersect1d(columns, self.words.columns(self.texts[doc].split())[0])
+        shared = np.intersect1d(self.words.columns(tokens)[0], self.words.columns(self.texts[doc].split())[0])
         rarity = bm25_idf(self.words.df[shared], self.size) / bm25_idf(np.zeros(1), self.size)
         return SharedWords(total=float(rarity.sum()), rarest=float(rarity.max(initial=0.0)))
 
