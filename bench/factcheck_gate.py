@@ -4,8 +4,9 @@
         [--debates ../shared/datasets/clef2019-task1/training] [--db DB] [--split train] [--fit]
 
 The archive is CLEF-2020 task 2's verified claims (claim and title). True matches: each
-tweet's relevant claims among the ``PER_QUERY`` candidates of the tweet whole and of each of its items. Wrong suggestions: the
-candidates of every item of sets of articles none of those fact-checks concern, each
+tweet's relevant claims among the ``PER_QUERY`` candidates of the tweet whole and of each of
+its items (the tweet ingested as an article). Wrong suggestions: the candidates of every
+item of sets of articles none of those fact-checks concern, each
 ingested into a temporary database: the demo corpus (``fixtures/``, news about Belarus),
 ``--db``'s items, and with ``--debates``, CLEF-2019 task 1's debates and speeches, every
 other transcript in each half (``debates A``: the first, third...; ``debates B``: the
@@ -14,8 +15,8 @@ kept (before the number guard). MAP@5 alone never counts a wrong suggestion; thi
 
 ``--fit`` fits the gate's logistic weights (``factchecks.CLOSENESS_WEIGHTS``, none below
 0, so that more of any evidence never counts against a match) on the true matches against
-debates A, and prints them: debates B and the demo corpus stay independent checks. Tune on
-train only.
+debates A, and prints them: debates B stays an independent check (the threshold,
+``MIN_CLOSENESS``, was chosen on the demo corpus and debates A). Tune on train only.
 """
 
 from __future__ import annotations
