@@ -10,7 +10,10 @@ each fact-check's best score over the tweet's items; a tweet is a short post, so
 matched whole, and is an item of its own when a line of it is no sentence). Suggestions
 must pass the matcher's closeness gate, which MAP@5 only ever loses by;
 ``--min-closeness 0`` shows what the gate costs (tune it on train only), and the count of
-suggestions, with how many are right, shows what it saves a reviewer.
+suggestions, with how many are right, shows what it saves a reviewer. ``--unrelated FOLDER...``
+ingests articles none of the claims concern (the demo corpus ``fixtures/``; CLEF-2019 task 1's
+debates written out as text) after the import, each folder into a database of its own, and
+counts their items that got a suggestion: every one of them wrong.
 
 Without it, the retriever alone:
 
@@ -78,9 +81,8 @@ def map_at_5(ranked: dict[str, list[str]], relevant: dict[str, set[str]]) -> flo
     return total / len(relevant)
 
 
-def product_ranking(work: Path, tweets: list[tuple[str, str]], claims: list[list[str]], order: str) -> dict:
-    """Import the claims and ingest the tweets with the ``workbench`` commands (in the
-    order given: ``import-first`` or ``ingest-first``); the stored ranking per tweet."""
+def write_archive(work: Path, claims: list[list[str]]) -> Path:
+    """The verified claims as a ClaimReview JSON-LD archive."""
     archive = work / "verified.jsonld"
     archive.write_text(
         json.dumps(
@@ -99,6 +101,13 @@ def product_ranking(work: Path, tweets: list[tuple[str, str]], claims: list[list
         ),
         encoding="utf-8",
     )
+    return archive
+
+
+def product_ranking(work: Path, tweets: list[tuple[str, str]], claims: list[list[str]], order: str) -> dict:
+    """Import the claims and ingest the tweets with the ``workbench`` commands (in the
+    order given: ``import-first`` or ``ingest-first``); the stored ranking per tweet."""
+    archive = write_archive(work, claims)
     corpus = work / "tweets"
     corpus.mkdir()
     for tweet, text in tweets:
@@ -123,12 +132,37 @@ def product_ranking(work: Path, tweets: list[tuple[str, str]], claims: list[list
     return {tweet: sorted(found, key=found.__getitem__) for tweet, found in best.items()}
 
 
+def unrelated_suggestions(folder: Path, claims: list[list[str]]) -> str:
+    """Items of ``folder`` (articles none of the claims concern) ingested after the claims'
+    import: how many, and how many got a suggestion, each one wrong."""
+    with tempfile.TemporaryDirectory(prefix="eval-matching-") as work:
+        db = Path(work) / "wb.db"
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(
+                ["factchecks", "import", str(write_archive(Path(work), claims)), "--db", str(db)], standalone_mode=False
+            )
+            cli.main(["ingest", str(folder), "--db", str(db)], standalone_mode=False)
+        with sqlite3.connect(db) as conn:
+            items, suggested, suggestions = conn.execute(
+                "SELECT count(DISTINCT items.id), count(DISTINCT m.item_id), count(m.item_id) FROM items "
+                "LEFT JOIN factcheck_matches m ON m.item_id = items.id"
+            ).fetchone()
+    return f"{suggested} of {items} items got a suggestion ({suggestions} suggestions, all wrong)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("path", type=Path, help="the clef2020-task2 folder")
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--product", action="store_true", help="the workbench commands end to end")
     parser.add_argument("--order", default="import-first", choices=["import-first", "ingest-first"])
+    parser.add_argument(
+        "--unrelated",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="folders of articles none of the claims concern (--product)",
+    )
     parser.add_argument("--min-closeness", type=float, default=factchecks.MIN_CLOSENESS, help="for tuning on train")
     args = parser.parse_args()
     claims_file = args.path / "verified_claims.docs.tsv"
@@ -159,6 +193,8 @@ def main() -> None:
         suggested = sum(len(ranked.get(tweet, [])) for tweet in relevant)
         right = sum(len(set(ranked.get(tweet, [])) & wanted) for tweet, wanted in relevant.items())
         print(f"  suggestions: {suggested}, {right} of them right ({right / max(suggested, 1):.3f})")
+        for folder in args.unrelated:
+            print(f"  {folder}: {unrelated_suggestions(folder, claims)}")
         return
     started = time.monotonic()
     retriever = Retriever([with_numbers(f"{claim} {title}") for _, claim, title in claims])

@@ -52,6 +52,7 @@ import re
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -169,7 +170,7 @@ class Retriever:
         words = self.words
         lengths = np.bincount(words.rows, weights=words.counts, minlength=self.size)
         average = lengths.mean() if self.size else 1.0
-        word_idf = np.log(1 + (self.size - words.df + 0.5) / (words.df + 0.5))
+        word_idf = bm25_idf(words.df, self.size)
         saturation = words.counts + K1 * (1 - B + B * lengths[words.rows] / max(average, 1e-9))
         words.set_weights(words.counts * (K1 + 1) / saturation * word_idf[words.cols])
         # Characters: sublinear tf-idf, unit length per document.
@@ -239,6 +240,14 @@ class Retriever:
     def spelling(self, text: str, docs: np.ndarray) -> np.ndarray:
         """Cosine of each of ``docs``' character n-grams with the query's."""
         return self.chars.scores(self._char_queries([text]), np.zeros(len(docs), dtype=np.int64), docs)
+
+    def shared_words(self, tokens: Sequence[str], doc: int) -> SharedWords:
+        """The words the query's normalised ``tokens`` and document ``doc`` share, each distinct
+        one weighed by its rarity: the word index's BM25 idf over the highest it can be (a word
+        no document has)."""
+        shared = np.intersect1d(self.words.columns(tokens)[0], self.words.columns(self.texts[doc].split())[0])
+        rarity = bm25_idf(self.words.df[shared], self.size) / bm25_idf(np.zeros(1), self.size)
+        return SharedWords(total=float(rarity.sum()), rarest=float(rarity.max(initial=0.0)))
 
     def _char_queries(self, texts: Sequence[str]) -> Queries:
         """The queries' character n-grams, sublinear tf-idf, unit length. Each word's n-grams'
@@ -494,6 +503,19 @@ class Retriever:
 def _nothing(query: Normalised) -> Ranked:
     empty = np.zeros(0)
     return Ranked(np.zeros(0, dtype=np.int64), empty, empty, empty, empty, query)
+
+
+class SharedWords(NamedTuple):
+    """The words a query and a document share, each weighed by its rarity (0-1): the sum, and
+    the rarest one's."""
+
+    total: float
+    rarest: float
+
+
+def bm25_idf(df: np.ndarray, size: int) -> np.ndarray:
+    """The word index's idf of terms in ``df`` of ``size`` documents."""
+    return np.log(1 + (size - df + 0.5) / (df + 0.5))
 
 
 def _joined(texts: Iterable[str]) -> np.ndarray:
