@@ -52,14 +52,11 @@ def candidates(archive: Archive, text: str, numbers: list) -> list[tuple[int, di
     cosines = archive.index.vectors[found] @ embed([text])[0]
     spellings = archive.index.spelling(text, found)
     linker = archive.index.linker_scores(text, numbers, found)
-    tokens = normalise(text, numbers).tokens
+    shared = archive.index.shared_words([normalise(text, numbers).tokens], np.zeros(len(found), np.int64), found)
     return [
-        (
-            archive.ids[position],
-            evidence(cosine, spelling, ranking, fuzzy, archive.index.shared_words(tokens, position)),
-        )
-        for (position, ranking), cosine, spelling, fuzzy in zip(
-            ranked, cosines.tolist(), spellings.tolist(), linker.tolist()
+        (archive.ids[position], evidence(cosine, spelling, ranking, fuzzy, total, rarest))
+        for (position, ranking), cosine, spelling, fuzzy, total, rarest in zip(
+            ranked, cosines.tolist(), spellings.tolist(), linker.tolist(), shared.total.tolist(), shared.rarest.tolist()
         )
     ]
 

@@ -175,3 +175,22 @@ def test_queries_searched_together_rank_as_each_searched_alone(monkeypatch):
         assert ranked.cosines.tolist() == pytest.approx(cosines, rel=1e-5, abs=1e-6)
     assert texts[together[1].docs[0]] == texts[-3] and texts[together[2].docs[0]] == texts[len(archive_texts()) - 1]
     assert together[-1].linker[0] == 100  # contained: the linker's token_set_ratio
+
+
+def test_shared_words_of_many_pairs_are_each_pairs_own():
+    """The closeness gate's shared rare words, read for a batch's pairs at once from the
+    documents' terms, are those of each pair's own token sets (figures and prefixes aside)."""
+    texts = archive_texts()[:200] + ["The Kvitka zebrafish fund paid 40% of the school budget in 2019"]
+    index = Retriever(documents(texts))
+    queries = ["Kvitka zebrafish fund school budget", "the mayor denied bus fares rose 40%", "nothing here at all"]
+    tokens = [retrieve.normalise(text, []).tokens for text in queries]
+    owners = np.array([0, 0, 1, 1, 1, 2])
+    docs = np.array([len(texts) - 1, 3, len(texts) - 1, 0, 7, 5])
+    shared = index.shared_words(tokens, owners, docs)
+    best = retrieve.bm25_idf(np.zeros(1), index.size)[0]
+    for pair, (owner, doc) in enumerate(zip(owners.tolist(), docs.tolist())):
+        common = set(tokens[owner]) & set(index.texts[doc].split())
+        rarity = [retrieve.bm25_idf(index.words.df[index.words.vocabulary[word]], index.size) / best for word in common]
+        assert shared.total[pair] == pytest.approx(sum(rarity))
+        assert shared.rarest[pair] == pytest.approx(max(rarity, default=0.0))
+    assert shared.rarest[0] > 0.8 and shared.total[5] == 0  # a word only one entry has; no word shared

@@ -58,7 +58,7 @@ from ..store.database import in_batches, now, open_db, run_in_batches, write_tra
 from ..store.factchecks import archive_key, load_index, save_index, save_matches
 from .meaning import embed
 from .normalise import Figure, normalise
-from .retrieve import LINKER_WEIGHT, Retriever, SharedWords
+from .retrieve import LINKER_WEIGHT, Retriever
 from .scoring import figure_conflicts
 
 # The closeness gate: a logistic model of whether an entry the search ranks for an item is a
@@ -187,18 +187,21 @@ def _archive(db: Database, only_unmatched: bool = False) -> Archive | None:
     return Archive(ids, documents, index)
 
 
-def evidence(cosine: float, spelling: float, ranking: float, linker: float, shared: SharedWords) -> dict[str, float]:
+def evidence(
+    cosine: float, spelling: float, ranking: float, linker: float, total: float, rarest: float
+) -> dict[str, float]:
     """What :func:`closeness` weighs of an entry found for an item: their sentence vectors'
     cosine, their character n-grams' cosine (``spelling``), the entry's ranking score
     (``Retriever.search``), the linker's score (0-100) and the rare words they share
-    (``Retriever.shared_words``), by the names of :data:`CLOSENESS_WEIGHTS`."""
+    (``Retriever.shared_words``: ``total`` and ``rarest``), by the names of
+    :data:`CLOSENESS_WEIGHTS`."""
     return {
         "cosine": cosine,
         "spelling": spelling,
         "ranking": ranking,
         "linker": linker / 100,
-        "rarest": shared.rarest,
-        "total": shared.total,
+        "rarest": rarest,
+        "total": total,
     }
 
 
@@ -229,20 +232,23 @@ def matches_many(
     """:func:`matches` of many ``(text, number mentions)`` items, searched together
     (:meth:`.Retriever.search_many`), the entries whose figures are compared read together."""
     ranked = archive.index.search_many(items, limit=PER_QUERY, vectors=vectors, near=near)
+    owners = np.repeat(np.arange(len(ranked)), [len(one.docs) for one in ranked])
+    docs = np.concatenate([one.docs for one in ranked] + [np.zeros(0, np.int64)])
+    shared = archive.index.shared_words([one.query.tokens for one in ranked], owners, docs)
+    totals, rarests = iter(shared.total.tolist()), iter(shared.rarest.tolist())
     close = [
         [
             (position, min(100.0, 100 * ranking / BEST_RANKING), fuzzy, cosine)
-            for position, ranking, fuzzy, cosine, spelling in zip(
+            for position, ranking, fuzzy, cosine, spelling, total, rarest in zip(
                 one.docs.tolist(),
                 one.scores.tolist(),
                 one.linker.tolist(),
                 one.cosines.tolist(),
                 one.spellings.tolist(),
+                islice(totals, len(one.docs)),
+                islice(rarests, len(one.docs)),
             )
-            if closeness(
-                evidence(cosine, spelling, ranking, fuzzy, archive.index.shared_words(one.query.tokens, position))
-            )
-            >= MIN_CLOSENESS
+            if closeness(evidence(cosine, spelling, ranking, fuzzy, total, rarest)) >= MIN_CLOSENESS
         ]
         for one in ranked
     ]

@@ -241,13 +241,26 @@ class Retriever:
         """Cosine of each of ``docs``' character n-grams with the query's."""
         return self.chars.scores(self._char_queries([text]), np.zeros(len(docs), dtype=np.int64), docs)
 
-    def shared_words(self, tokens: Sequence[str], doc: int) -> SharedWords:
-        """The words the query's normalised ``tokens`` and document ``doc`` share, each distinct
-        one weighed by its rarity: the word index's BM25 idf over the highest it can be (a word
-        no document has)."""
-        shared = np.intersect1d(self.words.columns(tokens)[0], self.words.columns(self.texts[doc].split())[0])
-        rarity = bm25_idf(self.words.df[shared], self.size) / bm25_idf(np.zeros(1), self.size)
-        return SharedWords(total=float(rarity.sum()), rarest=float(rarity.max(initial=0.0)))
+    def shared_words(self, tokens: Sequence[Sequence[str]], owners: np.ndarray, docs: np.ndarray) -> SharedWords:
+        """The words the query ``owners[i]`` (its normalised ``tokens``) and document ``docs[i]``
+        share, each distinct one weighed by its rarity: the word index's BM25 idf over the
+        highest it can be (a word no document has). Read from the documents' terms (a token is
+        never a figure's or a prefix's term), for all the pairs at once."""
+        words = self.words
+        columns = [words.columns(found)[0] for found in tokens]
+        width = max(len(words.df), 1)
+        asked = np.concatenate(
+            [column + owner * width for owner, column in enumerate(columns)] + [np.zeros(0, np.int64)]
+        )
+        starts, ends = words.doc_start[docs], words.doc_start[docs + 1]
+        pair_of = np.repeat(np.arange(len(docs)), ends - starts)
+        terms = words.doc_terms[np.repeat(ends - np.cumsum(ends - starts), ends - starts) + np.arange(len(pair_of))]
+        hit = np.isin(owners[pair_of] * width + terms, asked)
+        rarity = bm25_idf(words.df[terms[hit]], self.size) / bm25_idf(np.zeros(1), self.size)
+        total = np.bincount(pair_of[hit], weights=rarity, minlength=len(docs))
+        rarest = np.zeros(len(docs))
+        np.maximum.at(rarest, pair_of[hit], rarity)
+        return SharedWords(total, rarest)
 
     def _char_queries(self, texts: Sequence[str]) -> Queries:
         """The queries' character n-grams, sublinear tf-idf, unit length. Each word's n-grams'
@@ -506,11 +519,11 @@ def _nothing(query: Normalised) -> Ranked:
 
 
 class SharedWords(NamedTuple):
-    """The words a query and a document share, each weighed by its rarity (0-1): the sum, and
-    the rarest one's."""
+    """The words queries and documents share, each weighed by its rarity (0-1), per pair: the
+    sum, and the rarest one's."""
 
-    total: float
-    rarest: float
+    total: np.ndarray
+    rarest: np.ndarray
 
 
 def bm25_idf(df: np.ndarray, size: int) -> np.ndarray:
