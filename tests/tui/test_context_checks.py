@@ -11,6 +11,7 @@ from reviewing import connect, current_review, flat, other_process, select, sett
 from textual.geometry import Region
 
 from workbench.tui.dialogs import ConfirmScreen
+from workbench.tui.rows import fetch_rows
 
 CLAIM = "Young professionals have been at the forefront of protests in Belarus."
 CHECKED = "Young professionals were at the forefront of the protests in Belarus."
@@ -101,3 +102,32 @@ async def test_a_rating_no_status_maps_is_one_line_and_nothing_is_marked(checked
         shown = " ".join(str(note.message) for note in app._notifications)
         assert "The rating 'Four Pinocchios and a half' is not mapped to a status: add it to [ratings]" in shown
     assert current_review(checked_db, item_id) is None
+
+
+async def test_checked_items_are_marked_and_f_lists_only_them(checked_db, review_app):
+    """The list marks an item checked before, by a published fact-check or by this desk's
+    verdict on an item linked to it, and ``f`` lists only those; ``f`` again lists all."""
+    item_id = claim_id(checked_db)
+    db = connect(checked_db)
+    linked_a, linked_b = db.execute(
+        "SELECT item_a, item_b FROM links WHERE state != 'rejected' AND method != 'number-conflict' "
+        "AND item_a != ? AND item_b != ? LIMIT 1",
+        [item_id, item_id],
+    ).fetchone()
+    db.close()
+    async with review_app(poll_seconds=3600) as (app, screen, pilot):
+        everything = len(screen.item_list.nums)
+        await select(app, pilot, linked_a)
+        await pilot.press("4")  # False: a verdict of this desk, so the item linked to it was checked before
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        listed = {row.id for row in fetch_rows(connect(checked_db).conn, screen.item_list.nums).values()}
+        assert {item_id, linked_b} <= listed and linked_a not in listed
+        assert len(listed) < everything and "checked before" in flat(shown_text(screen.filter_info))
+        await select(app, pilot, item_id)
+        line = screen.item_list.render_line(screen.item_list.cursor - screen.item_list.scroll_offset.y).text
+        assert line.rstrip().endswith("✓")  # (not a headline: nothing after it)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert len(screen.item_list.nums) == everything

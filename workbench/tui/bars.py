@@ -84,6 +84,7 @@ class FilterBar(Static):
         fixed += ["has links"] if f.has_links else []
         fixed += ["has drift"] if f.has_drift else []
         fixed += ["number conflicts"] if f.has_conflict else []
+        fixed += ["checked before"] if f.checked_before else []
         room = (self.content_size.width or 80) - count.cell_len - len(" · ".join(fixed)) - 3 * (len(named) + 1)
         chars = max(8, (room - sum(len(title) for title, _ in named)) // max(len(named), 1))
         parts = fixed + [f"{title}{short(value, min(chars, 60))}" for title, value in named]

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .item_list import CONFLICT_MARK, DRIFT_MARK, HEADLINE_MARK, PENDING_MARK
+from .item_list import CHECKED_MARK, CONFLICT_MARK, DRIFT_MARK, HEADLINE_MARK, PENDING_MARK
 from .keys import BY_ID, KEYS, Key, mark_id
 from .marking import TITLE_CHARS, Target, Write, describe, quoted
 from .rows import Row
@@ -41,6 +41,10 @@ LEGEND = (
     ("lnk", "how many items of other sources are linked to it (· none); Enter lists them"),
     (DRIFT_MARK, "a linked quote is worded differently (drift); d lists only these"),
     (CONFLICT_MARK, "a linked item gives other figures (a number conflict); # lists only these"),
+    (
+        CHECKED_MARK,
+        "checked before: a published fact-check matched, or this desk's verdict on a linked item; f lists only these",
+    ),
     (HEADLINE_MARK, "the article's headline (its text in bold)"),
     (PENDING_MARK, "before a status: a mark waiting for the database (saved as soon as it frees up)"),
 )

@@ -36,6 +36,9 @@ class FilterActions:
     def action_toggle_conflict(self) -> None:
         self._refilter(has_conflict=not self.filter.has_conflict)
 
+    def action_toggle_checked(self) -> None:
+        self._refilter(checked_before=not self.filter.checked_before)
+
     def action_clear_filters(self) -> None:
         if self.focused is self.search or isinstance(self.focused, MemberList):
             self.item_list.focus()

@@ -35,6 +35,7 @@ class Filter:
     has_links: bool = False
     has_drift: bool = False
     has_conflict: bool = False
+    checked_before: bool = False
     search: str = ""
     sort: str = "source"
 
@@ -103,6 +104,14 @@ def clauses(filter_: Filter) -> list[Clause]:
                 ("has_conflict",),
                 f"SELECT num FROM items WHERE id IN ({CONFLICTING_IDS_SQL})",
                 topics=frozenset({LINKS}),
+            )
+        )
+    if filter_.checked_before:  # a match decided or a linked item's verdict changes the answer
+        found.append(
+            Clause(
+                ("checked_before",),
+                "SELECT num FROM items WHERE id IN (SELECT item_id FROM checked_before)",
+                topics=frozenset({STATUS, LINKS}),
             )
         )
     query = parse(filter_.search).query

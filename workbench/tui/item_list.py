@@ -32,11 +32,12 @@ from .text import visible
 
 DRIFT_MARK = "≠"  # a linked quote is worded differently
 CONFLICT_MARK = "±"  # a linked item gives other figures
+CHECKED_MARK = "✓"  # checked before (a published fact-check, or this desk's verdict on a linked item)
 HEADLINE_MARK = "H"  # the article's headline
 PENDING_MARK = "⧗"  # before a status the database has not taken yet
 NEAR_ITEMS = 100  # items each side of the cursor a new list may keep it on when the chosen one is gone
 WIDE = 120  # from this width on, columns get their full titles and grow with the screen
-LINKS_WIDTH, FLAGS_WIDTH = 3, 3
+LINKS_WIDTH, FLAGS_WIDTH = 3, 4
 
 
 class Columns(NamedTuple):
@@ -75,7 +76,7 @@ def header_line(width: int) -> Text:
     titles = ("kind" if widths.kind > 1 else "k", "status", "speaker", "source", "text", "lnk")
     for title, cell_width in zip(titles, widths):
         line.append_text(_cell(Text(title), cell_width)).append(" ")
-    return line.append(DRIFT_MARK + CONFLICT_MARK + HEADLINE_MARK)
+    return line.append(DRIFT_MARK + CONFLICT_MARK + CHECKED_MARK + HEADLINE_MARK)
 
 
 def fit(text: str, width: int) -> str:
@@ -102,7 +103,11 @@ def row_segments(
     """
     widths = columns(width)
     shown_status = f"{PENDING_MARK if pending else status.sign} {status.label}"
-    flags = (DRIFT_MARK if row.drift else " ") + (CONFLICT_MARK if row.conflict else " ")
+    flags = (
+        (DRIFT_MARK if row.drift else " ")
+        + (CONFLICT_MARK if row.conflict else " ")
+        + (CHECKED_MARK if row.checked else " ")
+    )
     return [
         Segment(
             fit(visible(row.kind)[: widths.kind], widths.kind) + " ", _style("cyan" if row.kind == "quote" else "blue")

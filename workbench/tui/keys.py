@@ -63,6 +63,7 @@ KEYS: tuple[Key, ...] = (
     Key("filter-links", "l", "toggle_links", "Has links", "screen", show=False),
     Key("filter-drift", "d", "toggle_drift", "Has drift", "screen", show=False),
     Key("filter-conflict", "number_sign", "toggle_conflict", "Number conflicts", "screen", show=False, display="#"),
+    Key("filter-checked", "f", "toggle_checked", "Checked before", "screen", show=False),
     Key("sort", "r", "cycle_sort", "Sort", "screen"),
     Key("clear-filters", "escape", "clear_filters", "Clear filters", "screen", show=False, display="esc"),
     Key("links-focus", "L", "focus_links", "Linked items", "screen", show=False),

@@ -48,6 +48,7 @@ class Row(NamedTuple):
     drift: bool
     conflict: bool = False  # figures that differ from a linked item's (a number conflict nobody rejected)
     headline: bool = False  # the article's headline
+    checked: bool = False  # checked before: a published fact-check or this desk's verdict on a linked item
 
 
 def bounded(column: str, chars: int = ROW_FIELD_CHARS) -> str:
@@ -74,14 +75,20 @@ SELECT items.num, items.id, coalesce({bounded("items.kind", 20)}, '?'), coalesce
           WHERE other.source_id = items.source_id AND other.cluster_id = items.cluster_id),
        EXISTS (SELECT 1 FROM links WHERE (links.item_a = items.id OR links.item_b = items.id)
                AND {shown()} AND {drifting()}),
-       {has_conflict()}, coalesce(items.headline, 0)
+       {has_conflict()}, coalesce(items.headline, 0),
+       EXISTS (SELECT 1 FROM checked_before WHERE checked_before.item_id = items.id)
 FROM items JOIN sources ON sources.id = items.source_id
 WHERE items.num IN (SELECT value FROM json_each(?1))
 """
 
 
 def row_of(
-    values: Sequence, links: int = 0, drift: bool = False, conflict: bool = False, headline: bool = False
+    values: Sequence,
+    links: int = 0,
+    drift: bool = False,
+    conflict: bool = False,
+    headline: bool = False,
+    checked: bool = False,
 ) -> Row:
     """A :class:`Row` from the columns every row query starts with (``num`` … ``status_changed_at``),
     its text cut to what a list line shows."""
@@ -104,13 +111,14 @@ def row_of(
         drift,
         conflict,
         headline,
+        checked,
     )
 
 
 def fetch_rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, Row]:
     rows = {}
-    for *values, links, drift, conflict, headline in conn.execute(ROW_SQL, [json.dumps(list(nums))]):
-        rows[values[0]] = row_of(values, links, bool(drift), bool(conflict), bool(headline))
+    for *values, links, drift, conflict, headline, checked in conn.execute(ROW_SQL, [json.dumps(list(nums))]):
+        rows[values[0]] = row_of(values, links, bool(drift), bool(conflict), bool(headline), bool(checked))
     return rows
 
 
